@@ -1,0 +1,20 @@
+"""torchplot: ``import torchplot as plt``, a drop-in ``matplotlib.pyplot`` that takes tensors.
+
+Every public name of :mod:`matplotlib.pyplot` is here, and every function,
+Figure, Axes and artist it hands out accepts PyTorch tensors (any device,
+dtype, layout or autograd state), JAX and CuPy arrays wherever Matplotlib
+accepts an array.  Conversion follows one rule, :func:`to_numpy`.
+
+torchplot never imports torch (or any framework) itself: it recognises their
+objects only once the user has imported them.
+"""
+
+from __future__ import annotations
+
+from torchplot._convert import to_numpy
+from torchplot._pyplot import *  # noqa: F403
+from torchplot._pyplot import __all__ as _pyplot_all
+
+__version__ = "0.1.0"
+
+__all__ = [*_pyplot_all, "to_numpy"]

@@ -1,0 +1,321 @@
+"""The one conversion rule: any tensor-like argument to a NumPy array on the host.
+
+Everything torchplot draws goes through :func:`to_numpy`; nothing else in the
+package turns a tensor into an array.  The rule (see the table in the README
+and in ``docs/conversion.rst``):
+
+========================================  =========================================
+input                                     becomes
+========================================  =========================================
+``torch.Tensor`` (any subclass)           detached, conj/neg bits resolved, copied to
+                                          a fresh host ``ndarray`` in one transfer
+sparse (COO, CSR, CSC, BSR, BSC)          dense first, on its own device
+quantized (``qint8``, ``quint8``, ...)    dequantized (``float32``)
+``bfloat16``                              ``float32``
+``float8_e4m3fn[uz]``, ``float8_e5m2[fnuz]``  ``float16``
+``float8_e8m0fnu``                        ``float32``
+``complex32`` (``chalf``)                 ``complex64``
+nested (jagged) tensor                    ``list`` of arrays, one per component
+0-d tensor                                NumPy scalar of the dtype above
+meta / fake / data-less tensor            ``TypeError`` naming argument and fix
+``jax.Array``                             fresh ``ndarray`` (ml_dtypes mapped as above)
+``cupy.ndarray``                          fresh ``ndarray`` (one ``.get()``)
+other object with ``__array__``           untouched: NumPy's own path
+other object with only ``__dlpack__``     ``np.from_dlpack`` then copied
+list / tuple / namedtuple / dict          rebuilt only if it held one of the above
+anything else                             untouched (identity kept)
+========================================  =========================================
+
+Every value in each mapped dtype is exactly representable in its target, so
+no plotted value changes.  The result never shares memory with, or keeps a
+reference to, the caller's tensor (promise 3): later in-place changes to the
+tensor cannot reach a figure, and dropping the tensor frees it.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import sys
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import numpy as np
+
+from torchplot._frameworks import Kind, kind_of
+
+__all__ = ["to_numpy", "convert_call", "needs_conversion", "describe"]
+
+#: torch dtype name -> torch dtype name it is cast to (on the host) before ``.numpy()``.
+TORCH_CAST: dict[str, str] = {
+    "bfloat16": "float32",
+    "float8_e4m3fn": "float16",
+    "float8_e4m3fnuz": "float16",
+    "float8_e5m2": "float16",
+    "float8_e5m2fnuz": "float16",
+    "float8_e8m0fnu": "float32",
+    "complex32": "complex64",
+}
+
+#: ml_dtypes (JAX) dtype name -> NumPy dtype it is cast to.
+ML_DTYPES_CAST: dict[str, str] = {
+    "bfloat16": "float32",
+    "float8_e4m3fn": "float16",
+    "float8_e4m3fnuz": "float16",
+    "float8_e4m3b11fnuz": "float16",
+    "float8_e5m2": "float16",
+    "float8_e5m2fnuz": "float16",
+    "float8_e8m0fnu": "float32",
+}
+
+_FIX_NO_DATA = (
+    "materialize it first (for example run the model on real inputs, or "
+    "`tensor.to_empty(device='cpu')` then fill it)"
+)
+
+
+def describe(obj: Any) -> str:
+    """``shape (2, 3), dtype torch.float32, device cuda:0`` for any array-like."""
+    shape = getattr(obj, "shape", None)
+    shape_s = tuple(shape) if shape is not None else "?"
+    return f"shape {shape_s}, dtype {getattr(obj, 'dtype', '?')}, device {getattr(obj, 'device', 'cpu')}"
+
+
+def _error(where: str, obj: Any, problem: str, fix: str) -> TypeError:
+    return TypeError(f"{where}: {problem} ({describe(obj)}). Fix: {fix}.")
+
+
+def _torch_dtype_name(dtype: Any) -> str:
+    return str(dtype).removeprefix("torch.")
+
+
+def _torch_leaf(t: Any, where: str) -> Any:
+    torch = sys.modules["torch"]
+    if t.is_meta or _is_fake(t):
+        raise _error(where, t, "cannot plot a tensor that holds no data", _FIX_NO_DATA)
+    if t.is_nested:
+        return [_torch_leaf(part, f"{where}[{i}]") for i, part in enumerate(t.detach().unbind())]
+    fresh = False  # does `t` own memory the caller cannot reach?
+    t = t.detach()
+    if type(t) is not torch.Tensor and not isinstance(t, torch.nn.Parameter):
+        try:
+            t = t.as_subclass(torch.Tensor)
+        except Exception as exc:  # wrapper subclasses with no storage of their own
+            raise _error(
+                where, t, f"cannot read the data of a {type(t).__name__} ({exc})",
+                "convert it to a plain tensor first (e.g. `.full_tensor()` for a DTensor)",
+            ) from None
+    if t.layout != torch.strided:
+        t, fresh = t.to_dense(), True
+    if t.is_quantized:
+        t, fresh = t.dequantize(), True
+    if t.is_conj():
+        t, fresh = t.resolve_conj(), True
+    if t.is_neg():
+        t, fresh = t.resolve_neg(), True
+    if t.device.type != "cpu":
+        # One device-to-host copy of exactly the values drawn; a dtype that
+        # NumPy lacks is widened afterwards, on the host, so the bus carries
+        # the narrow type.
+        t, fresh = t.to("cpu"), True
+    name = _torch_dtype_name(t.dtype)
+    target = TORCH_CAST.get(name)
+    if target is not None:
+        t, fresh = t.to(getattr(torch, target)), True
+    try:
+        arr = t.numpy()
+    except (TypeError, RuntimeError) as exc:
+        raise _error(
+            where, t, f"NumPy has no equivalent of this tensor ({exc})",
+            "cast it to a plottable dtype first, e.g. `tensor.float()`",
+        ) from None
+    if not fresh:
+        arr = arr.copy()
+    return arr[()] if arr.ndim == 0 else arr
+
+
+def _is_fake(t: Any) -> bool:
+    fake = sys.modules.get("torch._subclasses.fake_tensor")
+    return fake is not None and isinstance(t, fake.FakeTensor)
+
+
+def _cast_ml_dtypes(arr: np.ndarray) -> np.ndarray:
+    target = ML_DTYPES_CAST.get(arr.dtype.name) if arr.dtype.kind == "V" else None
+    return arr.astype(target) if target is not None else arr
+
+
+def _jax_leaf(x: Any, where: str) -> Any:
+    try:
+        arr = np.array(x, copy=True)
+    except Exception as exc:  # tracers inside jit/vmap have no value
+        raise _error(
+            where, x, f"cannot read the value of this JAX array ({type(exc).__name__})",
+            "plot concrete arrays outside `jax.jit`/`vmap`, e.g. return them from the function",
+        ) from None
+    arr = _cast_ml_dtypes(arr)
+    return arr[()] if arr.ndim == 0 else arr
+
+
+def _cupy_leaf(x: Any, where: str) -> Any:
+    arr = x.get()  # one device-to-host copy into fresh memory
+    return arr[()] if arr.ndim == 0 else arr
+
+
+def _dlpack_leaf(x: Any, where: str) -> Any:
+    try:
+        arr = np.array(np.from_dlpack(x), copy=True)
+    except (BufferError, RuntimeError, TypeError) as exc:
+        raise _error(
+            where, x, f"NumPy cannot read this {type(x).__name__} through DLPack ({exc})",
+            "move it to host memory first, or pass `np.asarray(...)` of it",
+        ) from None
+    return arr[()] if arr.ndim == 0 else arr
+
+
+_LEAVES: dict[Kind, Callable[[Any, str], Any]] = {
+    Kind.TORCH: _torch_leaf,
+    Kind.JAX: _jax_leaf,
+    Kind.CUPY: _cupy_leaf,
+    Kind.DLPACK: _dlpack_leaf,
+}
+
+
+def needs_conversion(obj: Any) -> bool:
+    """Whether :func:`to_numpy` would change ``obj`` (no conversion is done)."""
+    kind = kind_of(type(obj))
+    if kind is Kind.PLAIN:
+        return False
+    if kind is not Kind.CONTAINER:
+        return True
+    items = obj.values() if isinstance(obj, Mapping) else obj
+    # A C-speed pass over the element types: a list of a million floats costs
+    # one set() of one type, not a million Python-level checks.
+    for tp in set(map(type, items)):
+        kind = kind_of(tp)
+        if kind is Kind.CONTAINER:
+            if any(needs_conversion(v) for v in items if type(v) is tp):
+                return True
+        elif kind is not Kind.PLAIN:
+            return True
+    return False
+
+
+def _rebuild(obj: Any, items: list[Any]) -> Any:
+    tp = type(obj)
+    if tp is list or tp is tuple:
+        return tp(items)
+    if hasattr(obj, "_fields"):  # namedtuple
+        return tp._make(items)
+    try:
+        return tp(items)
+    except Exception:  # a subclass with another constructor: fall back to its base
+        return tuple(items) if isinstance(obj, tuple) else list(items)
+
+
+def _convert(obj: Any, where: str) -> Any:
+    kind = kind_of(type(obj))
+    if kind is Kind.PLAIN:
+        return obj
+    if kind is not Kind.CONTAINER:
+        return _LEAVES[kind](obj, where)
+    if not needs_conversion(obj):
+        return obj
+    if isinstance(obj, Mapping):
+        pairs = [(k, _convert(v, f"{where}[{k!r}]")) for k, v in obj.items()]
+        try:
+            return type(obj)(pairs)
+        except Exception:
+            return dict(pairs)
+    return _rebuild(obj, [_convert(v, f"{where}[{i}]") for i, v in enumerate(obj)])
+
+
+def to_numpy(obj: Any, *, name: str = "value") -> Any:
+    """Convert tensors (and containers of them) to NumPy, by torchplot's one rule.
+
+    Parameters
+    ----------
+    obj : object
+        A ``torch.Tensor`` (on any device, with any dtype, layout or autograd
+        state), a JAX or CuPy array, an object exposing only ``__dlpack__``, or
+        a list, tuple, namedtuple or dict that may hold any of these.
+    name : str, default: "value"
+        How error messages name ``obj`` (e.g. the argument it was passed as).
+
+    Returns
+    -------
+    object
+        A fresh ``numpy.ndarray`` (a NumPy scalar for a 0-d tensor, a list of
+        arrays for a nested tensor), or a container rebuilt around such arrays.
+        Anything holding no tensor is returned untouched, as the same object.
+
+    Raises
+    ------
+    TypeError
+        If a tensor has no data (meta, fake) or a dtype NumPy cannot hold; the
+        message names ``name``, the shape, dtype and device, and the fix.
+
+    Examples
+    --------
+    >>> import torch, torchplot
+    >>> torchplot.to_numpy(torch.ones(2, requires_grad=True, dtype=torch.bfloat16))
+    array([1., 1.], dtype=float32)
+    >>> r = range(3); torchplot.to_numpy(r) is r
+    True
+    """
+    return _convert(obj, name)
+
+
+@functools.lru_cache(maxsize=1024)
+def _positional_names(func: Callable[..., Any]) -> tuple[tuple[str, ...], str | None]:
+    try:
+        params = list(inspect.signature(func).parameters.values())
+    except (TypeError, ValueError):
+        return (), "args"
+    names = tuple(
+        p.name for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+    )
+    star = next((p.name for p in params if p.kind is p.VAR_POSITIONAL), None)
+    return names, star
+
+
+def _arg_label(func: Callable[..., Any], i: int, self_offset: int) -> str:
+    names, star = _positional_names(func)
+    j = i + self_offset
+    if j < len(names):
+        return f"argument {names[j]!r}"
+    return f"argument {star or 'args'}[{j - len(names)}]"
+
+
+def convert_call(
+    args: tuple[Any, ...],
+    kwargs: dict[str, Any],
+    func: Callable[..., Any],
+    self_offset: int = 0,
+) -> tuple[tuple[Any, ...], dict[str, Any]]:
+    """Convert the arguments of one call to ``func``; the inputs themselves when nothing changes.
+
+    This is on every wrapped call's path, so the common case (no tensor
+    anywhere) costs one cached type lookup per argument and allocates nothing.
+    ``self_offset`` is 1 when ``args`` excludes a bound ``self``.
+    """
+    for a in args:
+        if kind_of(type(a)) is not Kind.PLAIN and needs_conversion(a):
+            break
+    else:
+        for v in kwargs.values():
+            if kind_of(type(v)) is not Kind.PLAIN and needs_conversion(v):
+                break
+        else:
+            return args, kwargs
+    qual = getattr(func, "__qualname__", getattr(func, "__name__", "call"))
+    new_args = tuple(
+        _convert(a, f"{qual}() {_arg_label(func, i, self_offset)}")
+        if kind_of(type(a)) is not Kind.PLAIN
+        else a
+        for i, a in enumerate(args)
+    )
+    new_kwargs = {
+        k: _convert(v, f"{qual}() argument {k!r}") if kind_of(type(v)) is not Kind.PLAIN else v
+        for k, v in kwargs.items()
+    }
+    return new_args, new_kwargs

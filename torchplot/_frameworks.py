@@ -1,0 +1,83 @@
+"""Which framework an object's type belongs to, decided without importing any.
+
+A framework is only looked up in :data:`sys.modules`: if the user never imported
+torch, no object can be a tensor, and importing torch to find out would cost
+seconds and break promise 2 ("never imports a framework the user has not
+imported").  The answer depends only on the type, so it is cached per type;
+the cache is filled lazily, so a framework imported after torchplot is seen
+as soon as its first object arrives.
+
+The dispatch order matters: NumPy first (the common case, and ndarrays also
+carry ``__dlpack__``), then the frameworks torchplot knows, then the generic
+protocols.
+"""
+
+from __future__ import annotations
+
+import sys
+from enum import IntEnum
+
+import numpy as np
+
+
+class Kind(IntEnum):
+    """How the conversion rule treats a value of some type."""
+
+    #: Never holds a foreign array: passed through untouched (identity kept).
+    PLAIN = 0
+    #: A list, tuple or dict: looked into, rebuilt only if it held a foreign array.
+    CONTAINER = 1
+    #: A ``torch.Tensor`` (or subclass).
+    TORCH = 2
+    #: A ``jax.Array``.
+    JAX = 3
+    #: A ``cupy.ndarray``.
+    CUPY = 4
+    #: An unknown object offering only ``__dlpack__``: NumPy's ``from_dlpack``.
+    DLPACK = 5
+
+
+_PLAIN_TYPES: tuple[type, ...] = (
+    type(None), bool, int, float, complex, str, bytes, slice, range, type(Ellipsis),
+)
+
+_KIND: dict[type, Kind] = {t: Kind.PLAIN for t in _PLAIN_TYPES}
+_KIND[np.ndarray] = Kind.PLAIN
+_KIND[list] = Kind.CONTAINER
+_KIND[tuple] = Kind.CONTAINER
+_KIND[dict] = Kind.CONTAINER
+
+
+def _classify(tp: type) -> Kind:
+    if issubclass(tp, (np.ndarray, np.generic)):
+        return Kind.PLAIN
+    torch = sys.modules.get("torch")
+    if torch is not None and issubclass(tp, torch.Tensor):
+        return Kind.TORCH
+    jax = sys.modules.get("jax")
+    if jax is not None and isinstance(getattr(jax, "Array", None), type) and issubclass(tp, jax.Array):
+        return Kind.JAX
+    cupy = sys.modules.get("cupy")
+    if cupy is not None and isinstance(getattr(cupy, "ndarray", None), type) and issubclass(
+        tp, cupy.ndarray
+    ):
+        return Kind.CUPY
+    if issubclass(tp, (list, tuple, dict)):
+        # pandas, Matplotlib's own list types (silent_list, ArtistList is not a
+        # list) and namedtuples all land here or in PLAIN: looking inside is
+        # cheap and the container is rebuilt only when it held a tensor.
+        return Kind.CONTAINER
+    if hasattr(tp, "__array__"):
+        # NumPy's own path: Matplotlib calls np.asarray itself.
+        return Kind.PLAIN
+    if hasattr(tp, "__dlpack__"):
+        return Kind.DLPACK
+    return Kind.PLAIN
+
+
+def kind_of(tp: type) -> Kind:
+    """The cached :class:`Kind` of a type."""
+    kind = _KIND.get(tp)
+    if kind is None:
+        kind = _KIND[tp] = _classify(tp)
+    return kind

@@ -1,0 +1,240 @@
+"""Tensor-aware twins of Matplotlib's classes, and the adoption of the objects handed out.
+
+Why this mechanism
+------------------
+torchplot must accept tensors in every data-taking method of every Figure,
+Axes and artist it hands out, including the artists that Matplotlib's own
+methods create (``line, = ax.plot(...); line.set_ydata(t)``), while
+
+* a call without tensors draws exactly what Matplotlib draws,
+* ``torch`` and NumPy behave exactly as before (no patch of ``torch.Tensor``),
+* Matplotlib objects the user gets from Matplotlib itself stay untouched.
+
+The alternatives fail one of these:
+
+* A subclass of ``Figure``/``Axes`` alone cannot reach the ``Line2D``,
+  ``PathCollection``, ``AxesImage``, ... that Axes methods construct.
+* Patching ``torch.Tensor.__array__`` changes torch for everybody.
+* Patching Matplotlib's classes (or ``cbook._unpack_to_numpy``) changes every
+  Matplotlib user in the process, and costs every internal call.
+* Proxy objects break identity (``ax.lines[0] is line``) and ``isinstance``.
+
+So each Matplotlib class gets, on first use, a *twin*: a direct subclass whose
+public data-taking methods convert their arguments with the one rule
+(:func:`torchplot._convert.convert_call`) and adopt what they return.  An
+object torchplot hands out is *adopted*: its ``__class__`` is set to its twin,
+which keeps identity, state, ``isinstance`` and pickling, and changes no
+drawing code.  Objects created inside an adopted object's methods (the lines
+of ``Axes.plot`` go through ``Axes.add_line``) are adopted on the way out, so
+the whole tree the user can reach stays tensor-aware.  A twin wraps no getter
+and nothing on the draw path, so a figure renders at Matplotlib's speed.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+import inspect
+import sys
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import numpy as np
+from matplotlib.artist import Artist
+from matplotlib.axes import Axes
+from matplotlib.colorbar import Colorbar
+from matplotlib.colors import Colormap, Normalize
+from matplotlib.figure import FigureBase
+
+from torchplot._convert import convert_call
+
+__all__ = ["adopt", "twin_of", "is_twin"]
+
+_T = TypeVar("_T")
+
+#: The Matplotlib roots whose objects are adopted.
+ADOPTED_ROOTS: tuple[type, ...] = (Artist, Colorbar, Colormap, Normalize)
+
+#: Public methods a twin leaves alone, with the reason.
+NOT_WRAPPED: dict[str, str] = {
+    "draw": "the draw path: called by Matplotlib on every render, takes a renderer",
+    "draw_artist": "the blitting hot path; takes an artist, not data",
+    "redraw_in_frame": "the blitting hot path; takes no data",
+    "set": "Artist.__init_subclass__ regenerates it; it routes through the wrapped set_* methods",
+    "update": "routes through the wrapped set_* methods",
+    "cla": "Axes.__init_subclass__ treats a 'cla' in a subclass as an override",
+    "pchanged": "a notification called on every property change",
+    "convert_xunits": "unit plumbing called on every recache, after data entered through a wrapped method",
+    "convert_yunits": "as convert_xunits",
+    "convert_zunits": "as convert_xunits",
+    "update_from": "copies properties from another artist",
+    "findobj": "takes a match predicate, not data",
+    "contains": "takes a mouse event",
+    "pick": "takes a mouse event",
+}
+
+#: Getters take no data and many run on every draw.
+_NOT_WRAPPED_PREFIXES = ("get_", "is_", "has_")
+#: Dunders that take data.
+_WRAPPED_DUNDERS = ("__init__", "__call__")
+
+_TWINS: dict[type, type] = {}
+_TWIN_SET: set[type] = set()
+
+
+class TwinMeta(type):
+    """Makes a twin class answer ``isinstance`` like its Matplotlib base.
+
+    ``torchplot.Axes`` is the twin of ``matplotlib.axes.Axes``; code written
+    for pyplot (``isinstance(ax, plt.Axes)``) must keep working for an Axes that
+    seaborn or Matplotlib created.  ``issubclass`` is left to ``type``: an
+    override recurses through ``ABCMeta``'s subclass walk.
+    """
+
+    def __instancecheck__(cls, obj: Any) -> bool:
+        base = cls.__dict__.get("__tensor_base__")
+        return isinstance(obj, base) if base is not None else super().__instancecheck__(obj)
+
+
+def _qualname_for(base: type) -> str:
+    # Encodes the base's import path so that ``pickle`` can find the twin
+    # through this module's ``__getattr__`` in a fresh process.
+    return f"{base.__module__.replace('.', '/')}:{base.__qualname__.replace('.', '/')}"
+
+
+def _takes_arguments(func: Callable[..., Any]) -> bool:
+    code = getattr(func, "__code__", None)
+    if code is None:
+        return True
+    return code.co_argcount > 1 or bool(code.co_flags & (inspect.CO_VARARGS | inspect.CO_VARKEYWORDS)) or (
+        code.co_kwonlyargcount > 0
+    )
+
+
+def _wrapped_method(func: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(func)
+    def method(self: Any, *args: Any, **kwargs: Any) -> Any:
+        args, kwargs = convert_call(args, kwargs, func, 1)
+        return adopt(func(self, *args, **kwargs))
+
+    return method
+
+
+def _data_methods(base: type) -> dict[str, Callable[..., Any]]:
+    methods = {}
+    for name in dir(base):
+        if name.startswith("_"):
+            if name not in _WRAPPED_DUNDERS:
+                continue
+        elif name.startswith(_NOT_WRAPPED_PREFIXES) or name in NOT_WRAPPED:
+            continue
+        attr = inspect.getattr_static(base, name)
+        if inspect.isfunction(attr) and _takes_arguments(attr):
+            methods[name] = _wrapped_method(attr)
+    return methods
+
+
+def _make_twin(base: type) -> type:
+    meta = TwinMeta if type(base) is type else type(f"TwinMeta_{type(base).__name__}", (TwinMeta, type(base)), {})
+    namespace: dict[str, Any] = {
+        "__module__": __name__,
+        "__qualname__": _qualname_for(base),
+        "__doc__": base.__doc__,
+        "__tensor_base__": base,
+        **_data_methods(base),
+    }
+    twin = meta(base.__name__, (base,), namespace)
+    _TWIN_SET.add(twin)
+    return twin
+
+
+def is_twin(tp: type) -> bool:
+    """Whether ``tp`` is a torchplot twin class."""
+    return tp in _TWIN_SET
+
+
+def twin_of(base: type[_T]) -> type[_T]:
+    """The tensor-aware twin of a Matplotlib class (created once, then cached)."""
+    if base in _TWIN_SET:
+        return base
+    twin = _TWINS.get(base)
+    if twin is None:
+        twin = _TWINS[base] = _make_twin(base)
+    return twin
+
+
+def __getattr__(name: str) -> type:
+    """Rebuild a twin from its encoded name: how ``pickle`` finds twin classes."""
+    module_path, sep, qualname = name.partition(":")
+    if not sep:
+        raise AttributeError(name)
+    obj: Any = importlib.import_module(module_path.replace("/", "."))
+    for part in qualname.split("/"):
+        obj = getattr(obj, part)
+    return twin_of(obj)
+
+
+# --------------------------------------------------------------------------- adoption
+
+_SWAP, _WALK, _SKIP = 0, 1, 2
+_ADOPT_KIND: dict[type, int] = {type(None): _SKIP, np.ndarray: _WALK, list: _WALK, tuple: _WALK, dict: _WALK}
+
+
+def _adopt_kind(tp: type) -> int:
+    if tp in _TWIN_SET:
+        return _SKIP
+    if issubclass(tp, ADOPTED_ROOTS):
+        return _SWAP
+    if issubclass(tp, (list, tuple, dict, np.ndarray)):
+        return _WALK
+    streamplot = sys.modules.get("matplotlib.streamplot")
+    if streamplot is not None and issubclass(tp, streamplot.StreamplotSet):
+        return _WALK
+    return _SKIP
+
+
+def _swap(obj: Any) -> None:
+    try:
+        obj.__class__ = twin_of(type(obj))
+    except TypeError:
+        # A class whose instance layout a subclass cannot share (none known in
+        # Matplotlib): the object stays a plain Matplotlib object.
+        return
+    if isinstance(obj, (FigureBase, Axes)):
+        # Adopt what the user can reach from here and was created before the
+        # adoption (e.g. the Axes pyplot made inside ``plt.plot``).
+        for child in obj.get_children():
+            adopt(child)
+    elif isinstance(obj, Colorbar):
+        adopt(obj.ax)
+
+
+def adopt(obj: _T) -> _T:
+    """Make ``obj`` (and the Matplotlib objects inside it) tensor-aware, in place.
+
+    Walks lists, tuples (Matplotlib's containers are tuples), dicts, object
+    arrays and ``StreamplotSet``; anything else is returned untouched.
+    Returns ``obj`` itself.
+    """
+    tp = type(obj)
+    kind = _ADOPT_KIND.get(tp)
+    if kind is None:
+        kind = _ADOPT_KIND[tp] = _adopt_kind(tp)
+    if kind == _SKIP:
+        return obj
+    if kind == _SWAP:
+        _swap(obj)
+    elif isinstance(obj, np.ndarray):
+        if obj.dtype == object:
+            for item in obj.flat:
+                adopt(item)
+    elif isinstance(obj, dict):
+        for item in obj.values():
+            adopt(item)
+    elif isinstance(obj, (list, tuple)):
+        for item in obj:
+            adopt(item)
+    else:  # StreamplotSet
+        adopt(obj.lines)
+        adopt(obj.arrows)
+    return obj
