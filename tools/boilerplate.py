@@ -6,7 +6,10 @@ so a new pyplot function cannot be missed.
 
 Each name is re-exported in one of three ways:
 
-* a function: wrapped by :func:`torchplot._wrap.tensor_aware` (converts tensor
+* a function that only forwards to ``gca().<name>``: wrapped by
+  :func:`torchplot._wrap.axes_delegate`, so the Axes method converts (and its
+  tensor-native layers see the tensors);
+* any other function: wrapped by :func:`torchplot._wrap.tensor_aware` (converts tensor
   arguments, adopts what it returns; same signature and docstring);
 * an ``Artist``, ``Colormap`` or ``Normalize`` class: its tensor-aware twin, which
   answers ``isinstance`` like the Matplotlib class;
@@ -15,6 +18,7 @@ Each name is re-exported in one of three ways:
 
 from __future__ import annotations
 
+import inspect
 import sys
 import types
 from pathlib import Path
@@ -46,6 +50,7 @@ from __future__ import annotations
 import matplotlib.pyplot as _pyplot
 
 from torchplot._twins import twin_of as _twin_of
+from torchplot._wrap import axes_delegate as _axes_delegate
 from torchplot._wrap import tensor_aware as _tensor_aware
 
 '''
@@ -56,20 +61,29 @@ def public_names() -> list[str]:
 
 
 def classify(name: str) -> str:
-    """'function', 'twin' or 'same' for a public pyplot name."""
+    """'axes', 'function', 'twin' or 'same' for a public pyplot name."""
     obj = getattr(pyplot, name)
     if isinstance(obj, type):
         return "twin" if issubclass(obj, ADOPTED_ROOTS) else "same"
     if isinstance(obj, types.ModuleType) or not callable(obj):
         return "same"
-    return "function"
+    try:
+        source = inspect.getsource(obj)
+    except (OSError, TypeError):
+        return "function"
+    # Matplotlib's own boilerplate: the function only forwards to the Axes
+    # method of the same name.
+    return "axes" if f"gca().{name}(" in source else "function"
 
 
 def render() -> str:
     lines = [HEADER.format(version=matplotlib.__version__)]
-    groups: dict[str, list[str]] = {"function": [], "twin": [], "same": []}
+    groups: dict[str, list[str]] = {"axes": [], "function": [], "twin": [], "same": []}
     for name in public_names():
         groups[classify(name)].append(name)
+    lines.append("# Forwarders to the current Axes: its tensor-aware method converts.")
+    lines += [f"{n} = _axes_delegate(_pyplot.{n})" for n in groups["axes"]]
+    lines.append("")
     lines.append("# Functions: arguments converted by the one rule, results adopted.")
     lines += [f"{n} = _tensor_aware(_pyplot.{n})" for n in groups["function"]]
     lines.append("")

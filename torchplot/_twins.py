@@ -47,6 +47,7 @@ from matplotlib.colors import Colormap, Normalize
 from matplotlib.figure import FigureBase
 
 from torchplot._convert import convert_call
+from torchplot._native import Layer, layers_for
 
 __all__ = ["adopt", "twin_of", "is_twin"]
 
@@ -120,7 +121,22 @@ def _wrapped_method(func: Callable[..., Any]) -> Callable[..., Any]:
     return method
 
 
+def _layered_method(func: Callable[..., Any], chain: list[Layer]) -> Callable[..., Any]:
+    def run(self: Any, i: int, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        if i == len(chain):
+            args, kwargs = convert_call(args, kwargs, func, 1)
+            return func(self, *args, **kwargs)
+        return chain[i](self, lambda a, k: run(self, i + 1, a, k), args, kwargs)
+
+    @functools.wraps(func)
+    def method(self: Any, *args: Any, **kwargs: Any) -> Any:
+        return adopt(run(self, 0, args, kwargs))
+
+    return method
+
+
 def _data_methods(base: type) -> dict[str, Callable[..., Any]]:
+    layered = issubclass(base, Axes)
     methods = {}
     for name in dir(base):
         if name.startswith("_"):
@@ -130,7 +146,8 @@ def _data_methods(base: type) -> dict[str, Callable[..., Any]]:
             continue
         attr = inspect.getattr_static(base, name)
         if inspect.isfunction(attr) and _takes_arguments(attr):
-            methods[name] = _wrapped_method(attr)
+            chain = layers_for(name) if layered else []
+            methods[name] = _layered_method(attr, chain) if chain else _wrapped_method(attr)
     return methods
 
 

@@ -1,0 +1,5 @@
+"""Tensor-native layers (see :mod:`torchplot._native`), one module per behaviour.
+
+Imported by ``torchplot/__init__.py`` before any twin class is built, so every
+twin Axes carries them.  A layer module must not import torch at import time.
+"""
