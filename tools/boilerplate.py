@@ -76,6 +76,11 @@ def classify(name: str) -> str:
     return "axes" if f"gca().{name}(" in source else "function"
 
 
+def is_constant(name: str) -> bool:
+    obj = getattr(pyplot, name)
+    return not isinstance(obj, (type, types.ModuleType)) and not callable(obj)
+
+
 def render() -> str:
     lines = [HEADER.format(version=matplotlib.__version__)]
     groups: dict[str, list[str]] = {"axes": [], "function": [], "twin": [], "same": []}
@@ -90,11 +95,17 @@ def render() -> str:
     lines.append("# Artist, Colormap and Normalize classes: their tensor-aware twins.")
     lines += [f"{n} = _twin_of(_pyplot.{n})" for n in groups["twin"]]
     lines.append("")
-    lines.append("# Modules, constants and other classes: the same objects as pyplot's.")
-    lines += [f"{n} = _pyplot.{n}" for n in groups["same"]]
+    lines.append("# Modules and classes: the same objects as pyplot's.")
+    constants = [n for n in groups["same"] if is_constant(n)]
+    lines += [f"{n} = _pyplot.{n}" for n in groups["same"] if n not in constants]
+    lines.append("")
+    lines.append("# Module-level values; some exist only under some rcParams (backend_fallback).")
+    lines += [
+        f"if hasattr(_pyplot, {n!r}):\n    {n} = _pyplot.{n}" for n in constants
+    ]
     lines.append("")
     names = ",\n".join(f"    {n!r}" for n in public_names())
-    lines.append(f"__all__ = [\n{names},\n]\n")
+    lines.append(f"__all__ = [n for n in (\n{names},\n) if n in globals()]\n")
     return "\n".join(lines)
 
 

@@ -211,7 +211,7 @@ Rectangle = _twin_of(_pyplot.Rectangle)
 Subplot = _twin_of(_pyplot.Subplot)
 Text = _twin_of(_pyplot.Text)
 
-# Modules, constants and other classes: the same objects as pyplot's.
+# Modules and classes: the same objects as pyplot's.
 AbstractContextManager = _pyplot.AbstractContextManager
 AutoLocator = _pyplot.AutoLocator
 BackendFilter = _pyplot.BackendFilter
@@ -243,15 +243,10 @@ NullLocator = _pyplot.NullLocator
 ScalarFormatter = _pyplot.ScalarFormatter
 Slider = _pyplot.Slider
 SubplotSpec = _pyplot.SubplotSpec
-TYPE_CHECKING = _pyplot.TYPE_CHECKING
 TickHelper = _pyplot.TickHelper
 Widget = _pyplot.Widget
-annotations = _pyplot.annotations
-available_backends = _pyplot.available_backends
-backend_registry = _pyplot.backend_registry
 cbook = _pyplot.cbook
 cm = _pyplot.cm
-color_sequences = _pyplot.color_sequences
 functools = _pyplot.functools
 importlib = _pyplot.importlib
 inspect = _pyplot.inspect
@@ -259,17 +254,33 @@ logging = _pyplot.logging
 matplotlib = _pyplot.matplotlib
 mlab = _pyplot.mlab
 np = _pyplot.np
-rcParams = _pyplot.rcParams
-rcParamsDefault = _pyplot.rcParamsDefault
-rcParamsOrig = _pyplot.rcParamsOrig
 rcsetup = _pyplot.rcsetup
-requested_backend = _pyplot.requested_backend
 style = _pyplot.style
 sys = _pyplot.sys
 threading = _pyplot.threading
 time = _pyplot.time
 
-__all__ = [
+# Module-level values; some exist only under some rcParams (backend_fallback).
+if hasattr(_pyplot, 'TYPE_CHECKING'):
+    TYPE_CHECKING = _pyplot.TYPE_CHECKING
+if hasattr(_pyplot, 'annotations'):
+    annotations = _pyplot.annotations
+if hasattr(_pyplot, 'available_backends'):
+    available_backends = _pyplot.available_backends
+if hasattr(_pyplot, 'backend_registry'):
+    backend_registry = _pyplot.backend_registry
+if hasattr(_pyplot, 'color_sequences'):
+    color_sequences = _pyplot.color_sequences
+if hasattr(_pyplot, 'rcParams'):
+    rcParams = _pyplot.rcParams
+if hasattr(_pyplot, 'rcParamsDefault'):
+    rcParamsDefault = _pyplot.rcParamsDefault
+if hasattr(_pyplot, 'rcParamsOrig'):
+    rcParamsOrig = _pyplot.rcParamsOrig
+if hasattr(_pyplot, 'requested_backend'):
+    requested_backend = _pyplot.requested_backend
+
+__all__ = [n for n in (
     'AbstractContextManager',
     'Annotation',
     'Arrow',
@@ -517,4 +528,4 @@ __all__ = [
     'ylim',
     'yscale',
     'yticks',
-]
+) if n in globals()]
