@@ -56,12 +56,20 @@ from torchplot._wrap import tensor_aware as _tensor_aware
 '''
 
 
+#: Module-level names pyplot assigns only when ``rcParams["backend_fallback"]`` is
+#: true at its import; listed so the generated module does not depend on it.
+CONDITIONAL_NAMES = ("available_backends", "requested_backend")
+
+
 def public_names() -> list[str]:
-    return sorted(n for n in dir(pyplot) if not n.startswith("_"))
+    names = {n for n in dir(pyplot) if not n.startswith("_")}
+    return sorted(names | set(CONDITIONAL_NAMES))
 
 
 def classify(name: str) -> str:
     """'axes', 'function', 'twin' or 'same' for a public pyplot name."""
+    if name in CONDITIONAL_NAMES:
+        return "same"
     obj = getattr(pyplot, name)
     if isinstance(obj, type):
         return "twin" if issubclass(obj, ADOPTED_ROOTS) else "same"
@@ -77,6 +85,8 @@ def classify(name: str) -> str:
 
 
 def is_constant(name: str) -> bool:
+    if name in CONDITIONAL_NAMES:
+        return True
     obj = getattr(pyplot, name)
     return not isinstance(obj, (type, types.ModuleType)) and not callable(obj)
 

@@ -1,0 +1,91 @@
+"""torchplot is pyplot: same names, same signatures and docstrings, generated in sync."""
+
+from __future__ import annotations
+
+import inspect
+import subprocess
+import sys
+import types
+from pathlib import Path
+
+import matplotlib.pyplot as mpl
+import pytest
+
+import torchplot
+import torchplot._twins
+from tools import boilerplate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _public(module: types.ModuleType) -> set[str]:
+    return {n for n in dir(module) if not n.startswith("_")}
+
+
+def test_every_public_pyplot_name_is_available():
+    missing = _public(mpl) - _public(torchplot)
+    assert not missing
+
+
+def test_generated_module_is_in_sync_with_installed_matplotlib():
+    current = (ROOT / "torchplot" / "_pyplot.py").read_text()
+    assert current == boilerplate.render(), "run `python tools/boilerplate.py`"
+
+
+def test_generator_roots_match_runtime_roots():
+    assert boilerplate.ADOPTED_ROOTS == torchplot._twins.ADOPTED_ROOTS
+
+
+@pytest.mark.parametrize("name", sorted(n for n in _public(mpl) if inspect.isfunction(getattr(mpl, n))))
+def test_wrapped_functions_keep_signature_and_docstring(name):
+    ours, theirs = getattr(torchplot, name), getattr(mpl, name)
+    assert inspect.signature(ours) == inspect.signature(theirs)
+    assert ours.__doc__ == theirs.__doc__
+    assert ours.__name__ == theirs.__name__
+
+
+def test_twin_methods_keep_signature_and_docstring():
+    ax = torchplot.figure().add_subplot()
+    for name in ("plot", "scatter", "imshow", "hist", "set_xlim", "bar_label"):
+        ours, theirs = getattr(type(ax), name), getattr(mpl.Axes, name)
+        assert inspect.signature(ours) == inspect.signature(theirs)
+        assert ours.__doc__ == theirs.__doc__
+
+
+def test_classes_answer_isinstance_like_matplotlibs():
+    fig = mpl.figure()  # made by Matplotlib, not adopted
+    ax = fig.add_subplot()
+    assert isinstance(ax, torchplot.Axes) and isinstance(fig, torchplot.Figure)
+    (line,) = ax.plot([1, 2])
+    assert isinstance(line, torchplot.Line2D)
+    assert issubclass(torchplot.Axes, mpl.Axes)
+    assert not isinstance(1.0, torchplot.Artist)
+
+
+def test_non_artist_names_are_the_same_objects():
+    for name in ("rcParams", "np", "GridSpec", "MaxNLocator", "cm", "style"):
+        assert getattr(torchplot, name) is getattr(mpl, name)
+
+
+def test_py_typed_is_shipped():
+    assert (ROOT / "torchplot" / "py.typed").is_file()
+
+
+_PROBE = """
+import sys
+import torchplot
+import torchplot as plt
+plt.plot(range(10))
+plt.savefig(sys.argv[1])
+leaked = sorted(m for m in ("torch", "seaborn", "jax", "cupy", "pandas") if m in sys.modules)
+print(",".join(leaked))
+"""
+
+
+def test_import_and_plot_import_no_framework(tmp_path):
+    out = subprocess.run(
+        [sys.executable, "-c", _PROBE, str(tmp_path / "x.png")],
+        capture_output=True, text=True, check=True, cwd=ROOT,
+        env={"MPLBACKEND": "Agg", "PYTHONPATH": str(ROOT), "PATH": ""},
+    )
+    assert out.stdout.strip() == ""
