@@ -143,7 +143,9 @@ def _step(P, D):
 
 @pyplot_case("errorbar")
 def _errorbar(P, D):
-    P.errorbar(D.x(10), D.y(10), yerr=D.f(np.linspace(0.1, 0.3, 10)), xerr=D.s(0.02), capsize=D.s(3.0))
+    P.errorbar(
+        D.x(10), D.y(10), yerr=D.f(np.linspace(0.1, 0.3, 10)), xerr=D.s(0.02), capsize=D.s(3.0)
+    )
 
 
 @pyplot_case("scatter")
@@ -160,8 +162,12 @@ def _stem(P, D):
 @pyplot_case("fill", "fill_between", "fill_betweenx")
 def _fills(P, D):
     P.fill(D.f([0, 1, 0.5]), D.f([0, 0, 1]), alpha=D.s(0.5))
-    P.fill_between(D.x(), D.y(), D.f(np.full(20, 0.5)), where=torch.ones(20, dtype=torch.bool)
-                   if D.tensors else np.ones(20, dtype=bool))
+    P.fill_between(
+        D.x(),
+        D.y(),
+        D.f(np.full(20, 0.5)),
+        where=torch.ones(20, dtype=torch.bool) if D.tensors else np.ones(20, dtype=bool),
+    )
     P.fill_betweenx(D.x(), D.y(), alpha=0.3)
 
 
@@ -228,7 +234,11 @@ def _broken_barh(P, D):
 @pyplot_case("hist")
 def _hist(P, D):
     P.hist(D.f(D.noise(300)), bins=12, weights=D.f(np.linspace(0.5, 1.5, 300)), alpha=0.5)
-    P.hist([D.f(D.noise(100, 3)), D.f(D.noise(80, 4))], bins=D.f(np.linspace(-3, 3, 9)), histtype="step")
+    P.hist(
+        [D.f(D.noise(100, 3)), D.f(D.noise(80, 4))],
+        bins=D.f(np.linspace(-3, 3, 9)),
+        histtype="step",
+    )
 
 
 @pyplot_case("hist2d")
@@ -309,7 +319,9 @@ def _pcolor(P, D):
 def _contour(P, D):
     cs = P.contour(D.f(D.grid2d()), levels=D.f([-0.5, 0.0, 0.5]))
     P.clabel(cs, D.f([0.0]))
-    P.gcf().add_subplot(224).contourf(D.f(np.arange(10)), D.f(np.arange(8)), D.f(D.grid2d()), levels=5)
+    P.gcf().add_subplot(224).contourf(
+        D.f(np.arange(10)), D.f(np.arange(8)), D.f(D.grid2d()), levels=5
+    )
 
 
 @pyplot_case("tricontour", "tricontourf", "tripcolor", "triplot")
@@ -358,7 +370,9 @@ def _polar(P, D):
 def _text(P, D):
     P.plot(D.x(), D.y())
     P.text(D.s(0.2), D.s(1.0), D.si(7))
-    P.annotate("peak", xy=D.f([0.25, 2.4]), xytext=(D.s(0.5), D.s(2.2)), arrowprops={"arrowstyle": "->"})
+    P.annotate(
+        "peak", xy=D.f([0.25, 2.4]), xytext=(D.s(0.5), D.s(2.2)), arrowprops={"arrowstyle": "->"}
+    )
     P.figtext(D.s(0.1), D.s(0.05), D.s(0.5))
     P.arrow(D.s(0.1), D.s(0.6), D.s(0.3), D.s(0.2), width=D.s(0.01))
 
@@ -377,8 +391,9 @@ def _limits(P, D):
 
 @pyplot_case("table")
 def _table(P, D):
-    P.table(cellText=[[D.si(1), D.si(2)], [D.si(3), D.si(4)]], loc="center",
-            colWidths=D.f([0.3, 0.3]))
+    P.table(
+        cellText=[[D.si(1), D.si(2)], [D.si(3), D.si(4)]], loc="center", colWidths=D.f([0.3, 0.3])
+    )
 
 
 @pyplot_case("imsave", "imread")
@@ -392,18 +407,35 @@ def _imsave(P, D):
     P.imshow(P.imread(buf))
 
 
-# ---------------------------------------------------------------- Axes methods without a pyplot command
+# ------------------------------------------------------- Axes methods without a pyplot command
 @axes_case("bxp")
 def _bxp(P, D):
-    stats = [{"med": D.s(0.5), "q1": D.s(0.2), "q3": D.s(0.8), "whislo": D.s(0.0), "whishi": D.s(1.0),
-              "fliers": D.f([1.3, -0.2]), "label": "a"}]
+    stats = [
+        {
+            "med": D.s(0.5),
+            "q1": D.s(0.2),
+            "q3": D.s(0.8),
+            "whislo": D.s(0.0),
+            "whishi": D.s(1.0),
+            "fliers": D.f([1.3, -0.2]),
+            "label": "a",
+        }
+    ]
     P.gca().bxp(stats, positions=D.f([1.0]))
 
 
 @axes_case("violin")
 def _violin(P, D):
-    vpstats = [{"coords": D.f(np.linspace(-1, 1, 20)), "vals": D.f(np.exp(-np.linspace(-1, 1, 20) ** 2)),
-                "mean": D.s(0.0), "median": D.s(0.0), "min": D.s(-1.0), "max": D.s(1.0)}]
+    vpstats = [
+        {
+            "coords": D.f(np.linspace(-1, 1, 20)),
+            "vals": D.f(np.exp(-(np.linspace(-1, 1, 20) ** 2))),
+            "mean": D.s(0.0),
+            "median": D.s(0.0),
+            "min": D.s(-1.0),
+            "max": D.s(1.0),
+        }
+    ]
     P.gca().violin(vpstats, positions=D.f([1.0]))
 
 
@@ -412,8 +444,17 @@ def _pcolorfast(P, D):
     P.gca().pcolorfast(D.f(np.arange(11)), D.f(np.arange(9)), D.f(D.grid2d()))
 
 
-@axes_case("set_xlim", "set_ylim", "set_xbound", "set_ybound", "set_xticks", "set_yticks",
-           "update_datalim", "set_xmargin", "set_ymargin")
+@axes_case(
+    "set_xlim",
+    "set_ylim",
+    "set_xbound",
+    "set_ybound",
+    "set_xticks",
+    "set_yticks",
+    "update_datalim",
+    "set_xmargin",
+    "set_ymargin",
+)
 def _axes_limits(P, D):
     ax = P.gca()
     ax.plot(D.x(), D.y())
@@ -464,8 +505,16 @@ def _twins(P, D):
     ax.twiny().scatter(D.f([100, 200]), D.f([1, 2]))
 
 
-@axes_case("add_line", "add_patch", "add_collection", "add_artist", "add_image", "add_table",
-           "add_child_axes", "add_container")
+@axes_case(
+    "add_line",
+    "add_patch",
+    "add_collection",
+    "add_artist",
+    "add_image",
+    "add_table",
+    "add_child_axes",
+    "add_container",
+)
 def _add(P, D):
     # Artists built by Matplotlib, then given tensors through their setters.
     import matplotlib.lines as mlines

@@ -6,8 +6,8 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as mpl_plt  # noqa: E402
-import pytest  # noqa: E402
+import matplotlib.pyplot as mpl_plt
+import pytest
 
 
 def _cuda_available() -> bool:

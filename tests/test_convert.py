@@ -44,21 +44,24 @@ def test_non_contiguous_view_copies_only_the_view():
     assert out.base is None or out.base.size == 10
 
 
-@pytest.mark.parametrize(("dtype", "np_dtype"), [
-    (torch.bfloat16, np.float32),
-    (torch.float8_e4m3fn, np.float16),
-    (torch.float8_e4m3fnuz, np.float16),
-    (torch.float8_e5m2, np.float16),
-    (torch.float8_e5m2fnuz, np.float16),
-    (torch.float8_e8m0fnu, np.float32),
-    (torch.complex32, np.complex64),
-    (torch.float16, np.float16),
-    (torch.float64, np.float64),
-    (torch.int8, np.int8),
-    (torch.uint16, np.uint16),
-    (torch.uint64, np.uint64),
-    (torch.bool, np.bool_),
-])
+@pytest.mark.parametrize(
+    ("dtype", "np_dtype"),
+    [
+        (torch.bfloat16, np.float32),
+        (torch.float8_e4m3fn, np.float16),
+        (torch.float8_e4m3fnuz, np.float16),
+        (torch.float8_e5m2, np.float16),
+        (torch.float8_e5m2fnuz, np.float16),
+        (torch.float8_e8m0fnu, np.float32),
+        (torch.complex32, np.complex64),
+        (torch.float16, np.float16),
+        (torch.float64, np.float64),
+        (torch.int8, np.int8),
+        (torch.uint16, np.uint16),
+        (torch.uint64, np.uint64),
+        (torch.bool, np.bool_),
+    ],
+)
 def test_dtype_table(dtype, np_dtype):
     values = torch.tensor([0.0, 1.0, 2.0, 0.5 if dtype.is_floating_point else 3.0])
     if dtype == torch.float8_e8m0fnu:
@@ -68,8 +71,10 @@ def test_dtype_table(dtype, np_dtype):
     t = values.to(dtype)
     out = to_numpy(t)
     assert out.dtype == np_dtype
-    np.testing.assert_array_equal(out.astype(np.float64), t.to(torch.float64).numpy()
-                                  if not dtype.is_complex else out.astype(np.float64))
+    np.testing.assert_array_equal(
+        out.astype(np.float64),
+        t.to(torch.float64).numpy() if not dtype.is_complex else out.astype(np.float64),
+    )
 
 
 @pytest.mark.parametrize("name", sorted(TORCH_CAST))
@@ -101,7 +106,9 @@ def test_zero_d_tensor_becomes_numpy_scalar():
 def test_conjugate_and_negative_views_are_resolved():
     z = torch.tensor([1 + 2j, 3 - 4j], dtype=torch.complex64)
     assert z.conj().is_conj()
-    np.testing.assert_array_equal(to_numpy(z.conj()), np.array([1 - 2j, 3 + 4j], dtype=np.complex64))
+    np.testing.assert_array_equal(
+        to_numpy(z.conj()), np.array([1 - 2j, 3 + 4j], dtype=np.complex64)
+    )
     neg = z.conj().imag
     assert neg.is_neg()
     np.testing.assert_array_equal(to_numpy(neg), [-2, 4])
@@ -177,7 +184,11 @@ def test_fake_tensor_raises_type_error():
 
 @pytest.mark.parametrize("dtype", [torch.uint3, torch.int4, torch.bits8, torch.float4_e2m1fn_x2])
 def test_dtype_without_numpy_equivalent_raises(dtype):
-    t = torch.zeros(4, dtype=torch.uint8).view(dtype) if dtype.itemsize == 1 else torch.zeros(4, dtype=dtype)
+    t = (
+        torch.zeros(4, dtype=torch.uint8).view(dtype)
+        if dtype.itemsize == 1
+        else torch.zeros(4, dtype=dtype)
+    )
     with pytest.raises(TypeError, match=r"Fix: cast it"):
         to_numpy(t, name="values")
 
@@ -256,7 +267,7 @@ def test_framework_detection_goes_through_sys_modules(monkeypatch):
     # `.get()` copies to the host, as CuPy's does.  It checks the dispatch only.
     fake = types.ModuleType("cupy")
 
-    class ndarray:  # noqa: N801 (CuPy's name)
+    class ndarray:
         def __init__(self, data):
             self.data = np.asarray(data)
 

@@ -122,7 +122,9 @@ def test_every_plot_command_is_covered_or_excluded():
         warnings.simplefilter("ignore", PendingDeprecationWarning)
         commands = set(mpl.get_plot_commands())
     missing = commands - set(PYPLOT_CASES) - set(NO_DATA_COMMANDS)
-    assert not missing, f"plot commands with no equivalence case and no exclusion: {sorted(missing)}"
+    assert not missing, (
+        f"plot commands with no equivalence case and no exclusion: {sorted(missing)}"
+    )
     stale = (set(PYPLOT_CASES) | set(NO_DATA_COMMANDS)) - commands
     assert not stale, f"cases or exclusions for commands Matplotlib no longer has: {sorted(stale)}"
 

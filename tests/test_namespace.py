@@ -36,7 +36,9 @@ def test_generator_roots_match_runtime_roots():
     assert boilerplate.ADOPTED_ROOTS == torchplot._twins.ADOPTED_ROOTS
 
 
-@pytest.mark.parametrize("name", sorted(n for n in _public(mpl) if inspect.isfunction(getattr(mpl, n))))
+@pytest.mark.parametrize(
+    "name", sorted(n for n in _public(mpl) if inspect.isfunction(getattr(mpl, n)))
+)
 def test_wrapped_functions_keep_signature_and_docstring(name):
     ours, theirs = getattr(torchplot, name), getattr(mpl, name)
     assert inspect.signature(ours) == inspect.signature(theirs)
@@ -85,7 +87,10 @@ print(",".join(leaked))
 def test_import_and_plot_import_no_framework(tmp_path):
     out = subprocess.run(
         [sys.executable, "-c", _PROBE, str(tmp_path / "x.png")],
-        capture_output=True, text=True, check=True, cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
         env={"MPLBACKEND": "Agg", "PYTHONPATH": str(ROOT), "PATH": ""},
     )
     assert out.stdout.strip() == ""

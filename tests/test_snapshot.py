@@ -43,7 +43,7 @@ def test_set_ydata_snapshots_too():
 def test_dropped_tensor_and_its_graph_are_freed():
     w = torch.randn(100, requires_grad=True)
     y = torch.sin(w) * 3  # carries an autograd graph back to w
-    fig, ax = plt.subplots()
+    _, ax = plt.subplots()
     ax.plot(y)
     ax.hist(y, bins=5)
     ax.axhline(y.mean())

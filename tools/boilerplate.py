@@ -25,7 +25,6 @@ from pathlib import Path
 
 import matplotlib
 import matplotlib.pyplot as pyplot
-
 from matplotlib.artist import Artist
 from matplotlib.colorbar import Colorbar
 from matplotlib.colors import Colormap, Normalize
@@ -110,9 +109,7 @@ def render() -> str:
     lines += [f"{n} = _pyplot.{n}" for n in groups["same"] if n not in constants]
     lines.append("")
     lines.append("# Module-level values; some exist only under some rcParams (backend_fallback).")
-    lines += [
-        f"if hasattr(_pyplot, {n!r}):\n    {n} = _pyplot.{n}" for n in constants
-    ]
+    lines += [f"if hasattr(_pyplot, {n!r}):\n    {n} = _pyplot.{n}" for n in constants]
     lines.append("")
     names = ",\n".join(f"    {n!r}" for n in public_names())
     lines.append(f"__all__ = [n for n in (\n{names},\n) if n in globals()]\n")

@@ -78,7 +78,8 @@ def describe(obj: Any) -> str:
     """``shape (2, 3), dtype torch.float32, device cuda:0`` for any array-like."""
     shape = getattr(obj, "shape", None)
     shape_s = tuple(shape) if shape is not None else "?"
-    return f"shape {shape_s}, dtype {getattr(obj, 'dtype', '?')}, device {getattr(obj, 'device', 'cpu')}"
+    dtype, device = getattr(obj, "dtype", "?"), getattr(obj, "device", "cpu")
+    return f"shape {shape_s}, dtype {dtype}, device {device}"
 
 
 def _error(where: str, obj: Any, problem: str, fix: str) -> TypeError:
@@ -102,7 +103,9 @@ def _torch_leaf(t: Any, where: str) -> Any:
             t = t.as_subclass(torch.Tensor)
         except Exception as exc:  # wrapper subclasses with no storage of their own
             raise _error(
-                where, t, f"cannot read the data of a {type(t).__name__} ({exc})",
+                where,
+                t,
+                f"cannot read the data of a {type(t).__name__} ({exc})",
                 "convert it to a plain tensor first (e.g. `.full_tensor()` for a DTensor)",
             ) from None
     if t.layout != torch.strided:
@@ -126,7 +129,9 @@ def _torch_leaf(t: Any, where: str) -> Any:
         arr = t.numpy()
     except (TypeError, RuntimeError) as exc:
         raise _error(
-            where, t, f"NumPy has no equivalent of this tensor ({exc})",
+            where,
+            t,
+            f"NumPy has no equivalent of this tensor ({exc})",
             "cast it to a plottable dtype first, e.g. `tensor.float()`",
         ) from None
     if not fresh:
@@ -149,7 +154,9 @@ def _jax_leaf(x: Any, where: str) -> Any:
         arr = np.array(x, copy=True)
     except Exception as exc:  # tracers inside jit/vmap have no value
         raise _error(
-            where, x, f"cannot read the value of this JAX array ({type(exc).__name__})",
+            where,
+            x,
+            f"cannot read the value of this JAX array ({type(exc).__name__})",
             "plot concrete arrays outside `jax.jit`/`vmap`, e.g. return them from the function",
         ) from None
     arr = _cast_ml_dtypes(arr)
@@ -166,7 +173,9 @@ def _dlpack_leaf(x: Any, where: str) -> Any:
         arr = np.array(np.from_dlpack(x), copy=True)
     except (BufferError, RuntimeError, TypeError) as exc:
         raise _error(
-            where, x, f"NumPy cannot read this {type(x).__name__} through DLPack ({exc})",
+            where,
+            x,
+            f"NumPy cannot read this {type(x).__name__} through DLPack ({exc})",
             "move it to host memory first, or pass `np.asarray(...)` of it",
         ) from None
     return arr[()] if arr.ndim == 0 else arr
@@ -223,7 +232,7 @@ def _convert(obj: Any, where: str) -> Any:
     if isinstance(obj, Mapping):
         pairs = [(k, _convert(v, f"{where}[{k!r}]")) for k, v in obj.items()]
         try:
-            return type(obj)(pairs)
+            return type(obj)(pairs)  # type: ignore[call-arg]
         except Exception:
             return dict(pairs)
     return _rebuild(obj, [_convert(v, f"{where}[{i}]") for i, v in enumerate(obj)])
@@ -271,9 +280,7 @@ def _positional_names(func: Callable[..., Any]) -> tuple[tuple[str, ...], str | 
         params = list(inspect.signature(func).parameters.values())
     except (TypeError, ValueError):
         return (), "args"
-    names = tuple(
-        p.name for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
-    )
+    names = tuple(p.name for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD))
     star = next((p.name for p in params if p.kind is p.VAR_POSITIONAL), None)
     return names, star
 

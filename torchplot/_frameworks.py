@@ -38,7 +38,16 @@ class Kind(IntEnum):
 
 
 _PLAIN_TYPES: tuple[type, ...] = (
-    type(None), bool, int, float, complex, str, bytes, slice, range, type(Ellipsis),
+    type(None),
+    bool,
+    int,
+    float,
+    complex,
+    str,
+    bytes,
+    slice,
+    range,
+    type(Ellipsis),
 )
 
 _KIND: dict[type, Kind] = {t: Kind.PLAIN for t in _PLAIN_TYPES}
@@ -55,11 +64,17 @@ def _classify(tp: type) -> Kind:
     if torch is not None and issubclass(tp, torch.Tensor):
         return Kind.TORCH
     jax = sys.modules.get("jax")
-    if jax is not None and isinstance(getattr(jax, "Array", None), type) and issubclass(tp, jax.Array):
+    if (
+        jax is not None
+        and isinstance(getattr(jax, "Array", None), type)
+        and issubclass(tp, jax.Array)
+    ):
         return Kind.JAX
     cupy = sys.modules.get("cupy")
-    if cupy is not None and isinstance(getattr(cupy, "ndarray", None), type) and issubclass(
-        tp, cupy.ndarray
+    if (
+        cupy is not None
+        and isinstance(getattr(cupy, "ndarray", None), type)
+        and issubclass(tp, cupy.ndarray)
     ):
         return Kind.CUPY
     if issubclass(tp, (list, tuple, dict)):

@@ -29,7 +29,9 @@ from typing import Any
 __all__ = ["Layer", "layer", "layers_for"]
 
 #: ``(ax, call_next, args, kwargs) -> result``; ``call_next(args, kwargs)`` runs the rest.
-Layer = Callable[[Any, Callable[[tuple[Any, ...], dict[str, Any]], Any], tuple[Any, ...], dict[str, Any]], Any]
+Layer = Callable[
+    [Any, Callable[[tuple[Any, ...], dict[str, Any]], Any], tuple[Any, ...], dict[str, Any]], Any
+]
 
 _LAYERS: dict[str, list[tuple[int, Layer]]] = {}
 

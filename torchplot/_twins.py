@@ -65,7 +65,7 @@ NOT_WRAPPED: dict[str, str] = {
     "update": "routes through the wrapped set_* methods",
     "cla": "Axes.__init_subclass__ treats a 'cla' in a subclass as an override",
     "pchanged": "a notification called on every property change",
-    "convert_xunits": "unit plumbing called on every recache, after data entered through a wrapped method",
+    "convert_xunits": "unit plumbing run on every recache; data entered through a wrapped method",
     "convert_yunits": "as convert_xunits",
     "convert_zunits": "as convert_xunits",
     "update_from": "copies properties from another artist",
@@ -107,8 +107,10 @@ def _takes_arguments(func: Callable[..., Any]) -> bool:
     code = getattr(func, "__code__", None)
     if code is None:
         return True
-    return code.co_argcount > 1 or bool(code.co_flags & (inspect.CO_VARARGS | inspect.CO_VARKEYWORDS)) or (
-        code.co_kwonlyargcount > 0
+    return (
+        code.co_argcount > 1
+        or bool(code.co_flags & (inspect.CO_VARARGS | inspect.CO_VARKEYWORDS))
+        or (code.co_kwonlyargcount > 0)
     )
 
 
@@ -152,7 +154,11 @@ def _data_methods(base: type) -> dict[str, Callable[..., Any]]:
 
 
 def _make_twin(base: type) -> type:
-    meta = TwinMeta if type(base) is type else type(f"TwinMeta_{type(base).__name__}", (TwinMeta, type(base)), {})
+    meta = (
+        TwinMeta
+        if type(base) is type
+        else type(f"TwinMeta_{type(base).__name__}", (TwinMeta, type(base)), {})
+    )
     namespace: dict[str, Any] = {
         "__module__": __name__,
         "__qualname__": _qualname_for(base),
@@ -194,7 +200,13 @@ def __getattr__(name: str) -> type:
 # --------------------------------------------------------------------------- adoption
 
 _SWAP, _WALK, _SKIP = 0, 1, 2
-_ADOPT_KIND: dict[type, int] = {type(None): _SKIP, np.ndarray: _WALK, list: _WALK, tuple: _WALK, dict: _WALK}
+_ADOPT_KIND: dict[type, int] = {
+    type(None): _SKIP,
+    np.ndarray: _WALK,
+    list: _WALK,
+    tuple: _WALK,
+    dict: _WALK,
+}
 
 
 def _adopt_kind(tp: type) -> int:
@@ -252,6 +264,6 @@ def adopt(obj: _T) -> _T:
         for item in obj:
             adopt(item)
     else:  # StreamplotSet
-        adopt(obj.lines)
-        adopt(obj.arrows)
+        adopt(obj.lines)  # type: ignore[attr-defined]
+        adopt(obj.arrows)  # type: ignore[attr-defined]
     return obj
