@@ -47,6 +47,7 @@ from matplotlib.colors import Colormap, Normalize
 from matplotlib.figure import FigureBase
 
 from torchplot._convert import convert_call
+from torchplot._frameworks import _KIND, Kind
 from torchplot._native import Layer, layers_for
 
 __all__ = ["adopt", "twin_of", "is_twin"]
@@ -68,6 +69,8 @@ NOT_WRAPPED: dict[str, str] = {
     "convert_xunits": "unit plumbing run on every recache; data entered through a wrapped method",
     "convert_yunits": "as convert_xunits",
     "convert_zunits": "as convert_xunits",
+    "convert_units": "Axis unit plumbing, called by every plotting method on converted data",
+    "update_units": "as convert_units",
     "update_from": "copies properties from another artist",
     "findobj": "takes a match predicate, not data",
     "contains": "takes a mouse event",
@@ -79,6 +82,7 @@ _NOT_WRAPPED_PREFIXES = ("get_", "is_", "has_")
 #: Dunders that take data.
 _WRAPPED_DUNDERS = ("__init__", "__call__")
 
+_PLAIN = Kind.PLAIN
 _TWINS: dict[type, type] = {}
 _TWIN_SET: set[type] = set()
 
@@ -117,8 +121,17 @@ def _takes_arguments(func: Callable[..., Any]) -> bool:
 def _wrapped_method(func: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(func)
     def method(self: Any, *args: Any, **kwargs: Any) -> Any:
-        args, kwargs = convert_call(args, kwargs, func, 1)
-        return adopt(func(self, *args, **kwargs))
+        # Inlined fast path of convert_call: this wrapper runs on every call of
+        # a public method of an adopted object.
+        for a in args:
+            if _KIND.get(type(a)) is not _PLAIN:
+                args, kwargs = convert_call(args, kwargs, func, 1)
+                break
+        else:
+            if kwargs:
+                args, kwargs = convert_call(args, kwargs, func, 1)
+        result = func(self, *args, **kwargs)
+        return result if result is None else adopt(result)
 
     return method
 

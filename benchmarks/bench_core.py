@@ -1,0 +1,128 @@
+"""Core overheads, side by side with the naive path: import time and per-call cost.
+
+Run: ``python -m benchmarks.bench_core`` (``--quick`` for a smoke run).
+
+Each comparison alternates the two contenders in rounds (A, B, A, B, ...) so
+drift on a busy machine hits both alike, and reports the median per-call time
+of each and their ratio (torchplot / naive).
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as mpl
+import numpy as np
+import torch
+
+import torchplot
+
+
+def interleaved(contenders: dict[str, Callable[[], object]], rounds: int, number: int) -> dict:
+    """Median seconds per call of each contender, measured in alternating rounds."""
+    samples: dict[str, list[float]] = {name: [] for name in contenders}
+    for _ in range(rounds):
+        for name, fn in contenders.items():
+            start = time.perf_counter()
+            for _ in range(number):
+                fn()
+            samples[name].append((time.perf_counter() - start) / number)
+    return {name: statistics.median(s) for name, s in samples.items()}
+
+
+def report(title: str, medians: dict[str, float], ours: str, naive: str) -> float:
+    ratio = medians[ours] / medians[naive]
+    cells = ", ".join(f"{k} {v * 1e6:9.1f} us" for k, v in medians.items())
+    print(f"{title:<46} {cells}  ratio {ratio:.3f}")
+    return ratio
+
+
+def bench_import(rounds: int) -> float:
+    def run(stmt: str) -> Callable[[], object]:
+        return lambda: subprocess.run(
+            [sys.executable, "-c", stmt], check=True, env={"MPLBACKEND": "Agg", "PATH": ""}
+        )
+
+    medians = interleaved(
+        {"torchplot": run("import torchplot"), "pyplot": run("import matplotlib.pyplot")}, rounds, 1
+    )
+    return report("import (process wall time)", medians, "torchplot", "pyplot")
+
+
+def bench_calls(rounds: int, number: int) -> dict[str, float]:
+    x = torch.linspace(0, 1, 100)
+    y = torch.sin(x * 6).requires_grad_(True)
+    xn, yn = x.numpy().copy(), y.detach().numpy().copy()
+    fig_t, ax_t = torchplot.subplots()
+    fig_m, ax_m = mpl.subplots()
+
+    def tensor_plot():
+        ax_t.plot(x, y)[0].remove()
+
+    def naive_plot():  # what users write today
+        ax_m.plot(x.detach().cpu().numpy(), y.detach().cpu().numpy())[0].remove()
+
+    def plain_ours():
+        ax_t.plot(xn, yn)[0].remove()
+
+    def plain_mpl():
+        ax_m.plot(xn, yn)[0].remove()
+
+    ratios = {}
+    ratios["tensor call"] = report(
+        "ax.plot(100 pts): tensors vs hand-converted",
+        interleaved({"torchplot": tensor_plot, "naive": naive_plot}, rounds, number),
+        "torchplot",
+        "naive",
+    )
+    ratios["plain call"] = report(
+        "ax.plot(100 pts): no tensors, twin vs plain Axes",
+        interleaved({"torchplot": plain_ours, "matplotlib": plain_mpl}, rounds, number),
+        "torchplot",
+        "matplotlib",
+    )
+
+    def tensor_plot_draw():
+        line = ax_t.plot(x, y)[0]
+        fig_t.canvas.draw()
+        line.remove()
+
+    def naive_plot_draw():
+        line = ax_m.plot(x.detach().cpu().numpy(), y.detach().cpu().numpy())[0]
+        fig_m.canvas.draw()
+        line.remove()
+
+    ratios["tensor call + draw"] = report(
+        "ax.plot + canvas.draw: tensors vs hand-converted",
+        interleaved(
+            {"torchplot": tensor_plot_draw, "naive": naive_plot_draw}, rounds, max(1, number // 50)
+        ),
+        "torchplot",
+        "naive",
+    )
+    mpl.close("all")
+    return ratios
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="few rounds: a smoke run")
+    args = parser.parse_args(argv)
+    rounds, number = (3, 50) if args.quick else (15, 400)
+    print(f"torch {torch.__version__}, matplotlib {matplotlib.__version__}, numpy {np.__version__}")
+    bench_import(rounds=5 if args.quick else 21)
+    bench_calls(rounds, number)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
