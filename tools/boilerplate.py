@@ -50,7 +50,6 @@ import matplotlib.pyplot as _pyplot
 from torchplot._twins import twin_of as _twin_of
 from torchplot._wrap import axes_delegate as _axes_delegate
 from torchplot._wrap import tensor_aware as _tensor_aware
-
 '''
 
 

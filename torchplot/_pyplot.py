@@ -12,7 +12,6 @@ from torchplot._twins import twin_of as _twin_of
 from torchplot._wrap import axes_delegate as _axes_delegate
 from torchplot._wrap import tensor_aware as _tensor_aware
 
-
 # Forwarders to the current Axes: its tensor-aware method converts.
 acorr = _axes_delegate(_pyplot.acorr)
 angle_spectrum = _axes_delegate(_pyplot.angle_spectrum)
