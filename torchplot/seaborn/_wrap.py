@@ -67,20 +67,27 @@ _DESCRIBED_ERRORS = (ValueError, TypeError, IndexError)
 
 
 @functools.lru_cache(maxsize=256)
+def _positional_names(func: Callable[..., Any]) -> tuple[str, ...]:
+    """Names of ``func``'s parameters that a positional argument can fill."""
+    try:
+        params = inspect.signature(func).parameters.values()
+    except (TypeError, ValueError):
+        return ()
+    return tuple(p.name for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD))
+
+
 def _data_position(func: Callable[..., Any]) -> int | None:
     """Index of the ``data`` parameter among ``func``'s positional parameters."""
-    params = [
-        p.name
-        for p in inspect.signature(func).parameters.values()
-        if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
-    ]
-    return params.index("data") if "data" in params else None
+    names = _positional_names(func)
+    return names.index("data") if "data" in names else None
 
 
 def _as_frame(raw: Any, converted: Any) -> Any:
     if not needs_conversion(raw):
         return converted  # no tensor there: seaborn decides, as without torchplot
-    if isinstance(converted, Mapping) or (isinstance(converted, np.ndarray) and converted.ndim == 2):
+    if isinstance(converted, Mapping) or (
+        isinstance(converted, np.ndarray) and converted.ndim == 2
+    ):
         return pd.DataFrame(converted)
     return converted
 
@@ -117,40 +124,47 @@ def _described(
     args: tuple[Any, ...], kwargs: dict[str, Any],
 ) -> BaseException | None:
     """``exc``'s type with every tensor argument's shape, dtype and device appended."""
-    try:
-        names = list(inspect.signature(func).parameters)[len(head) :]
-    except (TypeError, ValueError):
-        names = []
+    names = _positional_names(func)[len(head) :]
     leaves = [
         leaf
         for i, a in enumerate(args)
-        for leaf in _tensor_leaves(a, repr(names[i]) if i < len(names) else f"args[{i}]")
+        for leaf in _tensor_leaves(a, names[i] if i < len(names) else f"args[{i}]")
     ]
-    leaves += [leaf for k, v in kwargs.items() for leaf in _tensor_leaves(v, repr(k))]
+    leaves += [leaf for k, v in kwargs.items() for leaf in _tensor_leaves(v, k)]
     if not leaves:
         return None
     listing = "; ".join(f"{label}: {describe(t)}" for label, t in leaves)
     qual = getattr(func, "__qualname__", "call")
-    message = (
-        f"{exc}\n(torchplot: the tensors passed to {qual}() were {listing}. "
-        "Seaborn needs every vector of one plot to have the same length.)"
-        if "length" in str(exc)
-        else f"{exc}\n(torchplot: the tensors passed to {qual}() were {listing}.)"
-    )
+    message = f"{exc}\n(torchplot: the tensors passed to {qual}() were {listing}"
+    # Vectors of one plot (x=, y=, hue=, ... or the columns of long-form
+    # ``data``) must have one length; the items of a wide-form list need not,
+    # so only top-level tensors, or pandas' own complaint, count here.
+    lengths = {
+        t.shape[0] for label, t in leaves if "[" not in label and len(getattr(t, "shape", ())) > 0
+    }
+    if len(lengths) > 1 or "same length" in str(exc):
+        message += ". Give every vector of one plot the same length"
+    message += ".)"
     try:
         return type(exc)(message)
     except Exception:  # an exception type with another constructor: keep seaborn's own
         return None
 
 
-def _call(func: Callable[..., Any], head: tuple[Any, ...], args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
-    """Run ``func(*head, *args, **kwargs)`` with tensors converted; ``head`` is ``(self,)`` or ``()``."""
+def _call(
+    func: Callable[..., Any], head: tuple[Any, ...], args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> Any:
+    """Run ``func(*head, *args, **kwargs)`` with tensors converted.
+
+    ``head`` is ``(self,)`` for a method, ``()`` for a function.
+    """
     new_args, new_kwargs = convert_call(args, kwargs, func, len(head))
     if new_args is args and new_kwargs is kwargs:
         return func(*head, *args, **kwargs)  # no tensor: exactly seaborn's call
-    if func.__qualname__ in FRAME_ONLY:
-        new_args, new_kwargs = _frame_data(func, head, (args, kwargs), (new_args, new_kwargs))
     try:
+        if func.__qualname__ in FRAME_ONLY:
+            # Inside the ``try``: pandas' own length check runs here.
+            new_args, new_kwargs = _frame_data(func, head, (args, kwargs), (new_args, new_kwargs))
         return func(*head, *new_args, **new_kwargs)
     except _DESCRIBED_ERRORS as exc:
         described = _described(exc, func, head, args, kwargs)
@@ -162,14 +176,18 @@ def _call(func: Callable[..., Any], head: tuple[Any, ...], args: tuple[Any, ...]
 # --------------------------------------------------------------------------- adoption
 
 
-def _adopt_figure(fig: FigureBase) -> None:
+def _adopt_figure(fig: FigureBase | None) -> None:
     # ``adopt`` walks an object's children only when it swaps its class, so the
     # Axes and artists seaborn added to an already adopted figure are adopted
     # here, one level each (cheap: a cached type lookup per child).
+    if fig is None:
+        return
     adopt(fig)
-    adopt(fig.get_children())
-    for ax in fig.axes:
-        adopt(ax.get_children())
+    children = fig.get_children()
+    adopt(children)
+    for child in children:
+        if isinstance(child, Axes):
+            adopt(child.get_children())
 
 
 def _swap(obj: Any) -> None:
@@ -263,7 +281,11 @@ def twin_of(base: type[_T]) -> type[_T]:
         attr = inspect.getattr_static(base, name)
         if inspect.isfunction(attr):
             namespace[name] = _method(attr)
-    meta = TwinMeta if type(base) is type else type(f"TwinMeta_{type(base).__name__}", (TwinMeta, type(base)), {})
+    meta = (
+        TwinMeta
+        if type(base) is type
+        else type(f"TwinMeta_{type(base).__name__}", (TwinMeta, type(base)), {})
+    )
     twin = _TWINS[base] = meta(base.__name__, (base,), namespace)
     return cast(type[_T], twin)
 
