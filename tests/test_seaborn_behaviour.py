@@ -123,6 +123,18 @@ def test_objects_plot_chain_stays_tensor_aware_and_its_figure_accepts_tensors():
     plotter._figure.axes[0].plot(_grad(X[:3]))
 
 
+@check_figures_equal(extensions=["png"], tol=0)
+def test_objects_plot_on_a_torchplot_axes(fig_test, fig_ref):
+    ax = torchplot.adopt(fig_test).subplots()
+    tso.Plot(x=_grad(X), y=_grad(Y)).add(tso.Dots(), color=torch.arange(40) % 3).on(ax).plot()
+    ax.axhline(torch.tensor(0.0))
+    ref = fig_ref.subplots()
+    seaborn.objects.Plot(x=_host(_grad(X)), y=_host(_grad(Y))).add(
+        seaborn.objects.Dots(), color=np.arange(40) % 3
+    ).on(ref).plot()
+    ref.axhline(0.0)
+
+
 # --------------------------------------------------------------------------- series naming
 
 
@@ -199,10 +211,12 @@ def test_figure_keeps_no_reference_to_the_tensor_and_ignores_later_in_place_chan
     before = _pixels(ax.figure)
     t.add_(10.0)
     assert np.array_equal(_pixels(ax.figure), before)
+    g = tsns.jointplot(x=t, y=t * 2, height=2)
     ref = weakref.ref(t)
     del t
     gc.collect()
     assert ref() is None
+    assert ax.figure.number in mpl.get_fignums() and g.figure.number in mpl.get_fignums()
 
 
 def test_a_call_without_tensors_passes_seaborns_own_arguments():
