@@ -348,3 +348,10 @@ def test_every_seaborn_objects_class_has_a_case_or_holds_settings():
     covered = {n.removeprefix("objects.") for n in _case_names() if n.startswith("objects.")}
     missing = public - settings - covered
     assert not missing, f"seaborn.objects names with no case: {sorted(missing)}"
+
+
+def test_the_coverage_check_catches_a_new_seaborn_function(monkeypatch):
+    # What seaborn 0.14 adding a plotting function would look like.
+    monkeypatch.setattr(seaborn, "newplot", lambda data=None, **kwargs: None, raising=False)
+    with pytest.raises(AssertionError, match="newplot"):
+        test_every_seaborn_plotting_function_and_class_has_a_case()
