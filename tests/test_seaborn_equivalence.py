@@ -98,6 +98,7 @@ def _seaborn_warnings_ignored() -> Iterator[None]:
         warnings.simplefilter("ignore", UserWarning)
         warnings.simplefilter("ignore", FutureWarning)
         warnings.simplefilter("ignore", DeprecationWarning)
+        warnings.simplefilter("ignore", PendingDeprecationWarning)
         yield
 
 
@@ -132,7 +133,13 @@ AXES_CASES: dict[str, AxesCase] = {
     "lineplot": lambda sns, d, ax: sns.lineplot(x=d.time, y=d.y, hue=d.col, seed=0, ax=ax),
     "lineplot[wide2d]": lambda sns, d, ax: sns.lineplot(data=d.mat, ax=ax),
     "lineplot[list]": lambda sns, d, ax: sns.lineplot(data=[d.x, d.short], ax=ax),
+    "lineplot[units]": lambda sns, d, ax: sns.lineplot(
+        x=d.time, y=d.y, units=d.col, estimator=None, ax=ax
+    ),
     "heatmap": lambda sns, d, ax: sns.heatmap(d.mat, annot=d.mat, fmt=".1f", ax=ax),
+    "heatmap[mask]": lambda sns, d, ax: sns.heatmap(
+        d.mat, mask=d.mat > 0.5, center=0, linewidths=1, ax=ax
+    ),
     "boxplot": lambda sns, d, ax: sns.boxplot(x=d.cat, y=d.y, hue=d.col, ax=ax),
     "boxplot[list]": lambda sns, d, ax: sns.boxplot(data=[d.x, d.short], ax=ax),
     "violinplot": lambda sns, d, ax: sns.violinplot(x=d.cat, y=d.y, ax=ax),
