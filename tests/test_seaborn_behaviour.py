@@ -1,0 +1,249 @@
+"""What torchplot.seaborn hands out accepts tensors; bad input gets seaborn's error, with shapes."""
+
+from __future__ import annotations
+
+import gc
+import io
+import warnings
+import weakref
+
+import matplotlib.image
+import matplotlib.pyplot as mpl
+import numpy as np
+import pandas as pd
+import pytest
+import seaborn
+import seaborn.objects
+import torch
+from matplotlib.figure import Figure
+from matplotlib.testing.decorators import check_figures_equal
+
+import torchplot
+import torchplot.seaborn as tsns
+import torchplot.seaborn.objects as tso
+from torchplot._twins import is_twin
+
+
+def _pixels(fig: Figure) -> np.ndarray:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    buf.seek(0)
+    return matplotlib.image.imread(buf, format="png")
+
+
+def _grad(values: np.ndarray) -> torch.Tensor:
+    return torch.from_numpy(values.astype(np.float32)).requires_grad_(True) * 1
+
+
+def _host(t: torch.Tensor) -> np.ndarray:
+    return t.detach().to("cpu", torch.float32).numpy().copy()
+
+
+RNG = np.random.default_rng(1)
+X = RNG.normal(size=40)
+Y = RNG.normal(size=40)
+
+
+# --------------------------------------------------------------------------- adoption
+
+
+@check_figures_equal(extensions=["png"], tol=0)
+def test_axes_from_axes_level_function_keeps_accepting_tensors(fig_test, fig_ref):
+    # No ``ax=``: seaborn draws on pyplot's current Axes, which torchplot adopts.
+    mpl.figure(fig_test)
+    ax = tsns.histplot(_grad(X))
+    assert is_twin(type(ax)) and is_twin(type(ax.figure))
+    ax.plot(_grad(X), _grad(Y), color="k")
+    ax.axvline(torch.tensor(0.5, dtype=torch.bfloat16))
+    mpl.figure(fig_ref)
+    ref = seaborn.histplot(_host(_grad(X)))
+    ref.plot(_host(_grad(X)), _host(_grad(Y)), color="k")
+    ref.axvline(np.float32(0.5))
+
+
+@check_figures_equal(extensions=["png"], tol=0)
+def test_torchplot_axes_keep_accepting_tensors_after_seaborn_drew(fig_test, fig_ref):
+    ax = torchplot.adopt(fig_test).subplots()
+    twin_type = type(ax)
+    out = tsns.kdeplot(x=_grad(X), fill=True, ax=ax)
+    assert out is ax and type(ax) is twin_type
+    ax.scatter(_grad(X), _grad(Y))
+    # Artists seaborn created are tensor-aware too.
+    assert all(is_twin(type(a)) for a in ax.get_children())
+    ax.collections[-1].set_offsets(torch.stack([_grad(Y), _grad(X)], 1))
+    ref = fig_ref.subplots()
+    seaborn.kdeplot(x=_host(_grad(X)), fill=True, ax=ref)
+    ref.scatter(_host(_grad(X)), _host(_grad(Y)))
+    ref.collections[-1].set_offsets(np.stack([_host(_grad(Y)), _host(_grad(X))], 1))
+
+
+def _grid_calls(g, to):
+    g.axes[0, 1].plot(to(_grad(X[:5])), to(_grad(Y[:5])))
+    g.axes.flat[0].axhline(to(torch.tensor(0.25)))
+
+
+def test_grid_axes_accept_tensors():
+    hue = torch.arange(40) % 2
+    g = tsns.relplot(x=_grad(X), y=_grad(Y), col=hue, height=2)
+    assert isinstance(g, tsns.FacetGrid) and type(g) is not seaborn.FacetGrid
+    assert all(is_twin(type(ax)) for ax in g.axes.flat) and is_twin(type(g.figure))
+    _grid_calls(g, lambda t: t)
+    ref = seaborn.relplot(x=_host(_grad(X)), y=_host(_grad(Y)), col=hue.numpy(), height=2)
+    _grid_calls(ref, lambda t: _host(t) if t.ndim else _host(t)[()])
+    assert np.array_equal(_pixels(g.figure), _pixels(ref.figure))
+
+
+def test_joint_grid_axes_accept_tensors():
+    j = tsns.jointplot(x=_grad(X), y=_grad(Y), height=3)
+    assert isinstance(j, tsns.JointGrid)
+    for ax in (j.ax_joint, j.ax_marg_x, j.ax_marg_y):
+        assert is_twin(type(ax))
+    j.ax_joint.plot(_grad(X[:4]), _grad(Y[:4]))
+    j.ax_marg_x.axvline(torch.tensor(0.0))
+    ref = seaborn.jointplot(x=_host(_grad(X)), y=_host(_grad(Y)), height=3)
+    ref.ax_joint.plot(_host(_grad(X[:4])), _host(_grad(Y[:4])))
+    ref.ax_marg_x.axvline(0.0)
+    assert np.array_equal(_pixels(j.figure), _pixels(ref.figure))
+
+
+def test_pair_grid_diagonal_axes_added_by_map_diag_are_adopted():
+    g = tsns.PairGrid({"a": _grad(X), "b": _grad(Y)}, height=1.5).map_diag(tsns.histplot)
+    assert g.diag_axes is not None and all(is_twin(type(ax)) for ax in g.diag_axes)
+    assert all(is_twin(type(ax)) for ax in g.figure.axes)
+    g.diag_axes[0].plot(_grad(X[:3]))
+
+
+def test_objects_plot_chain_stays_tensor_aware_and_its_figure_accepts_tensors():
+    p = tso.Plot(x=_grad(X)).add(tso.Dot(), y=_grad(Y))
+    assert isinstance(p, tso.Plot) and type(p) is tso.Plot
+    p = p.facet(col=torch.arange(40) % 2)
+    assert type(p) is tso.Plot
+    plotter = p.plot()
+    assert all(is_twin(type(ax)) for ax in plotter._figure.axes)
+    plotter._figure.axes[0].plot(_grad(X[:3]))
+
+
+@check_figures_equal(extensions=["png"], tol=0)
+def test_objects_plot_on_a_torchplot_axes(fig_test, fig_ref):
+    ax = torchplot.adopt(fig_test).subplots()
+    tso.Plot(x=_grad(X), y=_grad(Y)).add(tso.Dots(), color=torch.arange(40) % 3).on(ax).plot()
+    ax.axhline(torch.tensor(0.0))
+    ref = fig_ref.subplots()
+    seaborn.objects.Plot(x=_host(_grad(X)), y=_host(_grad(Y))).add(
+        seaborn.objects.Dots(), color=np.arange(40) % 3
+    ).on(ref).plot()
+    ref.axhline(0.0)
+
+
+# --------------------------------------------------------------------------- series naming
+
+
+def test_list_of_tensors_becomes_separate_series_named_like_a_list_of_arrays():
+    a, b, c = _grad(X), _grad(Y[:30]), _grad(Y[:10] + 2)
+    ax = tsns.histplot([a, b, c])
+    _, ax_ref = mpl.subplots()
+    seaborn.histplot([_host(a), _host(b), _host(c)], ax=ax_ref)
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert labels == [t.get_text() for t in ax_ref.get_legend().get_texts()] == ["0", "1", "2"]
+    # Three series drawn, not one collapsed series: three bar containers.
+    assert len(ax.containers) == len(ax_ref.containers) == 3
+
+
+def test_dict_of_tensors_names_the_series_by_key():
+    ax = tsns.lineplot(data={"train": _grad(X), "val": _grad(Y)})
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["train", "val"]
+
+
+# --------------------------------------------------------------------------- bad input
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda sns, a, b: sns.scatterplot(x=a, y=b),
+        lambda sns, a, b: sns.histplot(x=a, weights=b),
+        lambda sns, a, b: sns.boxplot(x=a, y=b),
+        lambda sns, a, b: sns.lineplot(data={"p": a, "q": b}, x="p", y="q"),
+        lambda sns, a, b: sns.jointplot(x=a, y=b),
+        lambda sns, a, b: sns.regplot(x=a, y=b),
+    ],
+    ids=["scatterplot", "histplot-weights", "boxplot", "lineplot-data", "jointplot", "regplot"],
+)
+def test_length_mismatch_raises_seaborns_error_type_with_the_tensor_shapes(call):
+    a, b = _grad(X), torch.arange(7, dtype=torch.float32)
+    with pytest.raises(Exception) as ref_info, warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        call(seaborn, _host(a), b.numpy())
+    with pytest.raises(Exception) as info, warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        call(tsns, a, b)
+    assert type(info.value) is type(ref_info.value)
+    message = str(info.value)
+    assert str(ref_info.value) in message  # seaborn's own words first
+    assert "shape (7,), dtype torch.float32, device cpu" in message
+    assert "shape (40,), dtype torch.float32, device cpu" in message
+    assert "same length" in message
+
+
+def test_unconvertible_tensor_gets_the_core_rules_error():
+    message = r"histplot\(\) argument 'x': cannot plot a tensor that holds no data"
+    with pytest.raises(TypeError, match=message):
+        tsns.histplot(x=torch.empty(5, device="meta"))
+
+
+def test_errors_without_tensors_are_seaborns_own_untouched():
+    with pytest.raises(ValueError) as info:
+        tsns.scatterplot(x=X, y=Y[:7])
+    with pytest.raises(ValueError) as ref_info:
+        seaborn.scatterplot(x=X, y=Y[:7])
+    assert str(info.value) == str(ref_info.value)
+    # DataFrame-only functions keep rejecting a dict that holds no tensor, as seaborn does.
+    with pytest.raises(TypeError, match="must be pandas DataFrame"):
+        tsns.pairplot({"a": X})
+
+
+# --------------------------------------------------------------------------- no aliasing, no change
+
+
+def test_figure_keeps_no_reference_to_the_tensor_and_ignores_later_in_place_changes():
+    t = torch.from_numpy(X.astype(np.float32))
+    ax = tsns.scatterplot(x=t, y=t * 2)
+    before = _pixels(ax.figure)
+    t.add_(10.0)
+    assert np.array_equal(_pixels(ax.figure), before)
+    g = tsns.jointplot(x=t, y=t * 2, height=2)
+    ref = weakref.ref(t)
+    del t
+    gc.collect()
+    assert ref() is None
+    assert ax.figure.number in mpl.get_fignums() and g.figure.number in mpl.get_fignums()
+
+
+def test_a_call_without_tensors_passes_seaborns_own_arguments():
+    df = pd.DataFrame({"a": X, "b": Y})
+    seen = {}
+    original = seaborn.scatterplot
+
+    def spy(*args, **kwargs):
+        seen["args"], seen["kwargs"] = args, kwargs
+        return original(*args, **kwargs)
+
+    wrapped = tsns._wrap.tensor_aware(spy)
+    wrapped(df, x="a", y="b")
+    assert seen["args"][0] is df and seen["kwargs"] == {"x": "a", "y": "b"}
+
+
+@check_figures_equal(extensions=["png"], tol=0)
+def test_numpy_input_draws_exactly_what_seaborn_draws(fig_test, fig_ref):
+    tsns.violinplot(x=X, y=Y > 0, ax=torchplot.adopt(fig_test).subplots())
+    seaborn.violinplot(x=X, y=Y > 0, ax=fig_ref.subplots())
+
+
+@pytest.mark.gpu
+def test_cuda_tensors_in_a_grid_and_its_axes():
+    t = _grad(X).to("cuda")
+    g = tsns.displot(x=t, col=(torch.arange(40) % 2).to("cuda"), height=2)
+    g.axes[0, 0].plot(t[:5])
+    ref = seaborn.displot(x=_host(t), col=np.arange(40) % 2, height=2)
+    ref.axes[0, 0].plot(_host(t[:5]))
+    assert np.array_equal(_pixels(g.figure), _pixels(ref.figure))

@@ -1,0 +1,364 @@
+"""Pixel-exact: every seaborn plotting function draws from tensors what seaborn draws from NumPy.
+
+Each case runs twice: through ``torchplot.seaborn`` with tensors, and through
+``seaborn`` itself with the NumPy arrays torch produces for the documented
+rule (computed with torch's own ops, not with torchplot).  Axes-level cases
+draw inside ``check_figures_equal`` (tolerance 0); figure-level cases make
+their own figures, which are saved to PNG and compared pixel for pixel.  The
+RNG is seeded alike on both sides (and ``seed=`` given where seaborn
+bootstraps).  A coverage test keeps the case tables in step with seaborn.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import random
+import warnings
+from collections.abc import Callable, Iterator
+from types import ModuleType
+from typing import Any
+
+import matplotlib.image
+import numpy as np
+import pandas as pd
+import pytest
+import seaborn
+import seaborn.objects
+import torch
+from matplotlib.figure import Figure
+from matplotlib.testing.decorators import check_figures_equal
+
+import torchplot
+import torchplot.seaborn as tsns
+import torchplot.seaborn.objects as tso
+
+#: Every case runs under each: grad-tracking float32 (a non-leaf carrying a
+#: graph), grad-tracking bfloat16, and on a CUDA device where there is one.
+VARIANTS = ("grad", "bfloat16", pytest.param("cuda", marks=pytest.mark.gpu))
+
+N = 48
+
+
+class Data:
+    """The inputs of one case: tensors (``tensors=True``) or their NumPy equivalents."""
+
+    def __init__(self, variant: str, tensors: bool) -> None:
+        self.variant = variant
+        self.tensors = tensors
+        rng = np.random.default_rng(0)
+        self.x = self.f(rng.normal(size=N))
+        self.y = self.f(rng.normal(size=N) + np.linspace(0, 3, N))
+        self.z = self.f(rng.normal(size=N))
+        self.w = self.f(rng.uniform(0.5, 2.0, N))
+        self.size = self.f(rng.uniform(1.0, 5.0, N))
+        self.mat = self.f(rng.normal(size=(7, 5)))
+        self.hue = self.i(np.arange(N) % 3)
+        self.cat = self.i((np.arange(N) // 3) % 4)
+        self.col = self.i(np.arange(N) % 2)
+        self.time = self.i(np.arange(N) % 8)
+        self.short = self.f(rng.normal(size=N // 2))
+        self.colors = self.f(np.linspace(0.1, 0.9, 15).reshape(5, 3))
+
+    def f(self, values: Any) -> Any:
+        """Float data in the variant's form (reference: what torch's own ops make of it)."""
+        base = torch.from_numpy(np.asarray(values, dtype=np.float32))
+        if self.variant == "bfloat16":
+            leaf = base.to(torch.bfloat16).requires_grad_(True)
+        else:
+            leaf = base.clone().requires_grad_(True)
+        t = leaf * 1  # a non-leaf: carries an autograd graph
+        if self.variant == "cuda":
+            t = t.to("cuda")
+        assert t.requires_grad
+        return t if self.tensors else t.detach().to("cpu", torch.float32).numpy().copy()
+
+    def i(self, values: Any) -> Any:
+        """int64 data (labels, categories)."""
+        t = torch.as_tensor(np.asarray(values, dtype=np.int64))
+        if self.variant == "cuda":
+            t = t.to("cuda")
+        return t if self.tensors else t.cpu().numpy().copy()
+
+    def scalar(self, value: float) -> Any:
+        """A 0-d tensor (reference: its NumPy scalar)."""
+        t = self.f([value])[0]
+        return t
+
+    def frame(self, **columns: Any) -> Any:
+        """A dict of tensors; seaborn's reference needs the DataFrame it stands for."""
+        return columns if self.tensors else pd.DataFrame(columns)
+
+
+@contextlib.contextmanager
+def _seaborn_warnings_ignored() -> Iterator[None]:
+    # Both sides warn alike: seaborn 0.13 passes Matplotlib 3.11 deprecated
+    # arguments (boxplot's ``vert``), and distplot is deprecated.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        warnings.simplefilter("ignore", FutureWarning)
+        warnings.simplefilter("ignore", DeprecationWarning)
+        warnings.simplefilter("ignore", PendingDeprecationWarning)
+        yield
+
+
+def _seeded() -> None:
+    # stripplot jitter and regplot's x_jitter draw from NumPy's global RNG.
+    np.random.seed(0)
+    random.seed(0)
+
+
+# --------------------------------------------------------------------------- axes level
+# case(sns, d, ax): draw on ``ax`` with ``sns`` (torchplot.seaborn or seaborn).
+
+AxesCase = Callable[[Any, Data, Any], Any]
+
+AXES_CASES: dict[str, AxesCase] = {
+    "histplot": lambda sns, d, ax: sns.histplot(x=d.x, hue=d.hue, weights=d.w, ax=ax),
+    "histplot[list]": lambda sns, d, ax: sns.histplot([d.x, d.y, d.short], ax=ax),
+    "histplot[dict]": lambda sns, d, ax: sns.histplot(
+        data={"a": d.x, "b": d.y}, x="a", y="b", ax=ax
+    ),
+    "histplot[wide2d]": lambda sns, d, ax: sns.histplot(d.mat, element="step", ax=ax),
+    "kdeplot": lambda sns, d, ax: sns.kdeplot(x=d.x, hue=d.hue, weights=d.w, fill=True, ax=ax),
+    "kdeplot[bivariate]": lambda sns, d, ax: sns.kdeplot(x=d.x, y=d.y, levels=4, ax=ax),
+    "ecdfplot": lambda sns, d, ax: sns.ecdfplot(x=d.x, hue=d.hue, weights=d.w, ax=ax),
+    "rugplot": lambda sns, d, ax: sns.rugplot(x=d.x, y=d.y, hue=d.hue, height=0.1, ax=ax),
+    "scatterplot": lambda sns, d, ax: sns.scatterplot(
+        x=d.x, y=d.y, hue=d.hue, size=d.size, style=d.col, ax=ax
+    ),
+    "scatterplot[dict]": lambda sns, d, ax: sns.scatterplot(
+        data={"a": d.x, "b": d.y, "h": d.hue}, x="a", y="b", hue="h", ax=ax
+    ),
+    "lineplot": lambda sns, d, ax: sns.lineplot(x=d.time, y=d.y, hue=d.col, seed=0, ax=ax),
+    "lineplot[wide2d]": lambda sns, d, ax: sns.lineplot(data=d.mat, ax=ax),
+    "lineplot[list]": lambda sns, d, ax: sns.lineplot(data=[d.x, d.short], ax=ax),
+    "lineplot[units]": lambda sns, d, ax: sns.lineplot(
+        x=d.time, y=d.y, units=d.col, estimator=None, ax=ax
+    ),
+    "heatmap": lambda sns, d, ax: sns.heatmap(d.mat, annot=d.mat, fmt=".1f", ax=ax),
+    "heatmap[mask]": lambda sns, d, ax: sns.heatmap(
+        d.mat, mask=d.mat > 0.5, center=0, linewidths=1, ax=ax
+    ),
+    "boxplot": lambda sns, d, ax: sns.boxplot(x=d.cat, y=d.y, hue=d.col, ax=ax),
+    "boxplot[list]": lambda sns, d, ax: sns.boxplot(data=[d.x, d.short], ax=ax),
+    "violinplot": lambda sns, d, ax: sns.violinplot(x=d.cat, y=d.y, ax=ax),
+    "boxenplot": lambda sns, d, ax: sns.boxenplot(x=d.cat, y=d.y, ax=ax),
+    "stripplot": lambda sns, d, ax: sns.stripplot(x=d.cat, y=d.y, hue=d.hue, ax=ax),
+    "swarmplot": lambda sns, d, ax: sns.swarmplot(x=d.cat, y=d.y, hue=d.col, ax=ax),
+    "barplot": lambda sns, d, ax: sns.barplot(x=d.cat, y=d.y, hue=d.col, seed=0, ax=ax),
+    "pointplot": lambda sns, d, ax: sns.pointplot(x=d.cat, y=d.y, hue=d.col, seed=0, ax=ax),
+    "countplot": lambda sns, d, ax: sns.countplot(x=d.cat, hue=d.col, ax=ax),
+    "regplot": lambda sns, d, ax: sns.regplot(x=d.x, y=d.y, n_boot=50, seed=0, ax=ax),
+    "residplot": lambda sns, d, ax: sns.residplot(x=d.x, y=d.y, order=2, ax=ax),
+    "distplot": lambda sns, d, ax: sns.distplot(d.x, rug=True, ax=ax),
+}
+
+
+def _draw_axes(sns: ModuleType, fig: Figure, case: AxesCase, variant: str, tensors: bool) -> None:
+    _seeded()
+    with _seaborn_warnings_ignored():
+        case(sns, Data(variant, tensors=tensors), fig.subplots())
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+@pytest.mark.parametrize("name", sorted(AXES_CASES))
+@check_figures_equal(extensions=["png"], tol=0)
+def test_axes_level_tensor_figure_equals_numpy_figure(fig_test, fig_ref, name, variant):
+    torchplot.adopt(fig_test)
+    _draw_axes(tsns, fig_test, AXES_CASES[name], variant, tensors=True)
+    _draw_axes(seaborn, fig_ref, AXES_CASES[name], variant, tensors=False)
+
+
+# --------------------------------------------------------------------------- figure level
+# case(sns, so, d) -> the Figure drawn (sns: torchplot.seaborn or seaborn, so: its objects).
+
+FigureCase = Callable[[Any, Any, Data], Figure]
+
+
+def _grid_case(sns: Any, so: Any, d: Data) -> Figure:
+    g = sns.FacetGrid(d.frame(a=d.x, b=d.y, c=d.col, h=d.hue), col="c", hue="h", height=2)
+    g.map(sns.scatterplot, "a", "b").add_legend()
+    g.refline(y=d.scalar(0.5))
+    return g.figure
+
+
+def _pairgrid_case(sns: Any, so: Any, d: Data) -> Figure:
+    g = sns.PairGrid(d.frame(a=d.x, b=d.y, c=d.z), height=1.5)
+    g.map_diag(sns.histplot).map_lower(sns.scatterplot).map_upper(sns.kdeplot, levels=3)
+    return g.figure
+
+
+def _jointgrid_case(sns: Any, so: Any, d: Data) -> Figure:
+    g = sns.JointGrid(x=d.x, y=d.y, hue=d.col, height=3)
+    g.plot(sns.scatterplot, sns.histplot)
+    g.refline(x=d.scalar(0.0), y=d.scalar(1.0))
+    return g.figure
+
+
+def _objects_case(sns: Any, so: Any, d: Data) -> Figure:
+    p = (
+        so.Plot(x=d.x, y=d.y, color=d.hue)
+        .add(so.Dot(), pointsize=d.size)
+        .add(so.Line(), so.PolyFit(order=1), y=d.z)
+        .facet(col=d.col)
+        .limit(x=(d.scalar(-3.0), d.scalar(3.0)))
+        .layout(size=(5, 2.5))
+    )
+    return p.plot()._figure
+
+
+def _objects_pair_case(sns: Any, so: Any, d: Data) -> Figure:
+    p = so.Plot(data={"a": d.x, "b": d.y, "c": d.z}, y="c").pair(x=["a", "b", d.w])
+    return p.add(so.Dots()).layout(size=(6, 2.5)).plot()._figure
+
+
+FIGURE_CASES: dict[str, FigureCase] = {
+    "displot": lambda sns, so, d: sns.displot(x=d.x, hue=d.hue, col=d.col, height=2).figure,
+    "displot[kde]": lambda sns, so, d: sns.displot(
+        [d.x, d.y], kind="kde", height=2, aspect=1.5
+    ).figure,
+    "relplot": lambda sns, so, d: sns.relplot(
+        data={"t": d.time, "v": d.y, "h": d.hue, "c": d.col},
+        x="t", y="v", hue="h", col="c", kind="line", seed=0, height=2,
+    ).figure,
+    "relplot[scatter]": lambda sns, so, d: sns.relplot(
+        x=d.x, y=d.y, size=d.size, row=d.col, height=2
+    ).figure,
+    "catplot": lambda sns, so, d: sns.catplot(
+        x=d.cat, y=d.y, col=d.col, kind="bar", seed=0, height=2
+    ).figure,
+    "catplot[strip]": lambda sns, so, d: sns.catplot(x=d.cat, y=d.y, hue=d.hue, height=2).figure,
+    "lmplot": lambda sns, so, d: sns.lmplot(
+        d.frame(a=d.x, b=d.y, h=d.col), x="a", y="b", hue="h", n_boot=50, seed=0, height=2
+    ).figure,
+    "jointplot": lambda sns, so, d: sns.jointplot(x=d.x, y=d.y, hue=d.hue, height=3).figure,
+    "jointplot[reg]": lambda sns, so, d: sns.jointplot(
+        x=d.x, y=d.y, kind="reg", height=3, joint_kws={"n_boot": 50, "seed": 0}
+    ).figure,
+    "pairplot": lambda sns, so, d: sns.pairplot(
+        d.frame(a=d.x, b=d.y, c=d.z, h=d.hue), hue="h", height=1.5
+    ).figure,
+    "pairplot[2d]": lambda sns, so, d: sns.pairplot(
+        d.mat if d.tensors else pd.DataFrame(d.mat), height=1.2
+    ).figure,
+    "clustermap": lambda sns, so, d: sns.clustermap(d.mat, figsize=(4, 4)).figure,
+    "palplot": lambda sns, so, d: (sns.palplot(d.colors), seaborn.utils.plt.gcf())[1],
+    "FacetGrid": _grid_case,
+    "PairGrid": _pairgrid_case,
+    "JointGrid": _jointgrid_case,
+    "objects.Plot": _objects_case,
+    "objects.Plot[pair]": _objects_pair_case,
+}
+
+
+def _pixels(fig: Figure) -> np.ndarray:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    buf.seek(0)
+    return matplotlib.image.imread(buf, format="png")
+
+
+def _draw_figure(sns: Any, so: Any, case: FigureCase, variant: str, tensors: bool) -> np.ndarray:
+    _seeded()
+    with _seaborn_warnings_ignored():
+        fig = case(sns, so, Data(variant, tensors=tensors))
+    return _pixels(fig)
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+@pytest.mark.parametrize("name", sorted(FIGURE_CASES))
+def test_figure_level_tensor_figure_equals_numpy_figure(name, variant):
+    case = FIGURE_CASES[name]
+    test = _draw_figure(tsns, tso, case, variant, tensors=True)
+    ref = _draw_figure(seaborn, seaborn.objects, case, variant, tensors=False)
+    assert test.shape == ref.shape, f"figure sizes differ: {test.shape} vs {ref.shape}"
+    differing = int(np.any(test != ref, axis=-1).sum())
+    assert differing == 0, f"{differing} of {test.shape[0] * test.shape[1]} pixels differ"
+
+
+# --------------------------------------------------------------------------- coverage
+
+#: Public seaborn callables that take no data to plot, with the reason; every
+#: other public function or class of ``seaborn`` must have a case above.
+NOT_PLOTTING: dict[str, str] = {
+    "axes_style": "style settings",
+    "blend_palette": "builds a palette from colours",
+    "choose_colorbrewer_palette": "interactive Jupyter widget",
+    "choose_cubehelix_palette": "interactive Jupyter widget",
+    "choose_dark_palette": "interactive Jupyter widget",
+    "choose_diverging_palette": "interactive Jupyter widget",
+    "choose_light_palette": "interactive Jupyter widget",
+    "color_palette": "builds a palette",
+    "crayon_palette": "builds a palette from colour names",
+    "cubehelix_palette": "builds a palette",
+    "dark_palette": "builds a palette",
+    "desaturate": "colour utility",
+    "despine": "styles an existing Axes",
+    "diverging_palette": "builds a palette",
+    "dogplot": "draws a downloaded picture; takes no data",
+    "get_data_home": "dataset path utility",
+    "get_dataset_names": "dataset listing (network)",
+    "hls_palette": "builds a palette",
+    "husl_palette": "builds a palette",
+    "light_palette": "builds a palette",
+    "load_dataset": "dataset download (network)",
+    "move_legend": "moves an existing legend",
+    "mpl_palette": "builds a palette from a colormap name",
+    "plotting_context": "style settings",
+    "reset_defaults": "style settings",
+    "reset_orig": "style settings",
+    "saturate": "colour utility",
+    "set": "style settings",
+    "set_color_codes": "style settings",
+    "set_context": "style settings",
+    "set_hls_values": "colour utility",
+    "set_palette": "style settings",
+    "set_style": "style settings",
+    "set_theme": "style settings",
+    "xkcd_palette": "builds a palette from colour names",
+}
+
+#: Base classes of ``seaborn.objects`` whose subclasses hold settings, not data:
+#: marks, stats, moves and scales are exercised through ``Plot``.
+OBJECTS_SETTINGS = (
+    seaborn.objects.Mark, seaborn.objects.Stat, seaborn.objects.Move, seaborn.objects.Scale
+)
+
+
+def _case_names() -> set[str]:
+    return {name.split("[")[0] for name in (*AXES_CASES, *FIGURE_CASES)}
+
+
+def test_every_seaborn_plotting_function_and_class_has_a_case():
+    public = {
+        n for n in dir(seaborn)
+        if not n.startswith("_") and callable(getattr(seaborn, n))
+        and not isinstance(getattr(seaborn, n), ModuleType)
+    }
+    covered = _case_names()
+    missing = public - covered - set(NOT_PLOTTING)
+    assert not missing, f"seaborn callables with no case and no exclusion: {sorted(missing)}"
+    seaborn_level = {n for n in covered if not n.startswith("objects.")}
+    stale = (seaborn_level | set(NOT_PLOTTING)) - public
+    assert not stale, f"cases or exclusions for names seaborn no longer has: {sorted(stale)}"
+    assert not covered & set(NOT_PLOTTING), "a name is both covered and excluded"
+
+
+def test_every_seaborn_objects_class_has_a_case_or_holds_settings():
+    public = {n for n in dir(seaborn.objects) if not n.startswith("_")}
+    settings = {
+        n for n in public
+        if isinstance(getattr(seaborn.objects, n), type)
+        and issubclass(getattr(seaborn.objects, n), OBJECTS_SETTINGS)
+    }
+    covered = {n.removeprefix("objects.") for n in _case_names() if n.startswith("objects.")}
+    missing = public - settings - covered
+    assert not missing, f"seaborn.objects names with no case: {sorted(missing)}"
+
+
+def test_the_coverage_check_catches_a_new_seaborn_function(monkeypatch):
+    # What seaborn 0.14 adding a plotting function would look like.
+    monkeypatch.setattr(seaborn, "newplot", lambda data=None, **kwargs: None, raising=False)
+    with pytest.raises(AssertionError, match="newplot"):
+        test_every_seaborn_plotting_function_and_class_has_a_case()

@@ -1,0 +1,301 @@
+"""How a seaborn call takes tensors: convert by the one rule, then adopt what seaborn hands back.
+
+Seaborn 0.13 turns every input into pandas objects before drawing, and pandas
+cannot read a grad-tracking, bfloat16 or GPU tensor.  Worse, seaborn keys the
+items of a list by their ``.name`` (``getattr(item, "name", i)``), an attribute
+every ``torch.Tensor`` has (``None``), so ``histplot([t1, t2])`` collapses the
+list to one key and fails with "No objects to concatenate".  Converting with
+:func:`torchplot._convert.convert_call` before seaborn sees anything fixes
+both: the list becomes a list of ndarrays, which have no ``.name``, so seaborn
+names the series ``0, 1, ...`` exactly as it does for a list of NumPy arrays.
+
+The seaborn-specific parts, all here:
+
+* :data:`FRAME_ONLY`: the few callables whose ``data`` must be a DataFrame
+  (seaborn rejects a dict or an array there); a dict of tensors or a 2-D
+  tensor passed as their ``data`` becomes ``pandas.DataFrame(converted)``, so
+  ``pairplot({"a": t1, "b": t2})`` draws what ``pairplot(pd.DataFrame(...))``
+  draws.  A call without tensors is passed on untouched.
+* Errors: when seaborn (or pandas under it) raises ``ValueError``,
+  ``TypeError`` or ``IndexError`` for a call that held tensors, the same
+  exception type is raised again with the shape, dtype and device of each
+  tensor argument appended, e.g. for vectors of mismatched length.
+* Results: Axes, grids (``FacetGrid``, ``PairGrid``, ``JointGrid``,
+  ``ClusterGrid``), ``seaborn.objects.Plot`` and its ``Plotter`` are adopted,
+  so the Axes seaborn drew on, ``g.axes`` and ``g.ax_joint`` accept tensors.
+  Grids and ``Plot`` get *twins* (as Matplotlib classes do in
+  :mod:`torchplot._twins`): subclasses whose public methods convert their
+  arguments the same way.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+import inspect
+import sys
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar, cast
+
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.figure import FigureBase
+from seaborn.axisgrid import _BaseGrid
+
+from torchplot._convert import convert_call, describe, needs_conversion
+from torchplot._frameworks import Kind, kind_of
+from torchplot._twins import TwinMeta, adopt
+
+__all__ = ["FRAME_ONLY", "tensor_aware", "twin_of", "adopt_result"]
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+_T = TypeVar("_T")
+
+#: Qualified names of the seaborn callables whose ``data`` seaborn accepts only
+#: as a DataFrame; there a dict of tensors or a 2-D tensor becomes one.
+FRAME_ONLY: frozenset[str] = frozenset(
+    {"pairplot", "lmplot", "FacetGrid.__init__", "PairGrid.__init__"}
+)
+
+#: Exceptions re-raised with the tensors' descriptions: the types seaborn,
+#: pandas and NumPy use for bad shapes and lengths.
+_DESCRIBED_ERRORS = (ValueError, TypeError, IndexError)
+
+
+# --------------------------------------------------------------------------- calls
+
+
+@functools.lru_cache(maxsize=256)
+def _positional_names(func: Callable[..., Any]) -> tuple[str, ...]:
+    """Names of ``func``'s parameters that a positional argument can fill."""
+    try:
+        params = inspect.signature(func).parameters.values()
+    except (TypeError, ValueError):
+        return ()
+    return tuple(p.name for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD))
+
+
+def _data_position(func: Callable[..., Any]) -> int | None:
+    """Index of the ``data`` parameter among ``func``'s positional parameters."""
+    names = _positional_names(func)
+    return names.index("data") if "data" in names else None
+
+
+def _as_frame(raw: Any, converted: Any) -> Any:
+    if not needs_conversion(raw):
+        return converted  # no tensor there: seaborn decides, as without torchplot
+    if isinstance(converted, Mapping) or (
+        isinstance(converted, np.ndarray) and converted.ndim == 2
+    ):
+        return pd.DataFrame(converted)
+    return converted
+
+
+def _frame_data(
+    func: Callable[..., Any],
+    head: tuple[Any, ...],
+    raw: tuple[tuple[Any, ...], dict[str, Any]],
+    new: tuple[tuple[Any, ...], dict[str, Any]],
+) -> tuple[tuple[Any, ...], dict[str, Any]]:
+    (raw_args, raw_kwargs), (args, kwargs) = raw, new
+    if "data" in kwargs:
+        return args, {**kwargs, "data": _as_frame(raw_kwargs["data"], kwargs["data"])}
+    pos = _data_position(func)
+    if pos is None or not 0 <= pos - len(head) < len(args):
+        return args, kwargs
+    i = pos - len(head)
+    return (*args[:i], _as_frame(raw_args[i], args[i]), *args[i + 1 :]), kwargs
+
+
+def _tensor_leaves(obj: Any, label: str) -> list[tuple[str, Any]]:
+    kind = kind_of(type(obj))
+    if kind is Kind.PLAIN:
+        return []
+    if kind is not Kind.CONTAINER:
+        return [(label, obj)]
+    if isinstance(obj, Mapping):
+        return [leaf for k, v in obj.items() for leaf in _tensor_leaves(v, f"{label}[{k!r}]")]
+    return [leaf for i, v in enumerate(obj) for leaf in _tensor_leaves(v, f"{label}[{i}]")]
+
+
+def _described(
+    exc: BaseException, func: Callable[..., Any], head: tuple[Any, ...],
+    args: tuple[Any, ...], kwargs: dict[str, Any],
+) -> BaseException | None:
+    """``exc``'s type with every tensor argument's shape, dtype and device appended."""
+    names = _positional_names(func)[len(head) :]
+    leaves = [
+        leaf
+        for i, a in enumerate(args)
+        for leaf in _tensor_leaves(a, names[i] if i < len(names) else f"args[{i}]")
+    ]
+    leaves += [leaf for k, v in kwargs.items() for leaf in _tensor_leaves(v, k)]
+    if not leaves:
+        return None
+    listing = "; ".join(f"{label}: {describe(t)}" for label, t in leaves)
+    qual = getattr(func, "__qualname__", "call")
+    message = f"{exc}\n(torchplot: the tensors passed to {qual}() were {listing}"
+    # Vectors of one plot (x=, y=, hue=, ... or the columns of long-form
+    # ``data``) must have one length; the items of a wide-form list need not,
+    # so only top-level tensors, or pandas' own complaint, count here.
+    lengths = {
+        t.shape[0] for label, t in leaves if "[" not in label and len(getattr(t, "shape", ())) > 0
+    }
+    if len(lengths) > 1 or "same length" in str(exc):
+        message += ". Give every vector of one plot the same length"
+    message += ".)"
+    try:
+        return type(exc)(message)
+    except Exception:  # an exception type with another constructor: keep seaborn's own
+        return None
+
+
+def _call(
+    func: Callable[..., Any], head: tuple[Any, ...], args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> Any:
+    """Run ``func(*head, *args, **kwargs)`` with tensors converted.
+
+    ``head`` is ``(self,)`` for a method, ``()`` for a function.
+    """
+    new_args, new_kwargs = convert_call(args, kwargs, func, len(head))
+    if new_args is args and new_kwargs is kwargs:
+        return func(*head, *args, **kwargs)  # no tensor: exactly seaborn's call
+    try:
+        if func.__qualname__ in FRAME_ONLY:
+            # Inside the ``try``: pandas' own length check runs here.
+            new_args, new_kwargs = _frame_data(func, head, (args, kwargs), (new_args, new_kwargs))
+        return func(*head, *new_args, **new_kwargs)
+    except _DESCRIBED_ERRORS as exc:
+        described = _described(exc, func, head, args, kwargs)
+        if described is None:
+            raise
+        raise described from exc
+
+
+# --------------------------------------------------------------------------- adoption
+
+
+def _adopt_figure(fig: FigureBase | None) -> None:
+    # ``adopt`` walks an object's children only when it swaps its class, so the
+    # Axes and artists seaborn added to an already adopted figure are adopted
+    # here, one level each (cheap: a cached type lookup per child).
+    if fig is None:
+        return
+    adopt(fig)
+    children = fig.get_children()
+    adopt(children)
+    for child in children:
+        if isinstance(child, Axes):
+            adopt(child.get_children())
+
+
+def _swap(obj: Any) -> None:
+    if type(obj).__dict__.get("__tensor_base__") is None:
+        obj.__class__ = twin_of(type(obj))
+
+
+def adopt_result(obj: _T) -> _T:
+    """Make what a seaborn call returns tensor-aware, in place; returns ``obj``.
+
+    Grids and ``seaborn.objects.Plot`` get their twin class, Axes, grids and
+    ``Plotter`` objects have their figure adopted, anything else goes to
+    :func:`torchplot.adopt`.
+    """
+    if isinstance(obj, _BaseGrid):
+        _swap(obj)
+        _adopt_figure(obj.figure)
+        return obj
+    if isinstance(obj, Axes):
+        adopt(obj)
+        _adopt_figure(obj.get_figure(root=True))
+        return obj
+    plot_module = sys.modules.get("seaborn._core.plot")  # only there once seaborn.objects is
+    if plot_module is not None:
+        if isinstance(obj, plot_module.Plot):
+            _swap(obj)
+            return obj
+        if isinstance(obj, plot_module.Plotter):
+            _adopt_figure(obj._figure)
+            return obj
+    return adopt(obj)
+
+
+def tensor_aware(func: _F) -> _F:
+    """Wrap a seaborn function: convert tensor arguments, adopt what it returns.
+
+    The wrapper keeps ``func``'s name, docstring and (through ``__wrapped__``)
+    its ``inspect.signature``.
+    """
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        return adopt_result(_call(func, (), args, kwargs))
+
+    return cast(_F, wrapper)
+
+
+# --------------------------------------------------------------------------- twins
+
+_TWINS: dict[type, type] = {}
+
+
+def _method(func: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(func)
+    def method(self: Any, *args: Any, **kwargs: Any) -> Any:
+        result = _call(func, (self,), args, kwargs)
+        if isinstance(self, _BaseGrid):
+            # A grid method may add Axes (``map_diag``) or artists (``map``).
+            _adopt_figure(self.figure)
+        return adopt_result(result)
+
+    return method
+
+
+def _qualname_for(base: type) -> str:
+    # The base's import path, so that ``pickle`` finds the twin through this
+    # module's ``__getattr__`` in a fresh process.
+    return f"{base.__module__.replace('.', '/')}:{base.__qualname__.replace('.', '/')}"
+
+
+def twin_of(base: type[_T]) -> type[_T]:
+    """The tensor-aware twin of a seaborn grid class or of ``seaborn.objects.Plot``.
+
+    A direct subclass (created once, then cached) whose ``__init__`` and public
+    methods convert tensor arguments and adopt what they return; it answers
+    ``isinstance`` like ``base`` (:class:`torchplot._twins.TwinMeta`), so a
+    grid made by seaborn itself is an instance of ``torchplot.seaborn.FacetGrid``.
+    """
+    if base.__dict__.get("__tensor_base__") is not None:
+        return base
+    twin = _TWINS.get(base)
+    if twin is not None:
+        return twin
+    namespace: dict[str, Any] = {
+        "__module__": __name__,
+        "__qualname__": _qualname_for(base),
+        "__doc__": base.__doc__,
+        "__tensor_base__": base,
+    }
+    for name in ["__init__", *(n for n in dir(base) if not n.startswith("_"))]:
+        attr = inspect.getattr_static(base, name)
+        if inspect.isfunction(attr):
+            namespace[name] = _method(attr)
+    meta = (
+        TwinMeta
+        if type(base) is type
+        else type(f"TwinMeta_{type(base).__name__}", (TwinMeta, type(base)), {})
+    )
+    twin = _TWINS[base] = meta(base.__name__, (base,), namespace)
+    return cast(type[_T], twin)
+
+
+def __getattr__(name: str) -> type:
+    """Rebuild a twin from its encoded name: how ``pickle`` finds twin classes."""
+    module_path, sep, qualname = name.partition(":")
+    if not sep:
+        raise AttributeError(name)
+    obj: Any = importlib.import_module(module_path.replace("/", "."))
+    for part in qualname.split("/"):
+        obj = getattr(obj, part)
+    return twin_of(obj)
