@@ -91,7 +91,9 @@ def test_rgb_normalize_per_image():
 @COMPARE
 def test_denorm_restores_images():
     mean, std = (0.485, 0.456, 0.406), (0.229, 0.224, 0.225)
-    normalized = (colour_batch(6) - torch.tensor(mean)[:, None, None]) / torch.tensor(std)[:, None, None]
+    normalized = (colour_batch(6) - torch.tensor(mean)[:, None, None]) / torch.tensor(std)[
+        :, None, None
+    ]
     return show(normalized, nrow=3, denorm=(mean, std))
 
 

@@ -147,7 +147,9 @@ def test_uint8_batch_equals_uint8_grid(fig_test, fig_ref):
 @EQUAL
 def test_origin_lower_and_extent_pass_through(fig_test, fig_ref):
     t = rgb_batch(5)
-    torchplot.adopt(fig_test).subplots().imshow(t, origin="lower", extent=(0, 1, 0, 2), aspect="auto")
+    torchplot.adopt(fig_test).subplots().imshow(
+        t, origin="lower", extent=(0, 1, 0, 2), aspect="auto"
+    )
     grid = np_grid(t.permute(0, 2, 3, 1).numpy())
     fig_ref.subplots().imshow(grid, origin="lower", extent=(0, 1, 0, 2), aspect="auto")
 
@@ -178,7 +180,10 @@ def test_normalize_minmax_equals_hand_normalized(fig_test, fig_ref):
 
 @EQUAL
 def test_normalize_per_image_equals_hand_normalized(fig_test, fig_ref):
-    t = torch.randn(5, 7, 9, generator=torch.Generator().manual_seed(8)) * torch.arange(1.0, 6.0)[:, None, None]
+    t = (
+        torch.randn(5, 7, 9, generator=torch.Generator().manual_seed(8))
+        * torch.arange(1.0, 6.0)[:, None, None]
+    )
     torchplot.adopt(fig_test).subplots().imshow(t, normalize="per_image", cmap="gray")
     lo = t.amin(dim=(1, 2), keepdim=True)
     hi = t.amax(dim=(1, 2), keepdim=True)

@@ -20,7 +20,11 @@ def ax():
 
 @pytest.mark.parametrize(
     "shape, named",
-    [((8, 2, 16, 16), "(8, 2, 16, 16)"), ((8, 16, 16, 2), "(8, 16, 16, 2)"), ((4, 32, 5, 5), "(4, 32, 5, 5)")],
+    [
+        ((8, 2, 16, 16), "(8, 2, 16, 16)"),
+        ((8, 16, 16, 2), "(8, 16, 16, 2)"),
+        ((4, 32, 5, 5), "(4, 32, 5, 5)"),
+    ],
 )
 def test_batch_with_no_valid_channel_dim(ax, shape, named):
     with pytest.raises(ValueError) as info:
@@ -43,7 +47,9 @@ def test_batch_over_the_pixel_budget_is_refused_before_any_allocation(ax):
     with pytest.raises(ValueError) as info:
         ax.imshow(batch)
     message = str(info.value)
-    assert "100000 images of 64x64" in message and "nothing is cropped" in message and "X[:" in message
+    assert (
+        "100000 images of 64x64" in message and "nothing is cropped" in message and "X[:" in message
+    )
     assert not ax.images
 
 
@@ -51,7 +57,11 @@ def test_keywords_with_numpy_input_say_to_pass_a_tensor(ax):
     with pytest.raises(TypeError) as info:
         ax.imshow(np.zeros((4, 3, 8, 8)), nrow=2, titles=list("abcd"))
     message = str(info.value)
-    assert "nrow, titles" in message and "numpy.ndarray" in message and "torch.from_numpy(X)" in message
+    assert (
+        "nrow, titles" in message
+        and "numpy.ndarray" in message
+        and "torch.from_numpy(X)" in message
+    )
     with pytest.raises(TypeError, match="torch tensors only"):
         torchplot.imshow(np.zeros((8, 8)), normalize="minmax")
 
@@ -70,7 +80,11 @@ def test_numpy_of_tensor_layouts_keeps_matplotlib_error(ax):
         ({"pad_value": "white"}, TypeError, "'pad_value' must be a real number"),
         ({"normalize": "zscore"}, ValueError, "'normalize' must be None, 'minmax'"),
         ({"denorm": (0.5,)}, TypeError, r"'denorm' must be a pair \(mean, std\)"),
-        ({"denorm": ((0.5, 0.5), 0.2)}, ValueError, r"'denorm' mean has 2 values for images with 3"),
+        (
+            {"denorm": ((0.5, 0.5), 0.2)},
+            ValueError,
+            r"'denorm' mean has 2 values for images with 3",
+        ),
         ({"titles": ["a", "b"]}, ValueError, "got 2 titles for 4 images"),
         ({"titles": "abcd"}, TypeError, "'titles' must be a sequence"),
     ],
@@ -89,7 +103,7 @@ def test_pad_value_must_fit_an_integer_image(ax):
 
 
 def test_denorm_of_integer_images(ax):
-    with pytest.raises(TypeError, match="'denorm' undoes a normalization.*torch.uint8"):
+    with pytest.raises(TypeError, match=r"'denorm' undoes a normalization.*torch\.uint8"):
         ax.imshow(torch.zeros(4, 3, 8, 8, dtype=torch.uint8), denorm=(0.5, 0.5))
 
 
@@ -183,9 +197,8 @@ def test_titles_of_16_images_are_readable_at_the_default_figure_size():
         for b in boxes[i + 1 :]:
             assert not a.overlaps(b)
     # ... and covers no image pixel: tiles are mapped through the image's extent.
-    grid_h, grid_w = im.get_array().shape[:2]
+    grid_h = im.get_array().shape[0]
     to_display = ax.transData
-    left, right, bottom, top = im.get_extent()
     nrow, pad = 8, 2
     tile_h = (grid_h - pad) // 2 - pad  # includes the title strip
     for i, box in enumerate(boxes):
@@ -200,7 +213,7 @@ def test_titles_of_16_images_are_readable_at_the_default_figure_size():
         assert min(px0, px1) - 1 <= (box.x0 + box.x1) / 2 <= max(px0, px1) + 1  # centred over it
         if r == 1:
             # below the tiles of the row above
-            (_, above), = to_display.transform([(0, y_tile_top - tile_h + 32 - 0.5 - pad)])
+            ((_, above),) = to_display.transform([(0, y_tile_top - tile_h + 32 - 0.5 - pad)])
             assert box.y1 <= above + 0.5
 
 
@@ -215,7 +228,9 @@ def test_titles_follow_origin_lower():
         box = t.get_window_extent(renderer)
         assert image_box.y0 <= box.y0 and box.y1 <= image_box.y1 + 0.5
     # One row: every title is in the strip at the top of the image.
-    assert all(t.get_window_extent(renderer).y0 > image_box.y0 + 0.6 * image_box.height for t in ax.texts)
+    assert all(
+        t.get_window_extent(renderer).y0 > image_box.y0 + 0.6 * image_box.height for t in ax.texts
+    )
 
 
 def test_title_colour_reads_on_the_padding():

@@ -104,13 +104,23 @@ def test_zero_size_is_an_error(shape):
 
 @pytest.mark.parametrize(
     "batch, nrow, padding, rows, cols",
-    [(1, 8, 2, 1, 1), (5, 8, 2, 1, 5), (8, 8, 2, 1, 8), (9, 8, 2, 2, 8), (10, 4, 0, 3, 4), (64, 8, 3, 8, 8)],
+    [
+        (1, 8, 2, 1, 1),
+        (5, 8, 2, 1, 5),
+        (8, 8, 2, 1, 8),
+        (9, 8, 2, 2, 8),
+        (10, 4, 0, 3, 4),
+        (64, 8, 3, 8, 8),
+    ],
 )
 def test_geometry_is_make_grid_s(batch, nrow, padding, rows, cols):
     geom = grid_geometry(batch, 6, 9, nrow=nrow, padding=padding)
     assert (geom.rows, geom.cols) == (rows, cols)
     # torchvision.utils.make_grid: (rows * (H + p) + p, cols * (W + p) + p).
-    assert (geom.height, geom.width) == (rows * (6 + padding) + padding, cols * (9 + padding) + padding)
+    assert (geom.height, geom.width) == (
+        rows * (6 + padding) + padding,
+        cols * (9 + padding) + padding,
+    )
     assert geom.tile_origin(0) == (padding, padding)
     last = batch - 1
     assert geom.tile_origin(last) == (
@@ -166,7 +176,13 @@ def reference_grid(images: np.ndarray, geom: GridGeometry, pad_value: float) -> 
 
 @pytest.mark.parametrize(
     "batch, nrow, padding, gap, gap_after",
-    [(1, 8, 0, 0, False), (7, 3, 2, 0, False), (9, 3, 1, 4, False), (10, 4, 3, 2, True), (6, 6, 0, 0, False)],
+    [
+        (1, 8, 0, 0, False),
+        (7, 3, 2, 0, False),
+        (9, 3, 1, 4, False),
+        (10, 4, 3, 2, True),
+        (6, 6, 0, 0, False),
+    ],
 )
 @pytest.mark.parametrize("dtype", [torch.float32, torch.uint8])
 def test_build_grid_matches_tile_by_tile(batch, nrow, padding, gap, gap_after, dtype):
