@@ -138,6 +138,14 @@ def test_user_vmin_vmax_and_norm_win(fig_test, fig_ref):
 
 
 @EQUAL
+def test_nan_padding_is_the_colormap_bad_colour(fig_test, fig_ref):
+    t = torch.randn(5, 7, 9, generator=torch.Generator().manual_seed(15))
+    torchplot.adopt(fig_test).subplots().imshow(t, pad_value=float("nan"), cmap="magma")
+    hw1 = t.numpy()[..., None]
+    fig_ref.subplots().imshow(np_grid(hw1, pad_value=np.nan)[..., 0], cmap="magma")
+
+
+@EQUAL
 def test_uint8_batch_equals_uint8_grid(fig_test, fig_ref):
     t = (torch.arange(5 * 3 * 7 * 9) % 256).to(torch.uint8).reshape(5, 3, 7, 9)
     torchplot.adopt(fig_test).subplots().imshow(t, pad_value=255)

@@ -53,6 +53,13 @@ def test_batch_over_the_pixel_budget_is_refused_before_any_allocation(ax):
     assert not ax.images
 
 
+def test_tensor_without_data_names_its_own_shape(ax):
+    with pytest.raises(
+        TypeError, match=r"holds no data \(shape \(4, 3, 8, 8\), dtype torch.float32, device meta"
+    ):
+        ax.imshow(torch.empty(4, 3, 8, 8, device="meta"), nrow=2)
+
+
 def test_keywords_with_numpy_input_say_to_pass_a_tensor(ax):
     with pytest.raises(TypeError) as info:
         ax.imshow(np.zeros((4, 3, 8, 8)), nrow=2, titles=list("abcd"))

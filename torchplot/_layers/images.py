@@ -38,7 +38,7 @@ from matplotlib import rcParams
 from matplotlib.colors import Normalize
 from matplotlib.font_manager import FontProperties
 
-from torchplot._convert import describe, to_numpy
+from torchplot._convert import _is_fake, describe, to_numpy
 from torchplot._frameworks import Kind, kind_of
 from torchplot._grid import GridGeometry, ImageLayout, build_grid, grid_geometry, image_layout
 from torchplot._native import layer
@@ -92,6 +92,9 @@ def _imshow_tensor_layouts(
                 "Fix: pad it to one shape first, e.g. `X.to_padded_tensor(0)`."
             )
         return call_next(args, kwargs)
+    if x.is_meta or _is_fake(x):
+        # No data to lay out: the conversion rule's error, naming X's own shape.
+        to_numpy(x, name=f"{_WHERE} argument 'X'")
     layout = image_layout(tuple(x.shape))
     if not ours and (layout is None or layout.matplotlib_accepts):
         return call_next(args, kwargs)  # Matplotlib's meaning, untouched
