@@ -95,6 +95,13 @@ def test_rgb_batch_equals_hand_built_grid(fig_test, fig_ref, nrow, padding, pad_
 
 
 @EQUAL
+def test_batch_passed_as_keyword_x(fig_test, fig_ref):
+    t = rgb_batch(5)
+    torchplot.adopt(fig_test).subplots().imshow(X=t, nrow=3)
+    fig_ref.subplots().imshow(X=np_grid(t.permute(0, 2, 3, 1).numpy(), nrow=3))
+
+
+@EQUAL
 def test_channels_last_batch_equals_channels_first(fig_test, fig_ref):
     t = rgb_batch(5)
     torchplot.adopt(fig_test).subplots().imshow(t.permute(0, 2, 3, 1))
