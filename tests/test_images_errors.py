@@ -51,6 +51,10 @@ def test_batch_over_the_pixel_budget_is_refused_before_any_allocation(ax):
         "100000 images of 64x64" in message and "nothing is cropped" in message and "X[:" in message
     )
     assert not ax.images
+    # Also with leading dims and normalization, which would copy the batch first.
+    nested = torch.zeros(1, 1, 3, 64, 64).expand(1000, 100, -1, -1, -1)
+    with pytest.raises(ValueError, match="100000 images"):
+        ax.imshow(nested, normalize="minmax", denorm=(0.5, 0.5))
 
 
 def test_tensor_without_data_names_its_own_shape(ax):

@@ -103,7 +103,7 @@ def _imshow_tensor_layouts(
     if layout is None:  # fewer than 2 dims: Matplotlib's own error, without our keywords
         return call_next(args, kwargs)
     _check_options(opts, layout, x)
-    plain = not ours or all(opts[k] == KEYWORDS[k] for k in ("normalize", "denorm", "titles"))
+    plain = all(opts[k] is None for k in ("normalize", "denorm", "titles"))
     if plain and layout.batch == 1:
         # One image: a view in Matplotlib's layout, converted by the next steps
         # (a batch of one is the image itself, as in ``make_grid``).
@@ -275,12 +275,9 @@ def _imshow_grid(
     layout: ImageLayout,
     opts: dict[str, Any],
 ) -> Any:
-    imgs = _channels_last(_dense(x), layout)
-    if opts["denorm"] is not None:
-        imgs = _denorm(imgs, opts["denorm"])
-    if opts["normalize"] is not None:
-        imgs = _minmax(imgs, per_image=opts["normalize"] == "per_image")
-    # A batch of one is the image itself (no border), as in ``make_grid``.
+    # The geometry (and its pixel budget) first: nothing is allocated for a
+    # batch that will be refused.  A batch of one is the image itself (no
+    # border), as in ``make_grid``.
     padding = opts["padding"] if layout.batch > 1 else 0
     origin = kwargs.get("origin") or rcParams["image.origin"]
     geom = grid_geometry(
@@ -297,6 +294,11 @@ def _imshow_grid(
             gap=gap,
             gap_after=origin == "lower",
         )
+    imgs = _channels_last(_dense(x), layout)
+    if opts["denorm"] is not None:
+        imgs = _denorm(imgs, opts["denorm"])
+    if opts["normalize"] is not None:
+        imgs = _minmax(imgs, per_image=opts["normalize"] == "per_image")
     grid = build_grid(imgs, geom, opts["pad_value"])
     if layout.channels == 1:
         grid = grid[..., 0]
