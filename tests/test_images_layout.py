@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 import torch
 
+from torchplot import _grid
 from torchplot._grid import (
     MAX_GRID_PIXELS,
     GridGeometry,
@@ -185,7 +186,11 @@ def reference_grid(images: np.ndarray, geom: GridGeometry, pad_value: float) -> 
     ],
 )
 @pytest.mark.parametrize("dtype", [torch.float32, torch.uint8])
-def test_build_grid_matches_tile_by_tile(batch, nrow, padding, gap, gap_after, dtype):
+@pytest.mark.parametrize("per_tile", [256, 0], ids=["per-tile-copies", "one-strided-copy"])
+def test_build_grid_matches_tile_by_tile(
+    monkeypatch, batch, nrow, padding, gap, gap_after, dtype, per_tile
+):
+    monkeypatch.setattr(_grid, "PER_TILE_COPIES", per_tile)
     images = (torch.arange(batch * 5 * 4 * 3) % 251).reshape(batch, 5, 4, 3).to(dtype)
     geom = grid_geometry(batch, 5, 4, nrow=nrow, padding=padding, gap=gap, gap_after=gap_after)
     grid = build_grid(images, geom, 7)
@@ -193,7 +198,9 @@ def test_build_grid_matches_tile_by_tile(batch, nrow, padding, gap, gap_after, d
     np.testing.assert_array_equal(grid.numpy(), reference_grid(images.numpy(), geom, 7))
 
 
-def test_build_grid_reads_strided_views_and_leaves_them_alone():
+@pytest.mark.parametrize("per_tile", [256, 0])
+def test_build_grid_reads_strided_views_and_leaves_them_alone(monkeypatch, per_tile):
+    monkeypatch.setattr(_grid, "PER_TILE_COPIES", per_tile)
     chw = torch.rand(5, 3, 4, 6)
     before = chw.clone()
     geom = grid_geometry(5, 4, 6, nrow=2, padding=1)

@@ -25,6 +25,7 @@ from typing import Any
 __all__ = [
     "CHANNELS",
     "MAX_GRID_PIXELS",
+    "PER_TILE_COPIES",
     "GridGeometry",
     "ImageLayout",
     "build_grid",
@@ -34,6 +35,15 @@ __all__ = [
 
 #: Channel counts an image can have: grey (colormapped), RGB, RGBA.
 CHANNELS: frozenset[int] = frozenset({1, 3, 4})
+
+#: Batches up to this size are copied into the grid one tile per op.  Each
+#: copy is then small enough that torch runs it on the calling thread; one
+#: strided copy of the whole batch is a parallel region, and on a busy CPU
+#: the wait for its worker threads costs more than the copy (measured: median
+#: 31 ms vs 1.9 ms for 64 images of 3x64x64 on 2 oversubscribed cores; about
+#: 0.5-1 ms either way on an idle one).  On a GPU, 256 tile copies are
+#: 256 small kernel launches, well under the cost of drawing the grid.
+PER_TILE_COPIES: int = 256
 
 #: Largest grid, in pixels, a batch is laid out into (8192 x 8192).  A screen
 #: shows a few million pixels; past this the grid only costs memory (a batch
@@ -260,21 +270,37 @@ def _pixels(batch: int, height: int, width: int, nrow: int, padding: int, gap: i
 def build_grid(images: Any, geom: GridGeometry, pad_value: float) -> Any:
     """Lay out a batch ``(B, H, W, C)`` into one ``(height, width, C)`` tensor.
 
-    Runs on ``images.device`` in ``images.dtype``: one allocation filled with
-    ``pad_value``, then at most two strided copies (the full rows, then the
-    last partial row), whatever the batch size.  ``images`` may be any
-    strided view (e.g. a permuted CHW batch); it is only read.
+    Runs on ``images.device`` in ``images.dtype``.  Every pixel is written
+    once: the border strips are filled with ``pad_value`` and the tiles
+    copied in.  Up to :data:`PER_TILE_COPIES` images are copied one op per
+    tile, more in one strided op (two with a partial last row).  ``images``
+    may be any strided view (e.g. a permuted CHW batch); it is only read.
     """
     b, h, w, c = images.shape
-    grid = images.new_full((geom.height, geom.width, c), pad_value)
+    grid = images.new_empty((geom.height, geom.width, c))
+    rows_end, cols_end = geom.rows * geom.cell_height, geom.cols * geom.cell_width
     # (rows, cell_h, cols, cell_w, C) view of every cell, then the tile part of each.
-    cells = grid[: geom.rows * geom.cell_height, : geom.cols * geom.cell_width]
+    cells = grid[:rows_end, :cols_end]
     cells = cells.unflatten(1, (geom.cols, geom.cell_width)).unflatten(
         0, (geom.rows, geom.cell_height)
     )
     top, left = geom.tile_top, geom.padding
     tiles = cells[:, top : top + h, :, left : left + w]  # (rows, H, cols, W, C)
     full, rest = divmod(b, geom.cols)
+    for strip in (
+        cells[:, :top],  # border (and title strip) above each tile
+        cells[:, top + h :],  # title strip below each tile (origin="lower")
+        cells[:, top : top + h, :, :left],  # border left of each tile
+        grid[rows_end:],  # closing border, bottom
+        grid[:rows_end, cols_end:],  # closing border, right
+        tiles[full, :, rest:] if rest else tiles[:0],  # empty slots of the last row
+    ):
+        strip.fill_(pad_value)
+    if b <= PER_TILE_COPIES:
+        for i in range(b):
+            r, k = divmod(i, geom.cols)
+            tiles[r, :, k].copy_(images[i])
+        return grid
     if full:
         block = images[: full * geom.cols].unflatten(0, (full, geom.cols))  # (full, cols, H, W, C)
         tiles[:full].copy_(block.permute(0, 2, 1, 3, 4))
