@@ -10,9 +10,16 @@ import matplotlib.pyplot as _pyplot
 from matplotlib._pylab_helpers import Gcf
 
 from torchplot._convert import convert_call
+from torchplot._frameworks import Kind, kind_of
 from torchplot._twins import adopt
 
-__all__ = ["tensor_aware", "axes_delegate"]
+__all__ = ["tensor_aware", "axes_delegate", "ONE_TENSOR_FORMS"]
+
+#: pyplot functions with a one-tensor form, ``scatter(points)`` with ``points``
+#: of shape ``(N, 2)`` (:mod:`torchplot._layers.shapes`), that their
+#: Matplotlib signature (``scatter(x, y, ...)``) would reject before the Axes
+#: method and its layer are reached.  All make their result current (``sci``).
+ONE_TENSOR_FORMS = frozenset({"scatter"})
 
 _F = TypeVar("_F", bound=Callable[..., Any])
 
@@ -53,9 +60,21 @@ def axes_delegate(func: _F) -> _F:
     and Axes that the pyplot function would create.
     """
 
+    name = func.__name__
+    one_tensor_form = name in ONE_TENSOR_FORMS
+
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        adopt(_pyplot.gca())
+        ax = adopt(_pyplot.gca())
+        if one_tensor_form and len(args) == 1 and not kwargs.keys() & {"y", "data"} and (
+            kind_of(type(args[0])) is Kind.TORCH
+        ):
+            # The Matplotlib signature requires more positional arguments than
+            # the tensor form has: call the Axes method (whose layer handles
+            # it) as the pyplot function would, then make it current as it does.
+            result = getattr(ax, name)(*args, **kwargs)
+            _pyplot.sci(result)
+            return adopt(result)
         result = func(*args, **kwargs)
         return adopt(result)
 

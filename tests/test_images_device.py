@@ -1,0 +1,72 @@
+"""A batch is laid out on its own device: the only tensor that crosses to the host is the grid."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+
+import torchplot
+from torchplot import _convert
+from torchplot._frameworks import Kind
+
+
+@pytest.fixture
+def converted(monkeypatch):
+    """Every tensor the one conversion rule turns into NumPy, as (shape, device)."""
+    seen: list[tuple[tuple[int, ...], torch.device]] = []
+    leaf = _convert._LEAVES[Kind.TORCH]
+
+    def recording_leaf(t, where):
+        seen.append((tuple(t.shape), t.device))
+        return leaf(t, where)
+
+    monkeypatch.setitem(_convert._LEAVES, Kind.TORCH, recording_leaf)
+    return seen
+
+
+def _draw_batch(device: str, converted: list) -> None:
+    batch = torch.rand(64, 3, 64, 64, device=device)
+    ax = torchplot.figure().subplots()
+    im = ax.imshow(batch, titles=[str(i) for i in range(64)], normalize="per_image")
+    grid_shape = im.get_array().shape
+    assert grid_shape[2] == 3 and grid_shape[1] == 8 * 66 + 2
+    assert converted == [(grid_shape, batch.device)]
+
+
+def test_only_the_grid_is_converted_cpu(converted):
+    _draw_batch("cpu", converted)
+
+
+def test_only_the_grid_is_converted_one_channel(converted):
+    batch = torch.randn(10, 1, 12, 12)
+    im = torchplot.figure().subplots().imshow(batch, denorm=(0.5, 0.2))
+    assert converted == [(im.get_array().shape, batch.device)]
+    assert im.get_array().ndim == 2
+
+
+def test_a_single_chw_image_is_converted_once_as_a_view(converted):
+    t = torch.rand(3, 20, 30)
+    torchplot.figure().subplots().imshow(t)
+    assert converted == [((20, 30, 3), t.device)]
+
+
+@pytest.mark.gpu
+def test_only_the_grid_is_converted_cuda(converted):
+    _draw_batch("cuda", converted)
+
+
+@pytest.mark.gpu
+def test_one_device_to_host_copy_of_the_grid_cuda():
+    from torch.profiler import ProfilerActivity, profile
+
+    batch = torch.rand(64, 3, 64, 64, device="cuda")
+    ax = torchplot.figure().subplots()
+    torch.cuda.synchronize()
+    with profile(activities=[ProfilerActivity.CPU, ProfilerActivity.CUDA]) as prof:
+        im = ax.imshow(batch, normalize="minmax")
+        torch.cuda.synchronize()
+    copies = [e for e in prof.events() if "Memcpy DtoH" in e.name]
+    assert len(copies) == 1, [e.name for e in copies]
+    # The grid, not the batch, went over the bus.
+    assert im.get_array().nbytes == 4 * (8 * 66 + 2) ** 2 * 3
+    assert batch.nbytes != im.get_array().nbytes

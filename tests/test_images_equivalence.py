@@ -1,0 +1,288 @@
+"""Tensor layouts drawn pixel-identically to their explicit NumPy equivalents (tolerance 0)."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as mpl_plt
+import numpy as np
+import pytest
+import torch
+from matplotlib.testing.decorators import check_figures_equal
+
+import torchplot
+from torchplot._grid import GridGeometry, grid_geometry
+
+EQUAL = check_figures_equal(extensions=["png"], tol=0)
+
+
+def rgb_batch(b: int = 6, h: int = 7, w: int = 9, c: int = 3, seed: int = 0) -> torch.Tensor:
+    return torch.rand(b, c, h, w, generator=torch.Generator().manual_seed(seed))
+
+
+def np_grid(hwc: np.ndarray, nrow: int = 8, padding: int = 2, pad_value: float = 0.0) -> np.ndarray:
+    """torchvision's make_grid by hand, on (B, H, W, C) NumPy images, one tile at a time."""
+    b, h, w, c = hwc.shape
+    geom = grid_geometry(b, h, w, nrow=nrow, padding=padding)
+    grid = np.full((geom.height, geom.width, c), pad_value, dtype=hwc.dtype)
+    for i in range(b):
+        top, left = geom.tile_origin(i)
+        grid[top : top + h, left : left + w] = hwc[i]
+    return grid
+
+
+def tile_range(hwc: np.ndarray) -> dict[str, float]:
+    return {"vmin": float(hwc.min()), "vmax": float(hwc.max())}
+
+
+# --------------------------------------------------------------------------- single images
+
+
+@pytest.mark.parametrize("c", [3, 4])
+@EQUAL
+def test_chw_tensor_equals_permuted_array(fig_test, fig_ref, c):
+    t = rgb_batch(1, c=c)[0]
+    torchplot.adopt(fig_test).subplots().imshow(t)
+    fig_ref.subplots().imshow(t.permute(1, 2, 0).numpy())
+
+
+@EQUAL
+def test_one_channel_chw_is_colormapped_like_2d(fig_test, fig_ref):
+    t = torch.randn(1, 7, 9, generator=torch.Generator().manual_seed(1))
+    torchplot.adopt(fig_test).subplots().imshow(t, cmap="viridis")
+    fig_ref.subplots().imshow(t[0].numpy(), cmap="viridis")
+
+
+@EQUAL
+def test_pyplot_imshow_of_chw(fig_test, fig_ref):
+    t = rgb_batch(1)[0]
+    torchplot.figure(fig_test)
+    torchplot.imshow(t)
+    fig_ref.subplots().imshow(t.permute(1, 2, 0).numpy())
+
+
+@EQUAL
+def test_chw_with_grad_and_bfloat16(fig_test, fig_ref):
+    t = rgb_batch(1)[0].to(torch.bfloat16).requires_grad_()
+    torchplot.adopt(fig_test).subplots().imshow(t)
+    fig_ref.subplots().imshow(t.detach().float().permute(1, 2, 0).numpy())
+
+
+@EQUAL
+def test_batch_of_one_is_the_image_itself(fig_test, fig_ref):
+    t = rgb_batch(1)
+    torchplot.adopt(fig_test).subplots().imshow(t)
+    fig_ref.subplots().imshow(t[0].permute(1, 2, 0).numpy())
+
+
+@pytest.mark.parametrize("shape", [(7, 9), (7, 9, 1), (7, 9, 3), (7, 9, 4), (3, 9, 3), (4, 5, 4)])
+@EQUAL
+def test_shapes_matplotlib_accepts_draw_as_the_array(fig_test, fig_ref, shape):
+    t = torch.rand(shape, generator=torch.Generator().manual_seed(2))
+    torchplot.adopt(fig_test).subplots().imshow(t)
+    fig_ref.subplots().imshow(t.numpy())
+
+
+# --------------------------------------------------------------------------- batches as grids
+
+
+@pytest.mark.parametrize("nrow, padding, pad_value", [(8, 2, 0.0), (4, 3, 1.0), (2, 0, 0.5)])
+@EQUAL
+def test_rgb_batch_equals_hand_built_grid(fig_test, fig_ref, nrow, padding, pad_value):
+    t = rgb_batch(7)
+    ax = torchplot.adopt(fig_test).subplots()
+    ax.imshow(t, nrow=nrow, padding=padding, pad_value=pad_value)
+    hwc = t.permute(0, 2, 3, 1).numpy()
+    fig_ref.subplots().imshow(np_grid(hwc, nrow, padding, pad_value))
+
+
+@EQUAL
+def test_batch_passed_as_keyword_x(fig_test, fig_ref):
+    t = rgb_batch(5)
+    torchplot.adopt(fig_test).subplots().imshow(X=t, nrow=3)
+    fig_ref.subplots().imshow(X=np_grid(t.permute(0, 2, 3, 1).numpy(), nrow=3))
+
+
+@EQUAL
+def test_channels_last_batch_equals_channels_first(fig_test, fig_ref):
+    t = rgb_batch(5)
+    torchplot.adopt(fig_test).subplots().imshow(t.permute(0, 2, 3, 1))
+    fig_ref.subplots().imshow(np_grid(t.permute(0, 2, 3, 1).numpy()))
+
+
+@EQUAL
+def test_leading_dims_flatten_into_the_batch(fig_test, fig_ref):
+    t = rgb_batch(6)
+    torchplot.adopt(fig_test).subplots().imshow(t.reshape(2, 3, 3, 7, 9), nrow=3)
+    fig_ref.subplots().imshow(np_grid(t.permute(0, 2, 3, 1).numpy(), nrow=3))
+
+
+@EQUAL
+def test_grey_batch_shares_one_range_over_the_images(fig_test, fig_ref):
+    # Images in [2, 5]: the padding (0) must not stretch the colour range.
+    t = 2 + 3 * torch.rand(6, 7, 9, generator=torch.Generator().manual_seed(3))
+    torchplot.adopt(fig_test).subplots().imshow(t, cmap="magma")
+    hw1 = t.numpy()[..., None]
+    fig_ref.subplots().imshow(np_grid(hw1)[..., 0], cmap="magma", **tile_range(hw1))
+
+
+@EQUAL
+def test_grey_batch_with_one_channel_dim(fig_test, fig_ref):
+    t = torch.randn(5, 1, 7, 9, generator=torch.Generator().manual_seed(4))
+    torchplot.adopt(fig_test).subplots().imshow(t)
+    hw1 = t.permute(0, 2, 3, 1).numpy()
+    fig_ref.subplots().imshow(np_grid(hw1)[..., 0], **tile_range(hw1))
+
+
+@EQUAL
+def test_user_vmin_vmax_and_norm_win(fig_test, fig_ref):
+    t = torch.randn(5, 7, 9, generator=torch.Generator().manual_seed(5))
+    ax1, ax2 = torchplot.adopt(fig_test).subplots(1, 2)
+    ax1.imshow(t, vmin=-0.5, vmax=0.5)
+    ax2.imshow(t, vmin=-1)
+    hw1 = t.numpy()[..., None]
+    r1, r2 = fig_ref.subplots(1, 2)
+    r1.imshow(np_grid(hw1)[..., 0], vmin=-0.5, vmax=0.5)
+    r2.imshow(np_grid(hw1)[..., 0], vmin=-1, vmax=float(hw1.max()))
+
+
+@EQUAL
+def test_nan_padding_is_the_colormap_bad_colour(fig_test, fig_ref):
+    t = torch.randn(5, 7, 9, generator=torch.Generator().manual_seed(15))
+    torchplot.adopt(fig_test).subplots().imshow(t, pad_value=float("nan"), cmap="magma")
+    hw1 = t.numpy()[..., None]
+    fig_ref.subplots().imshow(np_grid(hw1, pad_value=np.nan)[..., 0], cmap="magma")
+
+
+@EQUAL
+def test_uint8_batch_equals_uint8_grid(fig_test, fig_ref):
+    t = (torch.arange(5 * 3 * 7 * 9) % 256).to(torch.uint8).reshape(5, 3, 7, 9)
+    torchplot.adopt(fig_test).subplots().imshow(t, pad_value=255)
+    fig_ref.subplots().imshow(np_grid(t.permute(0, 2, 3, 1).numpy(), pad_value=255))
+
+
+@EQUAL
+def test_origin_lower_and_extent_pass_through(fig_test, fig_ref):
+    t = rgb_batch(5)
+    torchplot.adopt(fig_test).subplots().imshow(
+        t, origin="lower", extent=(0, 1, 0, 2), aspect="auto"
+    )
+    grid = np_grid(t.permute(0, 2, 3, 1).numpy())
+    fig_ref.subplots().imshow(grid, origin="lower", extent=(0, 1, 0, 2), aspect="auto")
+
+
+@EQUAL
+def test_pyplot_imshow_of_batch_is_current_image(fig_test, fig_ref):
+    t = torch.randn(5, 7, 9, generator=torch.Generator().manual_seed(6))
+    torchplot.figure(fig_test)
+    im = torchplot.imshow(t)
+    assert torchplot.gci() is im
+    torchplot.colorbar()
+    hw1 = t.numpy()[..., None]
+    ref = fig_ref.subplots()
+    fig_ref.colorbar(ref.imshow(np_grid(hw1)[..., 0], **tile_range(hw1)))
+
+
+# --------------------------------------------------------------------------- normalization
+
+
+@EQUAL
+def test_normalize_minmax_equals_hand_normalized(fig_test, fig_ref):
+    t = 4 * torch.randn(5, 3, 7, 9, generator=torch.Generator().manual_seed(7)) + 2
+    torchplot.adopt(fig_test).subplots().imshow(t, normalize="minmax")
+    hwc = t.permute(0, 2, 3, 1)
+    hwc = ((hwc - hwc.min()) / (hwc.max() - hwc.min())).numpy()
+    fig_ref.subplots().imshow(np_grid(hwc))
+
+
+@EQUAL
+def test_normalize_per_image_equals_hand_normalized(fig_test, fig_ref):
+    t = (
+        torch.randn(5, 7, 9, generator=torch.Generator().manual_seed(8))
+        * torch.arange(1.0, 6.0)[:, None, None]
+    )
+    torchplot.adopt(fig_test).subplots().imshow(t, normalize="per_image", cmap="gray")
+    lo = t.amin(dim=(1, 2), keepdim=True)
+    hi = t.amax(dim=(1, 2), keepdim=True)
+    hw1 = ((t - lo) / (hi - lo)).numpy()[..., None]
+    fig_ref.subplots().imshow(np_grid(hw1)[..., 0], cmap="gray", vmin=0, vmax=1)
+
+
+@EQUAL
+def test_denorm_undoes_normalize(fig_test, fig_ref):
+    images = rgb_batch(5)
+    mean, std = (0.485, 0.456, 0.406), (0.229, 0.224, 0.225)
+    normalized = (images - torch.tensor(mean)[:, None, None]) / torch.tensor(std)[:, None, None]
+    torchplot.adopt(fig_test).subplots().imshow(normalized, denorm=(mean, std))
+    fig_ref.subplots().imshow(np_grid(images.permute(0, 2, 3, 1).numpy()))
+
+
+@EQUAL
+def test_denorm_accepts_tensors(fig_test, fig_ref):
+    images = rgb_batch(3)
+    mean, std = torch.tensor([0.5, 0.4, 0.3]), torch.tensor([0.2, 0.25, 0.3])
+    normalized = (images - mean[:, None, None]) / std[:, None, None]
+    torchplot.adopt(fig_test).subplots().imshow(normalized, denorm=(mean, std))
+    fig_ref.subplots().imshow(np_grid(images.permute(0, 2, 3, 1).numpy()))
+
+
+# --------------------------------------------------------------------------- hist, scatter
+
+
+@EQUAL
+def test_hist_of_conv_weight_is_one_histogram_of_all_values(fig_test, fig_ref):
+    w = torch.randn(64, 3, 3, 3, generator=torch.Generator().manual_seed(9))
+    torchplot.adopt(fig_test).subplots().hist(w, bins=30)
+    fig_ref.subplots().hist(w.numpy().ravel(), bins=30)
+
+
+@EQUAL
+def test_pyplot_hist_with_weights_of_the_same_shape(fig_test, fig_ref):
+    w = torch.randn(4, 3, 5, generator=torch.Generator().manual_seed(10))
+    weights = torch.rand(4, 3, 5, generator=torch.Generator().manual_seed(11))
+    torchplot.figure(fig_test)
+    torchplot.hist(x=w, weights=weights, bins=7)
+    fig_ref.subplots().hist(w.numpy().ravel(), weights=weights.numpy().ravel(), bins=7)
+
+
+@EQUAL
+def test_2d_hist_keeps_matplotlib_columns(fig_test, fig_ref):
+    w = torch.randn(50, 3, generator=torch.Generator().manual_seed(12))
+    torchplot.adopt(fig_test).subplots().hist(w)
+    fig_ref.subplots().hist(w.numpy())
+
+
+@EQUAL
+def test_scatter_of_points_splits_columns(fig_test, fig_ref):
+    p = torch.randn(40, 2, generator=torch.Generator().manual_seed(13))
+    c = torch.arange(40.0)
+    torchplot.adopt(fig_test).subplots().scatter(p, c=c, s=12)
+    fig_ref.subplots().scatter(p[:, 0].numpy(), p[:, 1].numpy(), c=c.numpy(), s=12)
+
+
+@EQUAL
+def test_pyplot_scatter_of_points(fig_test, fig_ref):
+    p = torch.randn(40, 2, generator=torch.Generator().manual_seed(14))
+    torchplot.figure(fig_test)
+    sc = torchplot.scatter(p, c=p[:, 0])
+    assert torchplot.gci() is sc
+    torchplot.colorbar()
+    ref = fig_ref.subplots()
+    fig_ref.colorbar(ref.scatter(p[:, 0].numpy(), p[:, 1].numpy(), c=p[:, 0].numpy()))
+
+
+def test_numpy_calls_are_untouched():
+    # No tensor: Matplotlib's own behaviour, errors included.
+    fig = torchplot.figure()
+    ax = fig.subplots()
+    with pytest.raises(TypeError, match="Invalid shape"):
+        ax.imshow(np.zeros((3, 5, 7)))
+    with pytest.raises(ValueError):
+        ax.hist(np.zeros((2, 3, 4)))
+    with pytest.raises(TypeError):
+        torchplot.scatter(np.zeros((5, 2)))
+    mpl_plt.close(fig)
+
+
+def test_geometry_helper_used_here_is_make_grid_s():
+    # The hand-built reference grids above rely on tile_origin; pin it independently.
+    geom = GridGeometry(5, 2, 3, 7, 9, padding=2)
+    assert [geom.tile_origin(i) for i in range(5)] == [(2, 2), (2, 13), (2, 24), (11, 2), (11, 13)]

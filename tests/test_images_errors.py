@@ -1,0 +1,265 @@
+"""Bad inputs to the tensor image and shape rules: clear errors, nothing silently drawn wrong."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+import numpy as np
+import pytest
+import torch
+from matplotlib.image import AxesImage
+
+import torchplot
+
+
+@pytest.fixture
+def ax():
+    return torchplot.figure().subplots()
+
+
+@pytest.mark.parametrize(
+    "shape, named",
+    [
+        ((8, 2, 16, 16), "(8, 2, 16, 16)"),
+        ((8, 16, 16, 2), "(8, 16, 16, 2)"),
+        ((4, 32, 5, 5), "(4, 32, 5, 5)"),
+    ],
+)
+def test_batch_with_no_valid_channel_dim(ax, shape, named):
+    with pytest.raises(ValueError) as info:
+        ax.imshow(torch.zeros(shape))
+    message = str(info.value)
+    assert named in message and "1, 3 or 4 channels" in message and "X.flatten(0, -3)" in message
+    assert not ax.images  # nothing drawn
+
+
+@pytest.mark.parametrize("shape", [(0, 3, 8, 8), (0, 8, 8), (4, 3, 0, 8), (3, 8, 0)])
+def test_zero_size(ax, shape):
+    with pytest.raises(ValueError, match=r"zero-size dimension"):
+        ax.imshow(torch.zeros(shape))
+    assert not ax.images
+
+
+def test_batch_over_the_pixel_budget_is_refused_before_any_allocation(ax):
+    # 100,000 images of 3x64x64 as a stride-0 view: 4.9 GB if anything copied it.
+    batch = torch.zeros(1, 3, 64, 64).expand(100_000, -1, -1, -1)
+    with pytest.raises(ValueError) as info:
+        ax.imshow(batch)
+    message = str(info.value)
+    assert (
+        "100000 images of 64x64" in message and "nothing is cropped" in message and "X[:" in message
+    )
+    assert not ax.images
+    # Also with leading dims and normalization, which would copy the batch first.
+    nested = torch.zeros(1, 1, 3, 64, 64).expand(1000, 100, -1, -1, -1)
+    with pytest.raises(ValueError, match="100000 images"):
+        ax.imshow(nested, normalize="minmax", denorm=(0.5, 0.5))
+
+
+def test_tensor_without_data_names_its_own_shape(ax):
+    with pytest.raises(
+        TypeError, match=r"holds no data \(shape \(4, 3, 8, 8\), dtype torch.float32, device meta"
+    ):
+        ax.imshow(torch.empty(4, 3, 8, 8, device="meta"), nrow=2)
+
+
+def test_keywords_with_numpy_input_say_to_pass_a_tensor(ax):
+    with pytest.raises(TypeError) as info:
+        ax.imshow(np.zeros((4, 3, 8, 8)), nrow=2, titles=list("abcd"))
+    message = str(info.value)
+    assert (
+        "nrow, titles" in message
+        and "numpy.ndarray" in message
+        and "torch.from_numpy(X)" in message
+    )
+    with pytest.raises(TypeError, match="torch tensors only"):
+        torchplot.imshow(np.zeros((8, 8)), normalize="minmax")
+
+
+def test_numpy_of_tensor_layouts_keeps_matplotlib_error(ax):
+    with pytest.raises(TypeError, match=r"Invalid shape \(3, 8, 9\)"):
+        ax.imshow(np.zeros((3, 8, 9)))
+
+
+@pytest.mark.parametrize(
+    "kwargs, error, match",
+    [
+        ({"nrow": 0}, ValueError, "'nrow' must be an integer >= 1"),
+        ({"nrow": 2.5}, ValueError, "'nrow' must be an integer >= 1"),
+        ({"padding": -1}, ValueError, "'padding' must be an integer >= 0"),
+        ({"pad_value": "white"}, TypeError, "'pad_value' must be a real number"),
+        ({"normalize": "zscore"}, ValueError, "'normalize' must be None, 'minmax'"),
+        ({"denorm": (0.5,)}, TypeError, r"'denorm' must be a pair \(mean, std\)"),
+        (
+            {"denorm": ((0.5, 0.5), 0.2)},
+            ValueError,
+            r"'denorm' mean has 2 values for images with 3",
+        ),
+        ({"titles": ["a", "b"]}, ValueError, "got 2 titles for 4 images"),
+        ({"titles": "abcd"}, TypeError, "'titles' must be a sequence"),
+    ],
+)
+def test_bad_keyword_values(ax, kwargs, error, match):
+    with pytest.raises(error, match=match):
+        ax.imshow(torch.rand(4, 3, 8, 8), **kwargs)
+    assert not ax.images
+
+
+def test_pad_value_must_fit_an_integer_image(ax):
+    with pytest.raises(ValueError, match=r"'pad_value' must be an integer in \[0, 255\]"):
+        ax.imshow(torch.zeros(4, 3, 8, 8, dtype=torch.uint8), pad_value=0.5)
+    with pytest.raises(ValueError, match=r"integer in \[0, 255\]"):
+        ax.imshow(torch.zeros(4, 3, 8, 8, dtype=torch.uint8), pad_value=300)
+
+
+def test_denorm_of_integer_images(ax):
+    with pytest.raises(TypeError, match=r"'denorm' undoes a normalization.*torch\.uint8"):
+        ax.imshow(torch.zeros(4, 3, 8, 8, dtype=torch.uint8), denorm=(0.5, 0.5))
+
+
+def test_floats_outside_unit_range_keep_matplotlib_clipping_warning(ax, caplog):
+    with caplog.at_level(logging.WARNING, logger="matplotlib.image"):
+        ax.imshow(2 * torch.ones(4, 3, 8, 8))
+    assert "Clipping input data to the valid range" in caplog.text
+
+
+def test_denorm_with_wrong_statistics_is_not_silently_clamped(ax, caplog):
+    with caplog.at_level(logging.WARNING, logger="matplotlib.image"):
+        ax.imshow(torch.ones(4, 3, 8, 8), denorm=((0.5, 0.5, 0.5), (2.0, 2.0, 2.0)))
+    assert "Clipping input data" in caplog.text  # values reach 2.5: Matplotlib warns
+
+
+def test_denorm_rounding_is_snapped_without_warning(ax, caplog):
+    images = torch.rand(4, 3, 8, 8, generator=torch.Generator().manual_seed(0))
+    images[0, :, 0, 0] = 1.0
+    images[1, :, 0, 0] = 0.0
+    mean, std = (0.485, 0.456, 0.406), (0.229, 0.224, 0.225)
+    x = ((images - torch.tensor(mean)[:, None, None]) / torch.tensor(std)[:, None, None]).half()
+    with caplog.at_level(logging.WARNING, logger="matplotlib.image"):
+        im = ax.imshow(x, denorm=(mean, std))
+    assert "Clipping" not in caplog.text
+    arr = im.get_array()
+    assert arr.min() >= 0 and arr.max() <= 1
+
+
+def test_plot_of_3d_tensor(ax):
+    t = torch.zeros(2, 3, 4)
+    with pytest.raises(ValueError) as info:
+        ax.plot(torch.arange(4.0), t)
+    message = str(info.value)
+    assert "positional argument 1" in message and "shape (2, 3, 4)" in message
+    assert "dtype torch.float32" in message and "device cpu" in message
+    assert "1-D data" in message and "2-D data" in message and "flatten" in message
+    with pytest.raises(ValueError, match="positional argument 0 has shape"):
+        torchplot.plot(torch.zeros(1, 1, 1, 5))
+    assert not ax.lines
+
+
+def test_plot_of_2d_tensor_still_works(ax):
+    lines = ax.plot(torch.zeros(5, 3))
+    assert len(lines) == 3
+
+
+@pytest.mark.parametrize("shape", [(5, 3), (5,), (2, 5, 2)])
+def test_scatter_of_one_tensor_that_is_not_points(ax, shape):
+    expected = re.escape(f"points of shape (N, 2); argument 'x' has shape {shape}")
+    with pytest.raises(ValueError, match=expected):
+        ax.scatter(torch.zeros(shape))
+
+
+# --------------------------------------------------------------------------- no aliasing, titles
+
+
+def test_figure_keeps_no_view_of_the_tensor(ax):
+    single = torch.rand(3, 8, 9)
+    batch = torch.rand(4, 3, 8, 9)
+    im1 = ax.imshow(single)
+    im2 = torchplot.figure().subplots().imshow(batch)
+    before1, before2 = im1.get_array().copy(), im2.get_array().copy()
+    single.fill_(0.5)
+    batch.fill_(0.5)
+    np.testing.assert_array_equal(im1.get_array(), before1)
+    np.testing.assert_array_equal(im2.get_array(), before2)
+
+
+def test_returns_the_axes_image(ax):
+    im = ax.imshow(torch.rand(4, 3, 8, 8))
+    assert isinstance(im, AxesImage) and list(ax.images) == [im]
+
+
+def _display_box(artist, renderer):
+    return artist.get_window_extent(renderer)
+
+
+def test_titles_of_16_images_are_readable_at_the_default_figure_size():
+    fig = torchplot.figure()  # default size
+    ax = fig.subplots()
+    titles = [f"class {i}" for i in range(16)]
+    im = ax.imshow(torch.rand(16, 3, 32, 32), titles=titles)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    texts = ax.texts
+    assert [t.get_text() for t in texts] == titles
+    boxes = [_display_box(t, renderer) for t in texts]
+    # Each label is at least 6 points tall on screen and overlaps no other label.
+    for i, a in enumerate(boxes):
+        assert a.height >= 6 * fig.dpi / 72
+        for b in boxes[i + 1 :]:
+            assert not a.overlaps(b)
+    # ... and covers no image pixel: tiles are mapped through the image's extent.
+    grid_h = im.get_array().shape[0]
+    to_display = ax.transData
+    nrow, pad = 8, 2
+    tile_h = (grid_h - pad) // 2 - pad  # includes the title strip
+    for i, box in enumerate(boxes):
+        r, c = divmod(i, nrow)
+        x0 = c * (32 + pad) + pad
+        y_tile_top = r * (tile_h + pad) + pad + (tile_h - 32)  # array row of the tile's first pixel
+        (px0, py0), (px1, py1) = to_display.transform(
+            [(x0 - 0.5, y_tile_top - 0.5), (x0 + 32 - 0.5, y_tile_top + 32 - 0.5)]
+        )
+        tile_box_y = (min(py0, py1), max(py0, py1))
+        assert box.y0 >= tile_box_y[1] - 0.5  # above its own tile
+        assert min(px0, px1) - 1 <= (box.x0 + box.x1) / 2 <= max(px0, px1) + 1  # centred over it
+        if r == 1:
+            # below the tiles of the row above
+            ((_, above),) = to_display.transform([(0, y_tile_top - tile_h + 32 - 0.5 - pad)])
+            assert box.y1 <= above + 0.5
+
+
+def test_titles_follow_origin_lower():
+    fig = torchplot.figure()
+    ax = fig.subplots()
+    ax.imshow(torch.rand(4, 3, 16, 16), titles=list("abcd"), origin="lower")
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    image_box = ax.images[0].get_window_extent(renderer)
+    for t in ax.texts:
+        box = t.get_window_extent(renderer)
+        assert image_box.y0 <= box.y0 and box.y1 <= image_box.y1 + 0.5
+    # One row: every title is in the strip at the top of the image.
+    assert all(
+        t.get_window_extent(renderer).y0 > image_box.y0 + 0.6 * image_box.height for t in ax.texts
+    )
+
+
+def test_title_colour_reads_on_the_padding():
+    ax = torchplot.figure().subplots()
+    ax.imshow(torch.rand(4, 3, 16, 16), titles=list("abcd"))  # black padding
+    assert {t.get_color() for t in ax.texts} == {"white"}
+    ax = torchplot.figure().subplots()
+    ax.imshow(torch.rand(4, 3, 16, 16), titles=list("abcd"), pad_value=1.0)
+    assert {t.get_color() for t in ax.texts} == {"black"}
+
+
+def test_titles_from_a_tensor_of_labels():
+    ax = torchplot.figure().subplots()
+    ax.imshow(torch.rand(3, 1, 8, 8), titles=torch.tensor([7, 1, 4]))
+    assert [t.get_text() for t in ax.texts] == ["7", "1", "4"]
+
+
+def test_too_many_rows_of_titles_for_the_figure():
+    ax = torchplot.figure(figsize=(4, 2)).subplots()
+    with pytest.raises(ValueError, match=r"cannot fit 40 rows of titles.*figsize="):
+        ax.imshow(torch.rand(40, 1, 8, 8), nrow=1, titles=[str(i) for i in range(40)])

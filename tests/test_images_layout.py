@@ -1,0 +1,210 @@
+"""The image shape rule and the grid geometry, as pure functions of shapes (no drawing)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+from torchplot import _grid
+from torchplot._grid import (
+    MAX_GRID_PIXELS,
+    GridGeometry,
+    build_grid,
+    grid_geometry,
+    image_layout,
+)
+
+# --------------------------------------------------------------------------- what a shape means
+
+
+@pytest.mark.parametrize(
+    "shape, channel_axis",
+    [
+        ((5, 7), None),
+        ((5, 7, 1), "last"),
+        ((5, 7, 3), "last"),
+        ((5, 7, 4), "last"),
+        # Ambiguous: Matplotlib accepts them as (H, W, C), so that is what they mean.
+        ((3, 7, 3), "last"),
+        ((1, 7, 1), "last"),
+        ((4, 7, 4), "last"),
+        ((3, 4, 4), "last"),
+    ],
+)
+def test_shapes_matplotlib_accepts_keep_its_meaning(shape, channel_axis):
+    layout = image_layout(shape)
+    assert layout.matplotlib_accepts
+    assert layout.lead == 0 and layout.batch == 1
+    assert layout.channel_axis == channel_axis
+    assert (layout.height, layout.width) == shape[:2]
+
+
+@pytest.mark.parametrize("c", [1, 3, 4])
+def test_channels_first_single_image(c):
+    layout = image_layout((c, 5, 7))
+    assert not layout.matplotlib_accepts
+    assert (layout.lead, layout.channel_axis, layout.batch) == (0, "first", 1)
+    assert (layout.channels, layout.height, layout.width) == (c, 5, 7)
+
+
+@pytest.mark.parametrize("b", [2, 5, 16, 64])
+def test_3d_batch_of_single_channel_images(b):
+    layout = image_layout((b, 6, 9))
+    assert not layout.matplotlib_accepts
+    assert (layout.lead, layout.channel_axis) == (1, None)
+    assert (layout.batch, layout.channels, layout.height, layout.width) == (b, 1, 6, 9)
+
+
+@pytest.mark.parametrize(
+    "shape, axis, dims",
+    [
+        ((8, 3, 5, 7), "first", (8, 3, 5, 7)),
+        ((8, 1, 5, 7), "first", (8, 1, 5, 7)),
+        ((8, 4, 5, 7), "first", (8, 4, 5, 7)),
+        ((8, 5, 7, 3), "last", (8, 3, 5, 7)),
+        ((8, 5, 7, 1), "last", (8, 1, 5, 7)),
+        # A tie between (B, C, H, W) and (B, H, W, C): PyTorch's channels-first wins.
+        ((8, 3, 5, 3), "first", (8, 3, 5, 3)),
+        # Leading dims are flattened into the batch.
+        ((2, 4, 3, 5, 7), "first", (8, 3, 5, 7)),
+        ((2, 2, 2, 5, 7, 4), "last", (8, 4, 5, 7)),
+    ],
+)
+def test_batches(shape, axis, dims):
+    layout = image_layout(shape)
+    assert not layout.matplotlib_accepts
+    assert layout.lead == len(shape) - 3
+    assert layout.channel_axis == axis
+    assert (layout.batch, layout.channels, layout.height, layout.width) == dims
+
+
+@pytest.mark.parametrize("shape", [(), (5,), (0,)])
+def test_fewer_than_two_dims_are_left_to_matplotlib(shape):
+    assert image_layout(shape) is None
+
+
+@pytest.mark.parametrize("shape", [(8, 2, 5, 7), (8, 5, 7, 2), (8, 16, 5, 7), (2, 3, 6, 5, 7)])
+def test_batch_without_a_channel_dim_is_an_error_naming_shape_and_fix(shape):
+    with pytest.raises(ValueError) as info:
+        image_layout(shape)
+    message = str(info.value)
+    assert str(shape) in message
+    assert "1, 3 or 4 channels" in message
+    assert "X.flatten(0, -3)" in message
+
+
+@pytest.mark.parametrize("shape", [(0, 5, 7), (0, 3, 5, 7), (4, 3, 0, 7), (4, 5, 0, 3), (3, 0, 7)])
+def test_zero_size_is_an_error(shape):
+    with pytest.raises(ValueError, match="zero-size"):
+        image_layout(shape)
+
+
+# --------------------------------------------------------------------------- grid geometry
+
+
+@pytest.mark.parametrize(
+    "batch, nrow, padding, rows, cols",
+    [
+        (1, 8, 2, 1, 1),
+        (5, 8, 2, 1, 5),
+        (8, 8, 2, 1, 8),
+        (9, 8, 2, 2, 8),
+        (10, 4, 0, 3, 4),
+        (64, 8, 3, 8, 8),
+    ],
+)
+def test_geometry_is_make_grid_s(batch, nrow, padding, rows, cols):
+    geom = grid_geometry(batch, 6, 9, nrow=nrow, padding=padding)
+    assert (geom.rows, geom.cols) == (rows, cols)
+    # torchvision.utils.make_grid: (rows * (H + p) + p, cols * (W + p) + p).
+    assert (geom.height, geom.width) == (
+        rows * (6 + padding) + padding,
+        cols * (9 + padding) + padding,
+    )
+    assert geom.tile_origin(0) == (padding, padding)
+    last = batch - 1
+    assert geom.tile_origin(last) == (
+        (last // cols) * (6 + padding) + padding,
+        (last % cols) * (9 + padding) + padding,
+    )
+
+
+def test_title_gap_goes_above_tiles_or_below_for_origin_lower():
+    above = GridGeometry(3, 1, 3, 6, 9, padding=2, gap=5)
+    assert above.height == 2 + 5 + 6 + 2
+    assert above.tile_origin(1) == (2 + 5, 2 + 9 + 2)
+    assert above.gap_center(1) == (2 + 2, 2 + 9 + 2 + 4)
+    below = GridGeometry(3, 1, 3, 6, 9, padding=2, gap=5, gap_after=True)
+    assert below.tile_origin(1) == (2, 13)
+    assert below.gap_center(1) == (2 + 6 + 2, 13 + 4)
+
+
+def test_pixel_budget_error_names_sizes_and_how_many_fit():
+    with pytest.raises(ValueError) as info:
+        grid_geometry(100_000, 64, 64)
+    message = str(info.value)
+    assert "100000 images of 64x64" in message
+    assert f"{MAX_GRID_PIXELS:,}" in message
+    assert "nothing is cropped" in message
+    fit = int(message.split("show at most ")[1].split(" ")[0])
+    assert f"X[:{fit}]" in message
+    grid_geometry(fit, 64, 64)  # the advice works ...
+    with pytest.raises(ValueError):
+        grid_geometry(fit + 8, 64, 64)  # ... and is close to the largest that does
+
+
+def test_budget_counts_the_whole_grid():
+    geom = grid_geometry(4, 10, 10, nrow=2, padding=1)
+    pixels = geom.height * geom.width
+    grid_geometry(4, 10, 10, nrow=2, padding=1, max_pixels=pixels)
+    with pytest.raises(ValueError):
+        grid_geometry(4, 10, 10, nrow=2, padding=1, max_pixels=pixels - 1)
+
+
+# --------------------------------------------------------------------------- the grid itself
+
+
+def reference_grid(images: np.ndarray, geom: GridGeometry, pad_value: float) -> np.ndarray:
+    """One tile at a time, the obvious way."""
+    b, h, w, c = images.shape
+    grid = np.full((geom.height, geom.width, c), pad_value, dtype=images.dtype)
+    for i in range(b):
+        top, left = geom.tile_origin(i)
+        grid[top : top + h, left : left + w] = images[i]
+    return grid
+
+
+@pytest.mark.parametrize(
+    "batch, nrow, padding, gap, gap_after",
+    [
+        (1, 8, 0, 0, False),
+        (7, 3, 2, 0, False),
+        (9, 3, 1, 4, False),
+        (10, 4, 3, 2, True),
+        (6, 6, 0, 0, False),
+    ],
+)
+@pytest.mark.parametrize("dtype", [torch.float32, torch.uint8])
+@pytest.mark.parametrize("per_tile", [256, 0], ids=["per-tile-copies", "one-strided-copy"])
+def test_build_grid_matches_tile_by_tile(
+    monkeypatch, batch, nrow, padding, gap, gap_after, dtype, per_tile
+):
+    monkeypatch.setattr(_grid, "PER_TILE_COPIES", per_tile)
+    images = (torch.arange(batch * 5 * 4 * 3) % 251).reshape(batch, 5, 4, 3).to(dtype)
+    geom = grid_geometry(batch, 5, 4, nrow=nrow, padding=padding, gap=gap, gap_after=gap_after)
+    grid = build_grid(images, geom, 7)
+    assert grid.dtype == dtype
+    np.testing.assert_array_equal(grid.numpy(), reference_grid(images.numpy(), geom, 7))
+
+
+@pytest.mark.parametrize("per_tile", [256, 0])
+def test_build_grid_reads_strided_views_and_leaves_them_alone(monkeypatch, per_tile):
+    monkeypatch.setattr(_grid, "PER_TILE_COPIES", per_tile)
+    chw = torch.rand(5, 3, 4, 6)
+    before = chw.clone()
+    geom = grid_geometry(5, 4, 6, nrow=2, padding=1)
+    grid = build_grid(chw.permute(0, 2, 3, 1), geom, 0.5)
+    expected = reference_grid(chw.permute(0, 2, 3, 1).numpy(), geom, 0.5)
+    np.testing.assert_array_equal(grid.numpy(), expected)
+    assert torch.equal(chw, before)

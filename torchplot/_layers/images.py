@@ -1,0 +1,431 @@
+"""``imshow`` of tensors in their own layouts: CHW images, batches as one grid, normalization.
+
+The shape rule (:func:`torchplot._grid.image_layout`) gives a tensor-natural
+meaning only to shapes Matplotlib rejects (``(C, H, W)``, ``(B, C, H, W)``,
+``(B, H, W)``, ``(B, H, W, C)``, more leading dims); a 2-D or ``(H, W, 1|3|4)``
+tensor is drawn exactly as its NumPy equivalent.
+
+The keywords this layer adds (popped before Matplotlib sees the call):
+
+``nrow=8, padding=2, pad_value=0``
+    grid layout, as ``torchvision.utils.make_grid``;
+``normalize=None | "minmax" | "per_image"``
+    min-max scaling to [0, 1] over the whole batch, or per image (per-image
+    scaling: each tile uses its own range);
+``denorm=(mean, std)``
+    undoes ``transforms.Normalize(mean, std)`` per channel;
+``titles=[...]``
+    one label per image, drawn above its tile.
+
+They apply to torch tensors only: with any other ``X`` they raise a
+``TypeError`` saying to pass ``torch.from_numpy(X)``, so a call without
+tensors behaves exactly as in Matplotlib.
+
+A batch is laid out on its own device (:func:`torchplot._grid.build_grid`),
+then converted once, by the one rule (:func:`torchplot._convert.to_numpy`):
+the only array that crosses to the host is the grid.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+from matplotlib import rcParams
+from matplotlib.colors import Normalize
+from matplotlib.font_manager import FontProperties
+
+from torchplot._convert import _is_fake, describe, to_numpy
+from torchplot._frameworks import Kind, kind_of
+from torchplot._grid import GridGeometry, ImageLayout, build_grid, grid_geometry, image_layout
+from torchplot._native import layer
+
+__all__ = ["KEYWORDS", "TITLE_FONTSIZE"]
+
+#: The keywords torchplot adds to ``imshow``, with their defaults.
+KEYWORDS: dict[str, Any] = {
+    "nrow": 8,
+    "padding": 2,
+    "pad_value": 0,
+    "normalize": None,
+    "denorm": None,
+    "titles": None,
+}
+
+#: Font size of tile titles (a Matplotlib size name or points).
+TITLE_FONTSIZE: str | float = "small"
+
+#: After ``denorm``, values this close outside [0, 1] are float rounding of
+#: the original [0, 1] image (less than one 8-bit display level) and are
+#: snapped to the range; anything further is left to Matplotlib, which clips
+#: with its warning: it means ``mean``/``std`` do not match the data.
+_DENORM_SLACK = 1 / 255
+
+_WHERE = "Axes.imshow()"
+
+Next = Callable[[tuple[Any, ...], dict[str, Any]], Any]
+
+
+@layer("imshow", order=10)
+def _imshow_tensor_layouts(
+    ax: Any, call_next: Next, args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> Any:
+    x: Any = args[0] if args else kwargs.get("X")
+    is_tensor = kind_of(type(x)) is Kind.TORCH
+    ours = KEYWORDS.keys() & kwargs.keys()
+    if not is_tensor:
+        if ours:
+            raise TypeError(
+                f"{_WHERE} keyword(s) {', '.join(sorted(ours))} apply to torch tensors only, "
+                f"and 'X' is a {type(x).__module__}.{type(x).__qualname__}. Fix: pass "
+                "`torch.from_numpy(X)` (shares memory, no copy) or `torch.as_tensor(X)`, "
+                "or drop these keywords."
+            )
+        return call_next(args, kwargs)
+    if x.is_nested:
+        if ours:
+            raise TypeError(
+                f"{_WHERE} cannot lay out a nested tensor ({describe(x)}). "
+                "Fix: pad it to one shape first, e.g. `X.to_padded_tensor(0)`."
+            )
+        return call_next(args, kwargs)
+    if x.is_meta or _is_fake(x):
+        # No data to lay out: the conversion rule's error, naming X's own shape.
+        to_numpy(x, name=f"{_WHERE} argument 'X'")
+    layout = image_layout(tuple(x.shape))
+    if not ours and (layout is None or layout.matplotlib_accepts):
+        return call_next(args, kwargs)  # Matplotlib's meaning, untouched
+    kwargs = dict(kwargs)
+    opts = {k: kwargs.pop(k, default) for k, default in KEYWORDS.items()}
+    if layout is None:  # fewer than 2 dims: Matplotlib's own error, without our keywords
+        return call_next(args, kwargs)
+    _check_options(opts, layout, x)
+    plain = all(opts[k] is None for k in ("normalize", "denorm", "titles"))
+    if plain and layout.batch == 1:
+        # One image: a view in Matplotlib's layout, converted by the next steps
+        # (a batch of one is the image itself, as in ``make_grid``).
+        return _call_with_x(call_next, args, kwargs, _single_view(_dense(x), layout))
+    return _imshow_grid(ax, call_next, args, kwargs, x, layout, opts)
+
+
+# --------------------------------------------------------------------------- options
+
+
+def _check_options(opts: dict[str, Any], layout: ImageLayout, x: Any) -> None:
+    for name in ("nrow", "padding"):
+        value = opts[name]
+        low = 1 if name == "nrow" else 0
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
+            raise ValueError(
+                f"{_WHERE} keyword {name!r} must be an integer >= {low}, got {value!r}."
+            )
+    pad_value = opts["pad_value"]
+    if isinstance(pad_value, bool) or not isinstance(
+        pad_value, (int, float, np.integer, np.floating)
+    ):
+        raise TypeError(f"{_WHERE} keyword 'pad_value' must be a real number, got {pad_value!r}.")
+    normalize = opts["normalize"]
+    if normalize is True:
+        opts["normalize"] = "minmax"
+    elif normalize is False:
+        opts["normalize"] = None
+    elif normalize not in (None, "minmax", "per_image"):
+        raise ValueError(
+            f"{_WHERE} keyword 'normalize' must be None, 'minmax' (one range for the "
+            f"whole batch) or 'per_image' (each image its own range), got {normalize!r}."
+        )
+    denorm = opts["denorm"]
+    if denorm is not None:
+        if not (isinstance(denorm, Sequence) and len(denorm) == 2):
+            raise TypeError(
+                f"{_WHERE} keyword 'denorm' must be a pair (mean, std), as given to "
+                f"`transforms.Normalize`, got {denorm!r}."
+            )
+        if not (x.is_floating_point() or x.is_quantized):
+            raise TypeError(
+                f"{_WHERE} keyword 'denorm' undoes a normalization, which gives floats; "
+                f"'X' has {describe(x)}. Fix: drop 'denorm' for raw integer images."
+            )
+    torch = sys.modules["torch"]
+    if not (x.is_floating_point() or x.is_complex() or x.is_quantized or x.dtype == torch.bool):
+        # Integer grids are padded in their own dtype.
+        info = torch.iinfo(x.dtype)
+        if (
+            opts["normalize"] is None
+            and opts["denorm"] is None
+            and not (float(pad_value).is_integer() and info.min <= pad_value <= info.max)
+        ):
+            raise ValueError(
+                f"{_WHERE} keyword 'pad_value' must be an integer in [{info.min}, {info.max}] "
+                f"for 'X' of {describe(x)} (padding is in the image's own units), "
+                f"got {pad_value!r}."
+            )
+    titles = opts["titles"]
+    if titles is not None:
+        titles = to_numpy(titles, name=f"{_WHERE} keyword 'titles'")
+        if isinstance(titles, np.ndarray):
+            titles = titles.tolist()
+        if isinstance(titles, str) or not isinstance(titles, Sequence):
+            raise TypeError(
+                f"{_WHERE} keyword 'titles' must be a sequence of labels, one per image."
+            )
+        if len(titles) != layout.batch:
+            raise ValueError(
+                f"{_WHERE} got {len(titles)} titles for {layout.batch} images "
+                f"('X' of shape {layout.shape}). Fix: pass one title per image."
+            )
+        opts["titles"] = [str(t) for t in titles]
+
+
+# --------------------------------------------------------------------------- device-side steps
+
+
+def _dense(x: Any) -> Any:
+    """A strided, dequantized, detached tensor on ``x``'s device (no copy when it already is)."""
+    torch = sys.modules["torch"]
+    x = x.detach()
+    if x.layout != torch.strided:
+        x = x.to_dense()
+    if x.is_quantized:
+        x = x.dequantize()
+    return x
+
+
+def _single_view(x: Any, layout: ImageLayout) -> Any:
+    """The one image of ``x`` as Matplotlib's (H, W) or (H, W, C): a view where possible."""
+    img = x.reshape(layout.image_shape)
+    if layout.channel_axis == "first":
+        return img[0] if layout.channels == 1 else img.permute(1, 2, 0)
+    return img
+
+
+def _channels_last(x: Any, layout: ImageLayout) -> Any:
+    """``x`` as a ``(B, H, W, C)`` view."""
+    imgs = x.reshape(layout.batch, *layout.image_shape)
+    if layout.channel_axis == "first":
+        return imgs.permute(0, 2, 3, 1)
+    if layout.channel_axis is None:
+        return imgs.unsqueeze(-1)
+    return imgs
+
+
+def _as_float(x: Any) -> Any:
+    torch = sys.modules["torch"]
+    return x if x.is_floating_point() else x.to(torch.float32)
+
+
+def _channel_values(value: Any, what: str, imgs: Any) -> Any:
+    torch = sys.modules["torch"]
+    channels = imgs.shape[-1]
+    if kind_of(type(value)) is Kind.TORCH:
+        v = value.detach().to(device=imgs.device, dtype=imgs.dtype).reshape(-1)
+    else:
+        v = torch.as_tensor(
+            np.asarray(value, dtype=np.float64).reshape(-1), dtype=imgs.dtype, device=imgs.device
+        )
+    if v.numel() not in (1, channels):
+        raise ValueError(
+            f"{_WHERE} keyword 'denorm' {what} has {v.numel()} values for images with "
+            f"{channels} channel(s). Fix: pass one value per channel (or one for all)."
+        )
+    return v
+
+
+def _denorm(imgs: Any, denorm: tuple[Any, Any]) -> Any:
+    torch = sys.modules["torch"]
+    imgs = imgs.to(torch.promote_types(imgs.dtype, torch.float32))
+    mean = _channel_values(denorm[0], "mean", imgs)
+    std = _channel_values(denorm[1], "std", imgs)
+    imgs = imgs * std + mean
+    if imgs.shape[-1] in (3, 4):
+        snapped = imgs.clamp(0, 1)
+        imgs = torch.where((imgs - snapped).abs() < _DENORM_SLACK, snapped, imgs)
+    return imgs
+
+
+def _minmax(imgs: Any, per_image: bool) -> Any:
+    """Scale to [0, 1] over finite values, batch-wide or per image (constant images give 0)."""
+    torch = sys.modules["torch"]
+    imgs = _as_float(imgs)
+    finite = torch.isfinite(imgs)
+    dims = (1, 2, 3) if per_image else (0, 1, 2, 3)
+    lo = torch.where(finite, imgs, math.inf).amin(dim=dims, keepdim=True)
+    hi = torch.where(finite, imgs, -math.inf).amax(dim=dims, keepdim=True)
+    return (imgs - lo) / (hi - lo).clamp_min(1e-5)
+
+
+# --------------------------------------------------------------------------- the grid call
+
+
+def _call_with_x(call_next: Next, args: tuple[Any, ...], kwargs: dict[str, Any], x: Any) -> Any:
+    if args:
+        return call_next((x, *args[1:]), kwargs)
+    return call_next(args, {**kwargs, "X": x})
+
+
+def _imshow_grid(
+    ax: Any,
+    call_next: Next,
+    args: tuple[Any, ...],
+    kwargs: dict[str, Any],
+    x: Any,
+    layout: ImageLayout,
+    opts: dict[str, Any],
+) -> Any:
+    # The geometry (and its pixel budget) first: nothing is allocated for a
+    # batch that will be refused.  A batch of one is the image itself (no
+    # border), as in ``make_grid``.
+    padding = opts["padding"] if layout.batch > 1 else 0
+    origin = kwargs.get("origin") or rcParams["image.origin"]
+    geom = grid_geometry(
+        layout.batch, layout.height, layout.width, nrow=opts["nrow"], padding=padding
+    )
+    if opts["titles"] is not None:
+        gap = _title_gap(ax, geom, kwargs.get("aspect") or rcParams["image.aspect"])
+        geom = grid_geometry(
+            layout.batch,
+            layout.height,
+            layout.width,
+            nrow=opts["nrow"],
+            padding=padding,
+            gap=gap,
+            gap_after=origin == "lower",
+        )
+    imgs = _channels_last(_dense(x), layout)
+    if opts["denorm"] is not None:
+        imgs = _denorm(imgs, opts["denorm"])
+    if opts["normalize"] is not None:
+        imgs = _minmax(imgs, per_image=opts["normalize"] == "per_image")
+    grid = build_grid(imgs, geom, opts["pad_value"])
+    if layout.channels == 1:
+        grid = grid[..., 0]
+    # The one device-to-host transfer: the grid, by the one conversion rule.
+    arr = to_numpy(grid, name=f"{_WHERE} argument 'X'")
+    if layout.channels == 1:
+        _fill_color_range(kwargs, arr, geom, opts["normalize"] is not None)
+    image = _call_with_x(call_next, args, kwargs, arr)
+    if opts["titles"] is not None:
+        _draw_titles(ax, image, arr, geom, opts["titles"], origin)
+    return image
+
+
+def _fill_color_range(
+    kwargs: dict[str, Any], arr: np.ndarray, geom: GridGeometry, normalized: bool
+) -> None:
+    """One ``vmin``/``vmax`` for all tiles, from the images only (not the padding).
+
+    Matplotlib's autoscaling would include the padding; a user's ``norm``
+    instance or ``colorizer`` is theirs to scale, so it is left alone.
+    """
+    if isinstance(kwargs.get("norm"), Normalize) or kwargs.get("colorizer") is not None:
+        return
+    if kwargs.get("vmin") is not None and kwargs.get("vmax") is not None:
+        return
+    if normalized:
+        lo, hi = 0.0, 1.0
+    elif geom.height * geom.width == geom.batch * geom.tile_height * geom.tile_width:
+        return  # no padding pixels: Matplotlib's autoscale is already over the images only
+    else:
+        found = _tile_range(arr, geom)
+        if found is None:
+            return
+        lo, hi = found
+    if kwargs.get("vmin") is None:
+        kwargs["vmin"] = lo
+    if kwargs.get("vmax") is None:
+        kwargs["vmax"] = hi
+
+
+def _tile_range(arr: np.ndarray, geom: GridGeometry) -> tuple[float, float] | None:
+    """Min and max of the finite tile pixels of a 2-D grid (host side, views only)."""
+    cells = arr[: geom.rows * geom.cell_height, : geom.cols * geom.cell_width]
+    cells = cells.reshape(geom.rows, geom.cell_height, geom.cols, geom.cell_width)
+    top, left = geom.tile_top, geom.padding
+    tiles = cells[:, top : top + geom.tile_height, :, left : left + geom.tile_width]
+    full, rest = divmod(geom.batch, geom.cols)
+    parts = [tiles[:full], tiles[full, :, :rest]] if rest else [tiles[:full]]
+    lo, hi = math.inf, -math.inf
+    for part in parts:
+        if part.size == 0:
+            continue
+        if part.dtype.kind == "f":
+            finite = np.isfinite(part)
+            lo = min(lo, float(np.min(part, where=finite, initial=math.inf)))
+            hi = max(hi, float(np.max(part, where=finite, initial=-math.inf)))
+        else:
+            lo = min(lo, float(part.min()))
+            hi = max(hi, float(part.max()))
+    return (lo, hi) if lo <= hi else None
+
+
+# --------------------------------------------------------------------------- titles
+
+
+def _title_height_inches() -> float:
+    # A line of text plus a little air, so labels of neighbouring rows never touch.
+    size = FontProperties(size=TITLE_FONTSIZE).get_size_in_points()
+    return (1.3 * size + 2) / 72
+
+
+def _title_gap(ax: Any, geom: GridGeometry, aspect: Any) -> int:
+    """Grid rows to leave above each tile so that its title fits, at the Axes' current size.
+
+    With equal aspect the image is scaled to fit the Axes' limiting side:
+    ``s = max(width / axes_width, height / axes_height)`` grid pixels per
+    inch, where the height grows by ``rows * gap``; the gap must hold one
+    line, ``gap >= line * s``.  Solving for both sides gives the two bounds.
+    """
+    box = ax.get_position()
+    fig_w, fig_h = ax.get_figure(root=True).get_size_inches()
+    ax_w, ax_h = box.width * fig_w, box.height * fig_h
+    line = _title_height_inches()
+    if ax_h <= line * geom.rows:
+        needed = 1.5 * line * geom.rows / box.height
+        raise ValueError(
+            f"{_WHERE} cannot fit {geom.rows} rows of titles in an Axes {ax_h:.2f} inches "
+            f"tall. Fix: a taller figure (e.g. `figsize=(6.4, {needed:.1f})`), "
+            "a larger 'nrow', or fewer images."
+        )
+    by_height = line * geom.height / (ax_h - line * geom.rows)
+    if aspect == "auto":
+        return max(1, math.ceil(by_height))
+    by_width = line * geom.width / ax_w
+    return max(1, math.ceil(max(by_width, by_height)))
+
+
+def _draw_titles(
+    ax: Any,
+    image: Any,
+    arr: np.ndarray,
+    geom: GridGeometry,
+    titles: list[str],
+    origin: str,
+) -> None:
+    height, width = arr.shape[:2]
+    left, right, bottom, top = image.get_extent()  # the user's extent, or the default one
+    # Array index (pixel centres at integers) -> data coordinates, as AxesImage maps them.
+    y0, y1 = (top, bottom) if origin != "lower" else (bottom, top)
+    row0, col0 = geom.gap_center(0)
+    # Title colour: whichever of black and white reads on the strip's colour
+    # (the padding as drawn; a transparent strip shows the white-ish Axes face).
+    strip = arr[round(row0) : round(row0) + 1, round(col0) : round(col0) + 1]
+    r, g, b, a = np.asarray(image.to_rgba(strip), dtype=float).reshape(4)
+    luminance = a * (0.299 * r + 0.587 * g + 0.114 * b) + (1 - a)
+    color = "white" if luminance < 0.5 else "black"
+    for i, title in enumerate(titles):
+        row, col = geom.gap_center(i)
+        xd = left + (col + 0.5) * (right - left) / width
+        yd = y0 + (row + 0.5) * (y1 - y0) / height
+        ax.text(
+            xd,
+            yd,
+            title,
+            ha="center",
+            va="center",
+            fontsize=TITLE_FONTSIZE,
+            color=color,
+            clip_on=True,
+        )

@@ -1,0 +1,77 @@
+"""Shape rules for ``hist``, ``scatter`` and ``plot`` of tensors Matplotlib would reject.
+
+Each rule gives a meaning only to a tensor shape Matplotlib raises on, and
+leaves the data as a tensor for the next layers (device-side reductions,
+orders 20-29) and the one conversion rule:
+
+* ``hist(x)`` with ``x.ndim > 2`` (a conv weight ``(64, 3, 3, 3)``): one
+  histogram of all the values, ``x.flatten()`` (Matplotlib accepts at most
+  2-D, a column per dataset).  ``weights`` of the same shape is flattened too.
+* ``scatter(points)`` with one ``(N, 2)`` tensor: ``x, y = points[:, 0], points[:, 1]``.
+* ``plot`` with a 3-D or larger tensor: a ``ValueError`` naming the argument,
+  its shape, dtype and device and the shapes that work (Matplotlib's own
+  message names neither the argument nor a fix).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from torchplot._convert import describe
+from torchplot._frameworks import Kind, kind_of
+from torchplot._native import layer
+
+__all__: list[str] = []
+
+Next = Callable[[tuple[Any, ...], dict[str, Any]], Any]
+
+
+def _is_tensor(obj: Any) -> bool:
+    return kind_of(type(obj)) is Kind.TORCH
+
+
+@layer("hist", order=10)
+def _hist_of_all_values(
+    ax: Any, call_next: Next, args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> Any:
+    x: Any = args[0] if args else kwargs.get("x")
+    if not _is_tensor(x) or x.is_nested or x.ndim <= 2:
+        return call_next(args, kwargs)
+    flat = x.flatten()  # a view when it can be; values stay on their device
+    weights = kwargs.get("weights")
+    if weights is not None and tuple(getattr(weights, "shape", ())) == tuple(x.shape):
+        kwargs = {**kwargs, "weights": weights.reshape(-1)}
+    if args:
+        return call_next((flat, *args[1:]), kwargs)
+    return call_next(args, {**kwargs, "x": flat})
+
+
+@layer("scatter", order=10)
+def _scatter_points(ax: Any, call_next: Next, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    if len(args) != 1 or "y" in kwargs or not _is_tensor(args[0]):
+        return call_next(args, kwargs)
+    points = args[0]
+    if points.is_nested or points.ndim != 2 or points.shape[1] != 2:
+        raise ValueError(
+            f"Axes.scatter() with one tensor argument takes points of shape (N, 2); "
+            f"argument 'x' has {describe(points)}. Fix: pass x and y, e.g. "
+            "`scatter(points[:, 0], points[:, 1])`, or a (N, 2) tensor."
+        )
+    return call_next((points[:, 0], points[:, 1]), kwargs)
+
+
+@layer("plot", order=10)
+def _plot_rejects_3d(
+    ax: Any, call_next: Next, args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> Any:
+    for i, arg in enumerate(args):
+        if _is_tensor(arg) and not arg.is_nested and arg.ndim >= 3:
+            raise ValueError(
+                f"Axes.plot() positional argument {i} has {describe(arg)}, but plot draws "
+                "1-D data (one line) or 2-D data (one line per column). Fix: select what to "
+                "draw, e.g. `t.flatten(1).T` for one line per leading index, "
+                "`t.reshape(-1, t.shape[-1]).T` for one line per vector along the last dim, or "
+                "`t.flatten()` for one line of all values."
+            )
+    return call_next(args, kwargs)
