@@ -74,8 +74,14 @@ runs = {
 # rate and shades the range between them.
 
 g = sns.relplot(
-    data=runs, x="step", y="loss", hue="learning rate", kind="line",
-    errorbar=("pi", 100), height=3, aspect=1.6,
+    data=runs,
+    x="step",
+    y="loss",
+    hue="learning rate",
+    kind="line",
+    errorbar=("pi", 100),
+    height=3,
+    aspect=1.6,
 )
 g.set(yscale="log")
 # The grid's Axes take tensors too: mark the chance-level loss, log(3).
@@ -89,9 +95,9 @@ g.ax.axhline(torch.log(torch.tensor(3.0)), color="0.5", ls="--", lw=1)
 best = models[(0.3, 0)]
 with torch.no_grad():
     predicted = best(inputs).argmax(dim=1)
-confusion = torch.bincount(
-    labels * n_classes + predicted, minlength=n_classes**2
-).reshape(n_classes, n_classes)
+confusion = torch.bincount(labels * n_classes + predicted, minlength=n_classes**2).reshape(
+    n_classes, n_classes
+)
 
 fig, ax = plt.subplots(figsize=(3.6, 3), layout="constrained")
 sns.heatmap(confusion, annot=True, fmt="d", cmap="Blues", cbar=False, ax=ax)
@@ -107,7 +113,10 @@ ax.set(xlabel="predicted class", ylabel="true class")
 embedding = best[0](inputs)
 sns.pairplot(
     {"h0": embedding[:, 0], "h1": embedding[:, 1], "h2": embedding[:, 2], "class": labels},
-    hue="class", palette="tab10", height=1.6, plot_kws={"s": 12},
+    hue="class",
+    palette="tab10",
+    height=1.6,
+    plot_kws={"s": 12},
 )
 
 plt.show()

@@ -215,33 +215,45 @@ def _objects_pair_case(sns: Any, so: Any, d: Data) -> Figure:
 
 FIGURE_CASES: dict[str, FigureCase] = {
     "displot": lambda sns, so, d: sns.displot(x=d.x, hue=d.hue, col=d.col, height=2).figure,
-    "displot[kde]": lambda sns, so, d: sns.displot(
-        [d.x, d.y], kind="kde", height=2, aspect=1.5
-    ).figure,
-    "relplot": lambda sns, so, d: sns.relplot(
-        data={"t": d.time, "v": d.y, "h": d.hue, "c": d.col},
-        x="t", y="v", hue="h", col="c", kind="line", seed=0, height=2,
-    ).figure,
-    "relplot[scatter]": lambda sns, so, d: sns.relplot(
-        x=d.x, y=d.y, size=d.size, row=d.col, height=2
-    ).figure,
-    "catplot": lambda sns, so, d: sns.catplot(
-        x=d.cat, y=d.y, col=d.col, kind="bar", seed=0, height=2
-    ).figure,
+    "displot[kde]": lambda sns, so, d: (
+        sns.displot([d.x, d.y], kind="kde", height=2, aspect=1.5).figure
+    ),
+    "relplot": lambda sns, so, d: (
+        sns.relplot(
+            data={"t": d.time, "v": d.y, "h": d.hue, "c": d.col},
+            x="t",
+            y="v",
+            hue="h",
+            col="c",
+            kind="line",
+            seed=0,
+            height=2,
+        ).figure
+    ),
+    "relplot[scatter]": lambda sns, so, d: (
+        sns.relplot(x=d.x, y=d.y, size=d.size, row=d.col, height=2).figure
+    ),
+    "catplot": lambda sns, so, d: (
+        sns.catplot(x=d.cat, y=d.y, col=d.col, kind="bar", seed=0, height=2).figure
+    ),
     "catplot[strip]": lambda sns, so, d: sns.catplot(x=d.cat, y=d.y, hue=d.hue, height=2).figure,
-    "lmplot": lambda sns, so, d: sns.lmplot(
-        d.frame(a=d.x, b=d.y, h=d.col), x="a", y="b", hue="h", n_boot=50, seed=0, height=2
-    ).figure,
+    "lmplot": lambda sns, so, d: (
+        sns.lmplot(
+            d.frame(a=d.x, b=d.y, h=d.col), x="a", y="b", hue="h", n_boot=50, seed=0, height=2
+        ).figure
+    ),
     "jointplot": lambda sns, so, d: sns.jointplot(x=d.x, y=d.y, hue=d.hue, height=3).figure,
-    "jointplot[reg]": lambda sns, so, d: sns.jointplot(
-        x=d.x, y=d.y, kind="reg", height=3, joint_kws={"n_boot": 50, "seed": 0}
-    ).figure,
-    "pairplot": lambda sns, so, d: sns.pairplot(
-        d.frame(a=d.x, b=d.y, c=d.z, h=d.hue), hue="h", height=1.5
-    ).figure,
-    "pairplot[2d]": lambda sns, so, d: sns.pairplot(
-        d.mat if d.tensors else pd.DataFrame(d.mat), height=1.2
-    ).figure,
+    "jointplot[reg]": lambda sns, so, d: (
+        sns.jointplot(
+            x=d.x, y=d.y, kind="reg", height=3, joint_kws={"n_boot": 50, "seed": 0}
+        ).figure
+    ),
+    "pairplot": lambda sns, so, d: (
+        sns.pairplot(d.frame(a=d.x, b=d.y, c=d.z, h=d.hue), hue="h", height=1.5).figure
+    ),
+    "pairplot[2d]": lambda sns, so, d: (
+        sns.pairplot(d.mat if d.tensors else pd.DataFrame(d.mat), height=1.2).figure
+    ),
     "clustermap": lambda sns, so, d: sns.clustermap(d.mat, figsize=(4, 4)).figure,
     "palplot": lambda sns, so, d: (sns.palplot(d.colors), seaborn.utils.plt.gcf())[1],
     "FacetGrid": _grid_case,
@@ -322,7 +334,10 @@ NOT_PLOTTING: dict[str, str] = {
 #: Base classes of ``seaborn.objects`` whose subclasses hold settings, not data:
 #: marks, stats, moves and scales are exercised through ``Plot``.
 OBJECTS_SETTINGS = (
-    seaborn.objects.Mark, seaborn.objects.Stat, seaborn.objects.Move, seaborn.objects.Scale
+    seaborn.objects.Mark,
+    seaborn.objects.Stat,
+    seaborn.objects.Move,
+    seaborn.objects.Scale,
 )
 
 
@@ -332,8 +347,10 @@ def _case_names() -> set[str]:
 
 def test_every_seaborn_plotting_function_and_class_has_a_case():
     public = {
-        n for n in dir(seaborn)
-        if not n.startswith("_") and callable(getattr(seaborn, n))
+        n
+        for n in dir(seaborn)
+        if not n.startswith("_")
+        and callable(getattr(seaborn, n))
         and not isinstance(getattr(seaborn, n), ModuleType)
     }
     covered = _case_names()
@@ -348,7 +365,8 @@ def test_every_seaborn_plotting_function_and_class_has_a_case():
 def test_every_seaborn_objects_class_has_a_case_or_holds_settings():
     public = {n for n in dir(seaborn.objects) if not n.startswith("_")}
     settings = {
-        n for n in public
+        n
+        for n in public
         if isinstance(getattr(seaborn.objects, n), type)
         and issubclass(getattr(seaborn.objects, n), OBJECTS_SETTINGS)
     }

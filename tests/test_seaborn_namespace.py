@@ -34,7 +34,11 @@ def _generator() -> types.ModuleType:
 
 def _run(code: str) -> dict:
     out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True,
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=True,
         env={**os.environ, "PYTHONPATH": str(ROOT), "MPLBACKEND": "Agg"},
     )
     return json.loads(out.stdout)
@@ -124,7 +128,10 @@ def test_everything_else_is_seaborns_own_object():
         for name in _public(theirs):
             obj = getattr(theirs, name)
             if isinstance(obj, types.FunctionType) or obj in (
-                seaborn.FacetGrid, seaborn.PairGrid, seaborn.JointGrid, seaborn.objects.Plot
+                seaborn.FacetGrid,
+                seaborn.PairGrid,
+                seaborn.JointGrid,
+                seaborn.objects.Plot,
             ):
                 continue
             assert getattr(ours, name) is obj, name

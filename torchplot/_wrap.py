@@ -66,8 +66,11 @@ def axes_delegate(func: _F) -> _F:
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         ax = adopt(_pyplot.gca())
-        if one_tensor_form and len(args) == 1 and not kwargs.keys() & {"y", "data"} and (
-            kind_of(type(args[0])) is Kind.TORCH
+        if (
+            one_tensor_form
+            and len(args) == 1
+            and not kwargs.keys() & {"y", "data"}
+            and (kind_of(type(args[0])) is Kind.TORCH)
         ):
             # The Matplotlib signature requires more positional arguments than
             # the tensor form has: call the Axes method (whose layer handles

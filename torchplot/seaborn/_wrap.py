@@ -120,8 +120,11 @@ def _tensor_leaves(obj: Any, label: str) -> list[tuple[str, Any]]:
 
 
 def _described(
-    exc: BaseException, func: Callable[..., Any], head: tuple[Any, ...],
-    args: tuple[Any, ...], kwargs: dict[str, Any],
+    exc: BaseException,
+    func: Callable[..., Any],
+    head: tuple[Any, ...],
+    args: tuple[Any, ...],
+    kwargs: dict[str, Any],
 ) -> BaseException | None:
     """``exc``'s type with every tensor argument's shape, dtype and device appended."""
     names = _positional_names(func)[len(head) :]
