@@ -19,7 +19,11 @@ x = torch.linspace(-2, 2, 200).unsqueeze(1)
 y = torch.sin(3 * x) + x / 2 + 0.1 * torch.randn_like(x)
 
 model = torch.nn.Sequential(
-    torch.nn.Linear(1, 32), torch.nn.Tanh(), torch.nn.Linear(32, 32), torch.nn.Tanh(), torch.nn.Linear(32, 1)
+    torch.nn.Linear(1, 32),
+    torch.nn.Tanh(),
+    torch.nn.Linear(32, 32),
+    torch.nn.Tanh(),
+    torch.nn.Linear(32, 1),
 )
 optimizer = torch.optim.Adam(model.parameters(), lr=1e-2)
 

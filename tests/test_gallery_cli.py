@@ -67,8 +67,14 @@ def _write(folder: Path, name: str, source: str) -> Path:
 def _cli(*args: str, cwd: Path, timeout: float = 300) -> subprocess.CompletedProcess:
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     env.pop("MPLBACKEND", None)  # the command must set Agg for the scripts itself
-    return subprocess.run([sys.executable, "-m", "torchplot", *args], cwd=cwd, env=env,
-                          capture_output=True, text=True, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "torchplot", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
 
 
 def _index(out: Path) -> dict:
@@ -83,8 +89,18 @@ def test_gallery_collects_every_figure_and_reports_failures(tmp_path):
     slow = _write(scripts, "plot_slow.py", SLOW)
     exits = _write(scripts, "plot_exits.py", EXITS)
     out = tmp_path / "out"
-    proc = _cli("gallery", str(good), str(bad), str(slow), str(exits), "--out", str(out), "--timeout", "20",
-                cwd=tmp_path)
+    proc = _cli(
+        "gallery",
+        str(good),
+        str(bad),
+        str(slow),
+        str(exits),
+        "--out",
+        str(out),
+        "--timeout",
+        "20",
+        cwd=tmp_path,
+    )
     assert proc.returncode == 1, proc.stderr
     page = out / "index.html"
     assert proc.stdout.strip() == f"gallery: {page.resolve()}"
@@ -95,13 +111,22 @@ def test_gallery_collects_every_figure_and_reports_failures(tmp_path):
 
     index = _index(out)
     groups = index["groups"]
-    assert groups == ["scripts/plot_good.py", "scripts/plot_bad.py", "scripts/plot_slow.py", "scripts/plot_exits.py"]
+    assert groups == [
+        "scripts/plot_good.py",
+        "scripts/plot_bad.py",
+        "scripts/plot_slow.py",
+        "scripts/plot_exits.py",
+    ]
     by_group: dict[str, list[dict]] = {g: [] for g in groups}
     for figure in index["figures"]:
         by_group[figure["group"]].append(figure)
 
     good_figs = by_group["scripts/plot_good.py"]
-    assert [f["status"] for f in good_figs] == ["ok"] * 3 and [f["step"] for f in good_figs] == [1, 2, 3]
+    assert [f["status"] for f in good_figs] == ["ok"] * 3 and [f["step"] for f in good_figs] == [
+        1,
+        2,
+        3,
+    ]
     assert all(f["caption"].startswith("Two figures\n\nOne from torchplot") for f in good_figs)
     assert all((out / f["files"]["png"]).stat().st_size > 0 for f in good_figs)
     assert (scripts / "own.png").is_file()  # the script ran in its own folder
@@ -163,6 +188,11 @@ def test_demo_writes_a_figure_and_says_where(tmp_path):
 
 
 def test_no_command_prints_help():
-    proc = subprocess.run([sys.executable, "-m", "torchplot"], env=dict(os.environ, PYTHONPATH=str(ROOT)),
-                          capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-m", "torchplot"],
+        env=dict(os.environ, PYTHONPATH=str(ROOT)),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == 2 and "gallery" in proc.stderr and "demo" in proc.stderr

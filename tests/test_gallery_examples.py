@@ -28,8 +28,22 @@ def test_the_gallery_has_its_readme_and_examples():
 def test_example_runs_and_draws(script, tmp_path):
     out = tmp_path / "gallery"
     proc = subprocess.run(
-        [sys.executable, "-m", "torchplot", "gallery", str(script), "--out", str(out), "--timeout", "240"],
-        cwd=tmp_path, env=dict(os.environ, PYTHONPATH=str(ROOT)), capture_output=True, text=True, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "torchplot",
+            "gallery",
+            str(script),
+            "--out",
+            str(out),
+            "--timeout",
+            "240",
+        ],
+        cwd=tmp_path,
+        env=dict(os.environ, PYTHONPATH=str(ROOT)),
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     index = json.loads((out / "index.json").read_text(encoding="utf-8"))
     errors = "\n".join(f["error"] for f in index["figures"] if f["status"] != "ok")

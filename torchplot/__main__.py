@@ -1,4 +1,4 @@
-"""``python -m torchplot``: ``demo`` (one figure from tensors) and ``gallery`` (figures of scripts)."""
+"""``python -m torchplot``: ``demo`` (a figure from tensors), ``gallery`` (figures of scripts)."""
 
 from __future__ import annotations
 

@@ -13,8 +13,12 @@ __all__ = ["add_parser", "run"]
 def add_parser(subparsers: Any) -> None:
     """Register the ``demo`` subcommand."""
     p = subparsers.add_parser("demo", help="render a demo figure from grad-tracking tensors")
-    p.add_argument("--out", type=Path, default=Path("out/demo.png"),
-                   help="where to write the PNG (default: out/demo.png)")
+    p.add_argument(
+        "--out",
+        type=Path,
+        default=Path("out/demo.png"),
+        help="where to write the PNG (default: out/demo.png)",
+    )
     p.set_defaults(func=run)
 
 
@@ -25,7 +29,10 @@ def run(args: argparse.Namespace) -> int:
     except ImportError:
         print("error: the demo needs PyTorch: pip install 'torch-pyplot[torch]'", file=sys.stderr)
         return 2
-    import torchplot as plt
+    import torchplot
+
+    # The pyplot names are re-exported through a computed __all__, which mypy cannot follow.
+    plt: Any = torchplot
 
     torch.manual_seed(0)
     x = torch.linspace(-1, 1, 64)

@@ -1,4 +1,4 @@
-"""Figure galleries: :class:`Gallery` for a run's figures, ``python -m torchplot gallery`` for scripts.
+"""Figure galleries: :class:`Gallery` for a run, ``python -m torchplot gallery`` for scripts.
 
 * :mod:`._store`: the folder layout (journal, marker, atomic views, refresh policy).
 * :mod:`._html`: the page.

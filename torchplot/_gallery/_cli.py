@@ -35,14 +35,23 @@ def add_parser(subparsers: Any) -> None:
         help="run scripts and collect every figure they make into an HTML gallery",
         description=__doc__.split("\n\n", 1)[1] if __doc__ else None,
     )
-    p.add_argument("scripts", nargs="+", metavar="SCRIPT",
-                   help="Python scripts, or folders (their plot_*.py, sorted)")
+    p.add_argument(
+        "scripts",
+        nargs="+",
+        metavar="SCRIPT",
+        help="Python scripts, or folders (their plot_*.py, sorted)",
+    )
     p.add_argument("--out", required=True, type=Path, help="the gallery folder")
     p.add_argument("--timeout", type=float, default=300.0, help="seconds per script (default: 300)")
     p.add_argument("--title", default=None, help="page title (default: the folder name)")
-    p.add_argument("--formats", default="png", help="comma-separated, among png,svg,pdf (default: png)")
-    p.add_argument("--append", action="store_true",
-                   help="add to an existing gallery in --out instead of replacing its figures")
+    p.add_argument(
+        "--formats", default="png", help="comma-separated, among png,svg,pdf (default: png)"
+    )
+    p.add_argument(
+        "--append",
+        action="store_true",
+        help="add to an existing gallery in --out instead of replacing its figures",
+    )
     p.set_defaults(func=run)
 
 
@@ -55,7 +64,9 @@ def _expand(paths: list[str]) -> list[Path]:
         elif path.is_file():
             scripts.append(path)
         else:
-            raise FileNotFoundError(f"python -m torchplot gallery: no such script or folder: {raw!r}")
+            raise FileNotFoundError(
+                f"python -m torchplot gallery: no such script or folder: {raw!r}"
+            )
     return scripts
 
 
@@ -120,12 +131,25 @@ def _run_one(script: Path, out: Path, group: str, timeout: float) -> tuple[str |
     with tempfile.TemporaryDirectory() as tmp, open(Path(tmp) / "stderr", "w+b") as err:
         report = Path(tmp) / "report.json"
         cmd = [
-            sys.executable, "-m", "torchplot._gallery._runner", str(script.resolve()),
-            "--gallery", str(out.resolve()), "--group", group, "--report", str(report),
+            sys.executable,
+            "-m",
+            "torchplot._gallery._runner",
+            str(script.resolve()),
+            "--gallery",
+            str(out.resolve()),
+            "--group",
+            group,
+            "--report",
+            str(report),
         ]
         proc = subprocess.Popen(
-            cmd, cwd=script.resolve().parent, env=_child_env(), stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL, stderr=err, start_new_session=hasattr(os, "killpg"),
+            cmd,
+            cwd=script.resolve().parent,
+            env=_child_env(),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=err,
+            start_new_session=hasattr(os, "killpg"),
         )
         try:
             code = proc.wait(timeout=timeout)
@@ -187,6 +211,8 @@ def run(args: argparse.Namespace) -> int:
 
     page = (args.out / "index.html").resolve()
     if failed:
-        print(f"{len(failed)} of {len(scripts)} scripts failed: {', '.join(failed)}", file=sys.stderr)
+        print(
+            f"{len(failed)} of {len(scripts)} scripts failed: {', '.join(failed)}", file=sys.stderr
+        )
     print(f"gallery: {page}")
     return 1 if failed else 0

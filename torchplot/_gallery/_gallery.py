@@ -94,7 +94,9 @@ def _figure(fig: Any) -> Figure:
     hint = ""
     if isinstance(fig, SubFigure) or hasattr(fig, "figure"):
         hint = " Fix: pass the Figure that holds it, e.g. g.add(ax.figure)."
-    raise TypeError(f"Gallery.add(): fig must be a matplotlib Figure or None, got {type(fig).__name__}.{hint}")
+    raise TypeError(
+        f"Gallery.add(): fig must be a matplotlib Figure or None, got {type(fig).__name__}.{hint}"
+    )
 
 
 def _close(fig: Figure) -> None:
@@ -148,12 +150,13 @@ class Gallery:
     no earlier figure: reopening the folder rebuilds the views from the journal.
 
     **Cost.** Adding a figure costs its ``savefig`` plus one journal line.  The
-    views are rebuilt from cached per-figure HTML after every figure while the
-    gallery is small, and as it grows, whenever it has grown by 5 % or the
-    last rebuild is 50 times its own duration old, so the total time stays
-    linear in the number of figures (no full page rewrite per figure).
-    :meth:`close` (or leaving the ``with`` block) always brings both views
-    fully up to date; :meth:`flush` does so on demand.
+    views are rebuilt from per-figure HTML cached at ``add`` time: after every
+    figure while the gallery holds at most 20, then whenever the last rebuild
+    is older than 50 times its own duration.  Rebuilding thus takes at most
+    2 % of the run's time and the total time stays linear in the number of
+    figures (no full page rewrite per figure), while the page trails the run
+    by a fraction of a second.  :meth:`close` (or leaving the ``with`` block)
+    always brings both views fully up to date; :meth:`flush` does so on demand.
 
     **Failures.** A figure that fails to save (e.g. invalid mathtext) is
     recorded as failed, with its caption and the error, shown in the page, and
@@ -186,7 +189,9 @@ class Gallery:
         self._formats = tuple(dict.fromkeys(fmts))
         self._savefig_kwargs = dict(savefig_kwargs or {})
         if "format" in self._savefig_kwargs or "fname" in self._savefig_kwargs:
-            raise ValueError("Gallery(): savefig_kwargs must not set 'format' or 'fname'; use formats=.")
+            raise ValueError(
+                "Gallery(): savefig_kwargs must not set 'format' or 'fname'; use formats=."
+            )
         if title is not None and not isinstance(title, str):
             raise TypeError(f"Gallery(): title must be a str, got {type(title).__name__}.")
 
@@ -195,14 +200,21 @@ class Gallery:
         self._count = self._failed = 0
         self._next_id = 1
         if state is None:
-            header = {_store.MARKER: _store.VERSION, "title": title or self._path.name, "created": _now()}
+            header = {
+                _store.MARKER: _store.VERSION,
+                "title": title or self._path.name,
+                "created": _now(),
+            }
             self._journal = _store.open_journal(self._path, header, 0)
-            self._title, self._created = header["title"], header["created"]
+            self._title, self._created = str(header["title"]), str(header["created"])
         else:
             header, records, good = state
             _store.remove_stale_temporaries(self._path)
             self._journal = _store.open_journal(self._path, None, good)
-            self._title, self._created = str(header.get("title", "")), str(header.get("created", ""))
+            self._title, self._created = (
+                str(header.get("title", "")),
+                str(header.get("created", "")),
+            )
             for record in records:
                 if record.get("kind") == "title":
                     self._title = str(record.get("title", ""))
@@ -279,13 +291,20 @@ class Gallery:
             the wrong type.
         """
         if self._closed:
-            raise ValueError(f"Gallery.add(): {self!r} is closed. Fix: add figures inside the `with` block.")
+            raise ValueError(
+                f"Gallery.add(): {self!r} is closed. Fix: add figures inside the `with` block."
+            )
         figure = _figure(fig)
         caption, group, step = _text(caption, "caption"), _text(group, "group"), _step(step)
         ident = self._next_id
         stem = f"{ident:06d}{_slug(group)}"
         record: dict[str, Any] = {
-            "kind": "figure", "id": ident, "group": group, "caption": caption, "step": step, "time": _now(),
+            "kind": "figure",
+            "id": ident,
+            "group": group,
+            "caption": caption,
+            "step": step,
+            "time": _now(),
         }
         files: dict[str, str] = {}
         try:
@@ -297,11 +316,16 @@ class Gallery:
         except Exception as exc:  # one bad figure must not end a long run
             for rel in files.values():
                 (self._path / rel).unlink(missing_ok=True)
-            record.update(status="error", files={}, error="".join(traceback.format_exception(exc)))
+            # The error first: the page shows the top of a long traceback.
+            error = f"{type(exc).__name__}: {exc}\n\n{''.join(traceback.format_exception(exc))}"
+            record.update(status="error", files={}, error=error)
             warnings.warn(
-                f"Gallery.add(): figure {caption!r} (group {group!r}, step {step!r}) failed to save "
-                f"({type(exc).__name__}: {exc}); it is recorded as failed in {self._path} and the run goes on.",
-                UserWarning, stacklevel=2,
+                f"Gallery.add(): figure {caption!r} (group {group!r}, step {step!r}) failed "
+                "to save "
+                f"({type(exc).__name__}: {exc}); it is recorded as failed in {self._path} "
+                "and the run goes on.",
+                UserWarning,
+                stacklevel=2,
             )
         finally:
             _close(figure)
@@ -341,8 +365,15 @@ class Gallery:
     def _add_failure(self, *, caption: str, group: str, step: Any, error: str) -> None:
         """Record a failure that has no figure (used by ``python -m torchplot gallery``)."""
         record = {
-            "kind": "figure", "id": self._next_id, "group": group, "caption": caption,
-            "step": _step(step), "time": _now(), "status": "error", "files": {}, "error": error,
+            "kind": "figure",
+            "id": self._next_id,
+            "group": group,
+            "caption": caption,
+            "step": _step(step),
+            "time": _now(),
+            "status": "error",
+            "files": {},
+            "error": error,
         }
         self._journal.write(_store.dumps(record) + "\n")
         self._next_id += 1
@@ -365,17 +396,28 @@ class Gallery:
     def _write_views(self) -> None:
         started = self._policy.clock()
         updated = _now()
-        groups = [(name, sorted(items, key=lambda item: item[0])) for name, items in self._groups.items()]
-        head = _store.dumps({
-            _store.MARKER: _store.VERSION, "title": self._title, "created": self._created,
-            "updated": updated, "count": self._count, "failed": self._failed,
-            "groups": [name for name, _ in groups],
-        })
+        groups = [
+            (name, sorted(items, key=lambda item: item[0])) for name, items in self._groups.items()
+        ]
+        head = _store.dumps(
+            {
+                _store.MARKER: _store.VERSION,
+                "title": self._title,
+                "created": self._created,
+                "updated": updated,
+                "count": self._count,
+                "failed": self._failed,
+                "groups": [name for name, _ in groups],
+            }
+        )
         figures = ",\n".join(item[2] for _, items in groups for item in items)
         _store.write_atomic(self._path / "index.json", f'{head[:-1]},"figures":[\n{figures}\n]}}\n')
         page = _html.render_page(
-            self._title, updated, ((name, [item[1] for item in items]) for name, items in groups),
-            self._count, self._failed,
+            self._title,
+            updated,
+            ((name, [item[1] for item in items]) for name, items in groups),
+            self._count,
+            self._failed,
         )
         _store.write_atomic(self._path / "index.html", page)
         self._policy.rebuilt(started)

@@ -19,21 +19,34 @@ __all__ = ["render_card", "render_page"]
 
 _STYLE = """
 :root { color-scheme: light dark; --card: #fff; --fg: #222; --muted: #666; --bg: #f4f4f6; }
-@media (prefers-color-scheme: dark) { :root { --card: #1e1e22; --fg: #ddd; --muted: #999; --bg: #111114; } }
-body { font: 15px/1.4 system-ui, sans-serif; margin: 0; padding: 1rem 2rem; background: var(--bg); color: var(--fg); }
+@media (prefers-color-scheme: dark) {
+  :root { --card: #1e1e22; --fg: #ddd; --muted: #999; --bg: #111114; }
+}
+body { font: 15px/1.4 system-ui, sans-serif; margin: 0; padding: 1rem 2rem;
+       background: var(--bg); color: var(--fg); }
 header p, nav { color: var(--muted); }
 nav a { margin-right: 1em; }
 h2 { margin-top: 2rem; border-bottom: 1px solid var(--muted); overflow-wrap: anywhere; }
 .grid { display: grid; gap: 1rem; grid-template-columns: repeat(auto-fill, minmax(240px, 1fr)); }
-figure { margin: 0; padding: .5rem; background: var(--card); border-radius: 6px; box-shadow: 0 1px 3px #0003; }
-figure img { display: block; width: 100%; height: auto; aspect-ratio: auto; background: #fff; }
+figure { margin: 0; padding: .5rem; background: var(--card); border-radius: 6px;
+         box-shadow: 0 1px 3px #0003; }
+figure img { display: block; width: 100%; height: auto; background: #fff; }
 figcaption { white-space: pre-line; overflow-wrap: anywhere; margin-top: .4rem; }
 .step { color: var(--muted); font-variant-numeric: tabular-nums; margin-right: .5em; }
 .formats { margin: .3rem 0 0; font-size: 90%; }
 .error { border: 2px solid #c33; }
-.error pre { white-space: pre-wrap; overflow-wrap: anywhere; font-size: 80%; max-height: 20em; overflow: auto; }
+.error pre { white-space: pre-wrap; overflow-wrap: anywhere; font-size: 80%;
+             max-height: 20em; overflow: auto; }
 .failed { color: #c33; font-weight: bold; }
 """
+
+
+#: The page runs no script and embeds no plugin, whatever a caption holds.
+_CSP = "script-src 'none'; object-src 'none'"
+
+
+def _heading(name: str) -> str:
+    return _e(name) if name else "(no group)"
 
 
 def _e(text: Any) -> str:
@@ -52,7 +65,9 @@ def _step_text(step: Any) -> str:
 
 def render_card(entry: dict[str, Any]) -> str:
     """The ``<figure>`` of one journal entry (ok or failed)."""
-    caption = f"<figcaption>{_step_text(entry.get('step'))}{_e(entry.get('caption', ''))}</figcaption>"
+    caption = (
+        f"<figcaption>{_step_text(entry.get('step'))}{_e(entry.get('caption', ''))}</figcaption>"
+    )
     anchor = f"f{int(entry['id'])}"
     if entry.get("status") != "ok":
         return (
@@ -78,12 +93,10 @@ def render_page(
 ) -> str:
     """The whole page from ``(group name, [card html, ...])`` pairs in page order."""
     groups = list(groups)
-    nav = "".join(
-        f'<a href="#g{i}">{_e(name) if name else "(no group)"}</a>' for i, (name, _) in enumerate(groups)
-    )
+    nav = "".join(f'<a href="#g{i}">{_heading(name)}</a>' for i, (name, _) in enumerate(groups))
     body = []
     for i, (name, cards) in enumerate(groups):
-        body.append(f'<section id="g{i}"><h2>{_e(name) if name else "(no group)"}</h2>\n<div class="grid">\n')
+        body.append(f'<section id="g{i}"><h2>{_heading(name)}</h2>\n<div class="grid">\n')
         body.extend(cards)
         body.append("</div></section>\n")
     summary = f"{count} figure{'s' if count != 1 else ''}"
@@ -92,10 +105,10 @@ def render_page(
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        "<meta http-equiv=\"Content-Security-Policy\" content=\"script-src 'none'; object-src 'none'\">\n"
+        f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">\n'
         '<meta name="generator" content="torchplot.Gallery">\n'
         f"<title>{_e(title)}</title>\n<style>{_STYLE}</style></head>\n<body>\n"
-        f'<header><h1>{_e(title)}</h1><p>{summary} &middot; updated {_e(updated)} &middot; '
+        f"<header><h1>{_e(title)}</h1><p>{summary} &middot; updated {_e(updated)} &middot; "
         '<a href="index.json">index.json</a></p>'
         f"<nav>{nav}</nav></header>\n<main>\n{''.join(body)}</main>\n</body></html>\n"
     )

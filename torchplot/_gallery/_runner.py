@@ -46,7 +46,8 @@ def script_caption(source: str) -> str:
     except SyntaxError:
         return ""
     lines = [
-        line for line in doc.splitlines()
+        line
+        for line in doc.splitlines()
         if not (line.strip() and set(line.strip()) <= set("=-~^\"'`#*+:."))
     ]
     return "\n".join(lines).strip()
@@ -88,7 +89,7 @@ def _install_hooks(collector: _Collector) -> None:
 
     FigureManagerBase.show = show  # type: ignore[method-assign]
 
-    destroy: Callable[[Any], None] = Gcf.destroy.__func__  # type: ignore[attr-defined]
+    destroy: Callable[[Any, Any], None] = Gcf.destroy.__func__  # type: ignore[attr-defined]
     destroy_all: Callable[[Any], None] = Gcf.destroy_all.__func__  # type: ignore[attr-defined]
 
     def destroy_hook(cls: Any, num: Any) -> None:
