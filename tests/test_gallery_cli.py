@@ -49,6 +49,15 @@ import time
 time.sleep(600)
 '''
 
+UNSAVEABLE = r'''
+"""Draws one good figure and one whose title is invalid mathtext."""
+import torchplot as plt
+plt.figure()
+plt.plot([1, 2])
+plt.figure()
+plt.title(r"$\notacommand$")
+'''
+
 EXITS = '''
 """Calls sys.exit(0) after drawing."""
 import sys
@@ -88,6 +97,7 @@ def test_gallery_collects_every_figure_and_reports_failures(tmp_path):
     bad = _write(scripts, "plot_bad.py", BAD)
     slow = _write(scripts, "plot_slow.py", SLOW)
     exits = _write(scripts, "plot_exits.py", EXITS)
+    unsaveable = _write(scripts, "plot_unsaveable.py", UNSAVEABLE)
     out = tmp_path / "out"
     proc = _cli(
         "gallery",
@@ -95,6 +105,7 @@ def test_gallery_collects_every_figure_and_reports_failures(tmp_path):
         str(bad),
         str(slow),
         str(exits),
+        str(unsaveable),
         "--out",
         str(out),
         "--timeout",
@@ -105,9 +116,11 @@ def test_gallery_collects_every_figure_and_reports_failures(tmp_path):
     page = out / "index.html"
     assert proc.stdout.strip() == f"gallery: {page.resolve()}"
     # Progress, one line per script when stderr is not a terminal, and the summary.
-    assert "[######" in proc.stderr and "4/4" in proc.stderr
+    assert "[######" in proc.stderr and "5/5" in proc.stderr
     assert "plot_good.py: ok, 3 figures" in proc.stderr
-    assert "3 of 4 scripts failed" not in proc.stderr and "2 of 4 scripts failed" in proc.stderr
+    assert "plot_exits.py: ok, 1 figure" in proc.stderr
+    assert "plot_unsaveable.py: FAILED: 1 figure(s) failed to save, 1 figure saved" in proc.stderr
+    assert "3 of 5 scripts failed" in proc.stderr
 
     index = _index(out)
     groups = index["groups"]
@@ -116,6 +129,7 @@ def test_gallery_collects_every_figure_and_reports_failures(tmp_path):
         "scripts/plot_bad.py",
         "scripts/plot_slow.py",
         "scripts/plot_exits.py",
+        "scripts/plot_unsaveable.py",
     ]
     by_group: dict[str, list[dict]] = {g: [] for g in groups}
     for figure in index["figures"]:
@@ -143,6 +157,12 @@ def test_gallery_collects_every_figure_and_reports_failures(tmp_path):
     assert "timed out after 20 s and was killed" in slow_error["error"]
     (exits_fig,) = by_group["scripts/plot_exits.py"]
     assert exits_fig["status"] == "ok"
+    # A figure that fails to save is in the page with its error; nothing is added twice.
+    unsaved_ok, unsaved_error = by_group["scripts/plot_unsaveable.py"]
+    assert unsaved_ok["status"] == "ok" and unsaved_error["status"] == "error"
+    assert (
+        unsaved_error["error"].startswith("ValueError:") and "notacommand" in unsaved_error["error"]
+    )
 
     html = page.read_text(encoding="utf-8")
     assert "RuntimeError: boom from the script" in html and "Fails &lt;script&gt;" in html

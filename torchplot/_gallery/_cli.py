@@ -126,8 +126,10 @@ def _tail(f: IO[bytes]) -> str:
     return f.read().decode("utf-8", "replace")[-_STDERR_TAIL:]
 
 
-def _run_one(script: Path, out: Path, group: str, timeout: float) -> tuple[str | None, int]:
-    """Run ``script``; ``(None, figures)`` on success, ``(error text, figures)`` on failure."""
+def _run_one(
+    script: Path, out: Path, group: str, timeout: float
+) -> tuple[str | None, dict[str, int]]:
+    """Run ``script``: ``(error text or None, {"figures": saved or failed, "failed": failed})``."""
     with tempfile.TemporaryDirectory() as tmp, open(Path(tmp) / "stderr", "w+b") as err:
         report = Path(tmp) / "report.json"
         cmd = [
@@ -159,9 +161,11 @@ def _run_one(script: Path, out: Path, group: str, timeout: float) -> tuple[str |
         except BaseException:  # Ctrl-C: do not leave the script running
             _kill(proc)
             raise
-        figures = json.loads(report.read_text())["figures"] if report.is_file() else 0
+        counts = {"figures": 0, "failed": 0}
+        if report.is_file():
+            counts.update(json.loads(report.read_text()))
         if code == 0:
-            return None, figures
+            return None, counts
         stderr = _tail(err)
         if code is None:
             why = f"timed out after {timeout:g} s and was killed"
@@ -169,7 +173,7 @@ def _run_one(script: Path, out: Path, group: str, timeout: float) -> tuple[str |
             why = f"was killed by signal {-code} ({signal.Signals(-code).name})"
         else:
             why = f"exited with status {code}"
-        return f"{script.name} {why}.\n\n{stderr}".rstrip() + "\n", figures
+        return f"{script.name} {why}.\n\n{stderr}".rstrip() + "\n", counts
 
 
 def run(args: argparse.Namespace) -> int:
@@ -197,14 +201,20 @@ def run(args: argparse.Namespace) -> int:
         group = _group_name(script)
         progress.start(group)
         started = time.perf_counter()
-        error, figures = _run_one(script, args.out, group, args.timeout)
+        error, counts = _run_one(script, args.out, group, args.timeout)
         seconds = time.perf_counter() - started
-        plural = "s" if figures != 1 else ""
-        if error is None:
-            progress.finish(group, f"ok, {figures} figure{plural}, {seconds:.1f} s")
+        saved = counts["figures"] - counts["failed"]
+        figures = f"{saved} figure{'s' if saved != 1 else ''}"
+        if error is None and not counts["failed"]:
+            progress.finish(group, f"ok, {figures}, {seconds:.1f} s")
             continue
         failed.append(group)
-        progress.finish(group, f"FAILED after {seconds:.1f} s ({figures} figure{plural} saved)")
+        if error is None:  # ran to the end; the figures that failed are in the page
+            progress.finish(
+                group, f"FAILED: {counts['failed']} figure(s) failed to save, {figures} saved"
+            )
+            continue
+        progress.finish(group, f"FAILED after {seconds:.1f} s ({figures} saved)")
         caption = script_caption(script.read_text(encoding="utf-8", errors="replace"))
         with Gallery(args.out) as gallery:
             gallery._add_failure(caption=caption, group=group, step=None, error=error)

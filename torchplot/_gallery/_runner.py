@@ -18,7 +18,8 @@ not registered anywhere and are not collected, as in sphinx-gallery.
 
 Exit status: 0 when the script ran to the end (or called ``sys.exit(0)``), 1
 when it raised (its traceback, without the runner's frames, on stderr).  The
-report file gets ``{"figures": n}``.
+report file gets ``{"figures": n, "failed": k}``, ``k`` counting the figures
+that failed to save (already recorded in the gallery with their errors).
 """
 
 from __future__ import annotations
@@ -61,6 +62,7 @@ class _Collector:
         self.group = group
         self.caption = caption
         self.count = 0
+        self.failed = 0
         self._seen: weakref.WeakSet[Any] = weakref.WeakSet()
 
     def collect(self, figure: Any) -> None:
@@ -68,7 +70,11 @@ class _Collector:
             return
         self._seen.add(figure)  # before add(): its close() comes back through the hooks
         self.count += 1
-        self.gallery.add(figure, caption=self.caption, group=self.group, step=self.count)
+        if (
+            self.gallery.add(figure, caption=self.caption, group=self.group, step=self.count)
+            is None
+        ):
+            self.failed += 1  # recorded in the gallery as failed, with its error
 
     def collect_all(self) -> None:
         from matplotlib._pylab_helpers import Gcf
@@ -144,7 +150,8 @@ def main(argv: list[str] | None = None) -> int:
             status = 1
         finally:
             collector.collect_all()
-    Path(args.report).write_text(json.dumps({"figures": collector.count}), encoding="utf-8")
+    report = {"figures": collector.count, "failed": collector.failed}
+    Path(args.report).write_text(json.dumps(report), encoding="utf-8")
     return status
 
 
