@@ -152,10 +152,10 @@ class Gallery:
     **Cost.** Adding a figure costs its ``savefig`` plus one journal line.  The
     views are rebuilt from per-figure HTML cached at ``add`` time: after every
     figure while the gallery holds at most 20, then whenever the last rebuild
-    is older than 50 times its own duration.  Rebuilding thus takes at most
-    2 % of the run's time and the total time stays linear in the number of
+    is older than 100 times its own duration.  Rebuilding thus takes at most
+    1 % of the run's time and the total time stays linear in the number of
     figures (no full page rewrite per figure), while the page trails the run
-    by a fraction of a second.  :meth:`close` (or leaving the ``with`` block)
+    by about a second.  :meth:`close` (or leaving the ``with`` block)
     always brings both views fully up to date; :meth:`flush` does so on demand.
 
     **Failures.** A figure that fails to save (e.g. invalid mathtext) is

@@ -211,15 +211,15 @@ class RefreshPolicy:
     * afterwards when the time since the last rebuild is at least ``ratio``
       times what that rebuild took.
 
-    Rebuilding therefore takes at most ``1 / ratio`` of the run's time (2 %
+    Rebuilding therefore takes at most ``1 / ratio`` of the run's time (1 %
     by default), whatever its size, and since every add costs at least one
     ``savefig``, the total stays linear in the number of figures; the page
-    is never more than ``ratio`` rebuild-durations behind (a fraction of a
-    second for thousands of figures).  ``clock`` is injectable for tests.
+    is never more than ``ratio`` rebuild-durations behind (about a second
+    for thousands of figures).  ``clock`` is injectable for tests.
     """
 
     small: int = 20
-    ratio: float = 50.0
+    ratio: float = 100.0
     clock: Any = field(default=time.perf_counter)
     _last_end: float = field(default=-float("inf"))
     _last_cost: float = 0.0
