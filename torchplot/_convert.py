@@ -12,7 +12,8 @@ input                                     becomes
 sparse (COO, CSR, CSC, BSR, BSC)          dense first, on its own device
 quantized (``qint8``, ``quint8``, ...)    dequantized (``float32``)
 ``bfloat16``                              ``float32``
-``float8_e4m3fn[uz]``, ``float8_e5m2[fnuz]``  ``float16``
+``float8_e4m3fn[uz]``                     ``float16``
+``float8_e5m2[fnuz]``                     ``float16``
 ``float8_e8m0fnu``                        ``float32``
 ``complex32`` (``chalf``)                 ``complex64``
 nested (jagged) tensor                    ``list`` of arrays, one per component

@@ -1,0 +1,228 @@
+"""``python -m torchplot gallery SCRIPTS... --out DIR``: a gallery of what scripts draw.
+
+Each script runs in its own process (:mod:`torchplot._gallery._runner`) with
+``MPLBACKEND=Agg`` and a timeout, one after the other, all writing to the
+same :class:`~torchplot.Gallery`: one group per script, the script's
+docstring as caption.  A script that fails (raises, exits non-zero, is killed
+or times out) is recorded in the page with its traceback, and the run goes
+on; the exit status is 1 if any failed.  Progress goes to stderr, the page's
+path to stdout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import IO, Any
+
+__all__ = ["add_parser", "run"]
+
+#: Characters of a failing script's stderr kept for the page.
+_STDERR_TAIL = 20_000
+
+
+def add_parser(subparsers: Any) -> None:
+    """Register the ``gallery`` subcommand."""
+    p = subparsers.add_parser(
+        "gallery",
+        help="run scripts and collect every figure they make into an HTML gallery",
+        description=__doc__.split("\n\n", 1)[1] if __doc__ else None,
+    )
+    p.add_argument(
+        "scripts",
+        nargs="+",
+        metavar="SCRIPT",
+        help="Python scripts, or folders (their plot_*.py, sorted)",
+    )
+    p.add_argument("--out", required=True, type=Path, help="the gallery folder")
+    p.add_argument("--timeout", type=float, default=300.0, help="seconds per script (default: 300)")
+    p.add_argument("--title", default=None, help="page title (default: the folder name)")
+    p.add_argument(
+        "--formats", default="png", help="comma-separated, among png,svg,pdf (default: png)"
+    )
+    p.add_argument(
+        "--append",
+        action="store_true",
+        help="add to an existing gallery in --out instead of replacing its figures",
+    )
+    p.set_defaults(func=run)
+
+
+def _expand(paths: list[str]) -> list[Path]:
+    scripts: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            scripts.extend(sorted(path.glob("plot_*.py")))
+        elif path.is_file():
+            scripts.append(path)
+        else:
+            raise FileNotFoundError(
+                f"python -m torchplot gallery: no such script or folder: {raw!r}"
+            )
+    return scripts
+
+
+def _group_name(script: Path) -> str:
+    rel = os.path.relpath(script.resolve(), Path.cwd())
+    return Path(rel).as_posix() if not rel.startswith("..") else script.name
+
+
+class _Progress:
+    """A progress bar on stderr: redrawn in place on a terminal, one line per script otherwise."""
+
+    def __init__(self, total: int, stream: IO[str]) -> None:
+        self.total, self.done, self.stream = total, 0, stream
+        self.tty = stream.isatty()
+
+    def _bar(self) -> str:
+        width = 24
+        filled = width * self.done // max(self.total, 1)
+        return f"[{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.total}"
+
+    def start(self, name: str) -> None:
+        if self.tty:
+            self.stream.write(f"\r\033[K{self._bar()} running {name}")
+            self.stream.flush()
+
+    def finish(self, name: str, outcome: str) -> None:
+        self.done += 1
+        prefix = "\r\033[K" if self.tty else ""
+        self.stream.write(f"{prefix}{self._bar()} {name}: {outcome}\n")
+        self.stream.flush()
+
+
+def _child_env() -> dict[str, str]:
+    env = dict(os.environ, MPLBACKEND="Agg")
+    # The child imports this torchplot whatever its working directory (which
+    # is the script's folder), also when it came from PYTHONPATH=. here.
+    root = str(Path(__file__).resolve().parents[2])
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH", "")) if p)
+    return env
+
+
+def _kill(proc: subprocess.Popen[bytes]) -> None:
+    # The script may have started processes of its own (DataLoader workers):
+    # end its whole session, not just the child.
+    if hasattr(os, "killpg"):
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    else:  # pragma: no cover - Windows
+        proc.kill()
+    proc.wait()
+
+
+def _tail(f: IO[bytes]) -> str:
+    f.seek(0)
+    return f.read().decode("utf-8", "replace")[-_STDERR_TAIL:]
+
+
+def _run_one(
+    script: Path, out: Path, group: str, timeout: float
+) -> tuple[str | None, dict[str, int]]:
+    """Run ``script``: ``(error text or None, {"figures": saved or failed, "failed": failed})``."""
+    with tempfile.TemporaryDirectory() as tmp, open(Path(tmp) / "stderr", "w+b") as err:
+        report = Path(tmp) / "report.json"
+        cmd = [
+            sys.executable,
+            "-m",
+            "torchplot._gallery._runner",
+            str(script.resolve()),
+            "--gallery",
+            str(out.resolve()),
+            "--group",
+            group,
+            "--report",
+            str(report),
+        ]
+        proc = subprocess.Popen(
+            cmd,
+            cwd=script.resolve().parent,
+            env=_child_env(),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=err,
+            start_new_session=hasattr(os, "killpg"),
+        )
+        try:
+            code = proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            _kill(proc)
+            code = None
+        except BaseException:  # Ctrl-C: do not leave the script running
+            _kill(proc)
+            raise
+        counts = {"figures": 0, "failed": 0}
+        if report.is_file():
+            counts.update(json.loads(report.read_text()))
+        if code == 0:
+            return None, counts
+        stderr = _tail(err)
+        if code is None:
+            why = f"timed out after {timeout:g} s and was killed"
+        elif code < 0:
+            why = f"was killed by signal {-code} ({signal.Signals(-code).name})"
+        else:
+            why = f"exited with status {code}"
+        return f"{script.name} {why}.\n\n{stderr}".rstrip() + "\n", counts
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the ``gallery`` subcommand; the process exit status."""
+    from torchplot._gallery import _store
+    from torchplot._gallery._gallery import Gallery
+    from torchplot._gallery._runner import script_caption
+
+    try:
+        scripts = _expand(args.scripts)
+        formats = [f.strip() for f in args.formats.split(",") if f.strip()]
+        if not args.append:
+            _store.remove_gallery_files(args.out)  # refuses a folder that is not a gallery
+        Gallery(args.out, title=args.title, formats=formats).close()
+    except (OSError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if not scripts:
+        print("error: no scripts to run (a folder contributes its plot_*.py)", file=sys.stderr)
+        return 2
+
+    progress = _Progress(len(scripts), sys.stderr)
+    failed = []
+    for script in scripts:
+        group = _group_name(script)
+        progress.start(group)
+        started = time.perf_counter()
+        error, counts = _run_one(script, args.out, group, args.timeout)
+        seconds = time.perf_counter() - started
+        saved = counts["figures"] - counts["failed"]
+        figures = f"{saved} figure{'s' if saved != 1 else ''}"
+        if error is None and not counts["failed"]:
+            progress.finish(group, f"ok, {figures}, {seconds:.1f} s")
+            continue
+        failed.append(group)
+        if error is None:  # ran to the end; the figures that failed are in the page
+            progress.finish(
+                group, f"FAILED: {counts['failed']} figure(s) failed to save, {figures} saved"
+            )
+            continue
+        progress.finish(group, f"FAILED after {seconds:.1f} s ({figures} saved)")
+        caption = script_caption(script.read_text(encoding="utf-8", errors="replace"))
+        with Gallery(args.out) as gallery:
+            gallery._add_failure(caption=caption, group=group, step=None, error=error)
+
+    page = (args.out / "index.html").resolve()
+    if failed:
+        print(
+            f"{len(failed)} of {len(scripts)} scripts failed: {', '.join(failed)}", file=sys.stderr
+        )
+    print(f"gallery: {page}")
+    return 1 if failed else 0

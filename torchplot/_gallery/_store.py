@@ -1,0 +1,236 @@
+"""On-disk layout of a gallery folder: the journal, the marker, atomic views.
+
+Layout
+------
+::
+
+    DIR/
+      entries.jsonl   the journal: one JSON object a line, append-only
+      index.json      view: every figure in page order (rewritten atomically)
+      index.html      view: the page (rewritten atomically)
+      images/         the figure files, ``000001-<group>.png`` (and .svg/.pdf)
+
+Why a journal plus views
+------------------------
+``index.json`` and ``index.html`` must be complete documents, so keeping them
+current means rewriting them; doing that after every figure costs O(n) per
+figure and O(n**2) for a run (10,000 figures: 50 million entry renderings).
+The journal is the durable record instead: each figure costs one appended
+line, written only after its image files are on disk, so a crash loses no
+earlier figure.  The views are derived from it, written to a temporary file in
+the same folder and moved into place with :func:`os.replace` (atomic), so a
+crash mid-write leaves the last good view.  :class:`RefreshPolicy` decides when
+the views are rebuilt so that their total cost stays linear in the number of
+figures; closing the gallery always rebuilds them.
+
+The first journal line is a header carrying :data:`MARKER`; a non-empty folder
+without it is not a torchplot gallery and is refused, never overwritten.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import time
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+__all__ = [
+    "MARKER",
+    "VERSION",
+    "JOURNAL",
+    "IMAGES",
+    "NotAGalleryError",
+    "RefreshPolicy",
+    "open_journal",
+    "read_journal",
+    "write_atomic",
+    "remove_gallery_files",
+]
+
+#: Key present (with the format version as value) in the journal header and index.json.
+MARKER = "torchplot_gallery"
+VERSION = 1
+JOURNAL = "entries.jsonl"
+IMAGES = "images"
+VIEWS = ("index.json", "index.html")
+
+
+class NotAGalleryError(FileExistsError):
+    """A folder exists that :class:`torchplot.Gallery` did not write; it is left untouched."""
+
+
+def _refuse(path: Path, why: str) -> NotAGalleryError:
+    return NotAGalleryError(
+        f"Gallery({str(path)!r}): {why}; refusing to write into it so nothing there is "
+        "overwritten. Fix: pass a new or empty folder (or the folder of an existing "
+        "torchplot gallery to append to it)."
+    )
+
+
+def read_journal(path: Path) -> tuple[dict[str, Any], list[dict[str, Any]], int] | None:
+    """Read the journal of the gallery at ``path``.
+
+    Returns
+    -------
+    (header, records, good_bytes) or None
+        ``None`` when ``path`` does not exist or is an empty folder (a new
+        gallery).  ``good_bytes`` is the length of the journal up to its last
+        complete line: a process killed mid-append leaves a torn last line,
+        which is dropped (and truncated away by :func:`open_journal`).
+
+    Raises
+    ------
+    NotAGalleryError
+        If ``path`` is a file, or a non-empty folder without a journal whose
+        header carries :data:`MARKER`, or one written by a newer format.
+    """
+    if not path.exists():
+        return None
+    if not path.is_dir():
+        raise _refuse(path, "it exists and is not a folder")
+    journal = path / JOURNAL
+    if not journal.is_file():
+        if any(path.iterdir()):
+            raise _refuse(
+                path, f"it is not empty and has no {JOURNAL} written by torchplot.Gallery"
+            )
+        return None
+    data = journal.read_bytes()
+    good = data.rfind(b"\n") + 1  # bytes up to the last complete line
+    lines = data[:good].splitlines()
+    header = _parse(lines[0]) if lines else None
+    if not isinstance(header, dict) or MARKER not in header:
+        raise _refuse(path, f"its {JOURNAL} does not start with a torchplot gallery header")
+    if not isinstance(header[MARKER], int) or header[MARKER] > VERSION:
+        raise _refuse(
+            path,
+            f"it was written by a newer torchplot (gallery format {header[MARKER]!r}, "
+            f"this one reads {VERSION})",
+        )
+    records = []
+    for number, line in enumerate(lines[1:], start=2):
+        record = _parse(line)
+        if isinstance(record, dict):
+            records.append(record)
+        else:
+            warnings.warn(
+                f"Gallery({str(path)!r}): skipping unreadable line {number} of {JOURNAL}",
+                RuntimeWarning,
+                stacklevel=3,
+            )
+    return header, records, good
+
+
+def _parse(line: bytes) -> Any:
+    try:
+        return json.loads(line)
+    except ValueError:
+        return None
+
+
+def open_journal(path: Path, header: dict[str, Any] | None, good_bytes: int) -> Any:
+    """Open the journal for appending (creating it with ``header`` when new).
+
+    A torn last line left by a crash is cut off first, so the next record
+    starts on a line of its own.
+    """
+    journal = path / JOURNAL
+    if header is not None:
+        path.mkdir(parents=True, exist_ok=True)
+        write_atomic(journal, dumps(header) + "\n")
+    elif journal.stat().st_size != good_bytes:
+        with open(journal, "r+b") as f:
+            f.truncate(good_bytes)
+    # Line-buffered text in append mode: every record reaches the OS in one
+    # write as soon as it is complete.
+    return open(journal, "a", encoding="utf-8", buffering=1, newline="\n")
+
+
+def dumps(obj: Any) -> str:
+    """One compact JSON line; non-ASCII text kept as is (the files are UTF-8)."""
+    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+
+
+def write_atomic(target: Path, text: str) -> None:
+    """Replace ``target`` with ``text`` so that readers see the old or the new file, never a mix."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
+            f.write(text)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def remove_stale_temporaries(path: Path) -> None:
+    """Delete temporary views left by a process killed between writing and renaming them."""
+    for name in (*VIEWS, JOURNAL):
+        for tmp in path.glob(f".{name}.*.tmp"):
+            tmp.unlink(missing_ok=True)
+
+
+def remove_gallery_files(path: Path) -> None:
+    """Delete what a gallery wrote at ``path`` (journal, views, recorded images), nothing else.
+
+    Files the user put into the folder stay.  Refuses (like opening it) a
+    folder that is not a torchplot gallery.
+    """
+    state = read_journal(path)
+    if state is None:
+        return
+    _, records, _ = state
+    for record in records:
+        for rel in record.get("files", {}).values():
+            target = (path / rel).resolve()
+            if target.parent == (path / IMAGES).resolve():  # never outside images/
+                target.unlink(missing_ok=True)
+    for name in VIEWS:
+        (path / name).unlink(missing_ok=True)
+    remove_stale_temporaries(path)
+    (path / JOURNAL).unlink()
+    images = path / IMAGES
+    if images.is_dir() and not any(images.iterdir()):
+        images.rmdir()
+
+
+@dataclass
+class RefreshPolicy:
+    """When to rebuild the views so that a run's total cost stays linear.
+
+    A rebuild of a gallery of ``n`` figures costs a fixed part (two atomic
+    file replacements) plus about ``c * n``.  After an add, the views are
+    rebuilt
+
+    * always while the gallery holds at most ``small`` figures (so a small
+      gallery's page is current after every add);
+    * afterwards when the time since the last rebuild is at least ``ratio``
+      times what that rebuild took.
+
+    Rebuilding therefore takes at most ``1 / ratio`` of the run's time (1 %
+    by default), whatever its size, and since every add costs at least one
+    ``savefig``, the total stays linear in the number of figures; the page
+    is never more than ``ratio`` rebuild-durations behind (about a second
+    for thousands of figures).  ``clock`` is injectable for tests.
+    """
+
+    small: int = 20
+    ratio: float = 100.0
+    clock: Any = field(default=time.perf_counter)
+    _last_end: float = field(default=-float("inf"))
+    _last_cost: float = 0.0
+
+    def due(self, total: int) -> bool:
+        """Whether to rebuild after an add that brought the gallery to ``total`` figures."""
+        if total <= self.small:
+            return True
+        return self.clock() - self._last_end >= self.ratio * self._last_cost
+
+    def rebuilt(self, started: float) -> None:
+        """Record a rebuild that began at ``started`` (a ``clock()`` reading) and has ended."""
+        self._last_end = self.clock()
+        self._last_cost = self._last_end - started
