@@ -107,10 +107,15 @@ def render() -> str:
     lines += [f"{n} = _pyplot.{n}" for n in groups["same"] if n not in constants]
     lines.append("")
     lines.append("# Module-level values; some exist only under some rcParams (backend_fallback).")
-    lines += [f"if hasattr(_pyplot, {n!r}):\n    {n} = _pyplot.{n}" for n in constants]
+    lines.append("__all__ = [")
+    lines += [f"    {n!r}," for n in public_names() if n not in CONDITIONAL_NAMES]
+    lines.append("]")
+    lines += [f"{n} = _pyplot.{n}" for n in constants if n not in CONDITIONAL_NAMES]
+    lines += [
+        f"if hasattr(_pyplot, {n!r}):\n    {n} = _pyplot.{n}\n    __all__.append({n!r})"
+        for n in CONDITIONAL_NAMES
+    ]
     lines.append("")
-    names = ",\n".join(f"    {n!r}" for n in public_names())
-    lines.append(f"__all__ = [n for n in (\n{names},\n) if n in globals()]\n")
     return "\n".join(lines)
 
 

@@ -29,10 +29,7 @@ def run(args: argparse.Namespace) -> int:
     except ImportError:
         print("error: the demo needs PyTorch: pip install 'torch-pyplot[torch]'", file=sys.stderr)
         return 2
-    import torchplot
-
-    # The pyplot names are re-exported through a computed __all__, which mypy cannot follow.
-    plt: Any = torchplot
+    import torchplot as plt
 
     torch.manual_seed(0)
     x = torch.linspace(-1, 1, 64)

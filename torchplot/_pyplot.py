@@ -259,26 +259,7 @@ threading = _pyplot.threading
 time = _pyplot.time
 
 # Module-level values; some exist only under some rcParams (backend_fallback).
-if hasattr(_pyplot, 'TYPE_CHECKING'):
-    TYPE_CHECKING = _pyplot.TYPE_CHECKING
-if hasattr(_pyplot, 'annotations'):
-    annotations = _pyplot.annotations
-if hasattr(_pyplot, 'available_backends'):
-    available_backends = _pyplot.available_backends
-if hasattr(_pyplot, 'backend_registry'):
-    backend_registry = _pyplot.backend_registry
-if hasattr(_pyplot, 'color_sequences'):
-    color_sequences = _pyplot.color_sequences
-if hasattr(_pyplot, 'rcParams'):
-    rcParams = _pyplot.rcParams
-if hasattr(_pyplot, 'rcParamsDefault'):
-    rcParamsDefault = _pyplot.rcParamsDefault
-if hasattr(_pyplot, 'rcParamsOrig'):
-    rcParamsOrig = _pyplot.rcParamsOrig
-if hasattr(_pyplot, 'requested_backend'):
-    requested_backend = _pyplot.requested_backend
-
-__all__ = [n for n in (
+__all__ = [
     'AbstractContextManager',
     'Annotation',
     'Arrow',
@@ -337,7 +318,6 @@ __all__ = [n for n in (
     'arrow',
     'autoscale',
     'autumn',
-    'available_backends',
     'axes',
     'axhline',
     'axhspan',
@@ -464,7 +444,6 @@ __all__ = [n for n in (
     'rc_context',
     'rcdefaults',
     'rcsetup',
-    'requested_backend',
     'rgrids',
     'savefig',
     'sca',
@@ -526,4 +505,17 @@ __all__ = [n for n in (
     'ylim',
     'yscale',
     'yticks',
-) if n in globals()]
+]
+TYPE_CHECKING = _pyplot.TYPE_CHECKING
+annotations = _pyplot.annotations
+backend_registry = _pyplot.backend_registry
+color_sequences = _pyplot.color_sequences
+rcParams = _pyplot.rcParams
+rcParamsDefault = _pyplot.rcParamsDefault
+rcParamsOrig = _pyplot.rcParamsOrig
+if hasattr(_pyplot, 'available_backends'):
+    available_backends = _pyplot.available_backends
+    __all__.append('available_backends')
+if hasattr(_pyplot, 'requested_backend'):
+    requested_backend = _pyplot.requested_backend
+    __all__.append('requested_backend')
