@@ -3,3 +3,5 @@
 Imported by ``torchplot/__init__.py`` before any twin class is built, so every
 twin Axes carries them.  A layer module must not import torch at import time.
 """
+
+from torchplot._layers import hist_device  # noqa: F401
