@@ -220,7 +220,7 @@ def _sorted_edges_indices(x: Any, edges: np.ndarray) -> tuple[Any, Any]:
     dev = x.device
     common = np.result_type(np.empty(0, numpy_dtype_of(x)), edges.dtype)
     edges_t = torch.as_tensor(edges.astype(common, copy=False), device=dev)
-    xc = x if x.dtype == edges_t.dtype else x.to(edges_t.dtype)
+    xc = (x if x.dtype == edges_t.dtype else x.to(edges_t.dtype)).contiguous()
     n = len(edges) - 1
     kept = (xc >= edges_t[0]) & (xc <= edges_t[-1])
     if xc.is_floating_point():
