@@ -15,8 +15,9 @@ from torchplot import _layers  # noqa: F401  (registers layers before twins are 
 from torchplot._convert import to_numpy
 from torchplot._pyplot import *  # noqa: F403
 from torchplot._pyplot import __all__ as _pyplot_all
+from torchplot._rc import rc_params
 from torchplot._twins import adopt
 
 __version__ = "0.1.0"
 
-__all__ = [*_pyplot_all, "adopt", "to_numpy"]
+__all__ = [*_pyplot_all, "adopt", "rc_params", "to_numpy"]
