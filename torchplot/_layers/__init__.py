@@ -4,4 +4,4 @@ Imported by ``torchplot/__init__.py`` before any twin class is built, so every
 twin Axes carries them.  A layer module must not import torch at import time.
 """
 
-from torchplot._layers import hist_device, plot_reduce  # noqa: F401
+from torchplot._layers import hist_device, imshow_downsample, plot_reduce  # noqa: F401
