@@ -14,6 +14,12 @@ import torchplot  # noqa: E402
 from torchplot._m4 import m4_indices, visible_slice  # noqa: E402
 
 
+@pytest.fixture(autouse=True)
+def _small_threshold(monkeypatch):
+    # Reduce lines from 4 points per column (default 16) so the tests stay small.
+    monkeypatch.setitem(torchplot.rc_params, "plot.reduce_threshold", 4)
+
+
 def _walk(n, seed=0):
     return torch.randn(n, generator=torch.Generator().manual_seed(seed)).cumsum(0)
 

@@ -12,7 +12,7 @@ key                       default     meaning
                                       that can change its pixels (``True`` or ``"m4"``);
                                       the ``reduce=`` keyword of one call overrides it
 ``plot.reduce_oversample`` ``16``     reduction columns per pixel column of the Axes
-``plot.reduce_threshold`` ``4``       reduce only above this many points per column
+``plot.reduce_threshold`` ``16``      reduce only above this many points per column
 ``imshow.downsample``     ``False``   ``imshow`` of an image larger than the Axes is
                                       downsampled on the device (the ``downsample=``
                                       keyword of one call overrides it)
@@ -81,6 +81,6 @@ rc_params = RcParams()
 rc_params.update({
     "plot.reduce": False,
     "plot.reduce_oversample": 16,
-    "plot.reduce_threshold": 4,
+    "plot.reduce_threshold": 16,
     "imshow.downsample": False,
 })
