@@ -36,11 +36,11 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as mpl_plt  # noqa: E402
-import numpy as np  # noqa: E402
-import torch  # noqa: E402
+import matplotlib.pyplot as mpl_plt
+import numpy as np
+import torch
 
-import torchplot  # noqa: E402
+import torchplot
 
 
 def _sync() -> None:
@@ -48,7 +48,9 @@ def _sync() -> None:
         torch.cuda.synchronize()
 
 
-def interleaved(naive: Callable[[], Any], ours: Callable[[], Any], repeat: int) -> tuple[float, float]:
+def interleaved(
+    naive: Callable[[], Any], ours: Callable[[], Any], repeat: int
+) -> tuple[float, float]:
     """Median seconds of ``naive`` and ``ours``, run alternately after one warm-up each."""
     naive(), ours()
     tn, to = [], []
@@ -65,8 +67,11 @@ def interleaved(naive: Callable[[], Any], ours: Callable[[], Any], repeat: int) 
 
 def report(name: str, tn: float, to: float, note: str = "") -> None:
     ratio = to / tn
-    print(f"{name:<44} naive {tn * 1e3:9.1f} ms   torchplot {to * 1e3:9.1f} ms   "
-          f"ratio {ratio:6.3f}   speed-up {1 / ratio:6.2f}x {note}", flush=True)
+    print(
+        f"{name:<44} naive {tn * 1e3:9.1f} ms   torchplot {to * 1e3:9.1f} ms   "
+        f"ratio {ratio:6.3f}   speed-up {1 / ratio:6.2f}x {note}",
+        flush=True,
+    )
 
 
 def _axes(lib: Any) -> Any:
@@ -74,7 +79,9 @@ def _axes(lib: Any) -> Any:
     return fig, fig.add_subplot()
 
 
-def _hist_pair(make: Callable[[], Any], bins: int) -> tuple[Callable[[], Any], Callable[[], Any], Any]:
+def _hist_pair(
+    make: Callable[[], Any], bins: int
+) -> tuple[Callable[[], Any], Callable[[], Any], Any]:
     t = make()
     results: dict[str, Any] = {}
 
@@ -134,8 +141,8 @@ def bench_small_call(repeat: int) -> None:
     print("\n# conversion overhead of a small call (plot of 100 points, no draw), per call")
     y = torch.randn(100)
     reps = 200
-    fig_n, ax_n = _axes(mpl_plt)
-    fig_o, ax_o = _axes(torchplot)
+    _fig_n, ax_n = _axes(mpl_plt)
+    _fig_o, ax_o = _axes(torchplot)
 
     def naive() -> None:
         for _ in range(reps):
@@ -155,17 +162,24 @@ def bench_small_call(repeat: int) -> None:
 def bench_import(repeat: int) -> None:
     print("\n# import time, measured inside a fresh interpreter (torch imported before, in both)")
     env = {**os.environ, "MPLBACKEND": "Agg"}
-    code = ("import torch, time; t = time.perf_counter(); import {}; "
-            "print(time.perf_counter() - t)")
+    code = "import torch, time; t = time.perf_counter(); import {}; print(time.perf_counter() - t)"
     tn, to = [], []
     for _ in range(repeat + 1):
         for module, out in (("matplotlib.pyplot", tn), ("torchplot", to)):
-            done = subprocess.run([sys.executable, "-c", code.format(module)], check=True, env=env,
-                                  capture_output=True, text=True)
+            done = subprocess.run(
+                [sys.executable, "-c", code.format(module)],
+                check=True,
+                env=env,
+                capture_output=True,
+                text=True,
+            )
             out.append(float(done.stdout.split()[-1]))
     # torchplot imports matplotlib.pyplot itself: the ratio is (pyplot + torchplot) / pyplot.
-    report("import matplotlib.pyplot vs import torchplot", statistics.median(tn[1:]),
-           statistics.median(to[1:]))
+    report(
+        "import matplotlib.pyplot vs import torchplot",
+        statistics.median(tn[1:]),
+        statistics.median(to[1:]),
+    )
 
 
 def _peak_rss_reset() -> bool:
@@ -204,8 +218,10 @@ def bench_gpu(hist_n: int, plot_n: int, repeat: int) -> None:
     naive()
     mb_ours = peak_host_memory(ours)
     mb_naive = peak_host_memory(naive)
-    print(f"peak host memory above baseline, hist n={hist_n:.0e}: naive {mb_naive:.1f} MB, "
-          f"torchplot {mb_ours:.1f} MB ({_identical(results)})")
+    print(
+        f"peak host memory above baseline, hist n={hist_n:.0e}: naive {mb_naive:.1f} MB, "
+        f"torchplot {mb_ours:.1f} MB ({_identical(results)})"
+    )
     bench_plot([plot_n], repeat, "cuda")
 
 
@@ -214,7 +230,9 @@ def _sizes(text: str) -> list[int]:
 
 
 def main() -> None:
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     p.add_argument("--hist-sizes", default="1e6,1e7", help="comma-separated, e.g. 1e6,1e7,1e8")
     p.add_argument("--plot-sizes", default="1e5,1e6,1e7")
     p.add_argument("--gpu-hist-size", default="1e8")
@@ -223,10 +241,16 @@ def main() -> None:
     p.add_argument("--only", default="hist,plot,small,import,gpu")
     args = p.parse_args()
     only = set(args.only.split(","))
-    print(f"# {platform.node()} | {platform.processor() or platform.machine()} | {os.cpu_count()} CPUs | "
-          f"torch {torch.__version__} (threads {torch.get_num_threads()}) | numpy {np.__version__} | "
-          f"matplotlib {matplotlib.__version__} | CUDA {torch.cuda.is_available()}")
-    print("# ratio = torchplot / naive (median of interleaved runs); naive = ax.X(t.detach().cpu().numpy())")
+    print(
+        f"# {platform.node()} | {platform.processor() or platform.machine()} | "
+        f"{os.cpu_count()} CPUs | "
+        f"torch {torch.__version__} (threads {torch.get_num_threads()}) | numpy {np.__version__} | "
+        f"matplotlib {matplotlib.__version__} | CUDA {torch.cuda.is_available()}"
+    )
+    print(
+        "# ratio = torchplot / naive (median of interleaved runs); "
+        "naive = ax.X(t.detach().cpu().numpy())"
+    )
     if "hist" in only:
         bench_hist(_sizes(args.hist_sizes), args.repeat, "cpu")
     if "plot" in only:

@@ -46,7 +46,9 @@ def _on_edges():
     # Values exactly on NumPy's edges, and next to them.
     a = torchplot.to_numpy(_data(500))
     e = np.histogram_bin_edges(a, 10).astype(np.float32)
-    vals = np.concatenate([a, e, np.nextafter(e, np.float32(-np.inf)), np.nextafter(e, np.float32(np.inf))])
+    vals = np.concatenate(
+        [a, e, np.nextafter(e, np.float32(-np.inf)), np.nextafter(e, np.float32(np.inf))]
+    )
     return torch.from_numpy(np.clip(vals, a.min(), a.max()).astype(np.float32))
 
 
@@ -116,9 +118,16 @@ def test_hist_options(fig_test, fig_ref, kw, path):
 
 @pytest.mark.parametrize(
     "kw",
-    [{}, {"stacked": True}, {"histtype": "barstacked", "density": True}, {"histtype": "step", "stacked": True},
-     {"histtype": "stepfilled"}, {"bins": "auto"}, {"bins": [-2.0, 0.0, 0.5, 2.0], "cumulative": True},
-     {"stacked": True, "density": True, "label": ["a", "b", "c"]}],
+    [
+        {},
+        {"stacked": True},
+        {"histtype": "barstacked", "density": True},
+        {"histtype": "step", "stacked": True},
+        {"histtype": "stepfilled"},
+        {"bins": "auto"},
+        {"bins": [-2.0, 0.0, 0.5, 2.0], "cumulative": True},
+        {"stacked": True, "density": True, "label": ["a", "b", "c"]},
+    ],
     ids=lambda kw: "-".join(map(str, kw)) or "default",
 )
 @check_figures_equal(extensions=["png"], tol=0)
@@ -136,7 +145,13 @@ def test_hist_integer_weights(fig_test, fig_ref, weighted_bins, path):
     w = torch.randint(0, 5, t.shape, generator=torch.Generator().manual_seed(4))
     torchplot.adopt(fig_test)
     _draw(fig_test.subplots(), t, bins=weighted_bins, weights=w, density=True)
-    _draw(fig_ref.subplots(), torchplot.to_numpy(t), bins=weighted_bins, weights=w.numpy(), density=True)
+    _draw(
+        fig_ref.subplots(),
+        torchplot.to_numpy(t),
+        bins=weighted_bins,
+        weights=w.numpy(),
+        density=True,
+    )
     mode, calls = path
     assert bool(calls) == (mode == "device")
 
@@ -199,7 +214,9 @@ def test_hist_keeps_no_reference_to_the_tensor(path):
 
 
 @pytest.mark.gpu
-@pytest.mark.parametrize("kw", [{}, {"bins": "auto", "density": True}, {"histtype": "step", "range": (-1, 1)}])
+@pytest.mark.parametrize(
+    "kw", [{}, {"bins": "auto", "density": True}, {"histtype": "step", "range": (-1, 1)}]
+)
 def test_cuda_hist_equals_matplotlib(kw):
     t = _data(1_000_000).cuda()
     n_t, bins_t, _ = torchplot.figure().subplots().hist(t, **kw)

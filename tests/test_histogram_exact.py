@@ -37,7 +37,9 @@ def assert_exact(t, bins=10, range_=None, weights=None, device="cpu"):
             histogram(t.to(device), bins, range_, None if weights is None else weights.to(device))
         assert str(info.value) == str(exc)
         return
-    counts, edges = histogram(t.to(device), bins, range_, None if weights is None else weights.to(device))
+    counts, edges = histogram(
+        t.to(device), bins, range_, None if weights is None else weights.to(device)
+    )
     assert counts.dtype == expected[0].dtype
     assert edges.dtype == expected[1].dtype
     np.testing.assert_array_equal(counts, expected[0], strict=True)
@@ -98,8 +100,17 @@ def test_all_equal_data(value, dtype):
 
 @pytest.mark.parametrize(
     "range_",
-    [(-0.5, 0.7), (np.float32(-1), np.float32(1)), (np.float64(-0.1), np.float64(0.3)), (0, 1),
-     (-10, 10), (0.25, 0.25), (1.0, -1.0), (0.0, np.inf), (np.nan, 1.0)],
+    [
+        (-0.5, 0.7),
+        (np.float32(-1), np.float32(1)),
+        (np.float64(-0.1), np.float64(0.3)),
+        (0, 1),
+        (-10, 10),
+        (0.25, 0.25),
+        (1.0, -1.0),
+        (0.0, np.inf),
+        (np.nan, 1.0),
+    ],
 )
 @pytest.mark.parametrize("dtype", [torch.float16, torch.float32, torch.float64, torch.int64])
 def test_range(range_, dtype):
@@ -177,7 +188,8 @@ def test_named_rule_with_weights_falls_back():
 
 
 @pytest.mark.parametrize(
-    "bins", [[0.0, 1.0, 1.0, 2.0], [0.0, 1.0, 1.0], [2.0, 1.0, 3.0], np.arange(-3, 4), [0.5, 0.5]],
+    "bins",
+    [[0.0, 1.0, 1.0, 2.0], [0.0, 1.0, 1.0], [2.0, 1.0, 3.0], np.arange(-3, 4), [0.5, 0.5]],
 )
 def test_explicit_edges_incl_repeated_and_invalid(bins):
     t = torch.tensor([-1.0, 0.0, 0.5, 1.0, 1.0, 1.5, 2.0, 3.0, float("nan")])
@@ -227,7 +239,9 @@ def test_torch_histc_would_not_match():
 
 
 @pytest.mark.gpu
-@pytest.mark.parametrize("dtype", [torch.float16, torch.bfloat16, torch.float32, torch.float64, torch.int32])
+@pytest.mark.parametrize(
+    "dtype", [torch.float16, torch.bfloat16, torch.float32, torch.float64, torch.int32]
+)
 @pytest.mark.parametrize("bins", [10, 997, "auto", [-1.0, 0.0, 0.5, 2.0]])
 def test_cuda_matches_numpy(dtype, bins):
     t = (_normal(2_000_000, torch.float64, seed=11) * 4).to(dtype)

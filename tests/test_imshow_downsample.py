@@ -36,7 +36,9 @@ def test_scalar_image_is_the_block_mean_with_full_extent_and_limits(fig_test, fi
     assert im.get_array().shape == (300, 400)
     a = t.numpy()
     extent = (-0.5, 1599.5, 1199.5, -0.5) if origin == "upper" else (-0.5, 1599.5, -0.5, 1199.5)
-    _axes(fig_ref).imshow(_block_mean(a, 4), origin=origin, extent=extent, vmin=a.min(), vmax=a.max())
+    _axes(fig_ref).imshow(
+        _block_mean(a, 4), origin=origin, extent=extent, vmin=a.min(), vmax=a.max()
+    )
     ref = mpl_plt.figure().add_subplot().imshow(a, origin=origin)
     assert im.get_extent() == ref.get_extent()
     assert im.get_clim() == ref.get_clim()
@@ -47,7 +49,9 @@ def test_uint8_rgb_stays_uint8(fig_test, fig_ref):
     for fig in (fig_test, fig_ref):
         fig.set_size_inches(2, 1.5)
         fig.set_dpi(100)
-    t = torch.randint(0, 256, (600, 800, 3), generator=torch.Generator().manual_seed(1), dtype=torch.uint8)
+    t = torch.randint(
+        0, 256, (600, 800, 3), generator=torch.Generator().manual_seed(1), dtype=torch.uint8
+    )
     torchplot.adopt(fig_test)
     im = _axes(fig_test).imshow(t, downsample=True)
     assert im.get_array().dtype == np.uint8 and im.get_array().shape == (300, 400, 3)

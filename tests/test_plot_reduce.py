@@ -47,7 +47,9 @@ def test_m4_matches_brute_force(seed):
     xt = torch.from_numpy(xn) if irregular else None
     start, stop = visible_slice(xt, m, x0, x1)
     got = m4_indices(xt, torch.from_numpy(yn), start, stop, x0, x1, columns).numpy()
-    np.testing.assert_array_equal(got, _m4_reference(xn[start:stop], yn[start:stop], x0, x1, columns) + start)
+    np.testing.assert_array_equal(
+        got, _m4_reference(xn[start:stop], yn[start:stop], x0, x1, columns) + start
+    )
 
 
 def test_visible_slice_keeps_one_neighbour_each_side():
@@ -131,14 +133,14 @@ def test_monotonic_x_tensor_and_array():
 def test_in_place_change_after_plotting_does_not_reach_the_figure():
     y = _walk(100_000)
     before = y.clone()
-    fig, ax, line = _plot(y, reduce=True)
+    _fig, ax, line = _plot(y, reduce=True)
     y.zero_()
     ax.set_xlim(10, 20)
     np.testing.assert_array_equal(line.get_ydata(), before.numpy()[9:22])
 
 
 def test_set_data_stops_the_recompute():
-    fig, ax, line = _plot(_walk(100_000), reduce=True)
+    _fig, ax, line = _plot(_walk(100_000), reduce=True)
     line.set_data([0, 1, 2], [3, 4, 5])
     ax.set_xlim(0, 50)
     np.testing.assert_array_equal(line.get_ydata(), [3, 4, 5])
@@ -148,7 +150,7 @@ def test_the_line_owns_the_reduction():
     import gc
     import weakref
 
-    fig, ax, line = _plot(_walk(100_000), reduce=True)
+    _fig, ax, line = _plot(_walk(100_000), reduce=True)
     ref = weakref.ref(line._torchplot_reduction)
     line.remove()
     del line
@@ -196,7 +198,7 @@ def test_log_scale_falls_back(fig_test, fig_ref):
 
 
 def test_log_scale_after_plotting_restores_the_full_line():
-    fig, ax, line = _plot(_walk(100_000), reduce=True)
+    _fig, ax, line = _plot(_walk(100_000), reduce=True)
     ax.set_xscale("log")
     ax.set_xlim(1, 1000)
     assert len(line.get_xdata()) == 100_000
@@ -204,7 +206,9 @@ def test_log_scale_after_plotting_restores_the_full_line():
 
 def _render(y, mode):
     with matplotlib.rc_context({"path.simplify": mode != "unsimplified"}):
-        fig = (torchplot.figure if mode == "reduced" else mpl_plt.figure)(figsize=(6.4, 4.8), dpi=100)
+        fig = (torchplot.figure if mode == "reduced" else mpl_plt.figure)(
+            figsize=(6.4, 4.8), dpi=100
+        )
         ax = fig.add_axes([0, 0, 1, 1])
         ax.set_axis_off()
         if mode == "reduced":

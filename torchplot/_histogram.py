@@ -30,9 +30,10 @@ How exactness is kept
   statistics of ``'fd'``, ``'scott'``, ``'doane'`` (and ``'auto'``) are computed on
   the device in float64; NumPy sums in the data's dtype, so the bin *width* may
   differ in the last bits (float16 data, whose NumPy statistics are float16
-  arithmetic, raises :class:`Unsupported` for these rules).  The result is an integer (``ceil(range / width)``),
-  so it is used only when ``range / width`` is not within ``1e-6`` (relative)
-  of an integer, where those last bits cannot change it; otherwise
+  arithmetic, raises :class:`Unsupported` for these rules).  The result is an
+  integer (``ceil(range / width)``), so it is used only when ``range / width``
+  is not within ``1e-6`` (relative) of an integer, where those last bits
+  cannot change it; otherwise
   :class:`Unsupported` is raised and the caller takes NumPy's path.
 * **Weights** are supported when their dtype is an integer (sums are exact in
   any order).  Float weights raise :class:`Unsupported`: NumPy sums them in a
@@ -61,8 +62,14 @@ NAMED_RULES = frozenset({"auto", "fd", "doane", "scott", "rice", "sturges", "sqr
 NAMED_RULE_MARGIN = 1e-6
 
 #: torch dtypes that :func:`torchplot.to_numpy` widens, and to what.
-_WIDENED = {"bfloat16": "float32", "float8_e4m3fn": "float16", "float8_e4m3fnuz": "float16",
-            "float8_e5m2": "float16", "float8_e5m2fnuz": "float16", "float8_e8m0fnu": "float32"}
+_WIDENED = {
+    "bfloat16": "float32",
+    "float8_e4m3fn": "float16",
+    "float8_e4m3fnuz": "float16",
+    "float8_e5m2": "float16",
+    "float8_e5m2fnuz": "float16",
+    "float8_e8m0fnu": "float32",
+}
 
 
 class Unsupported(Exception):
@@ -74,7 +81,7 @@ def _torch() -> Any:
 
 
 def numpy_dtype_of(t: Any) -> np.dtype:
-    """The dtype :func:`torchplot.to_numpy` gives ``t``; :class:`Unsupported` if not a real number."""
+    """The dtype :func:`torchplot.to_numpy` gives ``t``; :class:`Unsupported` if not real."""
     name = str(t.dtype).removeprefix("torch.")
     name = _WIDENED.get(name, name)
     if name == "bool" or name.startswith(("complex", "q", "float8", "uint16", "uint32", "uint64")):
@@ -127,7 +134,7 @@ def nan_range(t: Any) -> tuple[Any, Any]:
 
 
 def _minmax(x: Any, dtype: np.dtype) -> np.ndarray:
-    """A host array with the dtype, minimum and maximum of ``x`` (NaN-propagating, as ``a.min()``)."""
+    """A host array with the dtype, min and max of ``x`` (NaN-propagating, as ``a.min()``)."""
     if x.numel() == 0:
         return np.empty(0, dtype)
     lo, hi = _torch().aminmax(x)
@@ -153,8 +160,9 @@ def _unsigned_subtract(a: Any, b: Any) -> Any:
     dt = np.result_type(a, b)
     if dt.kind == "i":
         unsigned = np.dtype(f"u{dt.itemsize}")
-        return np.subtract(np.asarray(a, dtype=dt), np.asarray(b, dtype=dt), casting="unsafe",
-                           dtype=unsigned)
+        return np.subtract(
+            np.asarray(a, dtype=dt), np.asarray(b, dtype=dt), casting="unsafe", dtype=unsigned
+        )
     return np.subtract(a, b, dtype=dt)
 
 
@@ -190,7 +198,7 @@ def _op(func: Any, a: Any, b: Any, dtype: np.dtype) -> Any:
 
 
 def _uniform_indices(x: Any, edges: np.ndarray, first: Any, last: Any, n: int) -> Any:
-    """Bin indices of the kept values ``x`` (already in the edges' dtype): NumPy's estimate-and-correct."""
+    """Bin indices of the kept values ``x`` (in the edges' dtype): NumPy's estimate, corrected."""
     torch = _torch()
     dev = x.device
     edges_t = torch.as_tensor(edges, device=dev)
@@ -201,7 +209,9 @@ def _uniform_indices(x: Any, edges: np.ndarray, first: Any, last: Any, n: int) -
     div_dt = np.result_type(np.empty(0, sub_dt), denom)
     mul_dt = np.result_type(np.empty(0, div_dt), n)
     first_t = torch.as_tensor(np.asarray(first, sub_dt), device=dev)
-    denom_t = torch.as_tensor(np.asarray(denom, div_dt), device=dev)  # a device tensor: true division
+    denom_t = torch.as_tensor(
+        np.asarray(denom, div_dt), device=dev
+    )  # a device tensor: true division
     n_t = torch.as_tensor(np.asarray(n, mul_dt), device=dev)
     f = _op(torch.sub, x, first_t, sub_dt)
     f = _op(torch.div, f, denom_t, div_dt)
@@ -234,7 +244,9 @@ def _bincount(idx: Any, n: int, weights: Any) -> Any:
     torch = _torch()
     if weights is None:
         return torch.bincount(idx, minlength=n)
-    return torch.zeros(n, dtype=torch.int64, device=idx.device).index_add_(0, idx, weights.to(torch.int64))
+    return torch.zeros(n, dtype=torch.int64, device=idx.device).index_add_(
+        0, idx, weights.to(torch.int64)
+    )
 
 
 def _named_width(name: str, x: Any, dtype: np.dtype, proxy: np.ndarray) -> tuple[Any, bool]:
@@ -303,8 +315,9 @@ def _check_weights(x: Any, weights: Any) -> Any:
     return weights.detach().reshape(-1)
 
 
-def histogram_bin_edges(t: Any, bins: Any = 10, range: Any = None, weights: Any = None
-                        ) -> tuple[np.ndarray, tuple[Any, Any, int] | None]:
+def histogram_bin_edges(
+    t: Any, bins: Any = 10, range: Any = None, weights: Any = None
+) -> tuple[np.ndarray, tuple[Any, Any, int] | None]:
     """``np.histogram_bin_edges(to_numpy(t), bins, range, weights)`` and NumPy's uniform-bin triple.
 
     Returns the edges (a host array) and ``(first_edge, last_edge, n_bins)`` when the
@@ -355,7 +368,9 @@ def histogram_bin_edges(t: Any, bins: Any = 10, range: Any = None, weights: Any 
     return edges, None
 
 
-def histogram(t: Any, bins: Any = 10, range: Any = None, weights: Any = None) -> tuple[np.ndarray, np.ndarray]:
+def histogram(
+    t: Any, bins: Any = 10, range: Any = None, weights: Any = None
+) -> tuple[np.ndarray, np.ndarray]:
     """``np.histogram(to_numpy(t), bins, range, weights=...)`` computed on ``t``'s device.
 
     Parameters

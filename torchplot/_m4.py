@@ -47,12 +47,14 @@ def visible_slice(x: Any | None, n: int, x0: float, x1: float) -> tuple[int, int
 
 
 def _columns(xv: Any, x0: float, scale: float, columns: int) -> Any:
-    """Column of each x: ``floor((x - x0) * scale)``, left of the view -> -1, right -> columns; then +1."""
+    """Column of each x, ``floor((x - x0) * scale)`` clamped to ``[-1, columns]``, plus one."""
     torch = _torch()
     return ((xv.to(torch.float64) - x0) * scale).floor_().clamp_(-1, columns).to(torch.int64) + 1
 
 
-def m4_indices(x: Any | None, y: Any, start: int, stop: int, x0: float, x1: float, columns: int) -> Any:
+def m4_indices(
+    x: Any | None, y: Any, start: int, stop: int, x0: float, x1: float, columns: int
+) -> Any:
     """Sorted indices (into ``y``) of the first, last, minimum and maximum point of each column.
 
     ``[x0, x1]`` is split into ``columns`` equal columns; points of
@@ -91,10 +93,12 @@ def m4_indices(x: Any | None, y: Any, start: int, stop: int, x0: float, x1: floa
         c_first, c_last = col_of(first), col_of(first + (b - 1))
         clean = c_first == c_last
         crossing = first[~clean]
-        singles = torch.cat([
-            (crossing[:, None] + torch.arange(b, device=dev)[None, :]).reshape(-1),
-            torch.arange(nb * b, m, device=dev, dtype=i64),  # the tail that fills no block
-        ])
+        singles = torch.cat(
+            [
+                (crossing[:, None] + torch.arange(b, device=dev)[None, :]).reshape(-1),
+                torch.arange(nb * b, m, device=dev, dtype=i64),  # the tail that fills no block
+            ]
+        )
         vals = ys[singles]
         col = torch.cat([c_first[clean], col_of(singles)])
         vmin = torch.cat([vmin[clean], vals])

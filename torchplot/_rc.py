@@ -33,7 +33,9 @@ def reduce_method(value: Any, name: str = "reduce") -> str | None:
         return None
     if value is True or value == "m4":
         return "m4"
-    raise ValueError(f"{name}={value!r} is not a line reduction. Fix: pass reduce=True (or 'm4') or False.")
+    raise ValueError(
+        f"{name}={value!r} is not a line reduction. Fix: pass reduce=True (or 'm4') or False."
+    )
 
 
 def downsample_method(value: Any, name: str = "downsample") -> str | None:
@@ -43,7 +45,8 @@ def downsample_method(value: Any, name: str = "downsample") -> str | None:
     if value is True or value == "area":
         return "area"
     raise ValueError(
-        f"{name}={value!r} is not an image downsampling. Fix: pass downsample=True (or 'area') or False."
+        f"{name}={value!r} is not an image downsampling. "
+        "Fix: pass downsample=True (or 'area') or False."
     )
 
 
@@ -61,7 +64,7 @@ _VALIDATORS: dict[str, Callable[[Any, str], Any]] = {
 }
 
 
-class RcParams(dict):  # type: ignore[type-arg]
+class RcParams(dict[str, Any]):
     """A ``dict`` of torchplot's settings that rejects unknown keys and invalid values."""
 
     def __setitem__(self, key: str, value: Any) -> None:
@@ -78,9 +81,11 @@ class RcParams(dict):  # type: ignore[type-arg]
 
 #: torchplot's settings (``torchplot.rc_params["plot.reduce"] = True``).
 rc_params = RcParams()
-rc_params.update({
-    "plot.reduce": False,
-    "plot.reduce_oversample": 16,
-    "plot.reduce_threshold": 16,
-    "imshow.downsample": False,
-})
+rc_params.update(
+    {
+        "plot.reduce": False,
+        "plot.reduce_oversample": 16,
+        "plot.reduce_threshold": 16,
+        "imshow.downsample": False,
+    }
+)

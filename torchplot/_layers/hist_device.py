@@ -59,8 +59,13 @@ def _host_view(torch: Any, t: Any) -> np.ndarray | None:
     needed here, and skipping it keeps a CPU ``hist`` at NumPy's speed.
     """
     if (
-        t.device.type != "cpu" or t.layout != torch.strided or t.is_quantized or t.is_nested
-        or t.is_conj() or t.is_neg() or type(t) not in (torch.Tensor, torch.nn.Parameter)
+        t.device.type != "cpu"
+        or t.layout != torch.strided
+        or t.is_quantized
+        or t.is_nested
+        or t.is_conj()
+        or t.is_neg()
+        or type(t) not in (torch.Tensor, torch.nn.Parameter)
         or str(t.dtype).removeprefix("torch.") not in _VIEWABLE
     ):
         return None
@@ -84,8 +89,9 @@ def _matplotlib_range(datasets: list[Any]) -> tuple[Any, Any] | None:
     return (xmin, xmax) if xmin <= xmax else None
 
 
-def _counts_and_edges(torch: Any, x: Any, weights: Any, bins: Any, bin_range: Any
-                      ) -> tuple[list[np.ndarray], np.ndarray]:
+def _counts_and_edges(
+    torch: Any, x: Any, weights: Any, bins: Any, bin_range: Any
+) -> tuple[list[np.ndarray], np.ndarray]:
     if isinstance(bins, torch.Tensor):
         bins = to_numpy(bins, name="bins")
     if bin_range is not None:
@@ -98,7 +104,7 @@ def _counts_and_edges(torch: Any, x: Any, weights: Any, bins: Any, bin_range: An
         bin_range = _matplotlib_range(xs)
     if len(xs) > 1:
         edges, _ = histogram_bin_edges(x, bins, bin_range, weights)
-        counts = [histogram(xi, edges, None, wi)[0] for xi, wi in zip(xs, ws)]
+        counts = [histogram(xi, edges, None, wi)[0] for xi, wi in zip(xs, ws, strict=True)]
     else:
         count, edges = histogram(xs[0], bins, bin_range, ws[0])
         counts = [count]
@@ -121,10 +127,14 @@ def _hist_on_device(ax: Any, call_next: Any, args: tuple[Any, ...], kwargs: dict
         view = _host_view(torch, x)
         if view is None:
             return call_next(args, kwargs)
-        return call_next((view, *args[1:]), kwargs) if args else call_next(args, {**kwargs, "x": view})
+        return (
+            call_next((view, *args[1:]), kwargs) if args else call_next(args, {**kwargs, "x": view})
+        )
     params = bound.arguments
     weights = params.get("weights")
-    bins = mpl._val_or_rc(params.get("bins"), "hist.bins")
+    bins = params.get("bins")
+    if bins is None:
+        bins = mpl.rcParams["hist.bins"]
     try:
         counts, edges = _counts_and_edges(torch, x, weights, bins, params.get("range"))
     except (Unsupported, ValueError, TypeError, OverflowError):

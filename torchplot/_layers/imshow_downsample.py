@@ -50,17 +50,21 @@ def _image(torch: Any, x: Any) -> bool:
 
 
 @layer("imshow", order=20)
-def _imshow_downsampled(ax: Any, call_next: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+def _imshow_downsampled(
+    ax: Any, call_next: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> Any:
     if "downsample" in kwargs:
         kwargs = dict(kwargs)
         method = downsample_method(kwargs.pop("downsample"))
     else:
-        method = downsample_method(rc_params["imshow.downsample"], 'torchplot.rc_params["imshow.downsample"]')
+        method = downsample_method(
+            rc_params["imshow.downsample"], 'torchplot.rc_params["imshow.downsample"]'
+        )
     torch = sys.modules.get("torch")
     if method is None or torch is None or "data" in kwargs:
         return call_next(args, kwargs)
     from_kw = not args
-    x = kwargs.get("X") if from_kw else args[0]
+    x: Any = kwargs.get("X") if from_kw else args[0]
     if not _image(torch, x):
         return call_next(args, kwargs)
     h, w = int(x.shape[0]), int(x.shape[1])
@@ -80,10 +84,17 @@ def _imshow_downsampled(ax: Any, call_next: Any, args: tuple[Any, ...], kwargs: 
         small = small.round_().to(torch.uint8)
     new = dict(kwargs)
     if new.get("extent") is None:
-        origin = mpl._val_or_rc(new.get("origin"), "image.origin")
+        origin = new.get("origin") or mpl.rcParams["image.origin"]
         # Matplotlib's default extent for the full image: limits stay in its pixels.
-        new["extent"] = (-0.5, w - 0.5, h - 0.5, -0.5) if origin == "upper" else (-0.5, w - 0.5, -0.5, h - 0.5)
-    if data.ndim == 2 and new.get("norm") is None and new.get("vmin") is None and new.get("vmax") is None:
+        new["extent"] = (
+            (-0.5, w - 0.5, h - 0.5, -0.5) if origin == "upper" else (-0.5, w - 0.5, -0.5, h - 0.5)
+        )
+    if (
+        data.ndim == 2
+        and new.get("norm") is None
+        and new.get("vmin") is None
+        and new.get("vmax") is None
+    ):
         # Colour limits of the full data: averaging narrows the range.
         full = to_numpy(torch.stack([data.min(), data.max()]), name="X")
         new["vmin"], new["vmax"] = full[0], full[1]

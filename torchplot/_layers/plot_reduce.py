@@ -189,8 +189,9 @@ def _split_args(args: tuple[Any, ...]) -> tuple[Any, Any, tuple[Any, ...]] | Non
     return None
 
 
-def _plan(ax: Any, torch: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
-          ) -> LineReduction | None:
+def _plan(
+    ax: Any, torch: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> LineReduction | None:
     """A reduction for this call, or ``None`` for Matplotlib's exact path."""
     if "data" in kwargs or not _linear(ax):
         return None
