@@ -159,6 +159,19 @@ def test_the_line_owns_the_reduction():
     ax.set_xlim(0, 10)  # the callback is gone with it: no error
 
 
+def test_a_reduced_figure_pickles_without_the_device_clone():
+    import pickle
+
+    fig, ax, line = _plot(_walk(100_000), reduce=True)
+    kept = line.get_ydata().copy()
+    fig2 = pickle.loads(pickle.dumps(fig))
+    line2 = fig2.axes[0].lines[0]
+    np.testing.assert_array_equal(line2.get_ydata(), kept)
+    assert line2._torchplot_reduction.y is None
+    fig2.axes[0].set_xlim(0, 10)  # static now: no error, data unchanged
+    np.testing.assert_array_equal(line2.get_ydata(), kept)
+
+
 def _nan(y):
     y[5000] = float("nan")
     return y

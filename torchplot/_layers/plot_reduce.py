@@ -18,7 +18,8 @@ in-place changes to the tensor after plotting do not reach the figure).
 The clone costs one copy of the series in the device's memory per reduced
 line; it is freed with the line (``line.remove()`` and dropping it, or closing
 the figure).  The recompute stops (the line keeps its current data) once the
-line's data is set by anything else (``line.set_data``).
+line's data is set by anything else (``line.set_data``).  A pickled figure keeps
+the reduced data, not the clone: the unpickled line no longer follows zooms.
 
 Exact path instead (``call_next``, every point drawn), never a silently
 different drawing: ``y`` not one real 1-D tensor, several lines in one call,
@@ -79,12 +80,21 @@ class LineReduction:
     """
 
     def __init__(self, x: Any | None, y: Any) -> None:
-        self._line: Any = lambda: None  # a weak reference once attached
+        self._line: Any = None  # a weak reference once attached
         self.x = x  # detached clone on y's device, or None for x = 0, 1, ..., n-1
         self.y = y  # detached clone on its device
         self._set_x: Any = None
         self._cid: int | None = None
         self._view: tuple[float, float, int] | None = None  # (x0, x1, columns) reduced for
+
+    def __getstate__(self) -> dict[str, Any]:
+        # A pickled figure keeps the line's current (reduced) data but not the
+        # device clone: it would pin device memory in the pickle and fail to
+        # load where that device is absent.  Unpickled, the line is static.
+        return {}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self._line = self.x = self.y = self._set_x = self._cid = self._view = None
 
     @property
     def n(self) -> int:
@@ -150,7 +160,7 @@ class LineReduction:
 
     def on_xlim_changed(self, ax: Any) -> None:
         """Re-reduce for the new visible range (the Axes' ``xlim_changed`` callback)."""
-        line = self._line()
+        line = self._line() if self._line is not None else None
         if line is None or line.axes is not ax or line.get_xdata(orig=True) is not self._set_x:
             # Gone, moved or re-set by someone else: stop following the limits.
             ax.callbacks.disconnect(self._cid)
