@@ -162,7 +162,7 @@ def test_the_line_owns_the_reduction():
 def test_a_reduced_figure_pickles_without_the_device_clone():
     import pickle
 
-    fig, ax, line = _plot(_walk(100_000), reduce=True)
+    fig, _ax, line = _plot(_walk(100_000), reduce=True)
     kept = line.get_ydata().copy()
     fig2 = pickle.loads(pickle.dumps(fig))
     line2 = fig2.axes[0].lines[0]
