@@ -16,8 +16,9 @@ from torchplot._convert import to_numpy
 from torchplot._gallery import Gallery
 from torchplot._pyplot import *  # noqa: F403
 from torchplot._pyplot import __all__ as _pyplot_all
+from torchplot._rc import rc_params
 from torchplot._twins import adopt
 
 __version__ = "0.1.0"
 
-__all__ = [*_pyplot_all, "Gallery", "adopt", "to_numpy"]
+__all__ = [*_pyplot_all, "Gallery", "adopt", "rc_params", "to_numpy"]

@@ -4,4 +4,10 @@ Imported by ``torchplot/__init__.py`` before any twin class is built, so every
 twin Axes carries them.  A layer module must not import torch at import time.
 """
 
-from torchplot._layers import images, shapes  # noqa: F401
+from torchplot._layers import (  # noqa: F401
+    hist_device,
+    images,
+    imshow_downsample,
+    plot_reduce,
+    shapes,
+)

@@ -1,0 +1,225 @@
+"""``hist`` of a tensor draws exactly what Matplotlib draws for the converted array.
+
+The device path (counts on the tensor's device, bars from Matplotlib's own
+``hist``) is forced on CPU tensors here (``DEVICE_PATH_ON_CPU``), so the same
+code a CUDA tensor takes is compared pixel for pixel (tol=0) and value for
+value with plain Matplotlib.  The default CPU path (NumPy on an in-place view)
+is compared too.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import matplotlib.pyplot as mpl_plt
+import numpy as np
+import pytest
+from matplotlib.testing.decorators import check_figures_equal
+
+torch = pytest.importorskip("torch")
+
+import torchplot  # noqa: E402
+from torchplot._layers import hist_device  # noqa: E402
+
+
+@pytest.fixture(params=["device", "cpu-default"])
+def path(request, monkeypatch):
+    """Run a test on the device path (forced on CPU) and on the default CPU path."""
+    calls = []
+    real = hist_device.histogram
+
+    def spy(*a, **k):
+        calls.append(1)
+        return real(*a, **k)
+
+    monkeypatch.setattr(hist_device, "histogram", spy)
+    monkeypatch.setattr(hist_device, "DEVICE_PATH_ON_CPU", request.param == "device")
+    return request.param, calls
+
+
+def _data(n=3000, seed=0, dtype=torch.float32):
+    g = torch.Generator().manual_seed(seed)
+    return torch.randn(n, generator=g, dtype=torch.float64).to(dtype)
+
+
+def _on_edges():
+    # Values exactly on NumPy's edges, and next to them.
+    a = torchplot.to_numpy(_data(500))
+    e = np.histogram_bin_edges(a, 10).astype(np.float32)
+    vals = np.concatenate(
+        [a, e, np.nextafter(e, np.float32(-np.inf)), np.nextafter(e, np.float32(np.inf))]
+    )
+    return torch.from_numpy(np.clip(vals, a.min(), a.max()).astype(np.float32))
+
+
+def _nan_laden():
+    t = _data()
+    t[::5] = float("nan")
+    return t
+
+
+DATA = {
+    "float32": lambda: _data(),
+    "float64": lambda: _data(dtype=torch.float64),
+    "float16": lambda: _data(dtype=torch.float16),
+    "bfloat16": lambda: _data(dtype=torch.bfloat16),
+    "int32": lambda: (_data() * 20).to(torch.int32),
+    "all_equal": lambda: torch.full((100,), 2.5),
+    "on_edges": _on_edges,
+    "nan_laden": _nan_laden,
+    "grad": lambda: _data().requires_grad_(),
+}
+
+KWARGS = {
+    "default": {},
+    "bins_int": {"bins": 37},
+    "bins_edges": {"bins": [-3.0, -1.0, -0.5, 0.0, 0.25, 2.0, 3.0]},
+    "bins_auto": {"bins": "auto"},
+    "bins_sturges": {"bins": "sturges"},
+    "range": {"bins": 20, "range": (-1.0, 1.5)},
+    "density": {"bins": 25, "density": True},
+    "cumulative": {"cumulative": True},
+    "cumulative_rev_density": {"cumulative": -1, "density": True},
+    "step": {"histtype": "step", "bins": 15},
+    "stepfilled": {"histtype": "stepfilled", "bins": 15},
+    "log": {"log": True, "bins": 30},
+    "horizontal": {"orientation": "horizontal", "align": "left", "rwidth": 0.5},
+    "styled": {"color": "C3", "edgecolor": "k", "label": "x", "bottom": 1.0},
+}
+
+
+def _draw(ax, x, **kwargs):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return ax.hist(x, **kwargs)
+
+
+@pytest.mark.parametrize("data", list(DATA))
+@check_figures_equal(extensions=["png"], tol=0)
+def test_hist_data_kinds(fig_test, fig_ref, data, path):
+    t = DATA[data]()
+    torchplot.adopt(fig_test)
+    _draw(fig_test.subplots(), t, bins=13)
+    _draw(fig_ref.subplots(), torchplot.to_numpy(t), bins=13)
+    mode, calls = path
+    assert bool(calls) == (mode == "device")
+
+
+@pytest.mark.parametrize("kw", list(KWARGS))
+@check_figures_equal(extensions=["png"], tol=0)
+def test_hist_options(fig_test, fig_ref, kw, path):
+    t = _data()
+    torchplot.adopt(fig_test)
+    _draw(fig_test.subplots(), t, **KWARGS[kw])
+    _draw(fig_ref.subplots(), torchplot.to_numpy(t), **KWARGS[kw])
+    mode, calls = path
+    assert bool(calls) == (mode == "device")
+
+
+@pytest.mark.parametrize(
+    "kw",
+    [
+        {},
+        {"stacked": True},
+        {"histtype": "barstacked", "density": True},
+        {"histtype": "step", "stacked": True},
+        {"histtype": "stepfilled"},
+        {"bins": "auto"},
+        {"bins": [-2.0, 0.0, 0.5, 2.0], "cumulative": True},
+        {"stacked": True, "density": True, "label": ["a", "b", "c"]},
+    ],
+    ids=lambda kw: "-".join(map(str, kw)) or "default",
+)
+@check_figures_equal(extensions=["png"], tol=0)
+def test_hist_multiple_datasets(fig_test, fig_ref, kw, path):
+    t = torch.stack([_data(800, 1), _data(800, 2) * 2 + 1, _data(800, 3) - 1], dim=1)  # 3 datasets
+    torchplot.adopt(fig_test)
+    _draw(fig_test.subplots(), t, **kw)
+    _draw(fig_ref.subplots(), torchplot.to_numpy(t), **kw)
+
+
+@pytest.mark.parametrize("weighted_bins", [10, [-2.0, 0.0, 0.1, 2.0]])
+@check_figures_equal(extensions=["png"], tol=0)
+def test_hist_integer_weights(fig_test, fig_ref, weighted_bins, path):
+    t = _data()
+    w = torch.randint(0, 5, t.shape, generator=torch.Generator().manual_seed(4))
+    torchplot.adopt(fig_test)
+    _draw(fig_test.subplots(), t, bins=weighted_bins, weights=w, density=True)
+    _draw(
+        fig_ref.subplots(),
+        torchplot.to_numpy(t),
+        bins=weighted_bins,
+        weights=w.numpy(),
+        density=True,
+    )
+    mode, calls = path
+    assert bool(calls) == (mode == "device")
+
+
+@check_figures_equal(extensions=["png"], tol=0)
+def test_hist_float_weights_fall_back(fig_test, fig_ref, path):
+    t = _data()
+    w = torch.rand(t.shape, generator=torch.Generator().manual_seed(4))
+    torchplot.adopt(fig_test)
+    _draw(fig_test.subplots(), t, weights=w)
+    _draw(fig_ref.subplots(), torchplot.to_numpy(t), weights=w.numpy())
+
+
+@check_figures_equal(extensions=["png"], tol=0)
+def test_pyplot_hist(fig_test, fig_ref, path):
+    t = _data()
+    mpl_plt.figure(fig_test)  # make fig_test current for the pyplot call
+    torchplot.hist(t, bins=21, density=True)
+    fig_ref.subplots().hist(torchplot.to_numpy(t), bins=21, density=True)
+
+
+@pytest.mark.parametrize("kw", [{}, {"density": True, "cumulative": True}, {"histtype": "step"}])
+@pytest.mark.parametrize("columns", [1, 3])
+def test_hist_return_values_equal(kw, columns, path):
+    t = torch.stack([_data(500, s) for s in range(columns)], dim=1) if columns > 1 else _data()
+    fig_t, fig_r = torchplot.figure(), mpl_plt.figure()
+    n_t, bins_t, patches_t = fig_t.subplots().hist(t, **kw)
+    n_r, bins_r, patches_r = fig_r.subplots().hist(torchplot.to_numpy(t), **kw)
+    np.testing.assert_array_equal(n_t, n_r, strict=True)
+    np.testing.assert_array_equal(bins_t, bins_r, strict=True)
+    assert type(patches_t).__name__ == type(patches_r).__name__
+    assert len(patches_t) == len(patches_r)
+    if columns == 1 and kw.get("histtype", "bar") == "bar":
+        assert [p.get_height() for p in patches_t] == [p.get_height() for p in patches_r]
+
+
+@pytest.mark.parametrize("special", ["inf", "all_nan"])
+def test_hist_errors_are_matplotlibs(special, path):
+    t = _data(100)
+    if special == "inf":
+        t[3] = float("inf")
+    else:
+        t[:] = float("nan")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        with pytest.raises(ValueError) as expected:
+            mpl_plt.figure().subplots().hist(torchplot.to_numpy(t))
+        with pytest.raises(ValueError) as got:
+            torchplot.figure().subplots().hist(t)
+    assert str(got.value) == str(expected.value)
+
+
+def test_hist_keeps_no_reference_to_the_tensor(path):
+    t = _data()
+    fig = torchplot.figure()
+    n, _, _ = fig.subplots().hist(t)
+    before = n.copy()
+    t.mul_(100)  # an in-place change after plotting
+    np.testing.assert_array_equal(fig.axes[0].containers[0].datavalues, before)
+
+
+@pytest.mark.gpu
+@pytest.mark.parametrize(
+    "kw", [{}, {"bins": "auto", "density": True}, {"histtype": "step", "range": (-1, 1)}]
+)
+def test_cuda_hist_equals_matplotlib(kw):
+    t = _data(1_000_000).cuda()
+    n_t, bins_t, _ = torchplot.figure().subplots().hist(t, **kw)
+    n_r, bins_r, _ = mpl_plt.figure().subplots().hist(t.cpu().numpy(), **kw)
+    np.testing.assert_array_equal(n_t, n_r, strict=True)
+    np.testing.assert_array_equal(bins_t, bins_r, strict=True)

@@ -1,0 +1,256 @@
+"""``plot(y, reduce=True)``: M4 reduction, fallbacks, re-reduction on zoom, pixel difference."""
+
+from __future__ import annotations
+
+import matplotlib
+import matplotlib.pyplot as mpl_plt
+import numpy as np
+import pytest
+from matplotlib.testing.decorators import check_figures_equal
+
+torch = pytest.importorskip("torch")
+
+import torchplot  # noqa: E402
+from torchplot._m4 import m4_indices, visible_slice  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _small_threshold(monkeypatch):
+    # Reduce lines from 4 points per column (default 16) so the tests stay small.
+    monkeypatch.setitem(torchplot.rc_params, "plot.reduce_threshold", 4)
+
+
+def _walk(n, seed=0):
+    return torch.randn(n, generator=torch.Generator().manual_seed(seed)).cumsum(0)
+
+
+def _m4_reference(xn, yn, x0, x1, columns):
+    """Brute force: first, last, argmin, argmax of every column (NumPy, one column at a time)."""
+    cols = np.clip(np.floor((xn - x0) * (columns / (x1 - x0))), -1, columns).astype(int) + 1
+    keep = set()
+    for c in np.unique(cols):
+        ii = np.nonzero(cols == c)[0]
+        keep |= {ii[0], ii[-1], ii[np.argmin(yn[ii])], ii[np.argmax(yn[ii])]}
+    return np.array(sorted(keep))
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_m4_matches_brute_force(seed):
+    rng = np.random.default_rng(seed)
+    m, columns = int(rng.integers(2, 20_000)), int(rng.integers(1, 400))
+    yn = rng.normal(size=m).cumsum().astype(np.float32)
+    irregular = seed % 2 == 1
+    xn = np.sort(rng.exponential(size=m)) if irregular else np.arange(m, dtype=np.float64)
+    x0, x1 = float(xn[0]), float(xn[-1])
+    if seed % 3 == 0:  # a zoomed view: points outside it form one column each side
+        x0, x1 = x0 + (x1 - x0) * 0.2, x0 + (x1 - x0) * 0.7
+    xt = torch.from_numpy(xn) if irregular else None
+    start, stop = visible_slice(xt, m, x0, x1)
+    got = m4_indices(xt, torch.from_numpy(yn), start, stop, x0, x1, columns).numpy()
+    np.testing.assert_array_equal(
+        got, _m4_reference(xn[start:stop], yn[start:stop], x0, x1, columns) + start
+    )
+
+
+def test_visible_slice_keeps_one_neighbour_each_side():
+    x = torch.arange(100, dtype=torch.float64) * 2  # 0, 2, ..., 198
+    assert visible_slice(x, 100, 9.0, 21.0) == (4, 12)  # 8 .. 22
+    assert visible_slice(None, 100, 9.5, 20.5) == (9, 22)
+    assert visible_slice(None, 100, -50.0, 500.0) == (0, 100)
+
+
+def _plot(y, *args, **kwargs):
+    fig = torchplot.figure(figsize=(4, 3), dpi=100)
+    ax = fig.add_axes([0, 0, 1, 1])
+    (line,) = ax.plot(y, *args, **kwargs)
+    return fig, ax, line
+
+
+def test_off_by_default():
+    y = _walk(100_000)
+    _, _, line = _plot(y)
+    assert len(line.get_ydata()) == 100_000
+
+
+def test_reduces_to_a_few_points_per_column_with_the_same_limits():
+    y = _walk(200_000)
+    fig, ax, line = _plot(y, reduce=True)
+    columns = int(np.ceil(ax.bbox.width * torchplot.rc_params["plot.reduce_oversample"]))
+    assert len(line.get_ydata()) <= 4 * (columns + 2)
+    ref = mpl_plt.figure(figsize=(4, 3), dpi=100).add_axes([0, 0, 1, 1])
+    ref.plot(y.numpy())
+    np.testing.assert_array_equal(ax.dataLim.get_points(), ref.dataLim.get_points())
+    fig.canvas.draw()
+    assert ax.get_xlim() == ref.get_xlim() and ax.get_ylim() == ref.get_ylim()
+    # kept points are points of the series, at their own x
+    x = line.get_xdata()
+    np.testing.assert_array_equal(line.get_ydata(), y.numpy()[x.astype(int)])
+
+
+def test_rc_param_and_keyword_override(monkeypatch):
+    monkeypatch.setitem(torchplot.rc_params, "plot.reduce", True)
+    y = _walk(100_000)
+    assert len(_plot(y)[2].get_ydata()) < 100_000
+    assert len(_plot(y, reduce=False)[2].get_ydata()) == 100_000
+
+
+def test_invalid_settings_are_errors():
+    with pytest.raises(ValueError, match="reduce='fast'"):
+        _plot(_walk(10), reduce="fast")
+    with pytest.raises(KeyError):
+        torchplot.rc_params["plot.reduction"] = True
+    with pytest.raises(ValueError):
+        torchplot.rc_params["plot.reduce_oversample"] = 0
+
+
+def test_zoom_shows_every_point_and_pan_follows():
+    y = _walk(300_000)
+    fig, ax, line = _plot(y, "r-", reduce=True)
+    fig.canvas.draw()
+    ax.set_xlim(1000, 1500)  # 500 points visible: all of them, plus one neighbour each side
+    np.testing.assert_array_equal(line.get_xdata(), np.arange(999, 1502, dtype=float))
+    np.testing.assert_array_equal(line.get_ydata(), y.numpy()[999:1502])
+    ax.set_xlim(100_000, 250_000)  # a wide view again: reduced, within the view
+    x = line.get_xdata()
+    assert len(x) < 150_000 and x[0] == 99_999 and x[-1] == 250_001
+    assert line.get_color() == "r"
+
+
+def test_monotonic_x_tensor_and_array():
+    y = _walk(100_000)
+    x = torch.linspace(-5, 5, 100_000, dtype=torch.float64) ** 3  # monotonic, unevenly spaced
+    for xx in (x, x.numpy()):
+        fig = torchplot.figure(figsize=(4, 3), dpi=100)
+        ax = fig.add_axes([0, 0, 1, 1])
+        (line,) = ax.plot(xx, y, reduce=True)
+        assert len(line.get_xdata()) < 100_000
+        ax.set_xlim(-0.001, 0.001)
+        inside = (x.numpy() >= -0.001) & (x.numpy() <= 0.001)
+        assert inside.sum() < 4 * ax.bbox.width * 16  # few enough: every one is kept
+        np.testing.assert_array_equal(line.get_xdata()[1:-1], x.numpy()[inside])
+
+
+def test_in_place_change_after_plotting_does_not_reach_the_figure():
+    y = _walk(100_000)
+    before = y.clone()
+    _fig, ax, line = _plot(y, reduce=True)
+    y.zero_()
+    ax.set_xlim(10, 20)
+    np.testing.assert_array_equal(line.get_ydata(), before.numpy()[9:22])
+
+
+def test_set_data_stops_the_recompute():
+    _fig, ax, line = _plot(_walk(100_000), reduce=True)
+    line.set_data([0, 1, 2], [3, 4, 5])
+    ax.set_xlim(0, 50)
+    np.testing.assert_array_equal(line.get_ydata(), [3, 4, 5])
+
+
+def test_the_line_owns_the_reduction():
+    import gc
+    import weakref
+
+    _fig, ax, line = _plot(_walk(100_000), reduce=True)
+    ref = weakref.ref(line._torchplot_reduction)
+    line.remove()
+    del line
+    gc.collect()
+    assert ref() is None
+    ax.set_xlim(0, 10)  # the callback is gone with it: no error
+
+
+def test_a_reduced_figure_pickles_without_the_device_clone():
+    import pickle
+
+    fig, _ax, line = _plot(_walk(100_000), reduce=True)
+    kept = line.get_ydata().copy()
+    fig2 = pickle.loads(pickle.dumps(fig))
+    line2 = fig2.axes[0].lines[0]
+    np.testing.assert_array_equal(line2.get_ydata(), kept)
+    assert line2._torchplot_reduction.y is None
+    fig2.axes[0].set_xlim(0, 10)  # static now: no error, data unchanged
+    np.testing.assert_array_equal(line2.get_ydata(), kept)
+
+
+def _nan(y):
+    y[5000] = float("nan")
+    return y
+
+
+FALLBACKS = {
+    "nan": (lambda: (_nan(_walk(100_000)),), {}),
+    "inf": (lambda: (torch.where(torch.arange(100_000) == 7, float("inf"), _walk(100_000)),), {}),
+    "non_monotonic_x": (lambda: (torch.randn(100_000), _walk(100_000)), {}),
+    "two_d": (lambda: (_walk(100_000).reshape(-1, 2),), {}),
+    "short": (lambda: (_walk(500),), {}),
+}
+
+
+@pytest.mark.parametrize("case", list(FALLBACKS))
+@check_figures_equal(extensions=["png"], tol=0)
+def test_fallbacks_draw_exactly_matplotlib(fig_test, fig_ref, case):
+    make, kw = FALLBACKS[case]
+    args = make()
+    torchplot.adopt(fig_test)
+    lines = fig_test.subplots().plot(*args, reduce=True, **kw)
+    fig_ref.subplots().plot(*[a.numpy() for a in args], **kw)
+    assert sum(len(line.get_xdata()) for line in lines) == args[-1].numel()  # every point drawn
+
+
+@check_figures_equal(extensions=["png"], tol=0)
+def test_log_scale_falls_back(fig_test, fig_ref):
+    y = _walk(100_000).abs() + 1
+    torchplot.adopt(fig_test)
+    ax = fig_test.subplots()
+    ax.set_yscale("log")
+    (line,) = ax.plot(y, reduce=True)
+    assert len(line.get_xdata()) == 100_000
+    ax_ref = fig_ref.subplots()
+    ax_ref.set_yscale("log")
+    ax_ref.plot(y.numpy())
+
+
+def test_log_scale_after_plotting_restores_the_full_line():
+    _fig, ax, line = _plot(_walk(100_000), reduce=True)
+    ax.set_xscale("log")
+    ax.set_xlim(1, 1000)
+    assert len(line.get_xdata()) == 100_000
+
+
+def _render(y, mode):
+    with matplotlib.rc_context({"path.simplify": mode != "unsimplified"}):
+        fig = (torchplot.figure if mode == "reduced" else mpl_plt.figure)(
+            figsize=(6.4, 4.8), dpi=100
+        )
+        ax = fig.add_axes([0, 0, 1, 1])
+        ax.set_axis_off()
+        if mode == "reduced":
+            ax.plot(y, reduce=True)
+        else:
+            ax.plot(y.numpy())
+        fig.canvas.draw()
+        return np.asarray(fig.canvas.buffer_rgba())[..., :3].astype(np.int64)
+
+
+@pytest.mark.parametrize("series", ["walk", "sine"])
+def test_reduced_rendering_is_closer_to_unsimplified_than_matplotlibs_simplification(series):
+    # The documented goal (docs/big_tensors.rst has the measured figures at 10^6).
+    n = 400_000
+    g = torch.Generator().manual_seed(0)
+    if series == "walk":
+        y = torch.randn(n, generator=g).cumsum(0)
+    else:
+        y = torch.sin(torch.linspace(0, 60, n)) + 0.1 * torch.randn(n, generator=g)
+    ref = _render(y, "unsimplified")
+    default = np.abs(_render(y, "default") - ref).sum()
+    reduced = np.abs(_render(y, "reduced") - ref).sum()
+    assert reduced < default
+
+
+@pytest.mark.gpu
+def test_cuda_reduction_equals_cpu_reduction():
+    y = _walk(1_000_000)
+    _, _, cpu_line = _plot(y, reduce=True)
+    _, _, gpu_line = _plot(y.cuda(), reduce=True)
+    np.testing.assert_array_equal(cpu_line.get_xdata(), gpu_line.get_xdata())
+    np.testing.assert_array_equal(cpu_line.get_ydata(), gpu_line.get_ydata())

@@ -1,0 +1,265 @@
+"""``plot(y, reduce=True)``: a long line reduced on its device to the points that draw it.
+
+Opt-in only (the ``reduce=`` keyword, or ``torchplot.rc_params["plot.reduce"]``):
+without it ``plot`` draws every point, as Matplotlib does.  With it, a 1-D
+tensor ``y`` (and a monotonic ``x``) of more than
+``rc_params["plot.reduce_threshold"]`` points per column is reduced by M4
+(:mod:`torchplot._m4`) over ``ceil(axes width in pixels *
+rc_params["plot.reduce_oversample"])`` columns, on the tensor's device, and only
+the kept points are transferred.  The Line2D is Matplotlib's, its data the
+kept points; the data limits (hence autoscaling) are those of the full line,
+because each column's extremes and the end points are kept.
+
+When the x limits change (zoom, pan, ``set_xlim``, the first autoscale), the
+reduction is re-done for the visible range, so zooming in shows every point
+once few enough are visible.  For that the line keeps a *detached clone* of
+``y`` (and ``x``) on the tensor's device, never the caller's tensor (promise 3:
+in-place changes to the tensor after plotting do not reach the figure).
+The clone costs one copy of the series in the device's memory per reduced
+line; it is freed with the line (``line.remove()`` and dropping it, or closing
+the figure).  The recompute stops (the line keeps its current data) once the
+line's data is set by anything else (``line.set_data``).  A pickled figure keeps
+the reduced data, not the clone: the unpickled line no longer follows zooms.
+
+Exact path instead (``call_next``, every point drawn), never a silently
+different drawing: ``y`` not one real 1-D tensor, several lines in one call,
+``data=``, a non-finite value (NaN, inf) in ``x`` or ``y`` (Matplotlib breaks
+the line there), ``x`` not monotonic non-decreasing, a logarithmic (any
+non-linear) x or y scale, and lines too short to gain.  When the x scale
+becomes non-linear after plotting, the full line is restored.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+import weakref
+from typing import Any
+
+import numpy as np
+
+from torchplot._convert import to_numpy
+from torchplot._m4 import m4_indices, visible_slice
+from torchplot._native import layer
+from torchplot._rc import rc_params, reduce_method
+
+__all__ = ["LineReduction"]
+
+
+def _columns(ax: Any) -> int:
+    width = ax.bbox.width  # display pixels at the figure's dpi
+    return max(1, math.ceil(width * rc_params["plot.reduce_oversample"]))
+
+
+def _linear(ax: Any) -> bool:
+    return ax.get_xscale() == "linear" and ax.get_yscale() == "linear"
+
+
+def _unsimplified(line: Any) -> None:
+    """Draw the kept points as they are, without Matplotlib's path simplification.
+
+    The reduction already bounds the points to a few per pixel column, and
+    simplifying them again moves the drawing further from Matplotlib's full,
+    unsimplified rendering (measured in ``docs/big_tensors.rst``).  The path is
+    built now (``recache``) so that the flag holds until the data changes.
+    """
+    line.recache(always=True)
+    path = getattr(line, "_path", None)
+    if path is not None and hasattr(line, "_subslice"):
+        path.should_simplify = False
+        # Matplotlib would rebuild (and simplify) the visible part of a long
+        # sorted line at draw time; the kept points are the visible part already.
+        line._subslice = False
+
+
+class LineReduction:
+    """Keeps a reduced line's data in step with the visible x range.
+
+    Held by the line (``line._torchplot_reduction``); the Axes' callback holds
+    it weakly, so it lives exactly as long as the line.
+    """
+
+    def __init__(self, x: Any | None, y: Any) -> None:
+        self._line: Any = None  # a weak reference once attached
+        self.x = x  # detached clone on y's device, or None for x = 0, 1, ..., n-1
+        self.y = y  # detached clone on its device
+        self._set_x: Any = None
+        self._cid: int | None = None
+        self._view: tuple[float, float, int] | None = None  # (x0, x1, columns) reduced for
+
+    def __getstate__(self) -> dict[str, Any]:
+        # A pickled figure keeps the line's current (reduced) data but not the
+        # device clone: it would pin device memory in the pickle and fail to
+        # load where that device is absent.  Unpickled, the line is static.
+        return {}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self._line = self.x = self.y = self._set_x = self._cid = self._view = None
+
+    @property
+    def n(self) -> int:
+        return int(self.y.shape[0])
+
+    def _same_view(self, x0: float, x1: float, columns: int) -> bool:
+        # Equal to far below a pixel (1e-9 of the width): the kept points are the same drawing.
+        if self._view is None or self._view[2] != columns:
+            return False
+        tol = 1e-9 * abs(x1 - x0)
+        return abs(self._view[0] - x0) <= tol and abs(self._view[1] - x1) <= tol
+
+    def first_view(self, ax: Any) -> tuple[float, float]:
+        """The view the line will first be drawn in, as far as it can be told now.
+
+        On an empty autoscaling Axes that is the data range widened by the
+        Axes' x margin, which saves reducing twice; anywhere else the data
+        range, re-reduced when the limits are set.
+        """
+        x0, x1 = self.data_range()
+        if ax.get_autoscalex_on() and not ax.has_data() and ax.get_xscale() == "linear":
+            margin = ax.margins()[0] * (x1 - x0)
+            x0, x1 = x0 - margin, x1 + margin
+        return x0, x1
+
+    def data_range(self) -> tuple[float, float]:
+        """First and last x (x is monotonic): the view of the first reduction."""
+        if self.x is not None:
+            return float(self.x[0]), float(self.x[-1])
+        return 0.0, float(self.n - 1)
+
+    def reduced(self, ax: Any, x0: float, x1: float) -> tuple[np.ndarray, np.ndarray]:
+        """Kept ``(x, y)`` host arrays for the view ``[x0, x1]`` (all visible points if few)."""
+        torch = sys.modules["torch"]
+        columns = _columns(ax)
+        self._view = (x0, x1, columns)
+        start, stop = visible_slice(self.x, self.n, x0, x1)
+        if stop - start <= rc_params["plot.reduce_threshold"] * columns:
+            keep = torch.arange(start, stop, device=self.y.device)
+        else:
+            keep = m4_indices(self.x, self.y, start, stop, x0, x1, columns)
+        return self._gather(keep)
+
+    def full(self) -> tuple[np.ndarray, np.ndarray]:
+        torch = sys.modules["torch"]
+        return self._gather(torch.arange(self.n, device=self.y.device))
+
+    def _gather(self, keep: Any) -> tuple[np.ndarray, np.ndarray]:
+        y = to_numpy(self.y[keep], name="y")
+        if self.x is not None:
+            x = to_numpy(self.x[keep], name="x")
+        else:
+            x = to_numpy(keep).astype(float)  # Matplotlib's implicit x: np.arange(n, dtype=float)
+        return x, y
+
+    def attach(self, line: Any, ax: Any) -> None:
+        """Follow ``ax``'s x limits for ``line``."""
+        self._line = weakref.ref(line)
+        line._torchplot_reduction = self
+        _unsimplified(line)
+        self._set_x = line.get_xdata(orig=True)  # Matplotlib keeps its own copy
+        self._cid = ax.callbacks.connect("xlim_changed", self.on_xlim_changed)
+
+    def on_xlim_changed(self, ax: Any) -> None:
+        """Re-reduce for the new visible range (the Axes' ``xlim_changed`` callback)."""
+        line = self._line() if self._line is not None else None
+        if line is None or line.axes is not ax or line.get_xdata(orig=True) is not self._set_x:
+            # Gone, moved or re-set by someone else: stop following the limits.
+            ax.callbacks.disconnect(self._cid)
+            return
+        if not _linear(ax):
+            xy, self._view = self.full(), None
+        else:
+            lo, hi = sorted(map(float, ax.get_xlim()))
+            if self._same_view(lo, hi, _columns(ax)):
+                return  # xlim_changed fires for unchanged limits too
+            xy = self.reduced(ax, lo, hi)
+        line.set_data(*xy)
+        _unsimplified(line)
+        self._set_x = line.get_xdata(orig=True)
+
+
+def _finite(torch: Any, t: Any) -> bool:
+    # One reduction: NaN propagates through min/max, and +-inf shows as an extreme.
+    if not t.is_floating_point():
+        return True
+    lo, hi = torch.aminmax(t)
+    return math.isfinite(float(lo)) and math.isfinite(float(hi))
+
+
+def _split_args(args: tuple[Any, ...]) -> tuple[Any, Any, tuple[Any, ...]] | None:
+    """``(x, y, fmt)`` for ``plot(y)``, ``plot(y, fmt)``, ``plot(x, y)``, ``plot(x, y, fmt)``."""
+    if not args:
+        return None
+    fmt: tuple[Any, ...] = ()
+    if isinstance(args[-1], str):
+        args, fmt = args[:-1], args[-1:]
+    if len(args) == 1:
+        return None, args[0], fmt
+    if len(args) == 2:
+        return args[0], args[1], fmt
+    return None
+
+
+def _plan(
+    ax: Any, torch: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> LineReduction | None:
+    """A reduction for this call, or ``None`` for Matplotlib's exact path."""
+    if "data" in kwargs or not _linear(ax):
+        return None
+    split = _split_args(args)
+    if split is None:
+        return None
+    x, y, _ = split
+    if not isinstance(y, torch.Tensor) or y.ndim != 1 or y.is_complex() or y.dtype == torch.bool:
+        return None
+    if y.layout != torch.strided or y.is_quantized or y.is_nested:
+        return None
+    n = y.shape[0]
+    if n <= rc_params["plot.reduce_threshold"] * _columns(ax):
+        return None
+    y = y.detach()
+    if not _finite(torch, y):
+        return None  # Matplotlib breaks the line at NaN/inf: drawn exactly
+    x_dev = None
+    if x is not None:
+        if isinstance(x, torch.Tensor):
+            if x.ndim != 1 or x.shape[0] != n or x.is_complex() or x.layout != torch.strided:
+                return None
+            x_dev = x.detach()
+            if x_dev.device != y.device:
+                return None
+            if not _finite(torch, x_dev):
+                return None
+            if not bool((x_dev[1:] >= x_dev[:-1]).all()):
+                return None  # non-monotonic: the columns would not be contiguous
+            x_dev = x_dev.clone()
+        else:
+            if isinstance(x, np.ma.MaskedArray):
+                return None
+            arr = np.asarray(x)
+            if arr.ndim != 1 or arr.shape[0] != n or arr.dtype.kind not in "iuf":
+                return None
+            if not (np.isfinite(arr).all() and (arr[1:] >= arr[:-1]).all()):
+                return None
+            # Moved once, so that every re-reduction runs on the device.
+            x_dev = torch.as_tensor(arr).to(y.device, copy=True)
+    return LineReduction(x_dev, y.clone())
+
+
+@layer("plot", order=20)
+def _plot_reduced(ax: Any, call_next: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    if "reduce" in kwargs:
+        kwargs = dict(kwargs)
+        method = reduce_method(kwargs.pop("reduce"))
+    else:
+        method = reduce_method(rc_params["plot.reduce"], 'torchplot.rc_params["plot.reduce"]')
+    torch = sys.modules.get("torch")
+    if method is None or torch is None:
+        return call_next(args, kwargs)
+    reduction = _plan(ax, torch, args, kwargs)
+    if reduction is None:
+        return call_next(args, kwargs)
+    fmt = args[-1:] if isinstance(args[-1], str) else ()
+    xy = reduction.reduced(ax, *reduction.first_view(ax))
+    lines = call_next((*xy, *fmt), kwargs)
+    reduction.attach(lines[0], ax)
+    return lines

@@ -1,0 +1,91 @@
+"""torchplot's own settings, ``torchplot.rc_params``: opt-ins that Matplotlib has no key for.
+
+These live in a separate mapping, not in ``matplotlib.rcParams``: adding keys
+there would change Matplotlib's validation for every user of the process
+(promise 2), and a call without tensors must draw exactly what Matplotlib
+draws.
+
+========================  ==========  ==================================================
+key                       default     meaning
+========================  ==========  ==================================================
+``plot.reduce``           ``False``   ``plot`` of a long 1-D tensor keeps only the points
+                                      that can change its pixels (``True`` or ``"m4"``);
+                                      the ``reduce=`` keyword of one call overrides it
+``plot.reduce_oversample`` ``16``     reduction columns per pixel column of the Axes
+``plot.reduce_threshold`` ``16``      reduce only above this many points per column
+``imshow.downsample``     ``False``   ``imshow`` of an image larger than the Axes is
+                                      downsampled on the device (the ``downsample=``
+                                      keyword of one call overrides it)
+========================  ==========  ==================================================
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+__all__ = ["rc_params", "reduce_method", "downsample_method"]
+
+
+def reduce_method(value: Any, name: str = "reduce") -> str | None:
+    """``None`` (no reduction) or ``"m4"`` for a ``reduce=`` value; ``ValueError`` otherwise."""
+    if value is None or value is False or value == "none":
+        return None
+    if value is True or value == "m4":
+        return "m4"
+    raise ValueError(
+        f"{name}={value!r} is not a line reduction. Fix: pass reduce=True (or 'm4') or False."
+    )
+
+
+def downsample_method(value: Any, name: str = "downsample") -> str | None:
+    """``None`` or ``"area"`` for a ``downsample=`` value; ``ValueError`` otherwise."""
+    if value is None or value is False or value == "none":
+        return None
+    if value is True or value == "area":
+        return "area"
+    raise ValueError(
+        f"{name}={value!r} is not an image downsampling. "
+        "Fix: pass downsample=True (or 'area') or False."
+    )
+
+
+def _positive_int(value: Any, name: str = "") -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError(f"{name}={value!r}: expected a positive integer.")
+    return value
+
+
+_VALIDATORS: dict[str, Callable[[Any, str], Any]] = {
+    "plot.reduce": reduce_method,
+    "plot.reduce_oversample": _positive_int,
+    "plot.reduce_threshold": _positive_int,
+    "imshow.downsample": downsample_method,
+}
+
+
+class RcParams(dict[str, Any]):
+    """A ``dict`` of torchplot's settings that rejects unknown keys and invalid values."""
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        validate = _VALIDATORS.get(key)
+        if validate is None:
+            raise KeyError(f"{key!r} is not a torchplot setting; valid keys: {sorted(_VALIDATORS)}")
+        validate(value, key)
+        super().__setitem__(key, value)
+
+    def update(self, *args: Any, **kwargs: Any) -> None:  # route through the validation
+        for key, value in dict(*args, **kwargs).items():
+            self[key] = value
+
+
+#: torchplot's settings (``torchplot.rc_params["plot.reduce"] = True``).
+rc_params = RcParams()
+rc_params.update(
+    {
+        "plot.reduce": False,
+        "plot.reduce_oversample": 16,
+        "plot.reduce_threshold": 16,
+        "imshow.downsample": False,
+    }
+)
