@@ -31,8 +31,10 @@ def _png_pixels(path_or_bytes) -> np.ndarray:
         return np.asarray(im.convert("RGBA"))
 
 
-def _reference_png(live: torchplot.Live, data: dict[str, tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
-    """The live figure redrawn once, from ``data``, with plain Matplotlib (no torchplot, no blitting)."""
+def _reference_png(
+    live: torchplot.Live, data: dict[str, tuple[np.ndarray, np.ndarray]]
+) -> np.ndarray:
+    """The live figure drawn once, from ``data``, with plain Matplotlib (no torchplot, no blit)."""
     fig = Figure(figsize=live.figure.get_size_inches(), dpi=live.figure.dpi)
     FigureCanvasAgg(fig)
     for name, panel in live.panels.items():
@@ -60,8 +62,13 @@ def _reference_png(live: torchplot.Live, data: dict[str, tuple[np.ndarray, np.nd
 def test_png_after_refreshes_equals_plain_matplotlib(tmp_path, steps):
     path = tmp_path / "live.png"
     live = torchplot.Live(
-        every=10, path=path, display="file", budget=None, figsize=(8, 3),
-        groups={"loss": ["train", "val"]}, logy=["loss"],
+        every=10,
+        path=path,
+        display="file",
+        budget=None,
+        figsize=(8, 3),
+        groups={"loss": ["train", "val"]},
+        logy=["loss"],
     )
     gen = torch.Generator().manual_seed(0)
     logged: dict[str, list] = {"train": [], "val": [], "acc": []}
@@ -171,7 +178,12 @@ def test_log_never_syncs_cuda_sync_debug_mode():
             opt.zero_grad(set_to_none=True)
             loss.backward()
             opt.step()
-            live.log(step, loss=loss, w=model.weight.detach().norm(), gstep=torch.tensor(step, device="cuda"))
+            live.log(
+                step,
+                loss=loss,
+                w=model.weight.detach().norm(),
+                gstep=torch.tensor(step, device="cuda"),
+            )
     finally:
         torch.cuda.set_sync_debug_mode("default")
     live.close()
@@ -201,7 +213,7 @@ def test_non_scalar_metric_error_names_everything():
         assert part in msg
     with pytest.raises(ValueError, match="'step'"):
         live.log(torch.arange(2), loss=1.0)
-    with pytest.raises(TypeError, match="'acc'.*real number"):
+    with pytest.raises(TypeError, match=r"'acc'.*real number"):
         live.log(0, acc="high")
     with pytest.raises(TypeError, match="real number"):
         live.log(0, z=torch.tensor(1j))
@@ -237,7 +249,7 @@ def test_steps_going_back_resume_the_display_export_keeps_all():
     (line,) = live.panels["loss"].artists
     np.testing.assert_array_equal(line.get_xdata(), np.arange(80.0))
     np.testing.assert_array_equal(line.get_ydata(), [*range(50), *(-np.arange(50.0, 80))])
-    s, v = live.history("loss")
+    s, _ = live.history("loss")
     assert len(s) == 130
     np.testing.assert_array_equal(s, [*range(100), *range(50, 80)])
 
@@ -293,7 +305,9 @@ def test_reduced_series_is_bounded_and_keeps_extremes():
 
 
 def test_refresh_cost_does_not_grow_with_history():
-    live = torchplot.Live(every=10**9, path=False, display="none", budget=None, window=200, buckets=100)
+    live = torchplot.Live(
+        every=10**9, path=False, display="none", budget=None, window=200, buckets=100
+    )
     live.log(0, loss=0.0)
     live.refresh()
     panel = live.panels["loss"]
@@ -311,8 +325,15 @@ def test_refresh_cost_does_not_grow_with_history():
 def test_memory_steady_over_1000_step_loop(tmp_path):
     import gc
 
-    live = torchplot.Live(every=50, path=tmp_path / "m.png", display="file", budget=None, smooth=0.6,
-                          window=100, buckets=50)
+    live = torchplot.Live(
+        every=50,
+        path=tmp_path / "m.png",
+        display="file",
+        budget=None,
+        smooth=0.6,
+        window=100,
+        buckets=50,
+    )
     model = torch.nn.Linear(4, 1)
     x = torch.randn(16, 4)
 
@@ -347,13 +368,24 @@ def test_memory_steady_over_1000_step_loop(tmp_path):
 
 
 def test_full_series_exports_as_arrays_and_csv(tmp_path):
-    live = torchplot.Live(every=3, path=False, display="none", budget=None, window=10, buckets=4,
-                          history_dir=tmp_path / "hist")
+    live = torchplot.Live(
+        every=3,
+        path=False,
+        display="none",
+        budget=None,
+        window=10,
+        buckets=4,
+        history_dir=tmp_path / "hist",
+    )
     for step in range(100):
-        live.log(step, loss=torch.tensor(step * 0.5, dtype=torch.float64), **({"val": 1 / 3} if step % 10 == 0 else {}))
+        live.log(
+            step,
+            loss=torch.tensor(step * 0.5, dtype=torch.float64),
+            **({"val": 1 / 3} if step % 10 == 0 else {}),
+        )
     live.close()
     assert live.panels["loss"].raw["loss"].reduced  # the display was reduced...
-    s, v = live.history("loss")
+    _, v = live.history("loss")
     np.testing.assert_array_equal(v, np.arange(100) * 0.5)  # ...the export is not
     live.to_csv(tmp_path / "all.csv")
     with open(tmp_path / "all.csv", newline="") as fh:
@@ -434,14 +466,23 @@ class _FakeGallery:
 
 def test_gallery_snapshots_through_add_contract():
     gallery = _FakeGallery()
-    live = torchplot.Live(every=10, path=False, display="none", budget=None, gallery=gallery,
-                          gallery_every=2, name="run1")
+    live = torchplot.Live(
+        every=10,
+        path=False,
+        display="none",
+        budget=None,
+        gallery=gallery,
+        gallery_every=2,
+        name="run1",
+    )
     for step in range(45):
         live.log(step, loss=float(step))
     live.close()
     # refreshes at steps 9, 19, 29, 39 and the final one at 44: every 2nd, plus the last
     assert [(c[1], c[2], c[3]) for c in gallery.calls] == [
-        ("run1 at step 19", "run1", 19), ("run1 at step 39", "run1", 39), ("run1 at step 44", "run1", 44),
+        ("run1 at step 19", "run1", 19),
+        ("run1 at step 39", "run1", 39),
+        ("run1 at step 44", "run1", 44),
     ]
     assert all(c[0] is live.figure for c in gallery.calls)
     # savefig draws the animated (blitted) artists too: the snapshot shows the line.
@@ -514,7 +555,12 @@ def test_import_does_not_import_torch():
     import subprocess
 
     code = "import torchplot, sys; torchplot.Live; assert 'torch' not in sys.modules"
-    subprocess.run([sys.executable, "-c", code], check=True, cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)})
+    subprocess.run(
+        [sys.executable, "-c", code],
+        check=True,
+        cwd=REPO,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
 
 
 # --------------------------------------------------------------------------- Jupyter
@@ -543,7 +589,9 @@ def test_notebook_output_updated_in_place(tmp_path, monkeypatch):
             seen.append((msg["msg_type"], msg["content"].get("transient", {}).get("display_id")))
             return super().process_message(msg, cell, cell_index)
 
-    Client(nb, kernel_name="python3", timeout=120, resources={"metadata": {"path": str(tmp_path)}}).execute()
+    Client(
+        nb, kernel_name="python3", timeout=120, resources={"metadata": {"path": str(tmp_path)}}
+    ).execute()
     outputs = nb.cells[0].outputs
     assert [o["output_type"] for o in outputs] == ["display_data", "stream"], outputs
     assert outputs[1]["text"].strip() == "notebook 4"

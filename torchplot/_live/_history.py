@@ -30,18 +30,16 @@ import os
 import shutil
 import tempfile
 import weakref
-from typing import IO
+from typing import IO, Any
 
 import numpy as np
 
-__all__ = ["ReducedSeries", "SpillStore"]
+__all__ = ["ReducedSeries", "SpillStore", "extremes"]
 
 _RECORD = np.dtype([("step", "<f8"), ("value", "<f8")])
 
 
-def _extremes(
-    x: np.ndarray, y: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def extremes(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Per row of ``(n, k)`` arrays: ``(x_of_min, min, x_of_max, max)`` over the finite values.
 
     A row without any finite value gives NaN extremes (a gap), at the row's
@@ -192,11 +190,11 @@ class ReducedSeries:
             n = min(self.capacity - self._nb, (m - i) // w)
             xs = x[i : i + n * w].reshape(n, w)
             ys = y[i : i + n * w].reshape(n, w)
-            self._push(np.column_stack(_extremes(xs, ys)))
+            self._push(np.column_stack(extremes(xs, ys)))
             i += n * w
 
     def _add_partial(self, x: np.ndarray, y: np.ndarray) -> None:
-        new = np.array(_extremes(x[None], y[None]))[:, 0]
+        new = np.array(extremes(x[None], y[None]))[:, 0]
         if self._np:
             new = self._merge(np.vstack([self._partial, new]))[0]
         self._partial[:] = new
@@ -206,8 +204,8 @@ class ReducedSeries:
     def _merge(rows: np.ndarray) -> np.ndarray:
         """Merge consecutive pairs of bucket rows ``(2k, 4) -> (k, 4)``."""
         pairs = rows.reshape(-1, 2, 4)
-        x_lo, y_lo, _, _ = _extremes(pairs[:, :, 0], pairs[:, :, 1])
-        _, _, x_hi, y_hi = _extremes(pairs[:, :, 2], pairs[:, :, 3])
+        x_lo, y_lo, _, _ = extremes(pairs[:, :, 0], pairs[:, :, 1])
+        _, _, x_hi, y_hi = extremes(pairs[:, :, 2], pairs[:, :, 3])
         return np.column_stack([x_lo, y_lo, x_hi, y_hi])
 
     def _push(self, rows: np.ndarray) -> None:
@@ -231,6 +229,7 @@ class SpillStore:
     """
 
     def __init__(self, directory: str | os.PathLike[str] | None = None) -> None:
+        self._cleanup: Any
         if directory is None:
             self.directory = tempfile.mkdtemp(prefix="torchplot-live-")
             self._cleanup = weakref.finalize(self, shutil.rmtree, self.directory, True)
@@ -245,7 +244,7 @@ class SpillStore:
         if entry is None:
             safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in name)
             path = os.path.join(self.directory, f"{len(self._files):03d}-{safe}.f8")
-            entry = self._files[name] = (path, open(path, "wb"))  # noqa: SIM115 (kept open)
+            entry = self._files[name] = (path, open(path, "wb"))
         return entry
 
     def append(self, name: str, steps: np.ndarray, values: np.ndarray) -> None:
@@ -272,15 +271,19 @@ class SpillStore:
         return rec["step"].copy(), rec["value"].copy()
 
     def to_csv(self, path: str | os.PathLike[str], chunk: int = 1 << 16) -> None:
-        """Write ``metric,step,value`` rows (one per logged point) to ``path``, ``chunk`` rows at a time."""
+        """Write ``metric,step,value`` rows (one per logged point) to ``path``, in chunks."""
         for _, fh in self._files.values():
             if not fh.closed:
                 fh.flush()
         with open(path, "w", encoding="utf-8", newline="") as out:
             out.write("metric,step,value\n")
             for name, (src, _) in self._files.items():
-                rec = np.memmap(src, _RECORD, mode="r") if os.path.getsize(src) else ()
-                quoted = '"' + name.replace('"', '""') + '"' if any(c in name for c in ',"\n') else name
+                if not os.path.getsize(src):
+                    continue  # np.memmap refuses empty files
+                rec = np.memmap(src, _RECORD, mode="r")
+                quoted = (
+                    '"' + name.replace('"', '""') + '"' if any(c in name for c in ',"\n') else name
+                )
                 for start in range(0, len(rec), chunk):
                     part = rec[start : start + chunk]
                     # Integral steps are written as integers, values as

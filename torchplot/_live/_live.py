@@ -1,4 +1,4 @@
-"""``torchplot.Live``: metrics and predictions plotted during training, off the loop's critical path."""
+"""``torchplot.Live``: metrics and predictions plotted during training, off the critical path."""
 
 from __future__ import annotations
 
@@ -104,10 +104,10 @@ class Live:
         Size of the figure created; default grows with the number of panels.
     ncols : int, optional
         Columns of the panel grid; default ``ceil(sqrt(n_panels))``.
-    window : int, default: 2000
+    window : int, default: 1000
         Most recent points per metric drawn exactly; older ones are reduced
         to min/max buckets (see Notes).
-    buckets : int, default: 1000
+    buckets : int, default: 500
         Most min/max buckets per metric for older points.
     history_dir : str or os.PathLike, optional
         Directory for the full logged series (one file per metric).  Default:
@@ -123,8 +123,9 @@ class Live:
         that automatic refreshes may spend.  Values are always brought in;
         drawing is postponed while a draw (estimated from the last one of its
         kind) would exceed the budget, so a slow full redraw makes the display
-        update less often instead of slowing training.  None: draw at every
-        refresh.  Explicit :meth:`refresh` and :meth:`close` always draw.
+        update less often instead of slowing training.  The first frame is
+        drawn at once and not charged.  None: draw at every refresh.  Explicit
+        :meth:`refresh` and :meth:`close` always draw.
 
     Notes
     -----
@@ -162,7 +163,7 @@ class Live:
         self,
         every: int = 50,
         *,
-        path: str | os.PathLike[str] | None | Literal[False] = None,
+        path: str | os.PathLike[str] | Literal[False] | None = None,
         display: Display = "auto",
         groups: Mapping[str, Iterable[str]] | None = None,
         smooth: float | Mapping[str, float] = 0.0,
@@ -170,8 +171,8 @@ class Live:
         figure: Figure | None = None,
         figsize: tuple[float, float] | None = None,
         ncols: int | None = None,
-        window: int = 2000,
-        buckets: int = 1000,
+        window: int = 1000,
+        buckets: int = 500,
         history_dir: str | os.PathLike[str] | None = None,
         gallery: Any = None,
         gallery_every: int = 10,
@@ -201,7 +202,7 @@ class Live:
                 # a second time at the end of the cell.
                 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-                figure = Figure(figsize=size, layout="none")
+                figure = Figure(figsize=size, layout="none")  # type: ignore[arg-type]
                 FigureCanvasAgg(figure)
             else:
                 from torchplot import _pyplot
@@ -212,8 +213,12 @@ class Live:
         self.figure: Figure = adopt(figure)
         resize = None
         if self._owns_figure and figsize is None:
+
             def resize(nrows: int, ncols: int) -> None:
-                self.figure.set_size_inches(_PANEL_SIZE[0] * ncols, _PANEL_SIZE[1] * nrows, forward=True)
+                self.figure.set_size_inches(
+                    _PANEL_SIZE[0] * ncols, _PANEL_SIZE[1] * nrows, forward=True
+                )
+
         self._dash = Dashboard(self.figure, ncols=ncols, resize=resize)
 
         if path is None and self.display == "file":
@@ -272,7 +277,7 @@ class Live:
         kind: Literal["line", "scatter", "image"] | None = None,
         **style: Any,
     ) -> None:
-        """Show predictions (curves or points) or images in the panel ``name``, replacing the last ones.
+        """Show predictions (curves, points) or images in the panel ``name``, replacing the last.
 
         ``show(name, y)`` or ``show(name, x, y)``: a curve (``kind="scatter"``:
         points) with an optional dashed ``target`` at the same ``x``.
@@ -283,13 +288,22 @@ class Live:
         if self._closed:
             raise RuntimeError("Live.show() after close(); create a new Live to keep plotting")
         if not 1 <= len(data) <= 2:
-            raise TypeError(f"Live.show({name!r}, ...) takes y, (x, y) or an image, got {len(data)} arrays")
+            raise TypeError(
+                f"Live.show({name!r}, ...) takes y, (x, y) or an image, got {len(data)} arrays"
+            )
         if kind is None:
-            kind = "image" if len(data) == 1 and target is None and _ndim(data[0]) >= 2 and not (
-                _ndim(data[0]) == 2 and 1 in tuple(data[0].shape)
-            ) else "line"
+            kind = (
+                "image"
+                if len(data) == 1
+                and target is None
+                and _ndim(data[0]) >= 2
+                and not (_ndim(data[0]) == 2 and 1 in tuple(data[0].shape))
+                else "line"
+            )
         if kind not in ("line", "scatter", "image"):
-            raise ValueError(f"Live.show(kind=...) must be 'line', 'scatter' or 'image', got {kind!r}")
+            raise ValueError(
+                f"Live.show(kind=...) must be 'line', 'scatter' or 'image', got {kind!r}"
+            )
         for _, items in self._pending:  # metrics logged first get their panels first
             for metric, _ in items:
                 if metric not in self._panel_of:
@@ -297,7 +311,9 @@ class Live:
         panel = self._dash.panels.get(name)
         wanted = ImagePanel if kind == "image" else ShowPanel
         if panel is None:
-            panel = self._dash.add(name, ImagePanel(name) if kind == "image" else ShowPanel(name, kind))
+            panel = self._dash.add(
+                name, ImagePanel(name) if kind == "image" else ShowPanel(name, kind)
+            )
         elif type(panel) is not wanted or (isinstance(panel, ShowPanel) and panel.kind != kind):
             raise ValueError(f"Live.show(): panel {name!r} already shows another kind of data")
         held = [hold_array(d) for d in data]
@@ -319,15 +335,19 @@ class Live:
             title = self._group_of.get(metric, metric)
             existing = self._dash.panels.get(title)
             if existing is None:
-                logy = self._logy if isinstance(self._logy, bool) else (
-                    title in self._logy or metric in self._logy
+                logy = (
+                    self._logy
+                    if isinstance(self._logy, bool)
+                    else (title in self._logy or metric in self._logy)
                 )
                 existing = self._dash.add(
                     title, MetricPanel(title, log=logy, window=self._window, buckets=self._buckets)
                 )
             if not isinstance(existing, MetricPanel):
                 raise ValueError(f"Live.log(): {metric!r} names a panel that Live.show() uses")
-            weight = self._smooth.get(metric, 0.0) if isinstance(self._smooth, Mapping) else self._smooth
+            weight = (
+                self._smooth.get(metric, 0.0) if isinstance(self._smooth, Mapping) else self._smooth
+            )
             existing.add_metric(metric, weight)
             panel = self._panel_of[metric] = existing
         return panel
@@ -374,14 +394,22 @@ class Live:
             full = self._dash.update()
             est = self._cost[full]
             elapsed = start - (self._t0 if self._t0 is not None else start)
-            if not (force or self.budget is None or est is None
-                    or self._spent + est <= self.budget * elapsed):
+            if not (
+                force
+                or self.budget is None
+                or est is None
+                or self._spent + est <= self.budget * elapsed
+            ):
                 self.skipped += 1
                 return
             t_draw = time.perf_counter()
             self._dash.draw(window=self.display == "window")
             self._emit()
             self._cost[full] = time.perf_counter() - t_draw
+            if self.refreshes == 0 and self._cost[full] is not None:
+                # The first frame is setup, like creating the figure: drawn at
+                # once and not charged, or it would hold back the next ones.
+                start += self._cost[full] or 0.0
             self.refreshes += 1
         finally:
             self._spent += time.perf_counter() - start
@@ -451,7 +479,7 @@ class Live:
         return self._store.read(name)
 
     def to_csv(self, path: str | os.PathLike[str]) -> None:
-        """Write every logged point as ``metric,step,value`` rows to ``path`` (streamed, flat memory)."""
+        """Write every logged point as ``metric,step,value`` rows to ``path`` (streamed)."""
         if self._pending and not self._closed:
             self._ingest()
         self._store.to_csv(path)
@@ -465,4 +493,3 @@ class Live:
     def panels(self) -> dict[str, Panel]:
         """The panels by name, in layout order (read-only use)."""
         return dict(self._dash.panels)
-

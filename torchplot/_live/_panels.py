@@ -28,7 +28,7 @@ from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from torchplot._live._history import ReducedSeries
+from torchplot._live._history import ReducedSeries, extremes
 from torchplot._live._transfer import to_host
 
 __all__ = ["Dashboard", "ImagePanel", "MetricPanel", "Panel", "ShowPanel", "curve_shapes"]
@@ -109,6 +109,39 @@ def _animated_legend(ax: Axes) -> Artist:
     return legend
 
 
+def envelope(x: np.ndarray, y: np.ndarray, max_points: int) -> tuple[np.ndarray, np.ndarray]:
+    """At most ``max_points + 2`` points tracing the min/max envelope of ``(x, y)``.
+
+    Consecutive points are grouped ``k`` at a time and each group is drawn as
+    its lowest and highest point, in step order.  With ``max_points`` twice
+    the Axes' width in pixels, a group spans about a pixel column, so the
+    line covers the same pixels (up to antialiasing) at a drawing cost that no
+    longer depends on how many points there are.  Returned unchanged when
+    already small enough.
+    """
+    n = len(x)
+    if n <= max_points:
+        return x, y
+    k = math.ceil(2 * n / max_points)
+    full = n - n % k
+    parts = [(x[:full].reshape(-1, k), y[:full].reshape(-1, k))]
+    if full < n:
+        pad = k - (n - full)
+        parts.append(
+            (
+                np.concatenate([x[full:], np.repeat(x[-1:], pad)])[None],
+                np.concatenate([y[full:], np.repeat(y[-1:], pad)])[None],
+            )
+        )
+    gx = np.concatenate([p[0] for p in parts])
+    gy = np.concatenate([p[1] for p in parts])
+    x_lo, y_lo, x_hi, y_hi = extremes(gx, gy)
+    lo_first = x_lo <= x_hi
+    ox = np.column_stack([np.where(lo_first, x_lo, x_hi), np.where(lo_first, x_hi, x_lo)]).ravel()
+    oy = np.column_stack([np.where(lo_first, y_lo, y_hi), np.where(lo_first, y_hi, y_lo)]).ravel()
+    return ox, oy
+
+
 class Panel:
     """One Axes of the dashboard.  Subclasses create artists once and update them in place."""
 
@@ -122,7 +155,7 @@ class Panel:
         self._shown_title: str | None = None
 
     def build(self, ax: Axes) -> None:
-        """Create this panel's artists on ``ax`` (after a relayout); data follows in :meth:`update`."""
+        """Create this panel's artists on ``ax`` (at each relayout); data: :meth:`update`."""
         self.ax = ax
         self._xlim = self._ylim = None
         self._shown_title = None
@@ -153,7 +186,7 @@ class Panel:
 
 
 class MetricPanel(Panel):
-    """Logged scalars against the step: one line per metric (two with smoothing: raw, faint, and EMA)."""
+    """Logged scalars against the step: a line per metric (with smoothing: faint raw, and EMA)."""
 
     def __init__(self, title: str, *, log: bool, window: int, buckets: int) -> None:
         super().__init__(title)
@@ -196,6 +229,11 @@ class MetricPanel(Panel):
                 self.artists.append(main)
         if len(self.names) > 1:
             self.artists.append(_animated_legend(ax))
+
+    def _max_points(self) -> int:
+        # Two points per pixel column of the Axes: more cannot be seen, only paid for.
+        assert self.ax is not None
+        return max(2 * int(self.ax.bbox.width), 200)
 
     def ingest(self, name: str, steps: np.ndarray, values: np.ndarray) -> None:
         """Append the points of ``name`` logged since the last refresh (steps as logged)."""
@@ -245,7 +283,7 @@ class MetricPanel(Panel):
             series = [self.raw[name]] + ([self.smooth[name]] if name in self.smooth else [])
             for line, s in zip(self._lines[name], series, strict=True):
                 x, y = s.display()
-                line.set_data(x, y)  # type: ignore[attr-defined]
+                line.set_data(*envelope(x, y, self._max_points()))  # type: ignore[attr-defined]
                 xs.append(x)
                 ys.append(y)
         self.dirty = False
@@ -330,6 +368,7 @@ class ShowPanel(Panel):
         self.series: list[Artist] = []
         for i, label in enumerate(self.labels):
             style = dict(self.style) if i == 0 else {}
+            art: Artist
             if self.kind == "scatter":
                 art = ax.scatter([], [], label=label, animated=True, **style)
             else:
@@ -451,9 +490,14 @@ class Dashboard:
         aw = (w - 0.9 - 0.9 * (ncols - 1)) / ncols
         ah = (h - 0.75 - 0.75 * (nrows - 1)) / nrows
         grid = fig.add_gridspec(
-            nrows, ncols,
-            left=0.7 / w, right=1 - 0.2 / w, bottom=0.4 / h, top=1 - 0.35 / h,
-            wspace=0.9 / max(aw, 0.1), hspace=0.75 / max(ah, 0.1),
+            nrows,
+            ncols,
+            left=0.7 / w,
+            right=1 - 0.2 / w,
+            bottom=0.4 / h,
+            top=1 - 0.35 / h,
+            wspace=0.9 / max(aw, 0.1),
+            hspace=0.75 / max(ah, 0.1),
         )
         for i, panel in enumerate(self.panels.values()):
             panel.build(fig.add_subplot(grid[i // ncols, i % ncols]))
@@ -461,10 +505,13 @@ class Dashboard:
 
     @property
     def stale(self) -> bool:
-        """Whether anything changed since the last :meth:`draw` (new data, panels, a needed redraw)."""
+        """Whether anything changed since the last :meth:`draw` (data, panels, a needed redraw)."""
         return bool(self.panels) and (
-            self._layout_dirty or self._needs_full or self._bg is None
-            or any(p.dirty for p in self.panels.values()) or self._undrawn
+            self._layout_dirty
+            or self._needs_full
+            or self._bg is None
+            or any(p.dirty for p in self.panels.values())
+            or self._undrawn
         )
 
     @property
@@ -480,7 +527,7 @@ class Dashboard:
         if canvas.is_saving() or not getattr(canvas, "supports_blit", False):
             self._bg = None
             return
-        self._bg = canvas.copy_from_bbox(self.figure.bbox)
+        self._bg = canvas.copy_from_bbox(self.figure.bbox)  # type: ignore[attr-defined]
         self._draw_animated()
 
     def _draw_animated(self) -> None:
@@ -525,7 +572,7 @@ class Dashboard:
                     self._draw_animated()
             return True
         self.blits += 1
-        canvas.restore_region(self._bg)
+        canvas.restore_region(self._bg)  # type: ignore[attr-defined]
         self._draw_animated()
         if window:
             canvas.blit(self.figure.bbox)

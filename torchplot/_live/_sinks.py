@@ -95,7 +95,9 @@ class PngSink:
                 self._cond.wait()
         if self.error is not None:
             err, self.error = self.error, None
-            warnings.warn(f"torchplot.Live could not write {self.path!r}: {err}", RuntimeWarning, stacklevel=3)
+            warnings.warn(
+                f"torchplot.Live could not write {self.path!r}: {err}", RuntimeWarning, stacklevel=3
+            )
 
     def close(self) -> None:
         """Write the pending frame, then stop the thread; idempotent."""
@@ -153,5 +155,7 @@ class GallerySink:
             return
         if final or self._refreshes % self.every == 0:
             label = int(step) if float(step).is_integer() else step
-            self.gallery.add(fig, caption=f"{self.group} at step {label}", group=self.group, step=label)
+            self.gallery.add(
+                fig, caption=f"{self.group} at step {label}", group=self.group, step=label
+            )
             self._last_step = step

@@ -71,7 +71,7 @@ def hold(value: Any, name: str | None) -> Any:
         value = value.detach()
         if value.layout is not sys.modules["torch"].strided:
             value = value.to_dense()
-        return value.reshape(()).clone()
+        return value.reshape(()).clone() if value.dim() else value.clone()
     if kind is Kind.PLAIN:
         if isinstance(value, numbers.Real):
             return float(value)
