@@ -170,25 +170,26 @@ def test_log_never_syncs_cuda_sync_debug_mode():
     model = torch.nn.Linear(8, 1).cuda()
     opt = torch.optim.SGD(model.parameters(), lr=0.1)
     x = torch.randn(64, 8, device="cuda")
+    # A step counter living on the device, bumped in place (no host->device copy).
+    count = torch.zeros((), device="cuda", dtype=torch.int64)
+    bf16 = torch.ones((), device="cuda", dtype=torch.bfloat16)
     torch.cuda.synchronize()
-    torch.cuda.set_sync_debug_mode("error")
+    torch.cuda.set_sync_debug_mode("error")  # any synchronising call now raises
     try:
         for step in range(50):
             loss = model(x).square().mean()
             opt.zero_grad(set_to_none=True)
             loss.backward()
             opt.step()
-            live.log(
-                step,
-                loss=loss,
-                w=model.weight.detach().norm(),
-                gstep=torch.tensor(step, device="cuda"),
-            )
+            count += 1
+            live.log(count, loss=loss, w=model.weight.detach().norm(), half=bf16 * step)
     finally:
         torch.cuda.set_sync_debug_mode("default")
-    live.close()
-    assert len(live.history("loss")[0]) == 50
-    assert np.isfinite(live.history("w")[1]).all()
+    live.close()  # the refresh: where values cross, once
+    steps, losses = live.history("loss")
+    np.testing.assert_array_equal(steps, np.arange(1.0, 51.0))  # copies, not the final count
+    assert np.isfinite(losses).all() and losses[-1] < losses[0]
+    np.testing.assert_array_equal(live.history("half")[1], np.arange(50.0))
 
 
 def test_logged_value_is_a_copy():

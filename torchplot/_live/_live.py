@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import sys
 import time
@@ -388,28 +389,28 @@ class Live:
             return
         start = time.perf_counter()
         try:
-            self._ingest()
+            self._ingest()  # always: keeps the pending buffer (device memory) bounded
             if not self._dash.stale:
                 return  # nothing new since the last drawn frame
+            budget = None if force else self.budget
+            allowed = math.inf if budget is None else budget * (start - (self._t0 or start))
+            known = [c for c in self._cost.values() if c is not None]
+            if known and self._spent + min(known) > allowed:
+                self.skipped += 1  # not even the cheapest draw fits: skip the artist updates too
+                return
             full = self._dash.update()
             est = self._cost[full]
-            elapsed = start - (self._t0 if self._t0 is not None else start)
-            if not (
-                force
-                or self.budget is None
-                or est is None
-                or self._spent + est <= self.budget * elapsed
-            ):
+            if est is not None and self._spent + est > allowed:
                 self.skipped += 1
                 return
             t_draw = time.perf_counter()
             self._dash.draw(window=self.display == "window")
             self._emit()
-            self._cost[full] = time.perf_counter() - t_draw
-            if self.refreshes == 0 and self._cost[full] is not None:
+            cost = self._cost[full] = time.perf_counter() - t_draw
+            if self.refreshes == 0:
                 # The first frame is setup, like creating the figure: drawn at
                 # once and not charged, or it would hold back the next ones.
-                start += self._cost[full] or 0.0
+                start += cost
             self.refreshes += 1
         finally:
             self._spent += time.perf_counter() - start
