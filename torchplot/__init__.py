@@ -14,6 +14,7 @@ from __future__ import annotations
 from torchplot import _layers  # noqa: F401  (registers layers before twins are built)
 from torchplot._convert import to_numpy
 from torchplot._gallery import Gallery
+from torchplot._live import Live
 from torchplot._pyplot import *  # noqa: F403
 from torchplot._pyplot import __all__ as _pyplot_all
 from torchplot._rc import rc_params
@@ -21,4 +22,4 @@ from torchplot._twins import adopt
 
 __version__ = "0.1.0"
 
-__all__ = [*_pyplot_all, "Gallery", "adopt", "rc_params", "to_numpy"]
+__all__ = [*_pyplot_all, "Gallery", "Live", "adopt", "rc_params", "to_numpy"]

@@ -1,0 +1,604 @@
+"""torchplot.Live: live training plots that never sync in ``log`` and stay bounded."""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import os
+import sys
+import tracemalloc
+from pathlib import Path
+
+import matplotlib.pyplot as mpl_plt
+import numpy as np
+import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from PIL import Image
+
+import torchplot
+from torchplot._live._history import ReducedSeries
+
+torch = pytest.importorskip("torch")
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _png_pixels(path_or_bytes) -> np.ndarray:
+    src = io.BytesIO(path_or_bytes) if isinstance(path_or_bytes, bytes) else path_or_bytes
+    with Image.open(src) as im:
+        return np.asarray(im.convert("RGBA"))
+
+
+def _reference_png(
+    live: torchplot.Live, data: dict[str, tuple[np.ndarray, np.ndarray]]
+) -> np.ndarray:
+    """The live figure drawn once, from ``data``, with plain Matplotlib (no torchplot, no blit)."""
+    fig = Figure(figsize=live.figure.get_size_inches(), dpi=live.figure.dpi)
+    FigureCanvasAgg(fig)
+    for name, panel in live.panels.items():
+        src = panel.ax
+        ax = fig.add_axes(src.get_position())
+        ax.set_yscale(src.get_yscale())
+        for i, metric in enumerate(panel.names):
+            x, y = data[metric]
+            ax.plot(x, y, color=f"C{i}", label=metric)
+        if len(panel.names) > 1:
+            ax.legend(loc="upper right")
+        ax.set_xlim(src.get_xlim())
+        ax.set_ylim(src.get_ylim())
+        ax.set_title(src.get_title(), fontsize="medium")
+        assert name == panel.title
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    return _png_pixels(buf.getvalue())
+
+
+# --------------------------------------------------------------------------- pixels
+
+
+@pytest.mark.parametrize("steps", [95, 400])
+def test_png_after_refreshes_equals_plain_matplotlib(tmp_path, steps):
+    path = tmp_path / "live.png"
+    live = torchplot.Live(
+        every=10,
+        path=path,
+        display="file",
+        budget=None,
+        figsize=(8, 3),
+        groups={"loss": ["train", "val"]},
+        logy=["loss"],
+    )
+    gen = torch.Generator().manual_seed(0)
+    logged: dict[str, list] = {"train": [], "val": [], "acc": []}
+    for step in range(steps):
+        train = torch.rand((), generator=gen) + 2.0 / (step + 1)
+        acc = torch.tensor(0.5 + 0.3 * math.sin(step / 10), dtype=torch.float64)
+        live.log(step, train=train, acc=acc)
+        logged["train"].append((step, train))
+        logged["acc"].append((step, acc))
+        if step % 5 == 0:
+            val = torch.rand((), generator=gen) + 1.0
+            live.log(step, val=val)
+            logged["val"].append((step, val))
+    live.close()
+    assert live._dash.blits > 0 and live._dash.full_draws > 0  # both paths were taken
+    data = {
+        k: (np.array([s for s, _ in v], float), torch.stack([t for _, t in v]).double().numpy())
+        for k, v in logged.items()
+    }
+    got = _png_pixels(path)
+    want = _reference_png(live, data)
+    assert got.shape == want.shape
+    np.testing.assert_array_equal(got, want)
+
+
+def test_each_blitted_frame_equals_plain_matplotlib(tmp_path):
+    live = torchplot.Live(every=1000, path=False, display="none", budget=None, figsize=(4, 3))
+    xs, ys = [], []
+    for step in range(30):
+        live.log(step, loss=torch.tensor(float(step % 7)))
+        xs.append(step)
+        ys.append(float(step % 7))
+        if step % 3 == 2:
+            live.refresh()
+            frame = np.asarray(live.figure.canvas.buffer_rgba())
+            want = _reference_png(live, {"loss": (np.array(xs, float), np.array(ys))})
+            np.testing.assert_array_equal(frame, want)
+    assert live._dash.blits >= 3
+
+
+# --------------------------------------------------------------------------- no sync in log
+
+
+class _OpRecorder:
+    """Records the aten ops run inside a block (TorchDispatchMode)."""
+
+    def __enter__(self):
+        from torch.utils._python_dispatch import TorchDispatchMode
+
+        ops = self.ops = []
+
+        class Mode(TorchDispatchMode):
+            def __torch_dispatch__(self, func, types, args=(), kwargs=None):
+                ops.append(func.overloadpacket.__name__)
+                return func(*args, **(kwargs or {}))
+
+        self._mode = Mode()
+        self._mode.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        self._mode.__exit__(*exc)
+
+
+# Ops that read a value on the host or copy to another device: what a sync needs.
+_HOST_READS = {"_local_scalar_dense", "_to_copy", "copy_", "_copy_from", "item", "to"}
+
+
+def _device_params():
+    params = [pytest.param("cpu", id="cpu")]
+    params.append(pytest.param("cuda", id="cuda", marks=pytest.mark.gpu))
+    return params
+
+
+@pytest.mark.parametrize("device", _device_params())
+def test_log_reads_no_value_until_refresh(device):
+    live = torchplot.Live(every=1000, path=False, display="none", budget=None)
+    loss = torch.tensor(1.5, device=device, requires_grad=True) * 2
+    lr = torch.tensor([0.1], device=device, dtype=torch.bfloat16)
+    with _OpRecorder() as rec:
+        for step in range(20):
+            live.log(step, loss=loss, lr=lr, n=step)
+    assert rec.ops, "the recorder saw nothing"
+    assert not _HOST_READS & set(rec.ops), rec.ops
+    assert set(rec.ops) <= {"detach", "view", "reshape", "_unsafe_view", "clone", "alias"}, rec.ops
+    with _OpRecorder() as rec:
+        live.refresh()
+    # The refresh is where values cross: one concatenation per (device, dtype).
+    assert rec.ops.count("cat") == 2  # float32 losses, bfloat16 lrs (steps are host ints)
+    s, v = live.history("loss")
+    np.testing.assert_array_equal(s, np.arange(20.0))
+    np.testing.assert_array_equal(v, np.full(20, 3.0))
+    assert live.history("lr")[1].tolist() == [pytest.approx(0.1, rel=1e-2)] * 20
+
+
+@pytest.mark.gpu
+def test_log_never_syncs_cuda_sync_debug_mode():
+    live = torchplot.Live(every=10**6, path=False, display="none", budget=None)
+    model = torch.nn.Linear(8, 1).cuda()
+    opt = torch.optim.SGD(model.parameters(), lr=0.1)
+    x = torch.randn(64, 8, device="cuda")
+    # A step counter living on the device, bumped in place (no host->device copy).
+    count = torch.zeros((), device="cuda", dtype=torch.int64)
+    bf16 = torch.ones((), device="cuda", dtype=torch.bfloat16)
+    torch.cuda.synchronize()
+    torch.cuda.set_sync_debug_mode("error")  # any synchronising call now raises
+    try:
+        for step in range(50):
+            loss = model(x).square().mean()
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            opt.step()
+            count += 1
+            live.log(count, loss=loss, w=model.weight.detach().norm(), half=bf16 * step)
+    finally:
+        torch.cuda.set_sync_debug_mode("default")
+    live.close()  # the refresh: where values cross, once
+    steps, losses = live.history("loss")
+    np.testing.assert_array_equal(steps, np.arange(1.0, 51.0))  # copies, not the final count
+    assert np.isfinite(losses).all() and losses[-1] < losses[0]
+    np.testing.assert_array_equal(live.history("half")[1], np.arange(50.0))
+
+
+def test_logged_value_is_a_copy():
+    live = torchplot.Live(every=1000, path=False, display="none", budget=None)
+    running = torch.zeros(())
+    for step in range(3):
+        running += 1.0  # in place, after it was logged
+        live.log(step, running=running)
+    live.refresh()
+    assert live.history("running")[1].tolist() == [1.0, 2.0, 3.0]
+
+
+# --------------------------------------------------------------------------- bad input
+
+
+def test_non_scalar_metric_error_names_everything():
+    live = torchplot.Live(every=10, path=False, display="none")
+    with pytest.raises(ValueError) as err:
+        live.log(0, loss=torch.ones(3, 2))
+    msg = str(err.value)
+    for part in ("'loss'", "(3, 2)", "torch.float32", "cpu", "Fix", "mean()"):
+        assert part in msg
+    with pytest.raises(ValueError, match="'step'"):
+        live.log(torch.arange(2), loss=1.0)
+    with pytest.raises(TypeError, match=r"'acc'.*real number"):
+        live.log(0, acc="high")
+    with pytest.raises(TypeError, match="real number"):
+        live.log(0, z=torch.tensor(1j))
+    live.log(0, ok=np.float32(1.0), one=torch.ones(1, 1), arr=np.ones(1))  # one element is fine
+    live.close()
+    assert live.metrics == ["ok", "one", "arr"]
+
+
+def test_nan_and_inf_are_gaps_flagged_in_title(tmp_path):
+    live = torchplot.Live(every=5, path=tmp_path / "l.png", display="file", budget=None)
+    values = [1.0, 2.0, math.nan, 3.0, math.inf, -math.inf, 4.0, 5.0, 6.0, 7.0]
+    for step, v in enumerate(values):
+        live.log(step, loss=torch.tensor(v))
+    live.close()
+    panel = live.panels["loss"]
+    assert panel.ax.get_title() == "loss  [NaN/inf from step 2: gaps]"
+    (line,) = panel.artists
+    y = line.get_ydata()
+    np.testing.assert_array_equal(np.isnan(y), [0, 0, 1, 0, 1, 1, 0, 0, 0, 0])
+    lo, hi = panel.ax.get_ylim()
+    assert math.isfinite(lo) and math.isfinite(hi) and lo < 1 and hi > 7
+    np.testing.assert_array_equal(live.history("loss")[1], values)  # exported as logged
+    _png_pixels(tmp_path / "l.png")
+
+
+def test_steps_going_back_resume_the_display_export_keeps_all():
+    live = torchplot.Live(every=7, path=False, display="none", budget=None)
+    for step in range(100):
+        live.log(step, loss=float(step))
+    for step in range(50, 80):  # resumed from a checkpoint at step 50
+        live.log(step, loss=-float(step))
+    live.close()
+    (line,) = live.panels["loss"].artists
+    np.testing.assert_array_equal(line.get_xdata(), np.arange(80.0))
+    np.testing.assert_array_equal(line.get_ydata(), [*range(50), *(-np.arange(50.0, 80))])
+    s, _ = live.history("loss")
+    assert len(s) == 130
+    np.testing.assert_array_equal(s, [*range(100), *range(50, 80)])
+
+
+def test_close_twice_and_raising_loop_leave_valid_png(tmp_path):
+    path = tmp_path / "out" / "live.png"
+    with pytest.raises(RuntimeError, match="diverged"):
+        with torchplot.Live(every=4, path=path, display="file", budget=None) as live:
+            for step in range(10):
+                live.log(step, loss=torch.tensor(1.0 / (step + 1)))
+            raise RuntimeError("diverged")
+    frame = _png_pixels(path)
+    assert frame.shape[2] == 4
+    # The final frame holds all 10 steps (the last refresh was at step 7).
+    (line,) = live.panels["loss"].artists
+    assert len(line.get_xdata()) == 10
+    np.testing.assert_array_equal(frame, np.asarray(live.figure.canvas.buffer_rgba()))
+    live.close()
+    live.close()
+    assert _png_pixels(path).shape == frame.shape
+    assert not [p for p in path.parent.iterdir() if p.name != "live.png"]  # no temp file left
+    with pytest.raises(RuntimeError, match="after close"):
+        live.log(11, loss=1.0)
+
+
+# --------------------------------------------------------------------------- bounded history
+
+
+def test_reduced_series_is_bounded_and_keeps_extremes():
+    s = ReducedSeries(window=100, buckets=64)
+    nbytes = s.nbytes()
+    rng = np.random.default_rng(0)
+    total = 1_000_000
+    for start in range(0, total, 10_000):
+        x = np.arange(start, start + 10_000, dtype=float)
+        y = rng.standard_normal(10_000)
+        if start == 120_000:
+            y[3456] = 1e3  # a spike long scrolled into the past
+            y[5000] = np.nan
+        s.extend(x, y)
+        assert len(s) <= 2 * 100 + 2 * 64 + 2
+    x, y = s.display()
+    assert s.nbytes() == nbytes
+    assert np.nanmax(y) == 1e3 and x[np.nanargmax(y)] == 123_456
+    assert np.all(np.diff(x) >= 0)
+    # The newest points are exact.
+    np.testing.assert_array_equal(x[-100:], np.arange(total - 100, total, dtype=float))
+    np.testing.assert_array_equal(y[-100:], y[-100:])
+    small = ReducedSeries(window=100, buckets=64)
+    small.extend(np.arange(150.0), np.arange(150.0))
+    assert not small.reduced
+    np.testing.assert_array_equal(small.display()[1], np.arange(150.0))
+
+
+def test_refresh_cost_does_not_grow_with_history():
+    live = torchplot.Live(
+        every=10**9, path=False, display="none", budget=None, window=200, buckets=100
+    )
+    live.log(0, loss=0.0)
+    live.refresh()
+    panel = live.panels["loss"]
+    sizes = []
+    for chunk in range(200):  # 10^6 points, fed in bulk through the panel's history
+        x = np.arange(chunk * 5000, (chunk + 1) * 5000, dtype=float) + 1
+        panel.ingest("loss", x, np.sin(x / 1e4))
+        live.refresh()
+        sizes.append(len(panel.artists[0].get_xdata()))
+    # Bounded: the drawn points (what a refresh costs) stop growing.
+    assert max(sizes) <= 2 * 200 + 2 * 100 + 2
+    assert max(sizes[-100:]) - min(sizes[-100:]) <= 2 * 200
+
+
+def test_memory_steady_over_1000_step_loop(tmp_path):
+    import gc
+
+    live = torchplot.Live(
+        every=50,
+        path=tmp_path / "m.png",
+        display="file",
+        budget=None,
+        smooth=0.6,
+        window=100,
+        buckets=50,
+    )
+    model = torch.nn.Linear(4, 1)
+    x = torch.randn(16, 4)
+
+    def run(start, stop):
+        for step in range(start, stop):
+            loss = model(x).square().mean()
+            live.log(step, loss=loss, a=loss * 2, b=step)
+        live._png.flush()  # no frame in flight in the writer thread
+        gc.collect()
+        return tracemalloc.take_snapshot() if tracemalloc.is_tracing() else None
+
+    run(0, 300)  # panels, artists and the history buffers exist by now
+    tracemalloc.start()
+    try:
+        snaps = [run(300, 400), run(400, 700), run(700, 1000)]
+    finally:
+        tracemalloc.stop()
+
+    def growth(a, b, only_live=False):
+        if only_live:
+            keep = [tracemalloc.Filter(True, "*torchplot*_live*")]
+            a, b = a.filter_traces(keep), b.filter_traces(keep)
+        return sum(st.size_diff for st in b.compare_to(a, "filename"))
+
+    # What Live itself allocates stays flat (bounded history, pending rows freed).
+    assert growth(snaps[0], snaps[2], only_live=True) < 16 * 1024
+    # The whole process too, up to Matplotlib's own bounded caches (tick label
+    # text metrics, fonts) that the full redraws along a growing step axis fill.
+    assert growth(snaps[1], snaps[2]) < 64 * 1024
+    live.close()
+    assert len(live.history("loss")[0]) == 1000  # the full series still exportable
+
+
+def test_full_series_exports_as_arrays_and_csv(tmp_path):
+    live = torchplot.Live(
+        every=3,
+        path=False,
+        display="none",
+        budget=None,
+        window=10,
+        buckets=4,
+        history_dir=tmp_path / "hist",
+    )
+    for step in range(100):
+        live.log(
+            step,
+            loss=torch.tensor(step * 0.5, dtype=torch.float64),
+            **({"val": 1 / 3} if step % 10 == 0 else {}),
+        )
+    live.close()
+    assert live.panels["loss"].raw["loss"].reduced  # the display was reduced...
+    _, v = live.history("loss")
+    np.testing.assert_array_equal(v, np.arange(100) * 0.5)  # ...the export is not
+    live.to_csv(tmp_path / "all.csv")
+    with open(tmp_path / "all.csv", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert len(rows) == 110
+    val = [(int(r["step"]), float(r["value"])) for r in rows if r["metric"] == "val"]
+    assert val == [(s, 1 / 3) for s in range(0, 100, 10)]
+    assert sorted(os.listdir(tmp_path / "hist")) == ["000-loss.f8", "001-val.f8"]
+
+
+# --------------------------------------------------------------------------- smoothing, show
+
+
+def test_ema_smoothing_is_debiased_and_skips_nan():
+    live = torchplot.Live(every=100, path=False, display="none", budget=None, smooth={"loss": 0.5})
+    vals = [4.0, 2.0, math.nan, 1.0]
+    for step, v in enumerate(vals):
+        live.log(step, loss=v)
+    live.refresh()
+    raw, smooth = live.panels["loss"].artists
+    ema, n, want = 0.0, 0, []
+    for v in vals:
+        if math.isnan(v):
+            want.append(math.nan)
+            continue
+        ema, n = 0.5 * ema + 0.5 * v, n + 1
+        want.append(ema / (1 - 0.5**n))
+    np.testing.assert_allclose(smooth.get_ydata(), want)
+    assert smooth.get_ydata()[0] == 4.0  # debiased: starts at the first value
+    np.testing.assert_array_equal(raw.get_ydata(), vals)
+
+
+def test_show_updates_curves_scatter_and_image_in_place():
+    live = torchplot.Live(every=1000, path=False, display="none", budget=None)
+    x = torch.linspace(0, 1, 20).reshape(20, 1)
+    live.show("pred", x, torch.sin(x), target=torch.cos(x))
+    live.show("emb", torch.arange(5.0), torch.arange(5.0) ** 2, kind="scatter")
+    live.show("img", torch.arange(12.0).reshape(3, 4))
+    live.refresh()
+    pred, target = live.panels["pred"].series
+    scatter = live.panels["emb"].series[0]
+    image = live.panels["img"].ax.images[0]
+    np.testing.assert_allclose(pred.get_ydata(), np.sin(np.linspace(0, 1, 20)), rtol=1e-6)
+    np.testing.assert_allclose(target.get_ydata(), np.cos(np.linspace(0, 1, 20)), rtol=1e-6)
+    live.show("pred", x, 2 * torch.sin(x), target=torch.cos(x))
+    live.show("emb", torch.arange(5.0), -torch.arange(5.0), kind="scatter")
+    hwc = torch.rand(4, 5, 3)
+    live.show("img", hwc)
+    live.refresh()
+    assert live.panels["pred"].series == [pred, target]  # the same artists, new data
+    assert live.panels["emb"].series == [scatter]
+    np.testing.assert_allclose(pred.get_ydata(), 2 * np.sin(np.linspace(0, 1, 20)), rtol=1e-6)
+    np.testing.assert_array_equal(scatter.get_offsets()[:, 1], -np.arange(5.0))
+    assert len(live.panels["img"].ax.images) == 1 and live.panels["img"].ax.images[0] is not image
+    np.testing.assert_array_equal(live.panels["img"].ax.images[0].get_array(), hwc.numpy())
+    with pytest.raises(ValueError, match="same length"):
+        live.show("pred", torch.arange(3.0), torch.arange(4.0))
+    with pytest.raises(ValueError, match="1-D values"):
+        live.show("pred", torch.ones(3, 2), target=torch.ones(3, 2))
+    with pytest.raises(ValueError, match="another kind"):
+        live.show("img", torch.arange(3.0), torch.arange(3.0))
+
+
+# --------------------------------------------------------------------------- where frames go
+
+
+class _FakeGallery:
+    """Test double for the ``torchplot.Gallery`` contract: ``add(fig, caption=, group=, step=)``."""
+
+    def __init__(self):
+        self.calls = []
+
+    def add(self, fig, *, caption, group, step):
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png")  # what a gallery does with the figure it is given
+        self.calls.append((fig, caption, group, step, _png_pixels(buf.getvalue())))
+
+
+def test_gallery_snapshots_through_add_contract():
+    gallery = _FakeGallery()
+    live = torchplot.Live(
+        every=10,
+        path=False,
+        display="none",
+        budget=None,
+        gallery=gallery,
+        gallery_every=2,
+        name="run1",
+    )
+    for step in range(45):
+        live.log(step, loss=float(step))
+    live.close()
+    # refreshes at steps 9, 19, 29, 39 and the final one at 44: every 2nd, plus the last
+    assert [(c[1], c[2], c[3]) for c in gallery.calls] == [
+        ("run1 at step 19", "run1", 19),
+        ("run1 at step 39", "run1", 39),
+        ("run1 at step 44", "run1", 44),
+    ]
+    assert all(c[0] is live.figure for c in gallery.calls)
+    # savefig draws the animated (blitted) artists too: the snapshot shows the line.
+    blank = gallery.calls[-1][4].copy()
+    live.panels["loss"].artists[0].set_visible(False)
+    buf = io.BytesIO()
+    live.figure.savefig(buf, format="png")
+    assert not np.array_equal(_png_pixels(buf.getvalue()), blank)
+    with pytest.raises(TypeError, match="add"):
+        torchplot.Live(display="none", gallery=object())
+
+
+class _RecordingCanvas(FigureCanvasAgg):
+    """An Agg canvas that records what a GUI canvas would be asked to do."""
+
+    def __init__(self, figure):
+        super().__init__(figure)
+        self.calls = []
+
+    def draw_idle(self, *args, **kwargs):
+        self.calls.append("draw_idle")
+        self.draw()  # a GUI draws on its next idle; here at once
+
+    def flush_events(self):
+        self.calls.append("flush_events")
+
+    def blit(self, bbox=None):
+        self.calls.append("blit")
+
+
+def test_window_updates_without_pause(monkeypatch):
+    def no_pause(*args, **kwargs):
+        raise AssertionError("plt.pause raises the window; Live must not call it")
+
+    monkeypatch.setattr(mpl_plt, "pause", no_pause)
+    fig = Figure()
+    canvas = _RecordingCanvas(fig)
+    live = torchplot.Live(every=5, display="window", figure=fig, budget=None)
+    for step in range(20):
+        live.log(step, loss=1.0 + (step % 2) * 0.1)
+    live.close()
+    assert canvas.calls[:2] == ["draw_idle", "flush_events"]  # the first frame: a full redraw
+    assert canvas.calls.count("blit") >= 1
+    assert canvas.calls[-2:] == ["blit", "flush_events"]
+    assert canvas.calls.count("draw_idle") == live._dash.full_draws
+
+
+def test_auto_display_headless_writes_png(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    live = torchplot.Live(every=2)
+    assert live.display == "file"
+    live.log(0, loss=1.0)
+    live.log(1, loss=0.5)
+    live.close()
+    assert _png_pixels(tmp_path / "live.png").shape[2] == 4
+    assert mpl_plt.fignum_exists(live.figure.number)  # left open, e.g. for sphinx-gallery
+
+
+def test_budget_postpones_drawing_but_close_draws_everything():
+    live = torchplot.Live(every=5, path=False, display="none", budget=1e-9)
+    for step in range(50):
+        live.log(step, loss=float(step))
+    assert live.refreshes == 1 and live.skipped == 9  # drew the first frame only
+    live.close()
+    assert live.refreshes == 2
+    assert len(live.panels["loss"].artists[0].get_xdata()) == 50
+
+
+def test_import_does_not_import_torch():
+    import subprocess
+
+    code = "import torchplot, sys; torchplot.Live; assert 'torch' not in sys.modules"
+    subprocess.run(
+        [sys.executable, "-c", code],
+        check=True,
+        cwd=REPO,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
+
+
+# --------------------------------------------------------------------------- Jupyter
+
+
+def test_notebook_output_updated_in_place(tmp_path, monkeypatch):
+    nbformat = pytest.importorskip("nbformat")
+    nbclient = pytest.importorskip("nbclient")
+    monkeypatch.setenv("PYTHONPATH", str(REPO))
+    monkeypatch.delenv("MPLBACKEND", raising=False)
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_code_cell(
+            "import torch, torchplot as plt\n"
+            "live = plt.Live(every=5, budget=None)\n"
+            "for step in range(20):\n"
+            "    live.log(step, loss=torch.tensor(1.0 / (step + 1)))\n"
+            "live.close()\n"
+            "print(live.display, live.refreshes)"
+        )
+    ]
+    seen = []
+
+    class Client(nbclient.NotebookClient):
+        def process_message(self, msg, cell, cell_index):
+            seen.append((msg["msg_type"], msg["content"].get("transient", {}).get("display_id")))
+            return super().process_message(msg, cell, cell_index)
+
+    Client(
+        nb, kernel_name="python3", timeout=120, resources={"metadata": {"path": str(tmp_path)}}
+    ).execute()
+    outputs = nb.cells[0].outputs
+    assert [o["output_type"] for o in outputs] == ["display_data", "stream"], outputs
+    assert outputs[1]["text"].strip() == "notebook 4"
+    assert "image/png" in outputs[0]["data"]
+    displays = [d for t, d in seen if t == "display_data"]
+    updates = [d for t, d in seen if t == "update_display_data"]
+    assert len(displays) == 1 and displays[0]
+    assert len(updates) == 3 and set(updates) == {displays[0]}
+    assert not (tmp_path / "live.png").exists()

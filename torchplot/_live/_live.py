@@ -1,0 +1,496 @@
+"""``torchplot.Live``: metrics and predictions plotted during training, off the critical path."""
+
+from __future__ import annotations
+
+import math
+import os
+import sys
+import time
+from collections.abc import Collection, Iterable, Mapping
+from types import TracebackType
+from typing import Any, Literal
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from torchplot._live._history import SpillStore
+from torchplot._live._panels import (
+    Dashboard,
+    ImagePanel,
+    MetricPanel,
+    Panel,
+    ShowPanel,
+    curve_shapes,
+)
+from torchplot._live._sinks import GallerySink, NotebookSink, PngSink
+from torchplot._live._transfer import hold, hold_array, to_host
+from torchplot._twins import adopt
+
+__all__ = ["Live"]
+
+Display = Literal["auto", "notebook", "window", "file", "none"]
+_DISPLAYS = ("auto", "notebook", "window", "file", "none")
+_PANEL_SIZE = (4.8, 3.4)  # inches per panel of an owned figure
+
+
+def _in_notebook() -> bool:
+    ipython = sys.modules.get("IPython")
+    if ipython is None:
+        return False
+    shell = ipython.get_ipython()
+    return shell is not None and type(shell).__name__ == "ZMQInteractiveShell"
+
+
+def _interactive_backend() -> bool:
+    import matplotlib
+    from matplotlib.backends import BackendFilter, backend_registry
+
+    backend = matplotlib.get_backend().lower()
+    if "inline" in backend:
+        return False
+    if backend.startswith("module://"):
+        return backend not in ("module://matplotlib_inline.backend_inline",)
+    return backend in backend_registry.list_builtin(BackendFilter.INTERACTIVE)
+
+
+def _resolve_display(display: str) -> str:
+    if display not in _DISPLAYS:
+        raise ValueError(f"Live(display=...) must be one of {_DISPLAYS}, got {display!r}")
+    if display != "auto":
+        return display
+    if _interactive_backend():
+        return "window"
+    if _in_notebook():
+        return "notebook"
+    return "file"
+
+
+def _ndim(value: Any) -> int:
+    nd = getattr(value, "ndim", None)
+    return int(nd) if nd is not None else np.ndim(value)
+
+
+class Live:
+    """A training dashboard that plots while the model trains, without slowing the loop.
+
+    ``log`` only keeps detached copies of the values on their device (it never
+    calls ``.item()`` or ``.cpu()``, so it never waits for a GPU); every
+    ``every`` logged steps, :meth:`refresh` brings them to the host in one
+    batch (one copy per device and dtype) and updates the figure, blitting
+    when the axes are unchanged.
+
+    Parameters
+    ----------
+    every : int, default: 50
+        Refresh after this many :meth:`log` calls.
+    path : str, os.PathLike, None or False, default: None
+        PNG rewritten (atomically) at each refresh.  None: ``"live.png"`` when
+        the display is ``"file"``, no file otherwise; False: never.
+    display : {"auto", "notebook", "window", "file", "none"}, default: "auto"
+        Where frames go.  "auto": a window with an interactive Matplotlib
+        backend, one in-place updated output in Jupyter (inline backend),
+        else the PNG file.
+    groups : mapping of str to list of str, optional
+        Panels holding several metrics, e.g. ``{"loss": ["train", "val"]}``.
+        Other metrics get a panel each, in the order first logged.
+    smooth : float or mapping of str to float, default: 0
+        EMA weight in [0, 1) (0: off), for all metrics or per metric name.
+        A smoothed metric is drawn as its debiased EMA over the faint raw line.
+    logy : bool or collection of str, default: False
+        Log-scale value axis, for all metric panels or those named (metric or
+        group names).
+    figure : Figure, optional
+        Draw on this figure (its contents are replaced) instead of a new one.
+    figsize : (float, float), optional
+        Size of the figure created; default grows with the number of panels.
+    ncols : int, optional
+        Columns of the panel grid; default ``ceil(sqrt(n_panels))``.
+    window : int, default: 1000
+        Most recent points per metric drawn exactly; older ones are reduced
+        to min/max buckets (see Notes).
+    buckets : int, default: 500
+        Most min/max buckets per metric for older points.
+    history_dir : str or os.PathLike, optional
+        Directory for the full logged series (one file per metric).  Default:
+        a temporary directory removed when this object is garbage-collected.
+    gallery : object with ``add(fig, caption=, group=, step=)``, optional
+        E.g. a ``torchplot.Gallery``: receives a snapshot every
+        ``gallery_every`` refreshes and one at :meth:`close`.
+    gallery_every : int, default: 10
+    name : str, default: "live"
+        The gallery group and caption prefix.
+    budget : float or None, default: 0.02
+        Most fraction of the loop's wall time (since the first :meth:`log`)
+        that automatic refreshes may spend.  Values are always brought in;
+        drawing is postponed while a draw (estimated from the last one of its
+        kind) would exceed the budget, so a slow full redraw makes the display
+        update less often instead of slowing training.  The first frame is
+        drawn at once and not charged.  None: draw at every refresh.  Explicit
+        :meth:`refresh` and :meth:`close` always draw.
+
+    Notes
+    -----
+    *History.*  The display of each metric is bounded (``2 * window + 2 *
+    buckets + 2`` points at most), so memory and refresh cost stop growing;
+    the complete series goes to disk and is read back by :meth:`history` and
+    :meth:`to_csv`.
+
+    *Bad input.*  A value with more than one element raises ``ValueError`` at
+    :meth:`log`, naming the metric, shape, dtype and device.  NaN and +-inf
+    are drawn as gaps, flagged in the panel title with the first step they
+    appeared at, and exported as logged.  A step lower than the previous one
+    of a metric (a run resumed from a checkpoint) drops that metric's drawn
+    points at that step and later, then continues; the export keeps every
+    point in logging order.  :meth:`close` is idempotent, and a ``with`` block
+    closes on an exception too, so the PNG always holds the last complete
+    frame.
+
+    *What is drawn when.*  :meth:`show` data appears at the next refresh.
+    Image panels redraw the whole figure when their image changes; metric
+    and curve panels blit unless their limits or titles change.
+
+    Examples
+    --------
+    >>> live = plt.Live(every=50, smooth=0.9, logy=["loss"])     # doctest: +SKIP
+    >>> for step in range(1000):                                 # doctest: +SKIP
+    ...     loss = train_step()
+    ...     live.log(step, loss=loss, lr=sched.get_last_lr()[0])
+    ...     if step % 200 == 0:
+    ...         live.show("pred", x_val, model(x_val), target=y_val)
+    >>> live.close()                                             # doctest: +SKIP
+    """
+
+    def __init__(
+        self,
+        every: int = 50,
+        *,
+        path: str | os.PathLike[str] | Literal[False] | None = None,
+        display: Display = "auto",
+        groups: Mapping[str, Iterable[str]] | None = None,
+        smooth: float | Mapping[str, float] = 0.0,
+        logy: bool | Collection[str] = False,
+        figure: Figure | None = None,
+        figsize: tuple[float, float] | None = None,
+        ncols: int | None = None,
+        window: int = 1000,
+        buckets: int = 500,
+        history_dir: str | os.PathLike[str] | None = None,
+        gallery: Any = None,
+        gallery_every: int = 10,
+        name: str = "live",
+        budget: float | None = 0.02,
+    ) -> None:
+        if budget is not None and not budget > 0:
+            raise ValueError(f"Live(budget=...) must be > 0 or None, got {budget!r}")
+        if not isinstance(every, int) or every < 1:
+            raise ValueError(f"Live(every=...) must be a positive int, got {every!r}")
+        weights = smooth.values() if isinstance(smooth, Mapping) else [smooth]
+        for w in weights:
+            if not 0 <= w < 1:
+                raise ValueError(f"Live(smooth=...) weights must be in [0, 1), got {w!r}")
+        self.every = every
+        self.display = _resolve_display(display)
+        self._group_of = {m: g for g, ms in (groups or {}).items() for m in ms}
+        self._smooth = smooth
+        self._logy = logy
+        self._window, self._buckets = window, buckets
+
+        self._owns_figure = figure is None
+        if figure is None:
+            size = figsize or _PANEL_SIZE
+            if self.display in ("notebook", "none"):
+                # Not registered with pyplot: the inline backend would show it
+                # a second time at the end of the cell.
+                from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+                figure = Figure(figsize=size, layout="none")  # type: ignore[arg-type]
+                FigureCanvasAgg(figure)
+            else:
+                from torchplot import _pyplot
+
+                figure = _pyplot.figure(figsize=size, layout="none")
+                if self.display == "window":
+                    figure.show()
+        self.figure: Figure = adopt(figure)
+        resize = None
+        if self._owns_figure and figsize is None:
+
+            def resize(nrows: int, ncols: int) -> None:
+                self.figure.set_size_inches(
+                    _PANEL_SIZE[0] * ncols, _PANEL_SIZE[1] * nrows, forward=True
+                )
+
+        self._dash = Dashboard(self.figure, ncols=ncols, resize=resize)
+
+        if path is None and self.display == "file":
+            path = "live.png"
+        self._png = PngSink(path) if path else None
+        self._notebook = NotebookSink() if self.display == "notebook" else None
+        self._gallery = GallerySink(gallery, name, gallery_every) if gallery is not None else None
+        self._store = SpillStore(history_dir)
+
+        self._pending: list[tuple[Any, list[tuple[str, Any]]]] = []
+        self._panel_of: dict[str, MetricPanel] = {}
+        self._last_step: float | None = None
+        self._closed = False
+        self.budget = budget
+        self._t0: float | None = None
+        self._spent = 0.0  # seconds spent in refreshes
+        self._cost: dict[bool, float | None] = {True: None, False: None}  # last draw, by full/blit
+        #: Refreshes drawn, and automatic refreshes whose drawing was postponed (budget).
+        self.refreshes = 0
+        self.skipped = 0
+
+    # ------------------------------------------------------------------ logging
+
+    def log(self, step: Any, /, **metrics: Any) -> None:
+        """Record scalar metrics at ``step``; never waits for the device.
+
+        Parameters
+        ----------
+        step : int, float or one-element tensor
+            The x coordinate (a tensor step is held on its device too).
+        **metrics : float or one-element tensor (any device, dtype, grad)
+            ``name=value``; each name gets a panel (see ``groups``).
+
+        Raises
+        ------
+        ValueError
+            A value (or the step) has more than one element.
+        TypeError
+            A value is not a real number.
+        RuntimeError
+            After :meth:`close`.
+        """
+        if self._closed:
+            raise RuntimeError("Live.log() after close(); create a new Live to keep plotting")
+        self._pending.append((hold(step, None), [(k, hold(v, k)) for k, v in metrics.items()]))
+        if self._t0 is None:
+            self._t0 = time.perf_counter()
+        if len(self._pending) >= self.every:
+            self._refresh(force=False)
+
+    def show(
+        self,
+        name: str,
+        *data: Any,
+        target: Any = None,
+        kind: Literal["line", "scatter", "image"] | None = None,
+        **style: Any,
+    ) -> None:
+        """Show predictions (curves, points) or images in the panel ``name``, replacing the last.
+
+        ``show(name, y)`` or ``show(name, x, y)``: a curve (``kind="scatter"``:
+        points) with an optional dashed ``target`` at the same ``x``.
+        ``show(name, image)`` (2-D or more): drawn by the Axes' tensor-aware
+        ``imshow``.  Tensors are copied on their device (no sync) and drawn at
+        the next refresh.  ``style`` goes to ``plot``/``scatter``/``imshow``.
+        """
+        if self._closed:
+            raise RuntimeError("Live.show() after close(); create a new Live to keep plotting")
+        if not 1 <= len(data) <= 2:
+            raise TypeError(
+                f"Live.show({name!r}, ...) takes y, (x, y) or an image, got {len(data)} arrays"
+            )
+        if kind is None:
+            kind = (
+                "image"
+                if len(data) == 1
+                and target is None
+                and _ndim(data[0]) >= 2
+                and not (_ndim(data[0]) == 2 and 1 in tuple(data[0].shape))
+                else "line"
+            )
+        if kind not in ("line", "scatter", "image"):
+            raise ValueError(
+                f"Live.show(kind=...) must be 'line', 'scatter' or 'image', got {kind!r}"
+            )
+        for _, items in self._pending:  # metrics logged first get their panels first
+            for metric, _ in items:
+                if metric not in self._panel_of:
+                    self._metric_panel(metric)
+        panel = self._dash.panels.get(name)
+        wanted = ImagePanel if kind == "image" else ShowPanel
+        if panel is None:
+            panel = self._dash.add(
+                name, ImagePanel(name) if kind == "image" else ShowPanel(name, kind)
+            )
+        elif type(panel) is not wanted or (isinstance(panel, ShowPanel) and panel.kind != kind):
+            raise ValueError(f"Live.show(): panel {name!r} already shows another kind of data")
+        held = [hold_array(d) for d in data]
+        if isinstance(panel, ImagePanel):
+            panel.set(held[0], style)
+            return
+        arrays = held + ([hold_array(target)] if target is not None else [])
+        # Shapes are metadata: checked now, converted at the next refresh.
+        curve_shapes(name, [tuple(np.shape(a)) for a in arrays], target is not None)
+        labels = ["prediction", "target"] if target is not None else [name]
+        assert isinstance(panel, ShowPanel)
+        panel.set(arrays, labels, style)
+
+    # ------------------------------------------------------------------ refresh
+
+    def _metric_panel(self, metric: str) -> MetricPanel:
+        panel = self._panel_of.get(metric)
+        if panel is None:
+            title = self._group_of.get(metric, metric)
+            existing = self._dash.panels.get(title)
+            if existing is None:
+                logy = (
+                    self._logy
+                    if isinstance(self._logy, bool)
+                    else (title in self._logy or metric in self._logy)
+                )
+                existing = self._dash.add(
+                    title, MetricPanel(title, log=logy, window=self._window, buckets=self._buckets)
+                )
+            if not isinstance(existing, MetricPanel):
+                raise ValueError(f"Live.log(): {metric!r} names a panel that Live.show() uses")
+            weight = (
+                self._smooth.get(metric, 0.0) if isinstance(self._smooth, Mapping) else self._smooth
+            )
+            existing.add_metric(metric, weight)
+            panel = self._panel_of[metric] = existing
+        return panel
+
+    def _ingest(self) -> None:
+        rows, self._pending = self._pending, []
+        if not rows:
+            return
+        leaves: list[Any] = []
+        step_slot: list[int] = []
+        by_name: dict[str, tuple[list[int], list[int]]] = {}
+        for i, (step, items) in enumerate(rows):
+            step_slot.append(len(leaves))
+            leaves.append(step)
+            for name, value in items:
+                rows_of, slots = by_name.setdefault(name, ([], []))
+                rows_of.append(i)
+                slots.append(len(leaves))
+                leaves.append(value)
+        flat = np.array([float(v) for v in to_host(leaves, where="Live.log()")])
+        steps = flat[step_slot]
+        for name, (rows_of, slots) in by_name.items():
+            s, v = steps[rows_of], flat[slots]
+            self._store.append(name, s, v)
+            self._metric_panel(name).ingest(name, s, v)
+        self._last_step = float(steps[-1])
+
+    def refresh(self) -> None:
+        """Bring everything logged or shown so far onto the figure and out to the display now.
+
+        Explicit calls always draw; the automatic refreshes of :meth:`log`
+        respect ``budget``.
+        """
+        self._refresh(force=True)
+
+    def _refresh(self, force: bool) -> None:
+        if self._closed:
+            return
+        start = time.perf_counter()
+        try:
+            self._ingest()  # always: keeps the pending buffer (device memory) bounded
+            if not self._dash.stale:
+                return  # nothing new since the last drawn frame
+            budget = None if force else self.budget
+            allowed = math.inf if budget is None else budget * (start - (self._t0 or start))
+            known = [c for c in self._cost.values() if c is not None]
+            if known and self._spent + min(known) > allowed:
+                self.skipped += 1  # not even the cheapest draw fits: skip the artist updates too
+                return
+            full = self._dash.update()
+            est = self._cost[full]
+            if est is not None and self._spent + est > allowed:
+                self.skipped += 1
+                return
+            t_draw = time.perf_counter()
+            self._dash.draw(window=self.display == "window")
+            self._emit()
+            cost = self._cost[full] = time.perf_counter() - t_draw
+            if self.refreshes == 0:
+                # The first frame is setup, like creating the figure: drawn at
+                # once and not charged, or it would hold back the next ones.
+                start += cost
+            self.refreshes += 1
+        finally:
+            self._spent += time.perf_counter() - start
+
+    def _emit(self) -> None:
+        if self._png is not None or self._notebook is not None:
+            frame = np.array(self.figure.canvas.buffer_rgba())  # type: ignore[attr-defined]
+            if self._png is not None:
+                self._png.submit(frame)
+            if self._notebook is not None:
+                self._notebook.submit(frame)
+        if self._gallery is not None:
+            self._gallery.refreshed(self.figure, self._last_step)
+
+    def close(self) -> None:
+        """Final refresh, wait for the PNG to be written, last gallery snapshot.  Idempotent.
+
+        The figure stays open (and current, if pyplot manages it), e.g. for
+        ``plt.savefig`` or sphinx-gallery; ``plt.close(live.figure)`` frees it.
+        """
+        if self._closed:
+            return
+        try:
+            self.refresh()
+            if self._gallery is not None and self._last_step is not None:
+                self._gallery.refreshed(self.figure, self._last_step, final=True)
+        finally:
+            self._closed = True
+            self._store.close()
+            if self._png is not None:
+                self._png.close()
+
+    def __enter__(self) -> Live:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        state = "closed" if self._closed else f"{len(self._pending)} pending"
+        return (
+            f"<torchplot.Live every={self.every} display={self.display!r} "
+            f"metrics={self.metrics} refreshes={self.refreshes} {state}>"
+        )
+
+    # ------------------------------------------------------------------ export
+
+    @property
+    def metrics(self) -> list[str]:
+        """Names of the metrics logged so far (refreshed ones), in order."""
+        return self._store.names
+
+    def history(self, name: str) -> tuple[np.ndarray, np.ndarray]:
+        """The full logged series of ``name``: ``(steps, values)`` float64 arrays, in logging order.
+
+        Includes values still pending (this calls :meth:`refresh` first when
+        needed), every point ever logged (nothing reduced), non-finite values as
+        logged, and, for a resumed run, both the old and the new points.
+        """
+        if self._pending and not self._closed:
+            self._ingest()
+        return self._store.read(name)
+
+    def to_csv(self, path: str | os.PathLike[str]) -> None:
+        """Write every logged point as ``metric,step,value`` rows to ``path`` (streamed)."""
+        if self._pending and not self._closed:
+            self._ingest()
+        self._store.to_csv(path)
+
+    @property
+    def last_step(self) -> float | None:
+        """The step of the last refreshed row, or None."""
+        return self._last_step
+
+    @property
+    def panels(self) -> dict[str, Panel]:
+        """The panels by name, in layout order (read-only use)."""
+        return dict(self._dash.panels)

@@ -1,0 +1,161 @@
+"""Where a live dashboard's frames go: a PNG file, a Jupyter output, a gallery.
+
+* :class:`PngSink` rewrites one PNG per refresh *atomically*: the frame is
+  encoded to a temporary file in the same directory, then ``os.replace``\\ d
+  over the target, so a reader (an image viewer, a web page, a crash) only
+  ever sees a complete PNG.  Encoding runs on one background thread (Pillow
+  releases the GIL while compressing); the training loop pays only for a copy
+  of the pixel buffer.  If frames arrive faster than they are written, only
+  the newest is kept.
+* :class:`NotebookSink` shows the frame in one Jupyter output, created once
+  with ``display(..., display_id=True)`` and updated in place afterwards.
+* :class:`GallerySink` adds snapshots of the figure to any object with a
+  ``add(fig, caption=..., group=..., step=...)`` method, such as
+  ``torchplot.Gallery``.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import threading
+import warnings
+from typing import Any
+
+import numpy as np
+
+__all__ = ["GallerySink", "NotebookSink", "PngSink", "encode_png"]
+
+
+def encode_png(rgba: np.ndarray, target: Any, compress_level: int = 1) -> None:
+    """Write an ``(h, w, 4)`` uint8 frame as PNG to a path or binary file object.
+
+    Level 1 compression: a dashboard frame is mostly flat colour, so it is
+    already small, and level 6 costs several times as long.
+    """
+    from PIL import Image  # Matplotlib's own dependency; imported on first frame
+
+    Image.fromarray(rgba, "RGBA").save(target, format="png", compress_level=compress_level)
+
+
+class PngSink:
+    """Atomically rewrite ``path`` with each frame, encoding on a background thread."""
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = os.fspath(path)
+        directory = os.path.dirname(os.path.abspath(self.path))
+        os.makedirs(directory, exist_ok=True)
+        self._tmp = os.path.join(directory, f".{os.path.basename(self.path)}.{os.getpid()}.tmp")
+        self._cond = threading.Condition()
+        self._frame: np.ndarray | None = None
+        self._busy = False
+        self._stop = False
+        self.written = 0
+        self.error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="torchplot-live-png", daemon=True)
+        self._thread.start()
+
+    def submit(self, rgba: np.ndarray) -> None:
+        """Queue ``rgba`` (owned by the sink from now on) as the next frame to write."""
+        with self._cond:
+            self._frame = rgba
+            self._cond.notify()
+
+    def _run(self) -> None:
+        while True:
+            with self._cond:
+                while self._frame is None and not self._stop:
+                    self._cond.wait()
+                if self._frame is None:
+                    return
+                frame, self._frame = self._frame, None
+                self._busy = True
+            try:
+                self._write(frame)
+            except BaseException as exc:  # reported by flush(); the last good PNG stays
+                self.error = exc
+            finally:
+                del frame  # don't hold a frame while waiting for the next one
+                with self._cond:
+                    self._busy = False
+                    self._cond.notify_all()
+
+    def _write(self, frame: np.ndarray) -> None:
+        with open(self._tmp, "wb") as fh:
+            encode_png(frame, fh)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(self._tmp, self.path)
+        self.written += 1
+
+    def flush(self) -> None:
+        """Wait until every submitted frame is on disk; warn if a write failed."""
+        with self._cond:
+            while self._frame is not None or self._busy:
+                self._cond.wait()
+        if self.error is not None:
+            err, self.error = self.error, None
+            warnings.warn(
+                f"torchplot.Live could not write {self.path!r}: {err}", RuntimeWarning, stacklevel=3
+            )
+
+    def close(self) -> None:
+        """Write the pending frame, then stop the thread; idempotent."""
+        self.flush()
+        with self._cond:
+            self._stop = True
+            self._cond.notify_all()
+        self._thread.join()
+
+
+class NotebookSink:
+    """One Jupyter output, created at the first frame and updated in place at the next ones."""
+
+    def __init__(self) -> None:
+        self._handle: Any = None
+
+    def submit(self, rgba: np.ndarray) -> None:
+        """Show ``rgba`` in this dashboard's output."""
+        from IPython.display import Image, display  # only used where IPython runs
+
+        buf = io.BytesIO()
+        encode_png(rgba, buf)
+        image = Image(data=buf.getvalue(), format="png")
+        if self._handle is None:
+            self._handle = display(image, display_id=True)
+        else:
+            self._handle.update(image)
+
+
+class GallerySink:
+    """Snapshots to a gallery: ``gallery.add(fig, caption=..., group=..., step=...)``.
+
+    Any object with such an ``add`` method works (duck typing), so torchplot
+    need not import the gallery module to feed it.
+    """
+
+    def __init__(self, gallery: Any, group: str, every: int) -> None:
+        if not callable(getattr(gallery, "add", None)):
+            raise TypeError(
+                f"Live(gallery=...) needs an object with an add(fig, caption=, group=, step=) "
+                f"method, such as torchplot.Gallery(); got {type(gallery).__name__}"
+            )
+        if every < 1:
+            raise ValueError(f"Live(gallery_every=...) must be >= 1, got {every}")
+        self.gallery = gallery
+        self.group = group
+        self.every = every
+        self._refreshes = 0
+        self._last_step: float | None = None
+
+    def refreshed(self, fig: Any, step: float | None, final: bool = False) -> None:
+        """Called after each refresh; adds a snapshot every ``every`` refreshes and at the end."""
+        self._refreshes += 1
+        if step is None or step == self._last_step:
+            return
+        if final or self._refreshes % self.every == 0:
+            label = int(step) if float(step).is_integer() else step
+            self.gallery.add(
+                fig, caption=f"{self.group} at step {label}", group=self.group, step=label
+            )
+            self._last_step = step
