@@ -52,6 +52,8 @@ from typing import Any
 
 import numpy as np
 
+from torchplot._convert import TORCH_CAST
+
 __all__ = ["Unsupported", "histogram", "histogram_bin_edges", "nan_range", "numpy_dtype_of"]
 
 #: Rules this module reproduces (NumPy's ``'stone'`` runs one histogram per candidate bin count).
@@ -60,16 +62,6 @@ NAMED_RULES = frozenset({"auto", "fd", "doane", "scott", "rice", "sturges", "sqr
 #: Relative distance of ``range / width`` from an integer under which a named rule's
 #: bin count could depend on the summation order, and NumPy's own path is taken.
 NAMED_RULE_MARGIN = 1e-6
-
-#: torch dtypes that :func:`torchplot.to_numpy` widens, and to what.
-_WIDENED = {
-    "bfloat16": "float32",
-    "float8_e4m3fn": "float16",
-    "float8_e4m3fnuz": "float16",
-    "float8_e5m2": "float16",
-    "float8_e5m2fnuz": "float16",
-    "float8_e8m0fnu": "float32",
-}
 
 
 class Unsupported(Exception):
@@ -83,7 +75,7 @@ def _torch() -> Any:
 def numpy_dtype_of(t: Any) -> np.dtype:
     """The dtype :func:`torchplot.to_numpy` gives ``t``; :class:`Unsupported` if not real."""
     name = str(t.dtype).removeprefix("torch.")
-    name = _WIDENED.get(name, name)
+    name = TORCH_CAST.get(name, name)
     if name == "bool" or name.startswith(("complex", "q", "float8", "uint16", "uint32", "uint64")):
         raise Unsupported(f"dtype {t.dtype}")
     try:

@@ -200,22 +200,46 @@ def _plain_set(base: type) -> Callable[..., Any]:
     return set
 
 
-def _make_twin(base: type) -> type:
+def build_twin(base: type, methods: dict[str, Callable[..., Any]], module: str) -> type:
+    """A direct subclass of ``base`` holding ``methods``, found by ``pickle`` in ``module``.
+
+    ``module`` must define ``__getattr__ = twin_lookup(<its twin_of>)``.  Shared
+    by the Matplotlib twins here and the seaborn twins of ``torchplot.seaborn``.
+    """
     meta = (
         TwinMeta
         if type(base) is type
         else type(f"TwinMeta_{type(base).__name__}", (TwinMeta, type(base)), {})
     )
     namespace: dict[str, Any] = {
-        "__module__": __name__,
+        "__module__": module,
         "__qualname__": _qualname_for(base),
         "__doc__": base.__doc__,
         "__tensor_base__": base,
-        **_data_methods(base),
+        **methods,
     }
     twin = meta(base.__name__, (base,), namespace)
     _TWIN_SET.add(twin)
     return twin
+
+
+def twin_lookup(make: Callable[[type], type]) -> Callable[[str], type]:
+    """A module ``__getattr__`` that rebuilds twins from their encoded names (for ``pickle``)."""
+
+    def lookup(name: str) -> type:
+        module_path, sep, qualname = name.partition(":")
+        if not sep:
+            raise AttributeError(name)
+        obj: Any = importlib.import_module(module_path.replace("/", "."))
+        for part in qualname.split("/"):
+            obj = getattr(obj, part)
+        return make(obj)
+
+    return lookup
+
+
+def _make_twin(base: type) -> type:
+    return build_twin(base, _data_methods(base), __name__)
 
 
 def is_twin(tp: type) -> bool:
@@ -233,15 +257,7 @@ def twin_of(base: type[_T]) -> type[_T]:
     return twin
 
 
-def __getattr__(name: str) -> type:
-    """Rebuild a twin from its encoded name: how ``pickle`` finds twin classes."""
-    module_path, sep, qualname = name.partition(":")
-    if not sep:
-        raise AttributeError(name)
-    obj: Any = importlib.import_module(module_path.replace("/", "."))
-    for part in qualname.split("/"):
-        obj = getattr(obj, part)
-    return twin_of(obj)
+__getattr__ = twin_lookup(twin_of)
 
 
 # --------------------------------------------------------------------------- adoption

@@ -31,7 +31,6 @@ The seaborn-specific parts, all here:
 from __future__ import annotations
 
 import functools
-import importlib
 import inspect
 import sys
 from collections.abc import Callable, Mapping
@@ -45,7 +44,7 @@ from seaborn.axisgrid import _BaseGrid
 
 from torchplot._convert import convert_call, describe, needs_conversion
 from torchplot._frameworks import Kind, kind_of
-from torchplot._twins import TwinMeta, adopt
+from torchplot._twins import adopt, build_twin, twin_lookup
 
 __all__ = ["FRAME_ONLY", "tensor_aware", "twin_of", "adopt_result"]
 
@@ -255,12 +254,6 @@ def _method(func: Callable[..., Any]) -> Callable[..., Any]:
     return method
 
 
-def _qualname_for(base: type) -> str:
-    # The base's import path, so that ``pickle`` finds the twin through this
-    # module's ``__getattr__`` in a fresh process.
-    return f"{base.__module__.replace('.', '/')}:{base.__qualname__.replace('.', '/')}"
-
-
 def twin_of(base: type[_T]) -> type[_T]:
     """The tensor-aware twin of a seaborn grid class or of ``seaborn.objects.Plot``.
 
@@ -274,31 +267,13 @@ def twin_of(base: type[_T]) -> type[_T]:
     twin = _TWINS.get(base)
     if twin is not None:
         return twin
-    namespace: dict[str, Any] = {
-        "__module__": __name__,
-        "__qualname__": _qualname_for(base),
-        "__doc__": base.__doc__,
-        "__tensor_base__": base,
-    }
+    methods: dict[str, Callable[..., Any]] = {}
     for name in ["__init__", *(n for n in dir(base) if not n.startswith("_"))]:
         attr = inspect.getattr_static(base, name)
         if inspect.isfunction(attr):
-            namespace[name] = _method(attr)
-    meta = (
-        TwinMeta
-        if type(base) is type
-        else type(f"TwinMeta_{type(base).__name__}", (TwinMeta, type(base)), {})
-    )
-    twin = _TWINS[base] = meta(base.__name__, (base,), namespace)
+            methods[name] = _method(attr)
+    twin = _TWINS[base] = build_twin(base, methods, __name__)
     return cast(type[_T], twin)
 
 
-def __getattr__(name: str) -> type:
-    """Rebuild a twin from its encoded name: how ``pickle`` finds twin classes."""
-    module_path, sep, qualname = name.partition(":")
-    if not sep:
-        raise AttributeError(name)
-    obj: Any = importlib.import_module(module_path.replace("/", "."))
-    for part in qualname.split("/"):
-        obj = getattr(obj, part)
-    return twin_of(obj)
+__getattr__ = twin_lookup(twin_of)
