@@ -83,20 +83,41 @@ def describe(obj: Any) -> str:
     return f"shape {shape_s}, dtype {dtype}, device {device}"
 
 
-def _error(where: str, obj: Any, problem: str, fix: str) -> TypeError:
-    return TypeError(f"{where}: {problem} ({describe(obj)}). Fix: {fix}.")
+#: Where a value came from, spelled out only when an error needs it (formatting
+#: a label for every converted argument would cost more than the conversion):
+#: a plain name, ``("arg", func, index, self_offset)``, ``("kwarg", func, name)``
+#: or ``("item", parent, key)``.
+Where = str | tuple[Any, ...]
+
+
+def _where_text(where: Where) -> str:
+    if isinstance(where, str):
+        return where
+    tag, *rest = where
+    if tag == "item":
+        parent, key = rest
+        return f"{_where_text(parent)}[{key!r}]"
+    func = rest[0]
+    qual = getattr(func, "__qualname__", getattr(func, "__name__", "call"))
+    if tag == "kwarg":
+        return f"{qual}() argument {rest[1]!r}"
+    return f"{qual}() {_arg_label(func, rest[1], rest[2])}"
+
+
+def _error(where: Where, obj: Any, problem: str, fix: str) -> TypeError:
+    return TypeError(f"{_where_text(where)}: {problem} ({describe(obj)}). Fix: {fix}.")
 
 
 def _torch_dtype_name(dtype: Any) -> str:
     return str(dtype).removeprefix("torch.")
 
 
-def _torch_leaf(t: Any, where: str) -> Any:
+def _torch_leaf(t: Any, where: Where) -> Any:
     torch = sys.modules["torch"]
     if t.is_meta or _is_fake(t):
         raise _error(where, t, "cannot plot a tensor that holds no data", _FIX_NO_DATA)
     if t.is_nested:
-        return [_torch_leaf(part, f"{where}[{i}]") for i, part in enumerate(t.detach().unbind())]
+        return [_torch_leaf(part, ("item", where, i)) for i, part in enumerate(t.detach().unbind())]
     fresh = False  # does `t` own memory the caller cannot reach?
     t = t.detach()
     if type(t) is not torch.Tensor and not isinstance(t, torch.nn.Parameter):
@@ -150,7 +171,7 @@ def _cast_ml_dtypes(arr: np.ndarray) -> np.ndarray:
     return arr.astype(target) if target is not None else arr
 
 
-def _jax_leaf(x: Any, where: str) -> Any:
+def _jax_leaf(x: Any, where: Where) -> Any:
     try:
         arr = np.array(x, copy=True)
     except Exception as exc:  # tracers inside jit/vmap have no value
@@ -164,12 +185,12 @@ def _jax_leaf(x: Any, where: str) -> Any:
     return arr[()] if arr.ndim == 0 else arr
 
 
-def _cupy_leaf(x: Any, where: str) -> Any:
+def _cupy_leaf(x: Any, where: Where) -> Any:
     arr = x.get()  # one device-to-host copy into fresh memory
     return arr[()] if arr.ndim == 0 else arr
 
 
-def _dlpack_leaf(x: Any, where: str) -> Any:
+def _dlpack_leaf(x: Any, where: Where) -> Any:
     try:
         arr = np.array(np.from_dlpack(x), copy=True)
     except (BufferError, RuntimeError, TypeError) as exc:
@@ -182,7 +203,7 @@ def _dlpack_leaf(x: Any, where: str) -> Any:
     return arr[()] if arr.ndim == 0 else arr
 
 
-_LEAVES: dict[Kind, Callable[[Any, str], Any]] = {
+_LEAVES: dict[Kind, Callable[[Any, Where], Any]] = {
     Kind.TORCH: _torch_leaf,
     Kind.JAX: _jax_leaf,
     Kind.CUPY: _cupy_leaf,
@@ -222,7 +243,7 @@ def _rebuild(obj: Any, items: list[Any]) -> Any:
         return tuple(items) if isinstance(obj, tuple) else list(items)
 
 
-def _convert(obj: Any, where: str) -> Any:
+def _convert(obj: Any, where: Where) -> Any:
     kind = kind_of(type(obj))
     if kind is Kind.PLAIN:
         return obj
@@ -231,12 +252,12 @@ def _convert(obj: Any, where: str) -> Any:
     if not needs_conversion(obj):
         return obj
     if isinstance(obj, Mapping):
-        pairs = [(k, _convert(v, f"{where}[{k!r}]")) for k, v in obj.items()]
+        pairs = [(k, _convert(v, ("item", where, k))) for k, v in obj.items()]
         try:
             return type(obj)(pairs)  # type: ignore[call-arg]
         except Exception:
             return dict(pairs)
-    return _rebuild(obj, [_convert(v, f"{where}[{i}]") for i, v in enumerate(obj)])
+    return _rebuild(obj, [_convert(v, ("item", where, i)) for i, v in enumerate(obj)])
 
 
 def to_numpy(obj: Any, *, name: str = "value") -> Any:
@@ -315,15 +336,12 @@ def convert_call(
                 break
         else:
             return args, kwargs
-    qual = getattr(func, "__qualname__", getattr(func, "__name__", "call"))
     new_args = tuple(
-        _convert(a, f"{qual}() {_arg_label(func, i, self_offset)}")
-        if kind_of(type(a)) is not Kind.PLAIN
-        else a
+        _convert(a, ("arg", func, i, self_offset)) if kind_of(type(a)) is not Kind.PLAIN else a
         for i, a in enumerate(args)
     )
     new_kwargs = {
-        k: _convert(v, f"{qual}() argument {k!r}") if kind_of(type(v)) is not Kind.PLAIN else v
+        k: _convert(v, ("kwarg", func, k)) if kind_of(type(v)) is not Kind.PLAIN else v
         for k, v in kwargs.items()
     }
     return new_args, new_kwargs
