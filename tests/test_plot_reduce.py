@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import matplotlib
 import matplotlib.pyplot as mpl_plt
 import numpy as np
 import pytest
@@ -11,6 +10,7 @@ from matplotlib.testing.decorators import check_figures_equal
 torch = pytest.importorskip("torch")
 
 import torchplot  # noqa: E402
+from benchmarks.pixel_difference import render  # noqa: E402
 from torchplot._m4 import m4_indices, visible_slice  # noqa: E402
 
 
@@ -217,21 +217,6 @@ def test_log_scale_after_plotting_restores_the_full_line():
     assert len(line.get_xdata()) == 100_000
 
 
-def _render(y, mode):
-    with matplotlib.rc_context({"path.simplify": mode != "unsimplified"}):
-        fig = (torchplot.figure if mode == "reduced" else mpl_plt.figure)(
-            figsize=(6.4, 4.8), dpi=100
-        )
-        ax = fig.add_axes([0, 0, 1, 1])
-        ax.set_axis_off()
-        if mode == "reduced":
-            ax.plot(y, reduce=True)
-        else:
-            ax.plot(y.numpy())
-        fig.canvas.draw()
-        return np.asarray(fig.canvas.buffer_rgba())[..., :3].astype(np.int64)
-
-
 @pytest.mark.parametrize("series", ["walk", "sine"])
 def test_reduced_rendering_is_closer_to_unsimplified_than_matplotlibs_simplification(series):
     # The documented goal (docs/big_tensors.rst has the measured figures at 10^6).
@@ -241,9 +226,9 @@ def test_reduced_rendering_is_closer_to_unsimplified_than_matplotlibs_simplifica
         y = torch.randn(n, generator=g).cumsum(0)
     else:
         y = torch.sin(torch.linspace(0, 60, n)) + 0.1 * torch.randn(n, generator=g)
-    ref = _render(y, "unsimplified")
-    default = np.abs(_render(y, "default") - ref).sum()
-    reduced = np.abs(_render(y, "reduced") - ref).sum()
+    ref = render(y, "unsimplified")
+    default = np.abs(render(y, "default") - ref).sum()
+    reduced = np.abs(render(y, "reduced") - ref).sum()
     assert reduced < default
 
 
