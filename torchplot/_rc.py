@@ -27,27 +27,26 @@ from typing import Any
 __all__ = ["rc_params", "reduce_method", "downsample_method"]
 
 
-def reduce_method(value: Any, name: str = "reduce") -> str | None:
-    """``None`` (no reduction) or ``"m4"`` for a ``reduce=`` value; ``ValueError`` otherwise."""
+def _switch(value: Any, on: str, name: str, keyword: str, what: str) -> str | None:
+    # An opt-in keyword: off (None, False, "none") or the one method ``on``
+    # (True or its name); anything else is a mistake worth an error.
     if value is None or value is False or value == "none":
         return None
-    if value is True or value == "m4":
-        return "m4"
+    if value is True or value == on:
+        return on
     raise ValueError(
-        f"{name}={value!r} is not a line reduction. Fix: pass reduce=True (or 'm4') or False."
+        f"{name}={value!r} is not {what}. Fix: pass {keyword}=True (or {on!r}) or False."
     )
+
+
+def reduce_method(value: Any, name: str = "reduce") -> str | None:
+    """``None`` (no reduction) or ``"m4"`` for a ``reduce=`` value; ``ValueError`` otherwise."""
+    return _switch(value, "m4", name, "reduce", "a line reduction")
 
 
 def downsample_method(value: Any, name: str = "downsample") -> str | None:
     """``None`` or ``"area"`` for a ``downsample=`` value; ``ValueError`` otherwise."""
-    if value is None or value is False or value == "none":
-        return None
-    if value is True or value == "area":
-        return "area"
-    raise ValueError(
-        f"{name}={value!r} is not an image downsampling. "
-        "Fix: pass downsample=True (or 'area') or False."
-    )
+    return _switch(value, "area", name, "downsample", "an image downsampling")
 
 
 def _positive_int(value: Any, name: str = "") -> int:
