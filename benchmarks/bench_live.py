@@ -17,9 +17,10 @@ so that machine load hits both sides alike; the script prints ratios.
   Target: <= 3% slower.  Wall time and the main thread's CPU time (what the
   loop itself executes, insensitive to other processes on a shared machine)
   are both reported.  Reported steady state (one ``Live`` for the whole
-  run, as in training) and for a fresh ``Live`` per segment (its first full
-  draw and ``close`` included), with the default ``budget`` and with
-  ``budget=None`` (every refresh drawn).
+  run, as in training) for the default headless mode (a drawing process)
+  and for drawing in the training process (default ``budget``, and
+  ``budget=None``: every refresh drawn), and for a fresh ``Live`` per
+  segment (its start, first frame and ``close`` included).
 * ``history``: refresh time and memory after 10^3 and after 10^6 logged steps.
 """
 
@@ -185,11 +186,17 @@ def bench_overhead(pairs: int = 4, steps: int = 600) -> None:
     for _ in range(30):
         mlp.step()  # warm up allocator and kernels
     tmp = tempfile.mkdtemp(prefix="bench-live-")
-    for budget in (0.02, None):
+    configs = {
+        "drawing process (default headless)": {"process": True, "budget": None},
+        "in-process, budget=0.02": {"process": False, "budget": 0.02},
+        "in-process, budget=None": {"process": False, "budget": None},
+    }
+    for label, options in configs.items():
         # Runs alternate plain / with Live.  Each Live is created, and draws
-        # its first frame (one full redraw, once per training run), before
-        # the timed part: the steady state of a long run.
-        plain, with_live, drawn, postponed = [], [], 0, 0
+        # its first frame (one full redraw, once per training run; with the
+        # drawing process: the child has started) before the timed part:
+        # the steady state of a long run.
+        plain, with_live, drawn, refreshes = [], [], 0, 0
         cpu_plain: list[float] = []
         cpu_live: list[float] = []
         for k in range(pairs):
@@ -199,27 +206,33 @@ def bench_overhead(pairs: int = 4, steps: int = 600) -> None:
                     cpu_plain.append(CPU[-1])
                     continue
                 live = torchplot.Live(
-                    every=50, path=os.path.join(tmp, "live.png"), display="file", budget=budget
+                    every=50, path=os.path.join(tmp, "live.png"), display="file", **options
                 )
                 _segment(mlp, 50, live, 0)
+                if options["process"]:
+                    time.sleep(3.0)  # the child imports Matplotlib once per run
                 first = live.refreshes
                 with_live.append(_segment(mlp, steps, live, 50))
                 cpu_live.append(CPU[-1])
-                drawn += live.refreshes - first
-                postponed += live.skipped
-                live.close()
+                refreshes += live.refreshes - first
+                if options["process"]:
+                    live.close()
+                    assert live._remote is not None and live._remote.failed is None
+                    drawn += live._remote.stats["frames"] - 1  # (the first one: untimed)
+                else:
+                    drawn += live.refreshes - first
+                    live.close()
                 torchplot.close(live.figure)
         over = sum(with_live) / sum(plain) - 1
         med = statistics.median(w / p for w, p in zip(with_live, plain, strict=True)) - 1
         best = min(with_live) / min(plain) - 1  # fastest runs: least disturbed by other load
         print(
-            f"overhead, {steps}-step runs after the first frame, budget={budget}: "
+            f"overhead, {steps}-step runs after the first frame, {label}: "
             f"{100 * over:+.1f}% of total time, {100 * best:+.1f}% fastest vs fastest run, "
             f"median of {pairs} interleaved pairs {100 * med:+.1f}%; main-thread CPU time "
             f"{100 * (sum(cpu_live) / sum(cpu_plain) - 1):+.1f}% "
             f"({sum(plain) / (pairs * steps) * 1e3:.2f} ms/step plain; "
-            f"{drawn} of {drawn + postponed} "
-            f"refreshes drawn; target <= +3%)"
+            f"{drawn} frames drawn for {refreshes} refreshes; target <= +3%)"
         )
     # Whole runs: creation, first full draw and close included.
     plain, with_live = [], []

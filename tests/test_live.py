@@ -58,13 +58,15 @@ def _reference_png(
 # --------------------------------------------------------------------------- pixels
 
 
+@pytest.mark.parametrize("process", [False, True], ids=["here", "process"])
 @pytest.mark.parametrize("steps", [95, 400])
-def test_png_after_refreshes_equals_plain_matplotlib(tmp_path, steps):
+def test_png_after_refreshes_equals_plain_matplotlib(tmp_path, steps, process):
     path = tmp_path / "live.png"
     live = torchplot.Live(
         every=10,
         path=path,
         display="file",
+        process=process,
         budget=None,
         figsize=(8, 3),
         groups={"loss": ["train", "val"]},
@@ -83,7 +85,11 @@ def test_png_after_refreshes_equals_plain_matplotlib(tmp_path, steps):
             live.log(step, val=val)
             logged["val"].append((step, val))
     live.close()
-    assert live._dash.blits > 0 and live._dash.full_draws > 0  # both paths were taken
+    if process:
+        assert live._remote is not None and live._remote.failed is None
+        assert live._remote.stats["full_draws"] >= 1  # the PNG came from the child
+    else:
+        assert live._dash.blits > 0 and live._dash.full_draws > 0  # both paths were taken
     data = {
         k: (np.array([s for s, _ in v], float), torch.stack([t for _, t in v]).double().numpy())
         for k, v in logged.items()
@@ -255,10 +261,13 @@ def test_steps_going_back_resume_the_display_export_keeps_all():
     np.testing.assert_array_equal(s, [*range(100), *range(50, 80)])
 
 
-def test_close_twice_and_raising_loop_leave_valid_png(tmp_path):
+@pytest.mark.parametrize("process", [False, True], ids=["here", "process"])
+def test_close_twice_and_raising_loop_leave_valid_png(tmp_path, process):
     path = tmp_path / "out" / "live.png"
     with pytest.raises(RuntimeError, match="diverged"):
-        with torchplot.Live(every=4, path=path, display="file", budget=None) as live:
+        with torchplot.Live(
+            every=4, path=path, display="file", budget=None, process=process
+        ) as live:
             for step in range(10):
                 live.log(step, loss=torch.tensor(1.0 / (step + 1)))
             raise RuntimeError("diverged")
@@ -323,13 +332,15 @@ def test_refresh_cost_does_not_grow_with_history():
     assert max(sizes[-100:]) - min(sizes[-100:]) <= 2 * 200
 
 
-def test_memory_steady_over_1000_step_loop(tmp_path):
+@pytest.mark.parametrize("process", [False, True], ids=["here", "process"])
+def test_memory_steady_over_1000_step_loop(tmp_path, process):
     import gc
 
     live = torchplot.Live(
         every=50,
         path=tmp_path / "m.png",
         display="file",
+        process=process,
         budget=None,
         smooth=0.6,
         window=100,
@@ -342,7 +353,8 @@ def test_memory_steady_over_1000_step_loop(tmp_path):
         for step in range(start, stop):
             loss = model(x).square().mean()
             live.log(step, loss=loss, a=loss * 2, b=step)
-        live._png.flush()  # no frame in flight in the writer thread
+        if live._png is not None:
+            live._png.flush()  # no frame in flight in the writer thread
         gc.collect()
         return tracemalloc.take_snapshot() if tracemalloc.is_tracing() else None
 
@@ -602,3 +614,63 @@ def test_notebook_output_updated_in_place(tmp_path, monkeypatch):
     assert len(displays) == 1 and displays[0]
     assert len(updates) == 3 and set(updates) == {displays[0]}
     assert not (tmp_path / "live.png").exists()
+
+
+# --------------------------------------------------------------------------- drawing process
+
+
+def _log_some(live, n=30):
+    for step in range(n):
+        live.log(step, loss=torch.tensor(1.0 / (step + 1)))
+
+
+def test_drawing_process_starts_at_first_refresh_only(tmp_path):
+    live = torchplot.Live(every=10, path=tmp_path / "l.png", display="file")
+    assert live._remote is None  # creating a Live starts nothing
+    _log_some(live, 9)
+    assert live._remote is None
+    live.log(9, loss=0.1)
+    assert live._remote is not None and live._png is None  # the child writes the PNG
+    live.close()
+    assert live._remote.failed is None
+    np.testing.assert_array_equal(
+        _png_pixels(tmp_path / "l.png"), np.asarray(live.figure.canvas.buffer_rgba())
+    )
+
+
+@pytest.mark.parametrize("how", ["no_python", "child_dies"])
+def test_drawing_process_failure_warns_and_draws_here(tmp_path, monkeypatch, how):
+    from torchplot._live import _remote
+
+    if how == "no_python":
+        monkeypatch.setattr(_remote.sys, "executable", str(tmp_path / "no-such-python"))
+    else:
+        monkeypatch.setattr(_remote, "_WORKER_MODULE", "torchplot._no_such_module")
+    path = tmp_path / "l.png"
+    live = torchplot.Live(every=10, path=path, display="file", budget=None)
+    with pytest.warns(RuntimeWarning, match="drawing continues in the training process"):
+        _log_some(live, 30)
+        live.close()
+    assert live._remote.failed
+    (line,) = live.panels["loss"].artists
+    assert len(line.get_xdata()) == 30  # nothing lost on the way
+    np.testing.assert_array_equal(_png_pixels(path), np.asarray(live.figure.canvas.buffer_rgba()))
+
+
+def test_drawing_process_draws_images_like_this_process(tmp_path):
+    gen = torch.Generator().manual_seed(1)
+    images = torch.rand(6, 3, 8, 8, generator=gen)
+    x = torch.linspace(0, 1, 20)
+    pred, target = torch.rand(20, generator=gen), torch.rand(20, generator=gen)
+    frames = []
+    for process in (False, True):
+        path = tmp_path / f"{process}.png"
+        live = torchplot.Live(every=5, path=path, display="file", budget=None, process=process)
+        for step in range(12):
+            live.log(step, loss=torch.tensor(1.0 / (step + 1)))
+            if step == 6:
+                live.show("samples", images, nrow=3)
+                live.show("pred", x, pred, target=target)
+        live.close()
+        frames.append(_png_pixels(path))
+    np.testing.assert_array_equal(frames[0], frames[1])

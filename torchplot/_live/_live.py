@@ -6,6 +6,7 @@ import math
 import os
 import sys
 import time
+import warnings
 from collections.abc import Collection, Iterable, Mapping
 from types import TracebackType
 from typing import Any, Literal
@@ -22,8 +23,9 @@ from torchplot._live._panels import (
     ShowPanel,
     curve_shapes,
 )
+from torchplot._live._remote import RemoteRenderer
 from torchplot._live._sinks import GallerySink, NotebookSink, PngSink
-from torchplot._live._transfer import hold, hold_array, to_host
+from torchplot._live._transfer import hold, hold_array, is_torch, to_host
 from torchplot._twins import adopt
 
 __all__ = ["Live"]
@@ -119,14 +121,20 @@ class Live:
     gallery_every : int, default: 10
     name : str, default: "live"
         The gallery group and caption prefix.
+    process : bool or None, default: None
+        Draw the PNG in a child process, on another core, so that a refresh
+        costs the loop only the transfer of the new values (see Notes).
+        None: when the display is ``"file"``, the figure is Live's own and
+        no ``gallery`` is given.  False: draw in this process.
     budget : float or None, default: 0.02
-        Most fraction of the loop's wall time (since the first :meth:`log`)
-        that automatic refreshes may spend.  Values are always brought in;
-        drawing is postponed while a draw (estimated from the last one of its
-        kind) would exceed the budget, so a slow full redraw makes the display
-        update less often instead of slowing training.  The first frame is
-        drawn at once and not charged.  None: draw at every refresh.  Explicit
-        :meth:`refresh` and :meth:`close` always draw.
+        When drawing in this process: most fraction of the loop's wall time
+        (since the first :meth:`log`) that automatic refreshes may spend.
+        Values are always brought in; drawing is postponed while a draw
+        (estimated from the last one of its kind) would exceed the budget, so
+        a slow full redraw makes the display update less often instead of
+        slowing training.  The first frame is drawn at once and not charged.
+        None: draw at every refresh.  Explicit :meth:`refresh` and
+        :meth:`close` always draw.
 
     Notes
     -----
@@ -144,6 +152,16 @@ class Live:
     point in logging order.  :meth:`close` is idempotent, and a ``with`` block
     closes on an exception too, so the PNG always holds the last complete
     frame.
+
+    *Drawing process.*  Headless, each refresh sends the values new since the
+    last one to a child process that keeps its own copy of the dashboard
+    (built by the same code, so its frames are the frames this process would
+    draw) and rewrites the PNG; a child that falls behind skips to the newest
+    frame.  :meth:`refresh` and :meth:`close` also update ``figure``'s artists
+    here (for ``savefig``, sphinx-gallery), and :meth:`close` waits until the
+    final PNG is written.  Matplotlib's rcParams are copied to the child at
+    the first refresh.  If the child cannot start or fails, a
+    ``RuntimeWarning`` says why and drawing continues in this process.
 
     *What is drawn when.*  :meth:`show` data appears at the next refresh.
     Image panels redraw the whole figure when their image changes; metric
@@ -178,6 +196,7 @@ class Live:
         gallery: Any = None,
         gallery_every: int = 10,
         name: str = "live",
+        process: bool | None = None,
         budget: float | None = 0.02,
     ) -> None:
         if budget is not None and not budget > 0:
@@ -224,7 +243,29 @@ class Live:
 
         if path is None and self.display == "file":
             path = "live.png"
-        self._png = PngSink(path) if path else None
+        if process is None:
+            process = self.display == "file" and self._owns_figure and gallery is None
+        # Drawing process: started at the first refresh; ``_ops`` records what
+        # the child must replay, in order, until the next refresh sends it.
+        self._remote: RemoteRenderer | None = None
+        self._ops: list[tuple[Any, ...]] | None = None
+        self._path = os.path.abspath(os.fspath(path)) if path else None
+        if process and path:
+            self._ops = []
+            self._remote_config: dict[str, Any] = {
+                "every": 2**62,
+                "path": self._path,
+                "display": "none",
+                "groups": {g: list(ms) for g, ms in (groups or {}).items()},
+                "smooth": dict(smooth) if isinstance(smooth, Mapping) else smooth,
+                "logy": logy if isinstance(logy, bool) else list(logy),
+                "figsize": figsize,
+                "ncols": ncols,
+                "window": window,
+                "buckets": buckets,
+                "budget": None,
+            }
+        self._png = PngSink(path) if path and self._ops is None else None
         self._notebook = NotebookSink() if self.display == "notebook" else None
         self._gallery = GallerySink(gallery, name, gallery_every) if gallery is not None else None
         self._store = SpillStore(history_dir)
@@ -320,8 +361,12 @@ class Live:
         held = [hold_array(d) for d in data]
         if isinstance(panel, ImagePanel):
             panel.set(held[0], style)
+            if self._ops is not None:
+                self._ops.append(("show", name, kind, held, False, style))
             return
         arrays = held + ([hold_array(target)] if target is not None else [])
+        if self._ops is not None:
+            self._ops.append(("show", name, kind, arrays, target is not None, style))
         # Shapes are metadata: checked now, converted at the next refresh.
         curve_shapes(name, [tuple(np.shape(a)) for a in arrays], target is not None)
         labels = ["prediction", "target"] if target is not None else [name]
@@ -351,6 +396,8 @@ class Live:
             )
             existing.add_metric(metric, weight)
             panel = self._panel_of[metric] = existing
+            if self._ops is not None:
+                self._ops.append(("metric", metric))
         return panel
 
     def _ingest(self) -> None:
@@ -370,11 +417,15 @@ class Live:
                 leaves.append(value)
         flat = np.array([float(v) for v in to_host(leaves, where="Live.log()")])
         steps = flat[step_slot]
+        new = {}
         for name, (rows_of, slots) in by_name.items():
             s, v = steps[rows_of], flat[slots]
             self._store.append(name, s, v)
             self._metric_panel(name).ingest(name, s, v)
+            new[name] = (s, v)
         self._last_step = float(steps[-1])
+        if self._ops is not None:
+            self._ops.append(("rows", new, self._last_step))
 
     def refresh(self) -> None:
         """Bring everything logged or shown so far onto the figure and out to the display now.
@@ -384,9 +435,48 @@ class Live:
         """
         self._refresh(force=True)
 
+    def _send_to_remote(self) -> bool:
+        """Send what is new to the drawing process, with a draw; False: draw here instead."""
+        if self._ops is None:
+            return False
+        if not self._ops:
+            return True  # nothing new to draw
+        if self._remote is None:
+            self._remote = RemoteRenderer(self._remote_config)
+        if self._remote.failed is None:
+            ops, self._ops = self._ops, []
+            for i, op in enumerate(ops):
+                if op[0] == "show":
+                    name, kind, arrays, has_target, style = op[1:]
+                    flags = [is_torch(a) for a in arrays]
+                    hosted = to_host(arrays, where=f"Live.show({name!r})")
+                    ops[i] = ("show", name, kind, hosted, flags, has_target, style)
+            self._remote.send([*ops, ("draw",)])
+            return True
+        self._draw_here(f"torchplot.Live: {self._remote.failed.strip().splitlines()[-1]}")
+        return False
+
+    def _draw_here(self, why: str) -> None:
+        """Stop using the drawing process: this process writes the PNG from now on."""
+        warnings.warn(f"{why}; drawing continues in the training process", RuntimeWarning, 3)
+        self._ops = None
+        if self._path is not None:
+            self._png = PngSink(self._path)
+
     def _refresh(self, force: bool) -> None:
         if self._closed:
             return
+        if self._ops is not None:
+            self._ingest()
+            if self._send_to_remote():
+                if not force:
+                    self.refreshes += 1
+                    return
+                # Explicit refresh: ``figure`` here is brought up to date too
+                # (for savefig); the child draws the PNG.
+                self._dash.update()
+                self.refreshes += 1
+                return
         start = time.perf_counter()
         try:
             self._ingest()  # always: keeps the pending buffer (device memory) bounded
@@ -440,6 +530,23 @@ class Live:
         finally:
             self._closed = True
             self._store.close()
+            if self._remote is not None:
+                self._remote.close()  # waits for the final PNG
+                limits: dict[str, Any] = self._remote.stats.get("limits", {})
+                for panel_name, panel in self._dash.panels.items():
+                    if panel_name in limits and panel.ax is not None:
+                        # The child's limits followed every refresh; ours only
+                        # the explicit ones: make ``figure`` match the PNG.
+                        panel._set_limits(*limits[panel_name])
+                # One full draw here, once per run: ``figure.canvas`` then holds
+                # the final frame too, as when drawing in this process.
+                self._dash.draw()
+                if self._remote.failed is not None and self._ops is not None:
+                    # The child's last frame may be missing: draw it here.
+                    self._draw_here(
+                        f"torchplot.Live: {self._remote.failed.strip().splitlines()[-1]}"
+                    )
+                    self._emit()
             if self._png is not None:
                 self._png.close()
 

@@ -30,7 +30,7 @@ import numpy as np
 from torchplot._convert import describe, to_numpy
 from torchplot._frameworks import Kind, kind_of
 
-__all__ = ["hold", "hold_array", "to_host"]
+__all__ = ["hold", "hold_array", "is_torch", "to_host"]
 
 
 def _scalar_error(where: str, value: Any) -> ValueError:
@@ -107,7 +107,8 @@ def hold_array(value: Any) -> Any:
     return value
 
 
-def _is_torch(value: Any) -> bool:
+def is_torch(value: Any) -> bool:
+    """Whether ``value`` is a torch tensor (torch taken from sys.modules, never imported)."""
     return kind_of(type(value)) is Kind.TORCH
 
 
@@ -139,7 +140,7 @@ def to_host(values: Sequence[Any], where: str = "Live") -> list[Any]:
     for i, v in enumerate(values):
         if type(v) is float:
             continue
-        if _is_torch(v):
+        if is_torch(v):
             groups.setdefault((v.device, v.dtype), []).append(i)
         else:
             out[i] = to_numpy(v, name=where)
