@@ -5,8 +5,8 @@ Live training dashboard
 ``plt.Live`` plots metrics and predictions while a model trains.  ``log``
 takes the loss tensor itself (no ``.item()``: on a GPU that would wait for
 the device at every step); values stay on their device until a refresh
-brings them to the host in one batch.  Refreshes reuse the artists and blit,
-so the loop barely notices them.
+brings them to the host in one batch.  Headless, a child process draws the
+frames (reusing the artists, blitting), so the loop barely notices them.
 
 Here a small MLP learns a 1-D function on the CPU for a few seconds.  The
 dashboard's final frame is this example's figure.

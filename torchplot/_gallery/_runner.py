@@ -39,7 +39,11 @@ __all__ = ["main", "script_caption"]
 
 
 def script_caption(source: str) -> str:
-    """The script's module docstring as plain text (RST title underlines dropped)."""
+    """The title and first paragraph of the script's docstring (RST underlines dropped).
+
+    Only the first paragraph: the caption is repeated under every figure the
+    script makes, and the rest of a gallery docstring is tutorial prose.
+    """
     import ast
 
     try:
@@ -51,7 +55,8 @@ def script_caption(source: str) -> str:
         for line in doc.splitlines()
         if not (line.strip() and set(line.strip()) <= set("=-~^\"'`#*+:."))
     ]
-    return "\n".join(lines).strip()
+    paragraphs = [p.strip() for p in "\n".join(lines).split("\n\n") if p.strip()]
+    return "\n\n".join(paragraphs[:2])
 
 
 class _Collector:
