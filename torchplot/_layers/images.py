@@ -260,11 +260,29 @@ def _minmax(imgs: Any, per_image: bool) -> Any:
     """Scale to [0, 1] over finite values, batch-wide or per image (constant images give 0)."""
     torch = sys.modules["torch"]
     imgs = _as_float(imgs)
-    finite = torch.isfinite(imgs)
     dims = (1, 2, 3) if per_image else (0, 1, 2, 3)
+    if imgs.device.type == "cpu":
+        # The plain limits first: ``amin``/``amax`` propagate NaN and reach
+        # +-inf, so finite limits mean every value is finite and are the
+        # limits over finite values.  Saves three full passes (``isfinite``
+        # and two ``where``; ~3 ms for 64 images of 3x64x64).  Only on the
+        # CPU, where reading the answer costs no device sync.
+        lo = imgs.amin(dim=dims, keepdim=True)
+        hi = imgs.amax(dim=dims, keepdim=True)
+        if not (torch.isfinite(lo).all() and torch.isfinite(hi).all()):
+            lo, hi = _finite_limits(imgs, dims)
+    else:
+        lo, hi = _finite_limits(imgs, dims)
+    return (imgs - lo).div_((hi - lo).clamp_min(1e-5))
+
+
+def _finite_limits(imgs: Any, dims: tuple[int, ...]) -> tuple[Any, Any]:
+    """Min and max over the finite values (``inf``/``-inf`` where there are none)."""
+    torch = sys.modules["torch"]
+    finite = torch.isfinite(imgs)
     lo = torch.where(finite, imgs, math.inf).amin(dim=dims, keepdim=True)
     hi = torch.where(finite, imgs, -math.inf).amax(dim=dims, keepdim=True)
-    return (imgs - lo) / (hi - lo).clamp_min(1e-5)
+    return lo, hi
 
 
 # --------------------------------------------------------------------------- the grid call
