@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 import torch
 
@@ -30,7 +31,12 @@ def _draw_batch(device: str, converted: list) -> None:
     im = ax.imshow(batch, titles=[str(i) for i in range(64)], normalize="per_image")
     grid_shape = im.get_array().shape
     assert grid_shape[2] == 3 and grid_shape[1] == 8 * 66 + 2
-    assert converted == [(grid_shape, batch.device)]
+    if batch.device.type == "cpu":
+        # Built in host memory directly (torchplot._grid.host_grid): nothing
+        # to transfer, so nothing goes through the conversion rule.
+        assert converted == []
+    else:
+        assert converted == [(grid_shape, batch.device)]
 
 
 def test_only_the_grid_is_converted_cpu(converted):
@@ -40,8 +46,26 @@ def test_only_the_grid_is_converted_cpu(converted):
 def test_only_the_grid_is_converted_one_channel(converted):
     batch = torch.randn(10, 1, 12, 12)
     im = torchplot.figure().subplots().imshow(batch, denorm=(0.5, 0.2))
-    assert converted == [(im.get_array().shape, batch.device)]
+    assert converted == []  # a CPU grid: built in host memory, as above
     assert im.get_array().ndim == 2
+
+
+@pytest.mark.parametrize("dtype", [torch.bfloat16, torch.float8_e4m3fn])
+def test_a_cpu_grid_numpy_cannot_hold_is_converted_once(converted, dtype):
+    # Built as a tensor (bit-exact), then widened by the one rule: one conversion, of the grid.
+    batch = torch.rand(10, 3, 12, 12).to(dtype)
+    im = torchplot.figure().subplots().imshow(batch)
+    assert converted == [(im.get_array().shape, batch.device)]
+
+
+def test_a_cpu_grid_shares_no_memory_with_the_batch():
+    batch = torch.rand(10, 3, 12, 12)
+    before = batch.clone()
+    im = torchplot.figure().subplots().imshow(batch)
+    batch.add_(1)
+    assert im.get_array().max() <= 1
+    assert not np.shares_memory(im.get_array(), batch.numpy())
+    assert torch.equal(batch, before + 1)
 
 
 def test_a_single_chw_image_is_converted_once_as_a_view(converted):
@@ -70,3 +94,18 @@ def test_one_device_to_host_copy_of_the_grid_cuda():
     # The grid, not the batch, went over the bus.
     assert im.get_array().nbytes == 4 * (8 * 66 + 2) ** 2 * 3
     assert batch.nbytes != im.get_array().nbytes
+
+
+def test_the_grid_is_handed_over_not_copied_again():
+    from torchplot._layers.images import _HandOver
+
+    arr = np.arange(12.0).reshape(2, 2, 3)
+    handed = _HandOver(arr)
+    first = np.array(handed, copy=True)  # what AxesImage.set_data asks for
+    assert first is arr
+    second = np.array(handed, copy=True)  # any later copy is a real one
+    assert second is not arr and not np.shares_memory(second, arr)
+    np.testing.assert_array_equal(second, arr)
+    assert np.asarray(handed, dtype=np.float32).dtype == np.float32
+    with pytest.raises(ValueError):
+        np.asarray(handed, dtype=np.float32, copy=False)

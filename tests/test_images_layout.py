@@ -12,6 +12,7 @@ from torchplot._grid import (
     GridGeometry,
     build_grid,
     grid_geometry,
+    host_grid,
     image_layout,
 )
 
@@ -208,3 +209,86 @@ def test_build_grid_reads_strided_views_and_leaves_them_alone(monkeypatch, per_t
     expected = reference_grid(chw.permute(0, 2, 3, 1).numpy(), geom, 0.5)
     np.testing.assert_array_equal(grid.numpy(), expected)
     assert torch.equal(chw, before)
+
+
+def _torch_build(per_tile: int):
+    def build(images: torch.Tensor, geom: GridGeometry, pad_value: float) -> torch.Tensor:
+        # The device path (torch ops), run on the CPU.
+        grid = images.new_empty((geom.height, geom.width, images.shape[-1]))
+        old, _grid.PER_TILE_COPIES = _grid.PER_TILE_COPIES, per_tile
+        try:
+            _grid._layout_tensor(images, grid, geom, pad_value)
+        finally:
+            _grid.PER_TILE_COPIES = old
+        return grid
+
+    return build
+
+
+def _host_build(images: torch.Tensor, geom: GridGeometry, pad_value: float) -> torch.Tensor:
+    arr = host_grid(images, geom, pad_value)
+    assert arr is not None and arr.base is None  # owns its memory
+    assert not np.shares_memory(arr, images.numpy())
+    return torch.from_numpy(arr)
+
+
+BUILDERS = {
+    "host_grid": _host_build,
+    "build_grid": build_grid,
+    "torch-per-tile": _torch_build(256),
+    "torch-one-copy": _torch_build(0),
+}
+
+
+@pytest.mark.parametrize("builder", BUILDERS)
+@pytest.mark.parametrize("channels", [1, 3, 4])
+@pytest.mark.parametrize("source", ["chw-view", "hwc", "expanded"])
+@pytest.mark.parametrize(
+    "batch, nrow, padding, gap, gap_after",
+    [(7, 3, 2, 0, False), (10, 4, 3, 2, True), (6, 6, 0, 0, False)],
+)
+def test_every_build_path_gives_the_same_grid(
+    builder, channels, source, batch, nrow, padding, gap, gap_after
+):
+    chw = (torch.arange(batch * channels * 5 * 4) % 251).reshape(batch, channels, 5, 4) / 250
+    if source == "chw-view":
+        images = chw.permute(0, 2, 3, 1)
+    elif source == "hwc":
+        images = chw.permute(0, 2, 3, 1).contiguous()
+    else:  # zero strides: one image repeated
+        images = chw[:1].permute(0, 2, 3, 1).expand(batch, 5, 4, channels)
+    geom = grid_geometry(batch, 5, 4, nrow=nrow, padding=padding, gap=gap, gap_after=gap_after)
+    grid = BUILDERS[builder](images, geom, 0.25)
+    expected = reference_grid(images.numpy(), geom, np.float32(0.25))
+    np.testing.assert_array_equal(grid.numpy(), expected)
+
+
+@pytest.mark.parametrize(
+    "dtype", [torch.bfloat16, torch.float16, torch.float8_e5m2, torch.bool, torch.int64]
+)
+def test_build_grid_moves_every_dtype_bit_exactly(dtype):
+    images = (torch.rand(5, 3, 4, 6) * 3).to(dtype).permute(0, 2, 3, 1)
+    geom = grid_geometry(5, 4, 6, nrow=2, padding=1)
+    grid = build_grid(images, geom, 1)
+    expected = images.new_empty((geom.height, geom.width, 3))
+    _grid._layout_tensor(images, expected, geom, 1)
+    assert grid.dtype == dtype
+    assert torch.equal(grid, expected)
+
+
+def test_host_grid_only_for_plain_cpu_tensors_of_numpy_dtypes():
+    geom = grid_geometry(2, 4, 6)
+    images = torch.rand(2, 4, 6, 3)
+    assert host_grid(images.bfloat16(), geom, 0) is None  # built by build_grid, then converted
+    assert host_grid(images.requires_grad_(), geom, 0) is None
+    assert host_grid(torch.nn.Parameter(images.detach()), geom, 0) is None
+    assert host_grid(images.detach(), geom, 0) is not None
+
+
+def test_pad_value_is_converted_as_fill_converts_it():
+    images = torch.rand(3, 4, 6, 3).half()
+    geom = grid_geometry(3, 4, 6, padding=1)
+    with pytest.raises(RuntimeError, match="overflow"):
+        build_grid(images, geom, 1e6)
+    with pytest.raises(RuntimeError, match="overflow"):
+        images.new_empty(3).fill_(1e6)

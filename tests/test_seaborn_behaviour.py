@@ -77,6 +77,47 @@ def test_torchplot_axes_keep_accepting_tensors_after_seaborn_drew(fig_test, fig_
     ref.collections[-1].set_offsets(np.stack([_host(_grad(Y)), _host(_grad(X))], 1))
 
 
+def test_seaborn_draws_on_an_adopted_axes_as_on_a_plain_one(monkeypatch):
+    # The twin's wrappers are not run for seaborn's own calls (it passes NumPy
+    # and pandas only); the Axes is a twin again afterwards, and what seaborn
+    # drew is adopted.
+    from torchplot import _twins
+
+    fig = torchplot.figure()
+    ax = fig.subplots()
+    twin_type = type(ax)
+    seen = []
+    original = _twins.convert_call
+
+    def recording(args, kwargs, func, *rest):
+        seen.append(func.__qualname__)
+        return original(args, kwargs, func, *rest)
+
+    monkeypatch.setattr(_twins, "convert_call", recording)
+    tsns.histplot(_grad(X), ax=ax)
+    # (The Axis objects, children of the Axes, stay adopted: a few calls.)
+    assert not [q for q in seen if q.startswith(("Axes.", "_AxesBase.", "Patch.", "Rectangle."))]
+    assert len(seen) < 20
+    assert type(ax) is twin_type
+    assert ax.patches and all(is_twin(type(p)) for p in ax.patches)
+    ax.patches[0].set_height(torch.tensor(2.0, requires_grad=True))
+    mpl.close(fig)
+
+
+def test_an_adopted_axes_is_a_twin_again_after_seaborn_raised():
+    fig = torchplot.figure()
+    ax = fig.subplots()
+    current = torchplot.figure()
+    other = current.subplots()  # pyplot's current Axes: the one drawn on without ax=
+    with pytest.raises(ValueError):
+        tsns.scatterplot(x=_grad(X), y=_grad(Y[:7]), ax=ax)
+    with pytest.raises(ValueError):
+        tsns.scatterplot(x=_grad(X), y=_grad(Y[:7]))
+    assert is_twin(type(ax)) and is_twin(type(other))
+    mpl.close(fig)
+    mpl.close(current)
+
+
 def _grid_calls(g, to):
     g.axes[0, 1].plot(to(_grad(X[:5])), to(_grad(Y[:5])))
     g.axes.flat[0].axhline(to(torch.tensor(0.25)))

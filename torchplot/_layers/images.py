@@ -21,9 +21,12 @@ They apply to torch tensors only: with any other ``X`` they raise a
 ``TypeError`` saying to pass ``torch.from_numpy(X)``, so a call without
 tensors behaves exactly as in Matplotlib.
 
-A batch is laid out on its own device (:func:`torchplot._grid.build_grid`),
-then converted once, by the one rule (:func:`torchplot._convert.to_numpy`):
-the only array that crosses to the host is the grid.
+A batch is laid out where it lives: a CPU batch of a NumPy dtype directly
+into a fresh host array (:func:`torchplot._grid.host_grid`), the one copy of
+its pixels, handed to Matplotlib as it is; any other batch on its own device
+(:func:`torchplot._grid.build_grid`), then converted once, by the one rule
+(:func:`torchplot._convert.to_numpy`): the only array that crosses to the host
+is the grid.
 """
 
 from __future__ import annotations
@@ -40,7 +43,14 @@ from matplotlib.font_manager import FontProperties
 
 from torchplot._convert import _is_fake, describe, to_numpy
 from torchplot._frameworks import Kind, kind_of
-from torchplot._grid import GridGeometry, ImageLayout, build_grid, grid_geometry, image_layout
+from torchplot._grid import (
+    GridGeometry,
+    ImageLayout,
+    build_grid,
+    grid_geometry,
+    host_grid,
+    image_layout,
+)
 from torchplot._native import layer
 
 __all__ = ["KEYWORDS", "TITLE_FONTSIZE"]
@@ -250,11 +260,29 @@ def _minmax(imgs: Any, per_image: bool) -> Any:
     """Scale to [0, 1] over finite values, batch-wide or per image (constant images give 0)."""
     torch = sys.modules["torch"]
     imgs = _as_float(imgs)
-    finite = torch.isfinite(imgs)
     dims = (1, 2, 3) if per_image else (0, 1, 2, 3)
+    if imgs.device.type == "cpu":
+        # The plain limits first: ``amin``/``amax`` propagate NaN and reach
+        # +-inf, so finite limits mean every value is finite and are the
+        # limits over finite values.  Saves three full passes (``isfinite``
+        # and two ``where``; ~3 ms for 64 images of 3x64x64).  Only on the
+        # CPU, where reading the answer costs no device sync.
+        lo = imgs.amin(dim=dims, keepdim=True)
+        hi = imgs.amax(dim=dims, keepdim=True)
+        if not (torch.isfinite(lo).all() and torch.isfinite(hi).all()):
+            lo, hi = _finite_limits(imgs, dims)
+    else:
+        lo, hi = _finite_limits(imgs, dims)
+    return (imgs - lo).div_((hi - lo).clamp_min(1e-5))
+
+
+def _finite_limits(imgs: Any, dims: tuple[int, ...]) -> tuple[Any, Any]:
+    """Min and max over the finite values (``inf``/``-inf`` where there are none)."""
+    torch = sys.modules["torch"]
+    finite = torch.isfinite(imgs)
     lo = torch.where(finite, imgs, math.inf).amin(dim=dims, keepdim=True)
     hi = torch.where(finite, imgs, -math.inf).amax(dim=dims, keepdim=True)
-    return (imgs - lo) / (hi - lo).clamp_min(1e-5)
+    return lo, hi
 
 
 # --------------------------------------------------------------------------- the grid call
@@ -299,17 +327,52 @@ def _imshow_grid(
         imgs = _denorm(imgs, opts["denorm"])
     if opts["normalize"] is not None:
         imgs = _minmax(imgs, per_image=opts["normalize"] == "per_image")
-    grid = build_grid(imgs, geom, opts["pad_value"])
-    if layout.channels == 1:
-        grid = grid[..., 0]
-    # The one device-to-host transfer: the grid, by the one conversion rule.
-    arr = to_numpy(grid, name=f"{_WHERE} argument 'X'")
+    arr = host_grid(imgs, geom, opts["pad_value"])
+    if arr is None:
+        grid = build_grid(imgs, geom, opts["pad_value"])
+        if layout.channels == 1:
+            grid = grid[..., 0]
+        # The one device-to-host transfer: the grid, by the one conversion rule.
+        arr = to_numpy(grid, name=f"{_WHERE} argument 'X'")
+    elif layout.channels == 1:
+        arr = arr[..., 0]
     if layout.channels == 1:
         _fill_color_range(kwargs, arr, geom, opts["normalize"] is not None)
-    image = _call_with_x(call_next, args, kwargs, arr)
+    image = _call_with_x(call_next, args, kwargs, _HandOver(arr))
     if opts["titles"] is not None:
         _draw_titles(ax, image, arr, geom, opts["titles"], origin)
     return image
+
+
+class _HandOver:
+    """The grid, handed to Matplotlib as the copy ``AxesImage.set_data`` makes of its input.
+
+    ``set_data`` copies every image it is given (``np.array(A, copy=True)``),
+    so that later changes to the caller's array cannot reach the figure.  The
+    grid is a fresh array of torchplot's own that nothing else will change,
+    so through NumPy's ``__array__`` protocol (NumPy >= 2 passes ``copy``) the
+    first request for a copy gets the grid itself; any later one a real copy.
+    With NumPy 1.x, NumPy copies as before.  Matplotlib keeps the array, never
+    this object.
+    """
+
+    __slots__ = ("_arr", "_handed")
+
+    def __init__(self, arr: np.ndarray) -> None:
+        self._arr = arr
+        self._handed = False
+
+    def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
+        arr = self._arr
+        if dtype is not None and np.dtype(dtype) != arr.dtype:
+            if copy is False:
+                raise ValueError(f"the grid is {arr.dtype}; {dtype} needs a copy")
+            return arr.astype(dtype)  # a new array either way
+        if copy:
+            if self._handed:
+                return arr.copy()
+            self._handed = True
+        return arr
 
 
 def _fill_color_range(

@@ -20,6 +20,9 @@ The seaborn-specific parts, all here:
   ``TypeError`` or ``IndexError`` for a call that held tensors, the same
   exception type is raised again with the shape, dtype and device of each
   tensor argument appended, e.g. for vectors of mismatched length.
+* Drawing: the adopted Axes a seaborn function draws on is a plain Axes for
+  the duration of the call (:func:`_plain_axes`): seaborn passes Matplotlib
+  only NumPy and pandas data, so the twin's wrappers would be pure overhead.
 * Results: Axes, grids (``FacetGrid``, ``PairGrid``, ``JointGrid``,
   ``ClusterGrid``), ``seaborn.objects.Plot`` and its ``Plotter`` are adopted,
   so the Axes seaborn drew on, ``g.axes`` and ``g.ax_joint`` accept tensors.
@@ -30,21 +33,23 @@ The seaborn-specific parts, all here:
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import inspect
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any, TypeVar, cast
 
 import numpy as np
 import pandas as pd
+from matplotlib._pylab_helpers import Gcf
 from matplotlib.axes import Axes
 from matplotlib.figure import FigureBase
 from seaborn.axisgrid import _BaseGrid
 
 from torchplot._convert import convert_call, describe, needs_conversion
 from torchplot._frameworks import Kind, kind_of
-from torchplot._twins import adopt, build_twin, twin_lookup
+from torchplot._twins import adopt, build_twin, is_twin, twin_lookup
 
 __all__ = ["FRAME_ONLY", "tensor_aware", "twin_of", "adopt_result"]
 
@@ -232,9 +237,46 @@ def tensor_aware(func: _F) -> _F:
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        return adopt_result(_call(func, (), args, kwargs))
+        with _plain_axes(args, kwargs):
+            result = _call(func, (), args, kwargs)
+        return adopt_result(result)
 
     return cast(_F, wrapper)
+
+
+@contextlib.contextmanager
+def _plain_axes(args: tuple[Any, ...], kwargs: dict[str, Any]) -> Iterator[None]:
+    """The adopted Axes a seaborn function may draw on, as plain Matplotlib Axes meanwhile.
+
+    Everything seaborn passes to Matplotlib is NumPy or pandas (the tensors
+    were converted before seaborn saw them), so on an adopted Axes each of its
+    calls would only pay for the twin's wrapper: a ``histplot`` makes about
+    1,000 (``add_patch``, ``update_datalim``, ``set_linewidth``: one per bar
+    each).  The Axes passed in (``ax=``) or, with none, those of pyplot's
+    current figure (seaborn draws on ``plt.gca()``) get their Matplotlib class
+    back for the call, and their twin class after it; :func:`adopt_result`
+    then adopts what seaborn added, as it does on a plain Axes.  Grid methods
+    keep their adopted Axes: ``map`` runs the user's functions, which may pass
+    tensors to them.
+    """
+    found = [a for a in (*args, *kwargs.values()) if isinstance(a, Axes)]
+    if not found:
+        manager = Gcf.get_active()
+        if manager is not None:
+            found = manager.canvas.figure.axes
+    unadopted: list[tuple[Axes, type, type]] = []
+    for ax in found:
+        twin: type = type(ax)
+        if is_twin(twin):
+            base: type = twin.__dict__["__tensor_base__"]
+            ax.__class__ = base
+            unadopted.append((ax, base, twin))
+    try:
+        yield
+    finally:
+        for ax, base, twin in unadopted:
+            if type(ax) is base:  # not adopted again meanwhile (``torchplot.gca()``)
+                ax.__class__ = twin
 
 
 # --------------------------------------------------------------------------- twins
