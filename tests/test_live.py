@@ -162,8 +162,9 @@ def test_log_reads_no_value_until_refresh(device):
     assert set(rec.ops) <= {"detach", "view", "reshape", "_unsafe_view", "clone", "alias"}, rec.ops
     with _OpRecorder() as rec:
         live.refresh()
-    # The refresh is where values cross: one concatenation per (device, dtype).
-    assert rec.ops.count("cat") == 2  # float32 losses, bfloat16 lrs (steps are host ints)
+    # The refresh is where values cross: one stack per (device, dtype).
+    joins = rec.ops.count("stack") + rec.ops.count("cat")
+    assert joins == 2, rec.ops  # float32 losses, bfloat16 lrs (steps are host ints)
     s, v = live.history("loss")
     np.testing.assert_array_equal(s, np.arange(20.0))
     np.testing.assert_array_equal(v, np.full(20, 3.0))

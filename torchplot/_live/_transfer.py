@@ -115,8 +115,12 @@ def is_torch(value: Any) -> bool:
 def _stack_to_host(group: list[Any], where: str) -> np.ndarray:
     """One stack and one device-to-host copy for tensors of one device and dtype."""
     torch = sys.modules["torch"]
-    flat = [t.reshape(-1) for t in group]
-    stacked = flat[0] if len(flat) == 1 else torch.cat(flat)
+    if len(group) == 1:
+        stacked = group[0].reshape(-1)
+    elif all(t.dim() == 0 for t in group):
+        stacked = torch.stack(group)  # logged scalars: one kernel, no per-value reshape
+    else:
+        stacked = torch.cat([t.reshape(-1) for t in group])
     if stacked.device.type == "cuda":
         host = torch.empty(stacked.shape, dtype=stacked.dtype, pin_memory=True)
         host.copy_(stacked, non_blocking=True)
@@ -147,6 +151,11 @@ def to_host(values: Sequence[Any], where: str = "Live") -> list[Any]:
     for idx in groups.values():
         tensors = [values[i] for i in idx]
         flat = _stack_to_host(tensors, where)
+        if len(flat) == len(tensors) and all(t.dim() == 0 for t in tensors):
+            out_scalars = flat.tolist()  # the logged scalars: Python numbers, exact
+            for i, value in zip(idx, out_scalars, strict=True):
+                out[i] = value
+            continue
         offset = 0
         for i, t in zip(idx, tensors, strict=True):
             n = t.numel()
