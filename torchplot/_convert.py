@@ -358,31 +358,31 @@ def convert_call(
     """Convert the arguments of one call to ``func``; the inputs themselves when nothing changes.
 
     This is on every wrapped call's path, so the common case (no tensor
-    anywhere) costs one cached type lookup per argument and allocates nothing.
+    anywhere) costs one cached type lookup per argument.
     ``self_offset`` is 1 when ``args`` excludes a bound ``self``.  One pass:
-    each argument is looked at once, and ``args`` (``kwargs``) is copied only
-    when one of its own values changes.
+    each argument is looked at once, and a new ``args`` (``kwargs``) is built
+    only when one of its own values changes.
     """
-    new_args: list[Any] | None = None
-    for i, a in enumerate(args):
-        kind = _KIND.get(type(a))
-        if kind is _PLAIN:
-            continue
-        if kind is _TORCH and type(a) in _DIRECT_TYPES and a.is_cpu:
-            # _torch_leaf's short path, inlined: a frame less per tensor.
-            try:
-                new = a.numpy(force=True)
-            except Exception:
-                new = _torch_general(a, ("arg", func, i, self_offset))
+    new_args: list[Any] = []
+    changed = False
+    for a in args:
+        tp = type(a)
+        if _KIND.get(tp) is not _PLAIN:
+            if tp in _DIRECT_TYPES and a.is_cpu:
+                # _torch_leaf's short path, inlined: a frame less per tensor.
+                try:
+                    new = a.numpy(force=True)
+                except Exception:
+                    new = _torch_general(a, ("arg", func, len(new_args), self_offset))
+                else:
+                    new = new.copy() if new.ndim else new[()]
             else:
-                new = new[()] if new.ndim == 0 else new.copy()
-        else:
-            where = ("arg", func, i, self_offset)
-            new = _torch_leaf(a, where) if kind is _TORCH else _convert(a, where)
-        if new is not a:
-            if new_args is None:
-                new_args = list(args)
-            new_args[i] = new
+                where = ("arg", func, len(new_args), self_offset)
+                new = _torch_leaf(a, where) if _KIND.get(tp) is _TORCH else _convert(a, where)
+            if new is not a:
+                a = new
+                changed = True
+        new_args.append(a)
     new_kwargs: dict[str, Any] | None = None
     for k, v in kwargs.items() if kwargs else ():
         kind = _KIND.get(type(v))
@@ -398,6 +398,6 @@ def convert_call(
                 new_kwargs = dict(kwargs)
             new_kwargs[k] = new
     return (
-        args if new_args is None else tuple(new_args),
+        tuple(new_args) if changed else args,
         kwargs if new_kwargs is None else new_kwargs,
     )

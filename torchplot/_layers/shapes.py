@@ -68,11 +68,12 @@ def _scatter_points(ax: Any, call_next: Next, args: tuple[Any, ...], kwargs: dic
 def _plot_rejects_3d(
     ax: Any, call_next: Next, args: tuple[Any, ...], kwargs: dict[str, Any]
 ) -> Any:
-    for i, arg in enumerate(args):
+    for arg in args:
         kind = _KIND.get(type(arg))  # kind_of, inlined: this runs on every plot of tensors
         if kind is None:
             kind = kind_of(type(arg))
         if kind is _TORCH and arg.ndim >= 3 and not arg.is_nested:
+            i = next(i for i, a in enumerate(args) if a is arg)
             raise ValueError(
                 f"Axes.plot() positional argument {i} has {describe(arg)}, but plot draws "
                 "1-D data (one line) or 2-D data (one line per column). Fix: select what to "
