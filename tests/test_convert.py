@@ -243,9 +243,9 @@ _CALL_CASES = (
 @pytest.mark.parametrize("case", _CALL_CASES)
 def test_convert_call_agrees_with_to_numpy(case):
     assert sorted(_CALL_CASES) == sorted(_call_conversion_cases())
-    # convert_call inlines the short path of the tensor rule: it must give
-    # what to_numpy gives, in fresh memory, for the cases the short path
-    # takes and for those it hands to the general path.
+    # convert_call (one pass over the arguments, host tensors through the
+    # short path of the tensor rule) must give what to_numpy gives, in fresh
+    # memory, for the cases the short path takes and for those it hands on.
     from torchplot._convert import convert_call
 
     t = _call_conversion_cases()[case]

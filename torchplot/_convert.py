@@ -48,7 +48,7 @@ from torchplot._frameworks import _KIND, Kind, kind_of
 __all__ = ["to_numpy", "convert_call", "needs_conversion", "describe"]
 
 # Reading an Enum member (``Kind.PLAIN``) costs ten times a global read.
-_PLAIN, _CONTAINER, _TORCH = Kind.PLAIN, Kind.CONTAINER, Kind.TORCH
+_PLAIN, _CONTAINER = Kind.PLAIN, Kind.CONTAINER
 
 #: torch dtype name -> torch dtype name it is cast to (on the host) before ``.numpy()``.
 TORCH_CAST: dict[str, str] = {
@@ -134,8 +134,7 @@ def _torch_leaf(t: Any, where: Where) -> Any:
         # per argument).  numpy(force=True) detaches and resolves the conj and
         # neg bits; it raises for every dtype and layout NumPy cannot take
         # as they are (bfloat16, float8, quantized, sparse, nested, mkldnn),
-        # which the general path handles or explains.  convert_call inlines
-        # these lines.
+        # which the general path handles or explains.
         try:
             arr = t.numpy(force=True)
         except Exception:
@@ -143,10 +142,6 @@ def _torch_leaf(t: Any, where: Where) -> Any:
         else:
             # A copy: ``arr`` may share the tensor's memory (promise 3).
             return arr[()] if arr.ndim == 0 else arr.copy()
-    return _torch_general(t, where)
-
-
-def _torch_general(t: Any, where: Where) -> Any:
     torch = sys.modules["torch"]
     if t.is_meta or _is_fake(t):
         raise _error(where, t, "cannot plot a tensor that holds no data", _FIX_NO_DATA)
@@ -237,7 +232,9 @@ def _dlpack_leaf(x: Any, where: Where) -> Any:
     return arr[()] if arr.ndim == 0 else arr
 
 
-_LEAVES: dict[Kind, Callable[[Any, Where], Any]] = {
+#: Looked up with a cached Kind, or with ``None`` for a type not classified yet (no leaf:
+#: :func:`_convert` classifies it).
+_LEAVES: dict[Kind | None, Callable[[Any, Where], Any]] = {
     Kind.TORCH: _torch_leaf,
     Kind.JAX: _jax_leaf,
     Kind.CUPY: _cupy_leaf,
@@ -366,19 +363,11 @@ def convert_call(
     new_args: list[Any] = []
     changed = False
     for a in args:
-        tp = type(a)
-        if _KIND.get(tp) is not _PLAIN:
-            if tp in _DIRECT_TYPES and a.is_cpu:
-                # _torch_leaf's short path, inlined: a frame less per tensor.
-                try:
-                    new = a.numpy(force=True)
-                except Exception:
-                    new = _torch_general(a, ("arg", func, len(new_args), self_offset))
-                else:
-                    new = new.copy() if new.ndim else new[()]
-            else:
-                where = ("arg", func, len(new_args), self_offset)
-                new = _torch_leaf(a, where) if _KIND.get(tp) is _TORCH else _convert(a, where)
+        kind = _KIND.get(type(a))
+        if kind is not _PLAIN:
+            where = ("arg", func, len(new_args), self_offset)
+            leaf = _LEAVES.get(kind)  # None for a container or a type not seen yet
+            new = leaf(a, where) if leaf is not None else _convert(a, where)
             if new is not a:
                 a = new
                 changed = True
@@ -388,11 +377,8 @@ def convert_call(
         kind = _KIND.get(type(v))
         if kind is _PLAIN:
             continue
-        new = (
-            _torch_leaf(v, ("kwarg", func, k))
-            if kind is _TORCH
-            else _convert(v, ("kwarg", func, k))
-        )
+        leaf = _LEAVES.get(kind)
+        new = leaf(v, ("kwarg", func, k)) if leaf is not None else _convert(v, ("kwarg", func, k))
         if new is not v:
             if new_kwargs is None:
                 new_kwargs = dict(kwargs)
