@@ -48,7 +48,7 @@ from matplotlib.figure import FigureBase
 
 from torchplot._convert import convert_call, needs_conversion
 from torchplot._frameworks import _KIND, Kind, kind_of
-from torchplot._native import LayerSpec, layer_specs
+from torchplot._native import Layer, LayerSpec, layer_specs
 from torchplot._rc import rc_params
 
 __all__ = ["adopt", "twin_of", "is_twin"]
@@ -157,14 +157,21 @@ def _all_plain(values: Iterable[Any]) -> bool:
     return True
 
 
+def _split_chain(layers: list[Layer]) -> tuple[Layer | None, tuple[Layer, ...]]:
+    if not layers:
+        return None, ()
+    return layers[0], tuple(reversed(layers[1:]))
+
+
 def _layered_method(func: Callable[..., Any], specs: list[LayerSpec]) -> Callable[..., Any]:
     # What the layers declared (torchplot._native), turned into the two
     # questions each call asks: may it skip the chain, and which layers run.
     keywords: frozenset[str] | None = frozenset()
     for spec in specs:
         keywords = None if keywords is None or spec.keywords is None else keywords | spec.keywords
-    every = tuple(spec.func for spec in reversed(specs))
-    always = tuple(spec.func for spec in reversed(specs) if spec.setting is None)
+    # Each chain as (outermost layer or None, the others innermost first).
+    every = _split_chain([spec.func for spec in specs])
+    always = _split_chain([spec.func for spec in specs if spec.setting is None])
     settings = tuple({spec.setting: None for spec in specs if spec.setting is not None})
     opt_in_keywords = frozenset().union(
         *(spec.keywords for spec in specs if spec.setting is not None and spec.keywords)
@@ -204,10 +211,13 @@ def _layered_method(func: Callable[..., Any], specs: list[LayerSpec]) -> Callabl
                             break
             # ``call_next`` of each layer is the rest of the chain, bound to
             # this Axes; partials are built in C, a lambda per layer is not.
+            outermost, inner = layers
             call = functools.partial(innermost, self)
-            for lay in layers:
+            for lay in inner:
                 call = functools.partial(lay, self, call)
-            result = call(args, kwargs)
+            result = (
+                call(args, kwargs) if outermost is None else outermost(self, call, args, kwargs)
+            )
         action = _ADOPT.get(type(result), _adopt_new)  # adopt(result), inlined
         if action is not None:
             action(result)
