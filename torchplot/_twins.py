@@ -120,6 +120,31 @@ def _takes_arguments(func: Callable[..., Any]) -> bool:
     )
 
 
+def _forward(
+    func: Callable[..., Any], self: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> Any:
+    """``func(self, *args, **kwargs)``, with a fixed argument list where it can be.
+
+    CPython runs a call of a Python function with a fixed argument list in the
+    caller's interpreter loop, but re-enters the loop from C for a call that
+    unpacks ``*args`` or ``**kwargs``.  Every twin method forwards its call
+    (a small ``ax.plot`` forwards twice: Axes.plot, then Axes.add_line), and
+    most internal calls (``add_line(line)``, ``set_color(c)``) take one
+    positional argument.
+    """
+    if not kwargs:
+        n = len(args)
+        if n == 1:
+            return func(self, args[0])
+        if n == 2:
+            return func(self, args[0], args[1])
+        if n == 3:
+            return func(self, args[0], args[1], args[2])
+        if n == 0:
+            return func(self)
+    return func(self, *args, **kwargs)
+
+
 def _wrapped_method(func: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(func)
     def method(self: Any, *args: Any, **kwargs: Any) -> Any:
@@ -132,7 +157,7 @@ def _wrapped_method(func: Callable[..., Any]) -> Callable[..., Any]:
         else:
             if kwargs:
                 args, kwargs = convert_call(args, kwargs, func, 1)
-        result = func(self, *args, **kwargs)
+        result = _forward(func, self, args, kwargs)
         # adopt(result) with its lookup inlined: every call of a twin's method
         # ends here (Axes.plot twice: itself and Axes.add_line).
         action = _ADOPT.get(type(result), _adopt_new)
@@ -179,7 +204,7 @@ def _layered_method(func: Callable[..., Any], specs: list[LayerSpec]) -> Callabl
 
     def innermost(self: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         args, kwargs = convert_call(args, kwargs, func, 1)
-        return func(self, *args, **kwargs)
+        return _forward(func, self, args, kwargs)
 
     @functools.wraps(func)
     def method(self: Any, *args: Any, **kwargs: Any) -> Any:
@@ -198,7 +223,7 @@ def _layered_method(func: Callable[..., Any], specs: list[LayerSpec]) -> Callabl
             # Every layer passes such a call on untouched (the contract in
             # torchplot._native), and the one rule would change nothing: this
             # is Matplotlib's own call, without a frame per layer.
-            result = func(self, *args, **kwargs)
+            result = _forward(func, self, args, kwargs)
         else:
             layers = always
             if settings:
