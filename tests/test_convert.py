@@ -198,6 +198,88 @@ def test_plot_error_names_the_pyplot_argument():
         torchplot.scatter([1.0, 2.0], torch.empty(2, device="meta"))
 
 
+def _call_conversion_cases() -> dict[str, torch.Tensor]:
+    z = torch.tensor([1 + 2j, 3 - 4j], dtype=torch.complex64)
+    return {
+        "grad": torch.linspace(0, 1, 5, requires_grad=True) * 2,
+        "parameter": torch.nn.Parameter(torch.ones(2, 3)),
+        "non_contiguous": torch.arange(100.0).reshape(10, 10)[:, 3],
+        "conj": z.conj(),
+        "neg": z.conj().imag,
+        "zero_d": torch.tensor(0.5, requires_grad=True),
+        "uint16": torch.tensor([0, 1, 2]).to(torch.uint16),
+        "bool": torch.tensor([True, False]),
+        "bfloat16": torch.ones(3, dtype=torch.bfloat16),
+        "complex32": torch.ones(2, dtype=torch.complex32),
+        "qint8": torch.quantize_per_tensor(torch.ones(3), 0.5, 0, torch.qint8),
+        "sparse": torch.eye(3).to_sparse(),
+        "subclass": torch.ones(2).as_subclass(_MyTensor),
+    }
+
+
+class _MyTensor(torch.Tensor):
+    pass
+
+
+def _shares_storage(arr: np.ndarray, t: torch.Tensor) -> bool:
+    if t.layout != torch.strided or t.is_quantized:
+        return False  # converted through a fresh dense or dequantized tensor
+    storage = t.untyped_storage()
+    lo, hi = storage.data_ptr(), storage.data_ptr() + storage.nbytes()
+    start = arr.__array_interface__["data"][0]
+    return lo < start + arr.nbytes and start < hi
+
+
+def _draw(*values, **props):
+    return values, props
+
+
+_CALL_CASES = (
+    "grad parameter non_contiguous conj neg zero_d uint16 bool bfloat16 complex32 qint8 sparse "
+    "subclass"
+).split()
+
+
+@pytest.mark.parametrize("case", _CALL_CASES)
+def test_convert_call_agrees_with_to_numpy(case):
+    assert sorted(_CALL_CASES) == sorted(_call_conversion_cases())
+    # convert_call (one pass over the arguments, host tensors through the
+    # short path of the tensor rule) must give what to_numpy gives, in fresh
+    # memory, for the cases the short path takes and for those it hands on.
+    from torchplot._convert import convert_call
+
+    t = _call_conversion_cases()[case]
+    expected = to_numpy(t)
+    (out, plain), kwargs = convert_call((t, 1.0), {"c": t}, _draw)
+    assert plain == 1.0
+    for got in (out, kwargs["c"]):
+        assert type(got) is type(expected)
+        assert got.dtype == expected.dtype
+        np.testing.assert_array_equal(got, expected)
+        if isinstance(got, np.ndarray):
+            assert not _shares_storage(got, t)
+
+
+def test_convert_call_returns_its_inputs_when_nothing_changes():
+    from torchplot._convert import convert_call
+
+    args, kwargs = (np.arange(3), [1.0, 2.0], "r--"), {"color": "r", "lw": 2}
+    new_args, new_kwargs = convert_call(args, kwargs, _draw)
+    assert new_args is args and new_kwargs is kwargs
+    t = torch.ones(2)
+    new_args, new_kwargs = convert_call((t,), kwargs, _draw)
+    assert isinstance(new_args[0], np.ndarray) and new_kwargs == kwargs
+
+
+def test_convert_call_error_names_the_argument():
+    from torchplot._convert import convert_call
+
+    with pytest.raises(TypeError, match=r"_draw\(\) argument values\[1\].*device meta"):
+        convert_call((1.0, torch.empty(2, device="meta")), {}, _draw)
+    with pytest.raises(TypeError, match=r"_draw\(\) argument 'c'.*Fix: cast it"):
+        convert_call((), {"c": torch.zeros(2, dtype=torch.bits8)}, _draw)
+
+
 # ------------------------------------------------------------------ containers
 def test_containers_rebuilt_only_when_holding_tensors():
     r = range(10)

@@ -43,9 +43,12 @@ from typing import Any
 
 import numpy as np
 
-from torchplot._frameworks import Kind, kind_of
+from torchplot._frameworks import _KIND, Kind, kind_of
 
 __all__ = ["to_numpy", "convert_call", "needs_conversion", "describe"]
+
+# Reading an Enum member (``Kind.PLAIN``) costs ten times a global read.
+_PLAIN, _CONTAINER = Kind.PLAIN, Kind.CONTAINER
 
 #: torch dtype name -> torch dtype name it is cast to (on the host) before ``.numpy()``.
 TORCH_CAST: dict[str, str] = {
@@ -112,7 +115,33 @@ def _torch_dtype_name(dtype: Any) -> str:
     return str(dtype).removeprefix("torch.")
 
 
+#: The tensor types whose CPU tensors take the short path of :func:`_torch_leaf`;
+#: filled from the first tensor converted (torchplot never imports torch itself).
+_DIRECT_TYPES: frozenset[type] = frozenset()
+
+
+def _direct_types() -> frozenset[type]:
+    global _DIRECT_TYPES
+    torch = sys.modules["torch"]
+    _DIRECT_TYPES = frozenset({torch.Tensor, torch.nn.Parameter})
+    return _DIRECT_TYPES
+
+
 def _torch_leaf(t: Any, where: Where) -> Any:
+    if type(t) in (_DIRECT_TYPES or _direct_types()) and t.is_cpu:
+        # The common case, a host tensor of a dtype NumPy has, without the
+        # general path's dozen attribute reads (a small plot call pays them
+        # per argument).  numpy(force=True) detaches and resolves the conj and
+        # neg bits; it raises for every dtype and layout NumPy cannot take
+        # as they are (bfloat16, float8, quantized, sparse, nested, mkldnn),
+        # which the general path handles or explains.
+        try:
+            arr = t.numpy(force=True)
+        except Exception:
+            pass
+        else:
+            # A copy: ``arr`` may share the tensor's memory (promise 3).
+            return arr[()] if arr.ndim == 0 else arr.copy()
     torch = sys.modules["torch"]
     if t.is_meta or _is_fake(t):
         raise _error(where, t, "cannot plot a tensor that holds no data", _FIX_NO_DATA)
@@ -203,7 +232,9 @@ def _dlpack_leaf(x: Any, where: Where) -> Any:
     return arr[()] if arr.ndim == 0 else arr
 
 
-_LEAVES: dict[Kind, Callable[[Any, Where], Any]] = {
+#: Looked up with a cached Kind, or with ``None`` for a type not classified yet (no leaf:
+#: :func:`_convert` classifies it).
+_LEAVES: dict[Kind | None, Callable[[Any, Where], Any]] = {
     Kind.TORCH: _torch_leaf,
     Kind.JAX: _jax_leaf,
     Kind.CUPY: _cupy_leaf,
@@ -214,19 +245,19 @@ _LEAVES: dict[Kind, Callable[[Any, Where], Any]] = {
 def needs_conversion(obj: Any) -> bool:
     """Whether :func:`to_numpy` would change ``obj`` (no conversion is done)."""
     kind = kind_of(type(obj))
-    if kind is Kind.PLAIN:
+    if kind is _PLAIN:
         return False
-    if kind is not Kind.CONTAINER:
+    if kind is not _CONTAINER:
         return True
     items = obj.values() if isinstance(obj, Mapping) else obj
     # A C-speed pass over the element types: a list of a million floats costs
     # one set() of one type, not a million Python-level checks.
     for tp in set(map(type, items)):
         kind = kind_of(tp)
-        if kind is Kind.CONTAINER:
+        if kind is _CONTAINER:
             if any(needs_conversion(v) for v in items if type(v) is tp):
                 return True
-        elif kind is not Kind.PLAIN:
+        elif kind is not _PLAIN:
             return True
     return False
 
@@ -245,9 +276,9 @@ def _rebuild(obj: Any, items: list[Any]) -> Any:
 
 def _convert(obj: Any, where: Where) -> Any:
     kind = kind_of(type(obj))
-    if kind is Kind.PLAIN:
+    if kind is _PLAIN:
         return obj
-    if kind is not Kind.CONTAINER:
+    if kind is not _CONTAINER:
         return _LEAVES[kind](obj, where)
     if not needs_conversion(obj):
         return obj
@@ -324,24 +355,35 @@ def convert_call(
     """Convert the arguments of one call to ``func``; the inputs themselves when nothing changes.
 
     This is on every wrapped call's path, so the common case (no tensor
-    anywhere) costs one cached type lookup per argument and allocates nothing.
-    ``self_offset`` is 1 when ``args`` excludes a bound ``self``.
+    anywhere) costs one cached type lookup per argument.
+    ``self_offset`` is 1 when ``args`` excludes a bound ``self``.  One pass:
+    each argument is looked at once, and a new ``args`` (``kwargs``) is built
+    only when one of its own values changes.
     """
+    new_args: list[Any] = []
+    changed = False
     for a in args:
-        if kind_of(type(a)) is not Kind.PLAIN and needs_conversion(a):
-            break
-    else:
-        for v in kwargs.values():
-            if kind_of(type(v)) is not Kind.PLAIN and needs_conversion(v):
-                break
-        else:
-            return args, kwargs
-    new_args = tuple(
-        _convert(a, ("arg", func, i, self_offset)) if kind_of(type(a)) is not Kind.PLAIN else a
-        for i, a in enumerate(args)
+        kind = _KIND.get(type(a))
+        if kind is not _PLAIN:
+            where = ("arg", func, len(new_args), self_offset)
+            leaf = _LEAVES.get(kind)  # None for a container or a type not seen yet
+            new = leaf(a, where) if leaf is not None else _convert(a, where)
+            if new is not a:
+                a = new
+                changed = True
+        new_args.append(a)
+    new_kwargs: dict[str, Any] | None = None
+    for k, v in kwargs.items() if kwargs else ():
+        kind = _KIND.get(type(v))
+        if kind is _PLAIN:
+            continue
+        leaf = _LEAVES.get(kind)
+        new = leaf(v, ("kwarg", func, k)) if leaf is not None else _convert(v, ("kwarg", func, k))
+        if new is not v:
+            if new_kwargs is None:
+                new_kwargs = dict(kwargs)
+            new_kwargs[k] = new
+    return (
+        tuple(new_args) if changed else args,
+        kwargs if new_kwargs is None else new_kwargs,
     )
-    new_kwargs = {
-        k: _convert(v, ("kwarg", func, k)) if kind_of(type(v)) is not Kind.PLAIN else v
-        for k, v in kwargs.items()
-    }
-    return new_args, new_kwargs

@@ -19,44 +19,88 @@ Layers see the raw arguments (tensors untouched), run outermost (lowest
 with rewritten arguments.  The innermost step is always: convert by the one
 rule, call Matplotlib's method.  Layers are attached when a twin class is
 built, so a method without layers costs nothing extra.
+
+A layer must pass on untouched every call in which no argument is a foreign
+array (nothing :func:`torchplot._convert.needs_conversion` would change) and
+none of its own keywords appears: such a call draws exactly what Matplotlib
+draws (promise 2).  Its own keywords it may act on even then (``reduce=`` is
+accepted and dropped, ``imshow``'s ``nrow=`` with a NumPy image raises).  A
+layer that names its keywords (``layer(..., keywords=("reduce",))``) lets the
+twin skip the whole chain for plain calls without them, which keeps a small
+``ax.plot(xs, ys, color="r")`` at Matplotlib's own cost; a layer that does not
+is run for every call with a keyword or a foreign array.
+
+An *opt-in* layer (``layer(..., keywords=("reduce",), setting="plot.reduce")``)
+also passes on untouched every call, tensors or not, in which its
+:data:`torchplot.rc_params` setting is ``False`` and none of its keywords
+appears; the twin leaves it out of the chain for such calls, so that an
+opt-in costs nothing to the calls that do not use it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import Any, NamedTuple
 
-__all__ = ["Layer", "layer", "layers_for"]
+__all__ = ["Layer", "LayerSpec", "layer", "layer_specs", "layers_for"]
 
 #: ``(ax, call_next, args, kwargs) -> result``; ``call_next(args, kwargs)`` runs the rest.
 Layer = Callable[
     [Any, Callable[[tuple[Any, ...], dict[str, Any]], Any], tuple[Any, ...], dict[str, Any]], Any
 ]
 
-_LAYERS: dict[str, list[tuple[int, Layer]]] = {}
+
+class LayerSpec(NamedTuple):
+    """A registered layer and what the twin may rely on to skip it."""
+
+    order: int
+    func: Layer
+    #: The keywords it acts on in calls without a foreign array; ``None``: not named.
+    keywords: frozenset[str] | None
+    #: For an opt-in layer, the ``rc_params`` key that turns it on for every call.
+    setting: str | None
 
 
-def layer(method: str, *, order: int) -> Callable[[Layer], Layer]:
+_LAYERS: dict[str, list[LayerSpec]] = {}
+
+
+def layer(
+    method: str,
+    *,
+    order: int,
+    keywords: Iterable[str] | None = None,
+    setting: str | None = None,
+) -> Callable[[Layer], Layer]:
     """Register a tensor-native layer for the Axes method ``method``.
 
     ``order`` places it in the chain: lower runs first (outer).  By convention
     shape rules (what a tensor's shape means) use 10-19 and device-side
     reductions (how it is computed) use 20-29, so a reduction sees the shape
-    the user meant.
+    the user meant.  ``keywords`` are the keywords the layer acts on when no
+    argument is a foreign array (``()`` for none), ``setting`` the
+    ``rc_params`` key of an opt-in layer; see the module docstring.
     """
+    if setting is not None and keywords is None:
+        raise ValueError("an opt-in layer (setting=...) must name its keywords")
+    names = None if keywords is None else frozenset(keywords)
 
     def register(func: Layer) -> Layer:
         chain = _LAYERS.setdefault(method, [])
-        chain.append((order, func))
-        chain.sort(key=lambda pair: pair[0])
+        chain.append(LayerSpec(order, func, names, setting))
+        chain.sort(key=lambda spec: spec.order)
         return func
 
     return register
 
 
+def layer_specs(method: str) -> list[LayerSpec]:
+    """The layers of ``method`` with what they declared, outermost first."""
+    return list(_LAYERS.get(method, ()))
+
+
 def layers_for(method: str) -> list[Layer]:
     """The layers of ``method``, outermost first."""
-    return [func for _, func in _LAYERS.get(method, ())]
+    return [spec.func for spec in _LAYERS.get(method, ())]
 
 
 def registered_methods() -> frozenset[str]:

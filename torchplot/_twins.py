@@ -36,7 +36,7 @@ import functools
 import importlib
 import inspect
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 import numpy as np
@@ -46,9 +46,10 @@ from matplotlib.colorbar import Colorbar
 from matplotlib.colors import Colormap, Normalize
 from matplotlib.figure import FigureBase
 
-from torchplot._convert import convert_call
-from torchplot._frameworks import _KIND, Kind
-from torchplot._native import Layer, layers_for
+from torchplot._convert import convert_call, needs_conversion
+from torchplot._frameworks import _KIND, Kind, kind_of
+from torchplot._native import Layer, LayerSpec, layer_specs
+from torchplot._rc import rc_params
 
 __all__ = ["adopt", "twin_of", "is_twin"]
 
@@ -82,7 +83,8 @@ _NOT_WRAPPED_PREFIXES = ("get_", "is_", "has_")
 #: Dunders that take data.
 _WRAPPED_DUNDERS = ("__init__", "__call__")
 
-_PLAIN = Kind.PLAIN
+# Reading an Enum member (``Kind.PLAIN``) costs ten times a global read.
+_PLAIN, _CONTAINER, _TORCH = Kind.PLAIN, Kind.CONTAINER, Kind.TORCH
 _TWINS: dict[type, type] = {}
 _TWIN_SET: set[type] = set()
 
@@ -118,6 +120,31 @@ def _takes_arguments(func: Callable[..., Any]) -> bool:
     )
 
 
+def _forward(
+    func: Callable[..., Any], self: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> Any:
+    """``func(self, *args, **kwargs)``, with a fixed argument list where it can be.
+
+    CPython runs a call of a Python function with a fixed argument list in the
+    caller's interpreter loop, but re-enters the loop from C for a call that
+    unpacks ``*args`` or ``**kwargs``.  Every twin method forwards its call
+    (a small ``ax.plot`` forwards twice: Axes.plot, then Axes.add_line), and
+    most internal calls (``add_line(line)``, ``set_color(c)``) take one
+    positional argument.
+    """
+    if not kwargs:
+        n = len(args)
+        if n == 1:
+            return func(self, args[0])
+        if n == 2:
+            return func(self, args[0], args[1])
+        if n == 3:
+            return func(self, args[0], args[1], args[2])
+        if n == 0:
+            return func(self)
+    return func(self, *args, **kwargs)
+
+
 def _wrapped_method(func: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(func)
     def method(self: Any, *args: Any, **kwargs: Any) -> Any:
@@ -130,22 +157,96 @@ def _wrapped_method(func: Callable[..., Any]) -> Callable[..., Any]:
         else:
             if kwargs:
                 args, kwargs = convert_call(args, kwargs, func, 1)
-        result = func(self, *args, **kwargs)
-        return result if result is None else adopt(result)
+        result = _forward(func, self, args, kwargs)
+        # adopt(result) with its lookup inlined: every call of a twin's method
+        # ends here (Axes.plot twice: itself and Axes.add_line).
+        action = _ADOPT.get(type(result), _adopt_new)
+        if action is not None:
+            action(result)
+        return result
 
     return method
 
 
-def _layered_method(func: Callable[..., Any], chain: list[Layer]) -> Callable[..., Any]:
-    def run(self: Any, i: int, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
-        if i == len(chain):
-            args, kwargs = convert_call(args, kwargs, func, 1)
-            return func(self, *args, **kwargs)
-        return chain[i](self, lambda a, k: run(self, i + 1, a, k), args, kwargs)
+def _all_plain(values: Iterable[Any]) -> bool:
+    """Whether no value is (or holds) a foreign array: nothing the one rule would change."""
+    for v in values:
+        kind = _KIND.get(type(v))
+        if kind is _PLAIN:
+            continue
+        if kind is None:
+            kind = kind_of(type(v))
+        if kind is _PLAIN or (kind is _CONTAINER and not needs_conversion(v)):
+            continue
+        return False
+    return True
+
+
+def _split_chain(layers: list[Layer]) -> tuple[Layer | None, tuple[Layer, ...]]:
+    if not layers:
+        return None, ()
+    return layers[0], tuple(reversed(layers[1:]))
+
+
+def _layered_method(func: Callable[..., Any], specs: list[LayerSpec]) -> Callable[..., Any]:
+    # What the layers declared (torchplot._native), turned into the two
+    # questions each call asks: may it skip the chain, and which layers run.
+    keywords: frozenset[str] | None = frozenset()
+    for spec in specs:
+        keywords = None if keywords is None or spec.keywords is None else keywords | spec.keywords
+    # Each chain as (outermost layer or None, the others innermost first).
+    every = _split_chain([spec.func for spec in specs])
+    always = _split_chain([spec.func for spec in specs if spec.setting is None])
+    settings = tuple({spec.setting: None for spec in specs if spec.setting is not None})
+    opt_in_keywords = frozenset().union(
+        *(spec.keywords for spec in specs if spec.setting is not None and spec.keywords)
+    )
+
+    def innermost(self: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        args, kwargs = convert_call(args, kwargs, func, 1)
+        return _forward(func, self, args, kwargs)
 
     @functools.wraps(func)
     def method(self: Any, *args: Any, **kwargs: Any) -> Any:
-        return adopt(run(self, 0, args, kwargs))
+        plain = True
+        for a in args:
+            kind = _KIND.get(type(a))
+            if kind is not _PLAIN:
+                # _all_plain settles types not seen yet and containers.
+                plain = kind is not _TORCH and _all_plain(args)
+                break
+        if plain and kwargs:
+            plain = (
+                keywords is not None and keywords.isdisjoint(kwargs) and _all_plain(kwargs.values())
+            )
+        if plain:
+            # Every layer passes such a call on untouched (the contract in
+            # torchplot._native), and the one rule would change nothing: this
+            # is Matplotlib's own call, without a frame per layer.
+            result = _forward(func, self, args, kwargs)
+        else:
+            layers = always
+            if settings:
+                if not opt_in_keywords.isdisjoint(kwargs):
+                    layers = every
+                else:
+                    for setting in settings:
+                        if rc_params[setting] is not False:
+                            layers = every
+                            break
+            # ``call_next`` of each layer is the rest of the chain, bound to
+            # this Axes; partials are built in C, a lambda per layer is not.
+            outermost, inner = layers
+            call = functools.partial(innermost, self)
+            for lay in inner:
+                call = functools.partial(lay, self, call)
+            result = (
+                call(args, kwargs) if outermost is None else outermost(self, call, args, kwargs)
+            )
+        action = _ADOPT.get(type(result), _adopt_new)  # adopt(result), inlined
+        if action is not None:
+            action(result)
+        return result
 
     return method
 
@@ -166,11 +267,11 @@ def _data_methods(base: type) -> dict[str, Callable[..., Any]]:
         attr = inspect.getattr_static(base, name)
         if not (inspect.isfunction(attr) and _takes_arguments(attr)):
             continue
-        chain = layers_for(name) if layered else []
-        key = (attr, bool(chain))
+        specs = layer_specs(name) if layered else []
+        key = (attr, bool(specs))
         wrapper = _WRAPPERS.get(key)
         if wrapper is None:
-            wrapper = _layered_method(attr, chain) if chain else _wrapped_method(attr)
+            wrapper = _layered_method(attr, specs) if specs else _wrapped_method(attr)
             _WRAPPERS[key] = wrapper
         methods[name] = wrapper
     if issubclass(base, Artist):
@@ -262,43 +363,82 @@ __getattr__ = twin_lookup(twin_of)
 
 # --------------------------------------------------------------------------- adoption
 
-_SWAP, _WALK, _SKIP = 0, 1, 2
-_ADOPT_KIND: dict[type, int] = {
-    type(None): _SKIP,
-    np.ndarray: _WALK,
-    list: _WALK,
-    tuple: _WALK,
-    dict: _WALK,
-}
+#: What adopting an object does, decided once per type: ``None`` (nothing: not
+#: Matplotlib's, or a twin already) or a function of the object.  One dict
+#: lookup is all a twin, an array or a number costs.
+_ADOPT: dict[type, Callable[[Any], object] | None] = {type(None): None}
 
 
-def _adopt_kind(tp: type) -> int:
-    if tp in _TWIN_SET:
-        return _SKIP
-    if issubclass(tp, ADOPTED_ROOTS):
-        return _SWAP
-    if issubclass(tp, (list, tuple, dict, np.ndarray)):
-        return _WALK
-    streamplot = sys.modules.get("matplotlib.streamplot")
-    if streamplot is not None and issubclass(tp, streamplot.StreamplotSet):
-        return _WALK
-    return _SKIP
+def _adopt_items(obj: Any) -> None:
+    for item in obj:
+        if type(item) not in _TWIN_SET:  # most often adopted already (Axes.add_line)
+            adopt(item)
 
 
-def _swap(obj: Any) -> None:
-    try:
-        obj.__class__ = twin_of(type(obj))
-    except TypeError:
-        # A class whose instance layout a subclass cannot share (none known in
-        # Matplotlib): the object stays a plain Matplotlib object.
-        return
-    if isinstance(obj, (FigureBase, Axes)):
+def _adopt_values(obj: dict[Any, Any]) -> None:
+    for item in obj.values():
+        adopt(item)
+
+
+def _adopt_array(obj: np.ndarray) -> None:
+    if obj.dtype == object:
+        for item in obj.flat:
+            adopt(item)
+
+
+def _adopt_streamplot(obj: Any) -> None:
+    adopt(obj.lines)
+    adopt(obj.arrows)
+
+
+def _swapper(tp: type) -> Callable[[Any], object]:
+    """Adopts an object of the Matplotlib class ``tp``: its class becomes the twin."""
+    twin: type = twin_of(tp)
+
+    def swap(obj: Any) -> bool:
+        try:
+            obj.__class__ = twin
+        except TypeError:
+            # A class whose instance layout a subclass cannot share (none known
+            # in Matplotlib): its objects stay plain Matplotlib objects.
+            _ADOPT[tp] = None
+            return False
+        return True
+
+    if issubclass(tp, (FigureBase, Axes)):
         # Adopt what the user can reach from here and was created before the
         # adoption (e.g. the Axes pyplot made inside ``plt.plot``).
-        for child in obj.get_children():
-            adopt(child)
-    elif isinstance(obj, Colorbar):
-        adopt(obj.ax)
+        def swap_tree(obj: Any) -> None:
+            if swap(obj):
+                for child in obj.get_children():
+                    adopt(child)
+
+        return swap_tree
+    if issubclass(tp, Colorbar):
+
+        def swap_colorbar(obj: Any) -> None:
+            if swap(obj):
+                adopt(obj.ax)
+
+        return swap_colorbar
+    return swap
+
+
+def _adoption(tp: type) -> Callable[[Any], object] | None:
+    if tp in _TWIN_SET:
+        return None
+    if issubclass(tp, ADOPTED_ROOTS):
+        return _swapper(tp)
+    if issubclass(tp, np.ndarray):
+        return _adopt_array
+    if issubclass(tp, dict):
+        return _adopt_values
+    if issubclass(tp, (list, tuple)):
+        return _adopt_items
+    streamplot = sys.modules.get("matplotlib.streamplot")
+    if streamplot is not None and issubclass(tp, streamplot.StreamplotSet):
+        return _adopt_streamplot
+    return None
 
 
 def adopt(obj: _T) -> _T:
@@ -308,25 +448,14 @@ def adopt(obj: _T) -> _T:
     arrays and ``StreamplotSet``; anything else is returned untouched.
     Returns ``obj`` itself.
     """
-    tp = type(obj)
-    kind = _ADOPT_KIND.get(tp)
-    if kind is None:
-        kind = _ADOPT_KIND[tp] = _adopt_kind(tp)
-    if kind == _SKIP:
-        return obj
-    if kind == _SWAP:
-        _swap(obj)
-    elif isinstance(obj, np.ndarray):
-        if obj.dtype == object:
-            for item in obj.flat:
-                adopt(item)
-    elif isinstance(obj, dict):
-        for item in obj.values():
-            adopt(item)
-    elif isinstance(obj, (list, tuple)):
-        for item in obj:
-            adopt(item)
-    else:  # StreamplotSet
-        adopt(obj.lines)  # type: ignore[attr-defined]
-        adopt(obj.arrows)  # type: ignore[attr-defined]
+    action = _ADOPT.get(type(obj), _adopt_new)
+    if action is not None:
+        action(obj)
     return obj
+
+
+def _adopt_new(obj: Any) -> None:
+    """``adopt(obj)`` for a type not seen yet."""
+    action = _ADOPT[type(obj)] = _adoption(type(obj))
+    if action is not None:
+        action(obj)

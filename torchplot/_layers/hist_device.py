@@ -111,7 +111,7 @@ def _counts_and_edges(
     return counts, edges
 
 
-@layer("hist", order=20)
+@layer("hist", order=20, keywords=())
 def _hist_on_device(ax: Any, call_next: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
     torch = sys.modules.get("torch")
     if torch is None or "data" in kwargs:

@@ -49,7 +49,7 @@ def _image(torch: Any, x: Any) -> bool:
     return x.ndim == 2 or (x.ndim == 3 and x.shape[2] in (3, 4))
 
 
-@layer("imshow", order=20)
+@layer("imshow", order=20, keywords=("downsample",), setting="imshow.downsample")
 def _imshow_downsampled(
     ax: Any, call_next: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
 ) -> Any:

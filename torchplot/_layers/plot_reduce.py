@@ -245,7 +245,7 @@ def _plan(
     return LineReduction(x_dev, y.clone())
 
 
-@layer("plot", order=20)
+@layer("plot", order=20, keywords=("reduce",), setting="plot.reduce")
 def _plot_reduced(ax: Any, call_next: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
     if "reduce" in kwargs:
         kwargs = dict(kwargs)

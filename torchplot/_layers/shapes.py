@@ -19,7 +19,7 @@ from collections.abc import Callable
 from typing import Any
 
 from torchplot._convert import describe
-from torchplot._frameworks import Kind, kind_of
+from torchplot._frameworks import _KIND, Kind, kind_of
 from torchplot._native import layer
 
 __all__: list[str] = []
@@ -27,11 +27,14 @@ __all__: list[str] = []
 Next = Callable[[tuple[Any, ...], dict[str, Any]], Any]
 
 
+_TORCH = Kind.TORCH  # an Enum member read costs ten times a global read
+
+
 def _is_tensor(obj: Any) -> bool:
-    return kind_of(type(obj)) is Kind.TORCH
+    return kind_of(type(obj)) is _TORCH
 
 
-@layer("hist", order=10)
+@layer("hist", order=10, keywords=())
 def _hist_of_all_values(
     ax: Any, call_next: Next, args: tuple[Any, ...], kwargs: dict[str, Any]
 ) -> Any:
@@ -47,7 +50,7 @@ def _hist_of_all_values(
     return call_next(args, {**kwargs, "x": flat})
 
 
-@layer("scatter", order=10)
+@layer("scatter", order=10, keywords=())
 def _scatter_points(ax: Any, call_next: Next, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
     if len(args) != 1 or "y" in kwargs or not _is_tensor(args[0]):
         return call_next(args, kwargs)
@@ -61,12 +64,16 @@ def _scatter_points(ax: Any, call_next: Next, args: tuple[Any, ...], kwargs: dic
     return call_next((points[:, 0], points[:, 1]), kwargs)
 
 
-@layer("plot", order=10)
+@layer("plot", order=10, keywords=())
 def _plot_rejects_3d(
     ax: Any, call_next: Next, args: tuple[Any, ...], kwargs: dict[str, Any]
 ) -> Any:
-    for i, arg in enumerate(args):
-        if _is_tensor(arg) and not arg.is_nested and arg.ndim >= 3:
+    for arg in args:
+        kind = _KIND.get(type(arg))  # kind_of, inlined: this runs on every plot of tensors
+        if kind is None:
+            kind = kind_of(type(arg))
+        if kind is _TORCH and arg.ndim >= 3 and not arg.is_nested:
+            i = next(i for i, a in enumerate(args) if a is arg)
             raise ValueError(
                 f"Axes.plot() positional argument {i} has {describe(arg)}, but plot draws "
                 "1-D data (one line) or 2-D data (one line per column). Fix: select what to "

@@ -1,0 +1,106 @@
+"""When a twin's method runs its tensor-native layers, and when it may skip them.
+
+The contract is in :mod:`torchplot._native`: a call without a foreign array
+and without a layer's keywords never needs the chain, and an opt-in layer is
+left out while its setting is ``False`` and none of its keywords is given.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+import torchplot as plt
+from torchplot._native import LayerSpec, layer
+from torchplot._rc import rc_params
+from torchplot._twins import _layered_method
+
+
+def _draw(self, *args, **kwargs):
+    return [("drawn", args, kwargs)]
+
+
+def _spy(name, calls):
+    def run(ax, call_next, args, kwargs):
+        calls.append(name)
+        return call_next(args, kwargs)
+
+    return run
+
+
+def _method(calls, *, keywords=(), opt_in=False):
+    specs = [
+        LayerSpec(10, _spy("first", calls), frozenset(keywords), None),
+        LayerSpec(
+            20,
+            _spy("second", calls),
+            frozenset({"reduce"}) if opt_in else frozenset(),
+            "plot.reduce" if opt_in else None,
+        ),
+    ]
+    return _layered_method(_draw, specs)
+
+
+def test_plain_calls_skip_the_chain_and_reach_matplotlib_unchanged():
+    calls: list[str] = []
+    method = _method(calls)
+    xs = np.arange(3.0)
+    [(_, args, kwargs)] = method(object(), xs, [1, 2, 3], "r--", color="k")
+    assert calls == []
+    assert args[0] is xs and args[1:] == ([1, 2, 3], "r--") and kwargs == {"color": "k"}
+
+
+@pytest.mark.parametrize(
+    ("args", "kwargs"),
+    [
+        ((torch.ones(3),), {}),
+        ((np.ones(3),), {"color": torch.tensor([0.0, 0.0, 1.0])}),
+        (([torch.tensor(1.0), 2.0],), {}),  # a container holding a tensor
+        ((np.ones(3),), {"mine": 1}),  # a layer keyword, no tensor
+    ],
+)
+def test_tensors_and_layer_keywords_run_the_chain(args, kwargs):
+    calls: list[str] = []
+    method = _method(calls, keywords=("mine",))
+    method(object(), *args, **kwargs)
+    assert calls == ["first", "second"]
+
+
+def test_undeclared_keywords_run_the_chain_for_any_keyword():
+    calls: list[str] = []
+    specs = [LayerSpec(10, _spy("undeclared", calls), None, None)]
+    method = _layered_method(_draw, specs)
+    method(object(), np.ones(3))
+    assert calls == []
+    method(object(), np.ones(3), color="r")
+    assert calls == ["undeclared"]
+
+
+def test_opt_in_layer_runs_only_when_asked(monkeypatch):
+    calls: list[str] = []
+    method = _method(calls, opt_in=True)
+    method(object(), torch.ones(3))
+    assert calls == ["first"]
+    calls.clear()
+    method(object(), torch.ones(3), reduce=False)
+    assert calls == ["first", "second"]
+    calls.clear()
+    monkeypatch.setitem(rc_params, "plot.reduce", True)
+    method(object(), torch.ones(3))
+    assert calls == ["first", "second"]
+
+
+def test_opt_in_layer_must_name_its_keywords():
+    with pytest.raises(ValueError, match="must name its keywords"):
+        layer("plot", order=99, setting="plot.reduce")
+
+
+def test_layer_keywords_with_numpy_data_keep_their_meaning():
+    ax = plt.figure().add_subplot()
+    (line,) = ax.plot(np.arange(5.0), reduce=True)  # accepted and dropped, as before
+    np.testing.assert_array_equal(line.get_ydata(), np.arange(5.0))
+    with pytest.raises(ValueError, match="reduce='fast'"):
+        ax.plot(np.arange(5.0), reduce="fast")
+    with pytest.raises(TypeError, match="torch tensors only"):
+        ax.imshow(np.zeros((4, 4)), nrow=2)
