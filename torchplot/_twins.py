@@ -54,6 +54,7 @@ from torchplot._rc import rc_params
 __all__ = ["adopt", "twin_of", "is_twin"]
 
 _T = TypeVar("_T")
+CallNext = Callable[[tuple[Any, ...], dict[str, Any]], Any]
 
 #: The Matplotlib roots whose objects are adopted.
 ADOPTED_ROOTS: tuple[type, ...] = (Artist, Colorbar, Colormap, Normalize)
@@ -182,6 +183,13 @@ def _all_plain(values: Iterable[Any]) -> bool:
     return True
 
 
+def _bind(lay: Layer, self: Any, call_next: CallNext) -> CallNext:
+    def call(args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        return lay(self, call_next, args, kwargs)
+
+    return call
+
+
 def _split_chain(layers: list[Layer]) -> tuple[Layer | None, tuple[Layer, ...]]:
     if not layers:
         return None, ()
@@ -234,15 +242,20 @@ def _layered_method(func: Callable[..., Any], specs: list[LayerSpec]) -> Callabl
                         if rc_params[setting] is not False:
                             layers = every
                             break
-            # ``call_next`` of each layer is the rest of the chain, bound to
-            # this Axes; partials are built in C, a lambda per layer is not.
             outermost, inner = layers
-            call = functools.partial(innermost, self)
-            for lay in inner:
-                call = functools.partial(lay, self, call)
-            result = (
-                call(args, kwargs) if outermost is None else outermost(self, call, args, kwargs)
-            )
+            if outermost is None:
+                result = innermost(self, args, kwargs)
+            else:
+                # ``call_next`` of each layer is the rest of the chain, bound
+                # to this Axes: closures, which CPython calls in the caller's
+                # interpreter loop (a partial would re-enter it from C).
+                def last(a: tuple[Any, ...], k: dict[str, Any]) -> Any:
+                    return innermost(self, a, k)
+
+                call: CallNext = last
+                for lay in inner:
+                    call = _bind(lay, self, call)
+                result = outermost(self, call, args, kwargs)
         action = _ADOPT.get(type(result), _adopt_new)  # adopt(result), inlined
         if action is not None:
             action(result)
