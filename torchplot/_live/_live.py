@@ -453,12 +453,16 @@ class Live:
                     ops[i] = ("show", name, kind, hosted, flags, has_target, style)
             self._remote.send([*ops, ("draw",)])
             return True
-        self._draw_here(f"torchplot.Live: {self._remote.failed.strip().splitlines()[-1]}")
+        self._draw_here()
         return False
 
-    def _draw_here(self, why: str) -> None:
-        """Stop using the drawing process: this process writes the PNG from now on."""
-        warnings.warn(f"{why}; drawing continues in the training process", RuntimeWarning, 3)
+    def _draw_here(self) -> None:
+        """Stop using the failed drawing process: this process writes the PNG from now on."""
+        assert self._remote is not None and self._remote.failed is not None
+        why = self._remote.failed.strip().splitlines()[-1]
+        warnings.warn(
+            f"torchplot.Live: {why}; drawing continues in the training process", RuntimeWarning, 3
+        )
         self._ops = None
         if self._path is not None:
             self._png = PngSink(self._path)
@@ -469,12 +473,10 @@ class Live:
         if self._ops is not None:
             self._ingest()
             if self._send_to_remote():
-                if not force:
-                    self.refreshes += 1
-                    return
-                # Explicit refresh: ``figure`` here is brought up to date too
-                # (for savefig); the child draws the PNG.
-                self._dash.update()
+                if force:
+                    # Explicit refresh: ``figure`` here is brought up to date
+                    # too (for savefig); the child draws the PNG.
+                    self._dash.update()
                 self.refreshes += 1
                 return
         start = time.perf_counter()
@@ -543,9 +545,7 @@ class Live:
                 self._dash.draw()
                 if self._remote.failed is not None and self._ops is not None:
                     # The child's last frame may be missing: draw it here.
-                    self._draw_here(
-                        f"torchplot.Live: {self._remote.failed.strip().splitlines()[-1]}"
-                    )
+                    self._draw_here()
                     self._emit()
             if self._png is not None:
                 self._png.close()
