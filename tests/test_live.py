@@ -7,6 +7,7 @@ import io
 import math
 import os
 import sys
+import time
 import tracemalloc
 from pathlib import Path
 
@@ -333,6 +334,24 @@ def test_refresh_cost_does_not_grow_with_history():
     assert max(sizes[-100:]) - min(sizes[-100:]) <= 2 * 200
 
 
+
+def test_a_trend_moves_the_value_limits_a_few_times_not_every_refresh():
+    # A loss falling steadily from 1.0 to 0.1 leaves the lower limit at every
+    # refresh; each limit change is a full redraw instead of a blit.
+    live = torchplot.Live(every=10, path=False, display="none", process=False, budget=None)
+    limits = []
+    for step in range(1000):
+        live.log(step, loss=1.0 - 0.9 * step / 999)
+        if step % 10 == 9:
+            limits.append(live.panels["loss"].ax.get_ylim())
+    live.close()
+    changes = sum(a != b for a, b in zip(limits, limits[1:]))
+    # The range grows 100x over 100 refreshes: half a range of room on the
+    # side the data leaves makes that ~log_1.6(100) ~ 10 changes.
+    assert 3 <= changes <= 15
+    lo, hi = limits[-1]
+    assert lo < 0.1 and hi > 1.0  # the data stays inside
+    assert hi - lo < 2 * 0.9  # and still fills most of the axis
 @pytest.mark.parametrize("process", [False, True], ids=["here", "process"])
 def test_memory_steady_over_1000_step_loop(tmp_path, process):
     import gc
@@ -675,3 +694,43 @@ def test_drawing_process_draws_images_like_this_process(tmp_path):
         live.close()
         frames.append(_png_pixels(path))
     np.testing.assert_array_equal(frames[0], frames[1])
+
+
+def test_drawing_process_keeps_to_its_share_and_draws_the_last_frame(tmp_path):
+    # Refreshes far faster than frames can be drawn: the child draws only as
+    # often as its share (5 x budget of its time) allows, and close() still
+    # brings the PNG up to the last logged step.
+    path = tmp_path / "l.png"
+    live = torchplot.Live(every=1, path=path, display="file", budget=0.01)
+    start = time.perf_counter()
+    step = 0
+    while time.perf_counter() - start < 3.0 or step < 200:
+        live.log(step, loss=torch.tensor(1.0 / (step + 1)), acc=float(step % 7))
+        step += 1
+        time.sleep(0.002)
+    live.close()
+    stats = live._remote.stats
+    assert live._remote.failed is None
+    assert stats["share"] == pytest.approx(0.05)
+    # A token bucket: time spent <= share x time + at most a frame of credit
+    # (and the first frame's and the closing frame's encoding, outside it).
+    assert stats["busy"] <= stats["share"] * stats["elapsed"] + 3 * stats["credit_cap"]
+    assert 2 <= stats["frames"] < live.refreshes / 4
+    (line,) = live.panels["loss"].artists
+    assert line.get_xdata()[-1] == step - 1
+    np.testing.assert_array_equal(_png_pixels(path), np.asarray(live.figure.canvas.buffer_rgba()))
+
+
+def test_drawing_process_without_budget_draws_when_idle(tmp_path):
+    path = tmp_path / "l.png"
+    live = torchplot.Live(every=5, path=path, display="file", budget=None)
+    _log_some(live, 5)  # the first refresh starts the child
+    time.sleep(3.0)  # its start (importing Matplotlib) and first frame
+    drawn_at_start = live.refreshes
+    for step in range(5, 40):
+        live.log(step, loss=torch.tensor(1.0 / (step + 1)))
+        time.sleep(0.05)  # a refresh per 0.25 s, slower than a frame: each one is drawn
+    live.close()
+    stats = live._remote.stats
+    assert stats["share"] is None
+    assert stats["frames"] >= 1 + (live.refreshes - drawn_at_start) - 1  # (close's own refresh)

@@ -12,6 +12,7 @@ from types import TracebackType
 from typing import Any, Literal
 
 import numpy as np
+from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 
 from torchplot._live._history import SpillStore
@@ -23,7 +24,7 @@ from torchplot._live._panels import (
     ShowPanel,
     curve_shapes,
 )
-from torchplot._live._remote import RemoteRenderer
+from torchplot._live._remote import SHARE_PER_BUDGET, RemoteRenderer
 from torchplot._live._sinks import GallerySink, NotebookSink, PngSink
 from torchplot._live._transfer import hold, hold_array, is_torch, to_host
 from torchplot._twins import adopt
@@ -127,14 +128,17 @@ class Live:
         None: when the display is ``"file"``, the figure is Live's own and
         no ``gallery`` is given.  False: draw in this process.
     budget : float or None, default: 0.02
-        When drawing in this process: most fraction of the loop's wall time
-        (since the first :meth:`log`) that automatic refreshes may spend.
-        Values are always brought in; drawing is postponed while a draw
-        (estimated from the last one of its kind) would exceed the budget, so
-        a slow full redraw makes the display update less often instead of
-        slowing training.  The first frame is drawn at once and not charged.
-        None: draw at every refresh.  Explicit :meth:`refresh` and
-        :meth:`close` always draw.
+        How much of the loop's time automatic refreshes may cost it.
+        Drawing in this process: the most fraction of the loop's wall time
+        (since the first :meth:`log`) spent drawing.  Values are always
+        brought in; drawing is postponed while a draw (estimated from the last
+        one of its kind) would exceed the budget, so a slow full redraw makes
+        the display update less often instead of slowing training.  With the
+        drawing process: that process spends at most ``5 * budget`` of its
+        time drawing and encoding frames (drawing on another core slows the
+        loop by about a sixth of that; see Notes).  The first frame is drawn
+        at once and not charged.  None: draw at every refresh.  Explicit
+        :meth:`refresh` and :meth:`close` always draw.
 
     Notes
     -----
@@ -442,7 +446,8 @@ class Live:
         if not self._ops:
             return True  # nothing new to draw
         if self._remote is None:
-            self._remote = RemoteRenderer(self._remote_config)
+            share = None if self.budget is None else min(1.0, self.budget * SHARE_PER_BUDGET)
+            self._remote = RemoteRenderer(self._remote_config, share)
         if self._remote.failed is None:
             ops, self._ops = self._ops, []
             for i, op in enumerate(ops):
@@ -510,10 +515,12 @@ class Live:
     def _emit(self) -> None:
         if self._png is not None or self._notebook is not None:
             frame = np.array(self.figure.canvas.buffer_rgba())  # type: ignore[attr-defined]
+            # Drawn over an opaque background, every pixel stays opaque.
+            opaque = to_rgba(self.figure.get_facecolor())[3] == 1
             if self._png is not None:
-                self._png.submit(frame)
+                self._png.submit(frame, opaque)
             if self._notebook is not None:
-                self._notebook.submit(frame)
+                self._notebook.submit(frame, opaque)
         if self._gallery is not None:
             self._gallery.refreshed(self.figure, self._last_step)
 

@@ -13,13 +13,15 @@ Protocol: the parent sends length-prefixed pickled *batches of operations*
 (``(verb, *args)`` tuples) over the child's stdin, in the order the parent
 performed them, so the child's dashboard is built exactly like the parent's:
 
-* ``("config", live_kwargs, rc_params, sys_path)``: first batch only;
+* ``("config", live_kwargs, rc_params, sys_path, share)``: first batch only;
 * ``("metric", name)``: a metric panel is created (panel order);
 * ``("rows", {name: (steps, values)}, last_step)``: host float64 arrays;
 * ``("show", name, kind, arrays, torch_flags, has_target, style)``;
-* ``("draw",)``: draw and write the PNG; skipped while more data is already
-  waiting in the pipe, so a child that falls behind catches up on the data
-  and draws the newest frame rather than every stale one;
+* ``("draw",)``: draw and write the PNG, as soon as the child's *share*
+  allows (the most fraction of wall time it spends drawing and encoding,
+  None: no limit); skipped when more data arrives first, so a child that
+  falls behind catches up on the data and draws the newest frame rather than
+  every stale one;
 * ``("close",)``: final frame, PNG flushed, statistics back, exit.
 
 The child answers on stdout with pickled ``("error", text)`` when an
@@ -47,6 +49,14 @@ _HEADER = struct.Struct("<Q")
 _CLOSE_TIMEOUT = 120.0  # seconds to wait for the final frame at close()
 _WORKER_MODULE = "torchplot._live._worker"
 
+#: The drawing process's share of its core per unit of ``Live(budget=...)``.
+#: Drawing on another core slows training only through what the cores share
+#: (caches, memory bandwidth, a VM's host): on a 2-vCPU VM, a child busy 28%
+#: of the time made a small MLP's loop 4-5% slower, about a sixth of its
+#: share.  So 5x the budget costs the loop about what ``budget`` allows when
+#: drawing in the training process (``benchmarks/bench_live.py overhead``).
+SHARE_PER_BUDGET = 5.0
+
 
 def _package_root() -> str:
     import torchplot
@@ -62,7 +72,7 @@ class RemoteRenderer:
     the caller draws in its own process.
     """
 
-    def __init__(self, config: dict[str, Any]) -> None:
+    def __init__(self, config: dict[str, Any], share: float | None) -> None:
         self.failed: str | None = None
         self.stats: dict[str, Any] = {}
         self._queue: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
@@ -88,7 +98,7 @@ class RemoteRenderer:
         import matplotlib
 
         rc = {k: v for k, v in matplotlib.rcParams.items() if k != "backend"}
-        self.send([("config", config, rc, [p for p in sys.path if p])])
+        self.send([("config", config, rc, [p for p in sys.path if p], share)])
         self._writer = threading.Thread(target=self._write, name="torchplot-live-send", daemon=True)
         self._reader = threading.Thread(target=self._read, name="torchplot-live-recv", daemon=True)
         self._writer.start()

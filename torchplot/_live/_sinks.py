@@ -19,6 +19,7 @@ from __future__ import annotations
 import io
 import os
 import threading
+import time
 import warnings
 from typing import Any
 
@@ -27,15 +28,21 @@ import numpy as np
 __all__ = ["GallerySink", "NotebookSink", "PngSink", "encode_png"]
 
 
-def encode_png(rgba: np.ndarray, target: Any, compress_level: int = 1) -> None:
+def encode_png(rgba: np.ndarray, target: Any, opaque: bool = False) -> None:
     """Write an ``(h, w, 4)`` uint8 frame as PNG to a path or binary file object.
 
-    Level 1 compression: a dashboard frame is mostly flat colour, so it is
-    already small, and level 6 costs several times as long.
+    ``opaque``: every pixel's alpha is 255 (a figure with an opaque
+    background), so the PNG is written as RGB: the same image, a quarter less
+    to filter and compress (~30% faster).  Level 1 compression: a dashboard
+    frame is mostly flat colour, so it is already small, and level 6 costs
+    several times as long.
     """
     from PIL import Image  # Matplotlib's own dependency; imported on first frame
 
-    Image.fromarray(rgba, "RGBA").save(target, format="png", compress_level=compress_level)
+    image = Image.fromarray(rgba, "RGBA")
+    if opaque:
+        image = image.convert("RGB")
+    image.save(target, format="png", compress_level=1)
 
 
 class PngSink:
@@ -51,14 +58,20 @@ class PngSink:
         self._busy = False
         self._stop = False
         self.written = 0
+        self.encoding = 0.0  # seconds spent encoding and writing, all frames
+        self.last_encoding = 0.0  # the same, last frame
         self.error: BaseException | None = None
+        self._opaque = False
         self._thread = threading.Thread(target=self._run, name="torchplot-live-png", daemon=True)
         self._thread.start()
 
-    def submit(self, rgba: np.ndarray) -> None:
-        """Queue ``rgba`` (owned by the sink from now on) as the next frame to write."""
+    def submit(self, rgba: np.ndarray, opaque: bool = False) -> None:
+        """Queue ``rgba`` (owned by the sink from now on) as the next frame to write.
+
+        ``opaque``: see :func:`encode_png`.
+        """
         with self._cond:
-            self._frame = rgba
+            self._frame, self._opaque = rgba, opaque
             self._cond.notify()
 
     def _run(self) -> None:
@@ -69,9 +82,10 @@ class PngSink:
                 if self._frame is None:
                     return
                 frame, self._frame = self._frame, None
+                opaque = self._opaque
                 self._busy = True
             try:
-                self._write(frame)
+                self._write(frame, opaque)
             except BaseException as exc:  # reported by flush(); the last good PNG stays
                 self.error = exc
             finally:
@@ -80,13 +94,16 @@ class PngSink:
                     self._busy = False
                     self._cond.notify_all()
 
-    def _write(self, frame: np.ndarray) -> None:
+    def _write(self, frame: np.ndarray, opaque: bool) -> None:
+        start = time.perf_counter()
         with open(self._tmp, "wb") as fh:
-            encode_png(frame, fh)
+            encode_png(frame, fh, opaque)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(self._tmp, self.path)
         self.written += 1
+        self.last_encoding = time.perf_counter() - start
+        self.encoding += self.last_encoding
 
     def flush(self) -> None:
         """Wait until every submitted frame is on disk; warn if a write failed."""
@@ -114,12 +131,12 @@ class NotebookSink:
     def __init__(self) -> None:
         self._handle: Any = None
 
-    def submit(self, rgba: np.ndarray) -> None:
-        """Show ``rgba`` in this dashboard's output."""
+    def submit(self, rgba: np.ndarray, opaque: bool = False) -> None:
+        """Show ``rgba`` in this dashboard's output (``opaque``: see :func:`encode_png`)."""
         from IPython.display import Image, display  # only used where IPython runs
 
         buf = io.BytesIO()
-        encode_png(rgba, buf)
+        encode_png(rgba, buf, opaque)
         image = Image(data=buf.getvalue(), format="png")
         if self._handle is None:
             self._handle = display(image, display_id=True)

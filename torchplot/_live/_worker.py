@@ -11,26 +11,40 @@ import os
 import pickle
 import select
 import sys
+import time
 import traceback
 from typing import Any, BinaryIO
 
 from torchplot._live._remote import _HEADER
 
 
-def _read_exact(pipe: BinaryIO, n: int) -> bytes | None:
-    data = b""
-    while len(data) < n:
-        chunk = pipe.read(n - len(data))
+def _read_exact(fd: int, n: int) -> bytes | None:
+    # os.read on the descriptor, not sys.stdin.buffer: a buffered reader may
+    # hold bytes that select() cannot see, and _wait_for_input relies on it.
+    parts, left = [], n
+    while left:
+        chunk = os.read(fd, min(left, 1 << 20))
         if not chunk:
             return None
-        data += chunk
-    return data
+        parts.append(chunk)
+        left -= len(chunk)
+    return b"".join(parts)
 
 
-def _more_waiting(fd: int) -> bool:
-    if os.name == "nt":  # select() takes sockets only there: draw every frame
+def _wait_for_input(fd: int, timeout: float) -> bool:
+    """Whether input is waiting, or arrives within ``timeout`` seconds."""
+    if os.name == "nt":  # select() takes sockets only there
+        time.sleep(timeout)
         return False
-    return bool(select.select([fd], [], [], 0)[0])
+    return bool(select.select([fd], [], [], timeout)[0])
+
+
+def _lower_priority() -> None:
+    # Where training takes every core, drawing gets only what training leaves.
+    try:
+        os.nice(10)
+    except (AttributeError, OSError):  # Windows; or a sandbox that forbids it
+        pass
 
 
 def _answer(out: BinaryIO, *answer: Any) -> None:
@@ -43,8 +57,22 @@ class _Worker:
         self.live: Any = None
         self.frames = 0
         self.draw_pending = False
+        # The share as a token bucket: drawing and encoding spend seconds of
+        # credit, which accrues at ``share`` per second of wall time, up to
+        # the cost of the dearest frame so far: idle time buys at most one
+        # frame, so bursts stay bounded too.
+        self.share: float | None = None
+        self.credit = 0.0
+        self.credit_cap = 0.0
+        self.credit_at: float | None = None  # None: before the first frame (setup, free)
+        self.first_at = 0.0
+        self.cost: dict[bool, float] = {}  # the last frame's drawing seconds, full or blitted
+        self.encoding_charged = 0.0
+        self.drawing = 0.0  # seconds spent drawing frames after the first
 
-    def config(self, kwargs: dict[str, Any], rc: dict[str, Any], path: list[str]) -> None:
+    def config(
+        self, kwargs: dict[str, Any], rc: dict[str, Any], path: list[str], share: float | None
+    ) -> None:
         import matplotlib
 
         for p in path:  # the parent's sys.path: a style or font module found there
@@ -55,6 +83,7 @@ class _Worker:
         from torchplot._live._live import Live
 
         self.live = Live(**kwargs, process=False)
+        self.share = share
 
     def metric(self, name: str) -> None:
         self.live._metric_panel(name)
@@ -90,9 +119,45 @@ class _Worker:
         # however far behind this process is.
         self.live._dash.update()
 
+    def _full(self) -> bool:
+        dash = self.live._dash
+        return bool(dash._needs_full or dash._bg is None)
+
+    def _accrue(self) -> None:
+        assert self.share is not None and self.credit_at is not None
+        now = time.perf_counter()
+        png = self.live._png
+        encoding, self.encoding_charged = png.encoding - self.encoding_charged, png.encoding
+        self.credit = min(
+            self.credit_cap, self.credit + self.share * (now - self.credit_at) - encoding
+        )
+        self.credit_at = now
+
+    def wait_before_draw(self) -> float:
+        """Seconds until the pending frame fits the drawing share (0: now)."""
+        if self.share is None or self.credit_at is None:
+            return 0.0
+        self._accrue()
+        frame = self.cost.get(self._full(), 0.0) + self.live._png.last_encoding
+        return max(0.0, (frame - self.credit) / self.share)
+
     def draw(self) -> None:
+        full = self._full()
+        start = time.perf_counter()
         self.live._refresh(force=True)
+        spent = time.perf_counter() - start
+        self.cost[full] = spent
+        self.draw_pending = False
         self.frames += 1
+        if self.share is None:
+            return
+        self.credit_cap = max(self.credit_cap, spent + self.live._png.last_encoding)
+        if self.credit_at is None:
+            self.credit_at = self.first_at = start + spent  # the first frame is setup: free
+            return
+        self._accrue()
+        self.credit -= spent
+        self.drawing += spent
 
     def stats(self) -> dict[str, Any]:
         dash = self.live._dash
@@ -101,20 +166,36 @@ class _Worker:
             "full_draws": dash.full_draws,
             "blits": dash.blits,
             "limits": {name: (p._xlim, p._ylim) for name, p in dash.panels.items()},
+            # The share's bookkeeping (None without one), for the tests.
+            "share": self.share,
+            "busy": self.drawing + self.live._png.encoding,
+            "elapsed": None if self.credit_at is None else time.perf_counter() - self.first_at,
+            "credit_cap": self.credit_cap,
         }
 
 
 def main() -> int:
-    inp, out = sys.stdin.buffer, sys.stdout.buffer
+    fd, out = sys.stdin.fileno(), sys.stdout.buffer
     sys.stdout = sys.stderr  # stray prints must not corrupt the answer pipe
-    fd = inp.fileno()
+    _lower_priority()
     worker = _Worker()
     failed = False
     while True:
-        header = _read_exact(inp, _HEADER.size)
+        if worker.draw_pending and not failed:
+            # Draw once the share allows, unless newer data arrives first: a
+            # child that falls behind catches up on the data and draws the
+            # newest frame, not every stale one.
+            try:
+                if not _wait_for_input(fd, worker.wait_before_draw()):
+                    worker.draw()
+                    continue
+            except BaseException:
+                failed = True
+                _answer(out, "error", traceback.format_exc())
+        header = _read_exact(fd, _HEADER.size)
         if header is None:
             break  # the parent went away: write what we have
-        blob = _read_exact(inp, _HEADER.unpack(header)[0])
+        blob = _read_exact(fd, _HEADER.unpack(header)[0])
         if blob is None:
             break
         if failed:
@@ -131,9 +212,6 @@ def main() -> int:
                     worker.draw_pending = True
                 else:
                     getattr(worker, verb)(*args)
-            if worker.draw_pending and not _more_waiting(fd):
-                worker.draw_pending = False
-                worker.draw()
         except BaseException:
             failed = True
             _answer(out, "error", traceback.format_exc())
