@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import math
 import os
 import sys
@@ -334,7 +335,6 @@ def test_refresh_cost_does_not_grow_with_history():
     assert max(sizes[-100:]) - min(sizes[-100:]) <= 2 * 200
 
 
-
 def test_a_trend_moves_the_value_limits_a_few_times_not_every_refresh():
     # A loss falling steadily from 1.0 to 0.1 leaves the lower limit at every
     # refresh; each limit change is a full redraw instead of a blit.
@@ -345,13 +345,15 @@ def test_a_trend_moves_the_value_limits_a_few_times_not_every_refresh():
         if step % 10 == 9:
             limits.append(live.panels["loss"].ax.get_ylim())
     live.close()
-    changes = sum(a != b for a, b in zip(limits, limits[1:]))
+    changes = sum(a != b for a, b in itertools.pairwise(limits))
     # The range grows 100x over 100 refreshes: half a range of room on the
     # side the data leaves makes that ~log_1.6(100) ~ 10 changes.
     assert 3 <= changes <= 15
     lo, hi = limits[-1]
     assert lo < 0.1 and hi > 1.0  # the data stays inside
     assert hi - lo < 2 * 0.9  # and still fills most of the axis
+
+
 @pytest.mark.parametrize("process", [False, True], ids=["here", "process"])
 def test_memory_steady_over_1000_step_loop(tmp_path, process):
     import gc
