@@ -24,6 +24,7 @@ so that machine load hits both sides alike; the script prints ratios.
   for drawing in the training process (default ``budget``, and
   ``budget=None``: every refresh drawn).  Last, whole runs with a fresh
   ``Live`` each (its start, first frame and ``close`` included).
+  ``--only TEXT`` runs only the configurations whose label contains TEXT.
 * ``history``: refresh time and memory after 10^3 and after 10^6 logged steps.
 """
 
@@ -190,7 +191,7 @@ def _median_ci(ratios: list[float], seed: int = 0) -> tuple[float, float, float]
     return float(np.median(r)), float(np.quantile(boot, 0.025)), float(np.quantile(boot, 0.975))
 
 
-def bench_overhead(pairs: int = 100, steps: int = 200) -> None:
+def bench_overhead(pairs: int = 100, steps: int = 200, only: str = "") -> None:
     bench_log_cost()
     mlp = _MLP()
     for _ in range(30):
@@ -203,6 +204,8 @@ def bench_overhead(pairs: int = 100, steps: int = 200) -> None:
         "in-process, budget=None": ({"process": False, "budget": None}, max(pairs // 4, 8)),
     }
     for label, (options, n_pairs) in configs.items():
+        if only not in label:
+            continue
         # The steady state of a long run: one Live, past its first frame (and
         # the child's start), logging in every other segment; segments of
         # the plain loop in between, in alternating order.  Each segment
@@ -248,6 +251,8 @@ def bench_overhead(pairs: int = 100, steps: int = 200) -> None:
             f"({statistics.median(plain) / steps * 1e3:.2f} ms/step plain; "
             f"{frames} for {refreshes} refreshes; target <= +3%)"
         )
+    if only:
+        return
     # Whole runs: creation, first full draw and close included.
     run, plain, with_live = 600, [], []
     for k in range(max(pairs // 25, 4)):
@@ -318,16 +323,20 @@ def bench_history() -> None:
 
 if __name__ == "__main__":
     args = sys.argv[1:]
-    pairs = 100
+    pairs, only = 100, ""
     if "--pairs" in args:
         i = args.index("--pairs")
         pairs = int(args[i + 1])
+        del args[i : i + 2]
+    if "--only" in args:  # e.g. --only "drawing process": the configurations so labelled
+        i = args.index("--only")
+        only = args[i + 1]
         del args[i : i + 2]
     for name in args or ["refresh", "overhead", "history"]:
         if name == "refresh":
             bench_refresh()
             bench_refresh(rounds=3, per_round=5, noise=None)
         elif name == "overhead":
-            bench_overhead(pairs=pairs)
+            bench_overhead(pairs=pairs, only=only)
         else:
             bench_history()
