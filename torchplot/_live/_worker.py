@@ -133,8 +133,12 @@ class _Worker:
         """Seconds until the pending frame fits the drawing share (0: now)."""
         if self.share is None or self.credit_at is None:
             return 0.0
-        self._accrue()
         frame = self.cost.get(self.live._dash.full_pending, 0.0) + self.live._png.last_encoding
+        # The cap must hold the frame: its encoding is known only after the
+        # frame was drawn (the sink encodes on a thread), and a cap below the
+        # frame's cost would never let it be drawn.
+        self.credit_cap = max(self.credit_cap, frame)
+        self._accrue()
         return max(0.0, (frame - self.credit) / self.share)
 
     def draw(self) -> None:
@@ -178,11 +182,16 @@ def main() -> int:
     failed = False
     while True:
         if worker.draw_pending and not failed:
-            # Draw once the share allows, unless newer data arrives first: a
-            # child that falls behind catches up on the data and draws the
-            # newest frame, not every stale one.
+            # Data that arrives while the share does not yet allow the frame is
+            # read first, so the frame drawn is the newest.  Once it allows it,
+            # the frame is drawn even if more data is waiting: under frequent
+            # refreshes the pipe is never quiet, and a child that waited for
+            # quiet would never draw.  Without a share, a child that falls
+            # behind catches up on the data before it draws.
             try:
-                if not _wait_for_input(fd, worker.wait_before_draw()):
+                wait = worker.wait_before_draw()
+                catch_up = wait > 0 or worker.share is None
+                if not (catch_up and _wait_for_input(fd, wait)):
                     worker.draw()
                     continue
             except BaseException:
