@@ -1,182 +1,234 @@
 """Core overheads, side by side with the naive path: import time and per-call cost.
 
-Run: ``python -m benchmarks.bench_core`` (``--quick`` for a smoke run, ``--alternate 5000
---no-import`` for the call overheads alone, also timed as alternating single calls).
+Run: ``python -m benchmarks.bench_core`` (``--quick`` for a smoke run; ``--only calls``
+or ``--only import`` for one part).
 
-Each comparison alternates the two contenders in rounds (A, B, A, B, ...) so
-drift on a busy machine hits both alike, and reports the median per-call time
-of each and their ratio (torchplot / naive).
+Every comparison runs the two contenders in separate, fresh processes, as a
+user runs one or the other, in interleaved pairs (A, B, then B, A, ...), and
+reports the median of the per-pair ratios (torchplot / naive) with its
+bootstrap 95% interval.  A pair shares one moment of a busy machine, so the
+ratio of a pair is steadier than either time.  Two contenders in one process
+(the earlier method) share CPython's specialised bytecode: Matplotlib's own
+methods, called alternately on a twin and on a plain object, keep
+re-specialising, which taxes whichever type they were not specialised for.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable
 
-import matplotlib
-
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as mpl
 import numpy as np
-import torch
 
-import torchplot
+from benchmarks._stats import format_ratio
+
+#: What each call-benchmark process does, by name: (setup, the timed call).
+#: ``naive`` is what users write today: Matplotlib, converting by hand.
+CALLS: dict[str, tuple[str, str]] = {
+    "tensor-ours": (
+        "import torchplot as plt; fig, ax = plt.subplots()",
+        "ax.plot(x, y)[0].remove()",
+    ),
+    "tensor-naive": (
+        "import matplotlib.pyplot as plt; fig, ax = plt.subplots()",
+        "ax.plot(x.detach().cpu().numpy(), y.detach().cpu().numpy())[0].remove()",
+    ),
+    "plain-ours": (
+        "import torchplot as plt; fig, ax = plt.subplots()",
+        "ax.plot(xn, yn)[0].remove()",
+    ),
+    "plain-naive": (
+        "import matplotlib.pyplot as plt; fig, ax = plt.subplots()",
+        "ax.plot(xn, yn)[0].remove()",
+    ),
+    "draw-ours": (
+        "import torchplot as plt; fig, ax = plt.subplots()",
+        "line = ax.plot(x, y)[0]; fig.canvas.draw(); line.remove()",
+    ),
+    "draw-naive": (
+        "import matplotlib.pyplot as plt; fig, ax = plt.subplots()",
+        "line = ax.plot(x.detach().cpu().numpy(), y.detach().cpu().numpy())[0]; "
+        "fig.canvas.draw(); line.remove()",
+    ),
+}
+
+_DATA = (
+    "import matplotlib; matplotlib.use('Agg'); import torch; "
+    "x = torch.linspace(0, 1, 100); y = torch.sin(x * 6).requires_grad_(True); "
+    "xn, yn = x.numpy().copy(), y.detach().numpy().copy()"
+)
 
 
-def interleaved(contenders: dict[str, Callable[[], object]], rounds: int, number: int) -> dict:
-    """Seconds per call of each contender: (median, min) over alternating rounds.
-
-    The minimum is the steadier figure on a shared virtual machine, where
-    other tenants only ever add time.
-    """
-    samples: dict[str, list[float]] = {name: [] for name in contenders}
-    for _ in range(rounds):
-        for name, fn in contenders.items():
-            start = time.perf_counter()
-            for _ in range(number):
-                fn()
-            samples[name].append((time.perf_counter() - start) / number)
-    return {name: (statistics.median(s), min(s)) for name, s in samples.items()}
-
-
-def alternating(ours: Callable[[], object], naive: Callable[[], object], n: int) -> dict:
-    """Seconds per call of each: quantiles (min, 5%, 25%, 50%) of ``n`` single calls.
-
-    The two alternate call by call (in turn first), so both see the same
-    moment of a busy machine; the low quantiles of a few thousand calls move
-    far less between runs than the minimum of a few rounds.
-    """
-    times: dict[str, list[float]] = {"ours": [], "naive": []}
+def worker(case: str, calls: int) -> dict[str, float]:
+    """Time ``calls`` single calls of ``case`` in this process, after a warm-up."""
+    setup, stmt = CALLS[case]
+    namespace: dict[str, object] = {}
+    exec(f"{_DATA}\n{setup}", namespace)
+    code = compile(stmt, f"<{case}>", "exec")
+    for _ in range(max(calls // 10, 20)):
+        exec(code, namespace)
+    times = []
     clock = time.perf_counter
-    for i in range(n):
-        pair = (("ours", ours), ("naive", naive)) if i % 2 else (("naive", naive), ("ours", ours))
-        for name, fn in pair:
-            start = clock()
-            fn()
-            times[name].append(clock() - start)
-    qs = (0.0, 0.05, 0.25, 0.5)
-    return {name: [float(np.quantile(t, q)) for q in qs] for name, t in times.items()}
+    for _ in range(calls):
+        start = clock()
+        exec(code, namespace)
+        times.append(clock() - start)
+    t = np.asarray(times)
+    return {"median": float(np.median(t)), "q25": float(np.quantile(t, 0.25)), "mean": t.mean()}
 
 
-def report_alternating(title: str, quantiles: dict) -> float:
-    ours, naive = quantiles["ours"], quantiles["naive"]
-    cells = ", ".join(
-        f"{label} {o * 1e6:.1f}/{n * 1e6:.1f} us = {o / n:.3f}"
-        for label, o, n in zip(("min", "q05", "q25", "median"), ours, naive, strict=True)
-    )
-    print(f"{title:<50} {cells}")
-    return ours[1] / naive[1]
+def _run_worker(case: str, calls: int) -> dict[str, float]:
+    out = subprocess.run(
+        [sys.executable, "-m", "benchmarks.bench_core", "--worker", case, "--calls", str(calls)],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    result: dict[str, float] = json.loads(out.splitlines()[-1])
+    return result
 
 
-def report(title: str, times: dict[str, tuple[float, float]], ours: str, naive: str) -> float:
-    ratio = times[ours][0] / times[naive][0]
-    ratio_min = times[ours][1] / times[naive][1]
-    cells = ", ".join(f"{k} {v[0] * 1e6:9.1f} us" for k, v in times.items())
-    print(f"{title:<50} {cells}  ratio median {ratio:.3f}, min {ratio_min:.3f}")
-    return ratio
+def bench_calls(pairs: int, calls: int) -> dict[str, float]:
+    """Per-call time of torchplot vs the naive path, in fresh processes, in pairs."""
+    ratios = {}
+    for what, title, n in (
+        ("plain", "ax.plot(100 pts), no tensors: torchplot vs Matplotlib", calls),
+        ("tensor", "ax.plot(100 pts), tensors vs hand-converted", calls),
+        ("draw", "ax.plot + canvas.draw, tensors vs hand-converted", max(calls // 100, 10)),
+    ):
+        per_pair: dict[str, list[float]] = {"median": [], "q25": [], "mean": []}
+        medians: dict[str, list[float]] = {"ours": [], "naive": []}
+        for i in range(pairs):
+            order = ("ours", "naive") if i % 2 == 0 else ("naive", "ours")
+            got = {who: _run_worker(f"{what}-{who}", n) for who in order}
+            for stat, values in per_pair.items():
+                values.append(got["ours"][stat] / got["naive"][stat])
+            for who in medians:
+                medians[who].append(got[who]["median"])
+        ours, naive = statistics.median(medians["ours"]), statistics.median(medians["naive"])
+        print(f"{title}: {ours * 1e6:.1f} / {naive * 1e6:.1f} us per call (medians)")
+        for stat, values in per_pair.items():
+            print(f"    per-pair ratio of the {stat:<6} call time: {format_ratio(values)}")
+        ratios[what] = statistics.median(per_pair["median"])
+    return ratios
 
 
-def bench_import(rounds: int) -> float:
-    def run(stmt: str) -> Callable[[], object]:
-        return lambda: subprocess.run(
+def bench_calls_in_process(pairs: int, block: int) -> None:
+    """The same comparisons in one process, in alternating blocks of ``block`` calls.
+
+    Far less scatter than separate processes (no per-process layout), at the
+    price of Matplotlib's code seeing twin and plain objects alike.
+    """
+    namespaces: dict[str, dict[str, object]] = {}
+    codes = {}
+    for case, (setup, stmt) in CALLS.items():
+        if case.startswith("draw"):
+            continue
+        namespaces[case] = {}
+        exec(f"{_DATA}\n{setup}", namespaces[case])
+        codes[case] = compile(stmt, f"<{case}>", "exec")
+    clock = time.perf_counter
+    for what in ("plain", "tensor"):
+        per_call: dict[str, list[float]] = {"ours": [], "naive": []}
+        for i in range(pairs + 1):
+            for who in ("ours", "naive") if i % 2 == 0 else ("naive", "ours"):
+                code, namespace = codes[f"{what}-{who}"], namespaces[f"{what}-{who}"]
+                start = clock()
+                for _ in range(block):
+                    exec(code, namespace)
+                if i:  # the first pair warms up
+                    per_call[who].append((clock() - start) / block)
+        ratios = [o / n for o, n in zip(per_call["ours"], per_call["naive"], strict=True)]
+        print(
+            f"ax.plot(100 pts), {what}, one process: "
+            f"{statistics.median(per_call['ours']) * 1e6:.1f} / "
+            f"{statistics.median(per_call['naive']) * 1e6:.1f} us per call (medians); "
+            f"per-pair ratio {format_ratio(ratios)} of {block}-call blocks"
+        )
+
+
+def bench_import(pairs: int) -> float:
+    """Wall time of ``python -c "import torchplot"`` vs ``import matplotlib.pyplot``."""
+
+    def run(stmt: str) -> float:
+        start = time.perf_counter()
+        subprocess.run(
             [sys.executable, "-c", stmt], check=True, env={"MPLBACKEND": "Agg", "PATH": ""}
         )
+        return time.perf_counter() - start
 
-    medians = interleaved(
-        {"torchplot": run("import torchplot"), "pyplot": run("import matplotlib.pyplot")}, rounds, 1
+    stmts = {"ours": "import torchplot", "naive": "import matplotlib.pyplot"}
+    times: dict[str, list[float]] = {"ours": [], "naive": []}
+    for i in range(pairs):
+        for who in ("ours", "naive") if i % 2 == 0 else ("naive", "ours"):
+            times[who].append(run(stmts[who]))
+    ratios = [o / n for o, n in zip(times["ours"], times["naive"], strict=True)]
+    print(
+        f"import torchplot vs import matplotlib.pyplot (process wall time): "
+        f"{statistics.median(times['ours']) * 1e3:.0f} / "
+        f"{statistics.median(times['naive']) * 1e3:.0f} ms (medians); "
+        f"per-pair ratio {format_ratio(ratios)}"
     )
-    return report("import (process wall time)", medians, "torchplot", "pyplot")
+    return statistics.median(ratios)
 
 
-def bench_calls(rounds: int, number: int, alternate: int = 0) -> dict[str, float]:
-    x = torch.linspace(0, 1, 100)
-    y = torch.sin(x * 6).requires_grad_(True)
-    xn, yn = x.numpy().copy(), y.detach().numpy().copy()
-    fig_t, ax_t = torchplot.subplots()
-    fig_m, ax_m = mpl.subplots()
-
-    def tensor_plot():
-        ax_t.plot(x, y)[0].remove()
-
-    def naive_plot():  # what users write today
-        ax_m.plot(x.detach().cpu().numpy(), y.detach().cpu().numpy())[0].remove()
-
-    def plain_ours():
-        ax_t.plot(xn, yn)[0].remove()
-
-    def plain_mpl():
-        ax_m.plot(xn, yn)[0].remove()
-
-    ratios = {}
-    ratios["tensor call"] = report(
-        "ax.plot(100 pts): tensors vs hand-converted",
-        interleaved({"torchplot": tensor_plot, "naive": naive_plot}, rounds, number),
-        "torchplot",
-        "naive",
+def import_self_time(runs: int) -> None:
+    """torchplot's own import work on top of pyplot's, from ``-X importtime`` (median of runs)."""
+    ours, pyplot = [], []
+    for _ in range(runs):
+        err = subprocess.run(
+            [sys.executable, "-X", "importtime", "-c", "import matplotlib.pyplot, torchplot"],
+            check=True,
+            capture_output=True,
+            text=True,
+            env={"MPLBACKEND": "Agg", "PATH": ""},
+        ).stderr
+        cumulative = {}
+        for line in err.splitlines():
+            parts = [p.strip() for p in line.removeprefix("import time:").split("|")]
+            if len(parts) == 3 and parts[1].isdigit():
+                cumulative[parts[2]] = int(parts[1])
+        ours.append(cumulative["torchplot"] / 1e3)
+        pyplot.append(cumulative["matplotlib.pyplot"] / 1e3)
+    o, p = statistics.median(ours), statistics.median(pyplot)
+    print(
+        f"import work (-X importtime, cumulative, median of {runs}): torchplot on top of "
+        f"pyplot {o:.1f} ms, matplotlib.pyplot {p:.1f} ms ({100 * o / p:.1f}%)"
     )
-    ratios["plain call"] = report(
-        "ax.plot(100 pts): no tensors, twin vs plain Axes",
-        interleaved({"torchplot": plain_ours, "matplotlib": plain_mpl}, rounds, number),
-        "torchplot",
-        "matplotlib",
-    )
-
-    if alternate:
-        for _ in range(200):  # warm both paths before the first timed call
-            tensor_plot(), naive_plot(), plain_ours(), plain_mpl()
-        ratios["tensor call, alternating"] = report_alternating(
-            "ax.plot: tensors, alternating single calls",
-            alternating(tensor_plot, naive_plot, alternate),
-        )
-        ratios["plain call, alternating"] = report_alternating(
-            "ax.plot: no tensors, alternating single calls",
-            alternating(plain_ours, plain_mpl, alternate),
-        )
-
-    def tensor_plot_draw():
-        line = ax_t.plot(x, y)[0]
-        fig_t.canvas.draw()
-        line.remove()
-
-    def naive_plot_draw():
-        line = ax_m.plot(x.detach().cpu().numpy(), y.detach().cpu().numpy())[0]
-        fig_m.canvas.draw()
-        line.remove()
-
-    ratios["tensor call + draw"] = report(
-        "ax.plot + canvas.draw: tensors vs hand-converted",
-        interleaved(
-            {"torchplot": tensor_plot_draw, "naive": naive_plot_draw}, rounds, max(1, number // 50)
-        ),
-        "torchplot",
-        "naive",
-    )
-    mpl.close("all")
-    return ratios
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="few rounds: a smoke run")
-    parser.add_argument(
-        "--alternate",
-        type=int,
-        default=0,
-        metavar="N",
-        help="also time N alternating single calls of each call pair (quantile ratios)",
-    )
-    parser.add_argument("--no-import", action="store_true", help="skip the import benchmark")
+    parser.add_argument("--quick", action="store_true", help="few pairs: a smoke run")
+    parser.add_argument("--only", choices=("calls", "import"), help="run one part")
+    parser.add_argument("--pairs", type=int, default=40, help="process pairs per comparison")
+    parser.add_argument("--calls", type=int, default=3000, help="timed calls per process")
+    parser.add_argument("--worker", choices=sorted(CALLS), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    rounds, number = (3, 50) if args.quick else (31, 300)
+    if args.worker:
+        print(json.dumps(worker(args.worker, args.calls)))
+        return 0
+    pairs, calls = (4, 300) if args.quick else (args.pairs, args.calls)
+    import matplotlib
+    import torch
+
     print(f"torch {torch.__version__}, matplotlib {matplotlib.__version__}, numpy {np.__version__}")
-    if not args.no_import:
-        bench_import(rounds=5 if args.quick else 41)
-    bench_calls(rounds, number, args.alternate)
+    if args.only != "calls":
+        # Bytecode caches written before anything is timed.
+        subprocess.run(
+            [sys.executable, "-c", "import torchplot, torchplot._layers"],
+            check=True,
+            env={"MPLBACKEND": "Agg", "PATH": ""},
+        )
+        import_self_time(runs=5)
+        bench_import(pairs=pairs * 2)
+    if args.only != "import":
+        bench_calls_in_process(pairs * 5, max(calls // 10, 50))
+        bench_calls(pairs, calls)
     return 0
 
 

@@ -48,6 +48,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 import torchplot
+from benchmarks._stats import median_ci
 
 torch.set_num_threads(1)
 NAMES = ("loss", "val_loss", "acc", "lr")
@@ -184,13 +185,6 @@ def bench_log_cost(n: int = 3000) -> None:
     live.close()
 
 
-def _median_ci(ratios: list[float], seed: int = 0) -> tuple[float, float, float]:
-    """Median of the per-pair ratios and its bootstrap 95% interval."""
-    r = np.asarray(ratios)
-    boot = np.median(np.random.default_rng(seed).choice(r, (4000, len(r))), axis=1)
-    return float(np.median(r)), float(np.quantile(boot, 0.025)), float(np.quantile(boot, 0.975))
-
-
 def bench_overhead(pairs: int = 100, steps: int = 200, only: str = "") -> None:
     bench_log_cost()
     mlp = _MLP()
@@ -242,7 +236,7 @@ def bench_overhead(pairs: int = 100, steps: int = 200, only: str = "") -> None:
             frames = f"{refreshes} frames drawn ({dash.blits} blitted)"
             refreshes += live.skipped
         torchplot.close(live.figure)
-        med, lo, hi = _median_ci([w / p for w, p in zip(with_live, plain, strict=True)])
+        med, lo, hi = median_ci([w / p for w, p in zip(with_live, plain, strict=True)])
         print(
             f"overhead, steady state, {label}: median of {n_pairs} interleaved pairs of "
             f"{steps}-step runs {100 * (med - 1):+.1f}% (95% CI {100 * (lo - 1):+.1f}% to "

@@ -94,3 +94,38 @@ def test_import_and_plot_import_no_framework(tmp_path):
         env={"MPLBACKEND": "Agg", "PYTHONPATH": str(ROOT), "PATH": ""},
     )
     assert out.stdout.strip() == ""
+
+
+_LAZY_PROBE = """
+import sys
+import torchplot
+import torchplot._twins
+deferred = ("torchplot._layers", "torchplot._live", "torchplot._gallery")
+before = [m for m in deferred if m in sys.modules] + [t.__name__ for t in torchplot._twins._TWINS]
+namespace = {}
+exec("from torchplot import *", namespace)
+assert namespace["Axes"] is torchplot.Axes and namespace["Live"] is torchplot.Live
+assert isinstance(torchplot.figure().add_subplot(), torchplot.Axes)
+print(before, "torchplot._layers" in sys.modules)
+"""
+
+
+def test_import_defers_twin_classes_layers_live_and_gallery():
+    # `import torchplot` stays within a few percent of `import matplotlib.pyplot`
+    # because these are set up on first use; every name still resolves.
+    out = subprocess.run(
+        [sys.executable, "-c", _LAZY_PROBE],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+        env={"MPLBACKEND": "Agg", "PYTHONPATH": str(ROOT), "PATH": ""},
+    )
+    assert out.stdout.strip() == "[] True"
+
+
+def test_lazy_names_are_listed_and_unknown_names_raise():
+    assert {"Axes", "Figure", "Line2D", "Live", "Gallery"} <= set(dir(torchplot))
+    assert {"Axes", "Live", "Gallery"} <= set(torchplot.__all__)
+    with pytest.raises(AttributeError, match="no_such_name"):
+        torchplot.no_such_name  # noqa: B018

@@ -11,15 +11,42 @@ objects only once the user has imported them.
 
 from __future__ import annotations
 
-from torchplot import _layers  # noqa: F401  (registers layers before twins are built)
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from torchplot import _pyplot
 from torchplot._convert import to_numpy
-from torchplot._gallery import Gallery
-from torchplot._live import Live
 from torchplot._pyplot import *  # noqa: F403
 from torchplot._pyplot import __all__ as _pyplot_all
 from torchplot._rc import rc_params
 from torchplot._twins import adopt
 
+if TYPE_CHECKING:
+    from torchplot._gallery import Gallery
+    from torchplot._live import Live
+
 __version__ = "0.1.0"
 
-__all__ = [*_pyplot_all, "Gallery", "Live", "adopt", "rc_params", "to_numpy"]
+#: Names bound on first use, with the module that holds them.  ``import
+#: torchplot`` stays within a few percent of ``import matplotlib.pyplot``: the
+#: twin classes, ``Live`` and ``Gallery`` (and the tensor-native layers, which
+#: the first twin loads) cost more to set up than the rest of the package.
+_LAZY: dict[str, str] = {
+    **dict.fromkeys(_pyplot.TWIN_BASES, "torchplot._pyplot"),
+    "Gallery": "torchplot._gallery",
+    "Live": "torchplot._live",
+}
+
+__all__ = [*_pyplot_all, *_pyplot.TWIN_BASES, "Gallery", "Live", "adopt", "rc_params", "to_numpy"]
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = globals()[name] = getattr(importlib.import_module(module), name)
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})

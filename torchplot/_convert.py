@@ -360,18 +360,18 @@ def convert_call(
     each argument is looked at once, and a new ``args`` (``kwargs``) is built
     only when one of its own values changes.
     """
-    new_args: list[Any] = []
-    changed = False
-    for a in args:
+    new_args: list[Any] | None = None
+    for i, a in enumerate(args):
         kind = _KIND.get(type(a))
-        if kind is not _PLAIN:
-            where = ("arg", func, len(new_args), self_offset)
-            leaf = _LEAVES.get(kind)  # None for a container or a type not seen yet
-            new = leaf(a, where) if leaf is not None else _convert(a, where)
-            if new is not a:
-                a = new
-                changed = True
-        new_args.append(a)
+        if kind is _PLAIN:
+            continue
+        where = ("arg", func, i, self_offset)
+        leaf = _LEAVES.get(kind)  # None for a container or a type not seen yet
+        new = leaf(a, where) if leaf is not None else _convert(a, where)
+        if new is not a:
+            if new_args is None:
+                new_args = list(args)
+            new_args[i] = new
     new_kwargs: dict[str, Any] | None = None
     for k, v in kwargs.items() if kwargs else ():
         kind = _KIND.get(type(v))
@@ -384,6 +384,6 @@ def convert_call(
                 new_kwargs = dict(kwargs)
             new_kwargs[k] = new
     return (
-        tuple(new_args) if changed else args,
+        args if new_args is None else tuple(new_args),
         kwargs if new_kwargs is None else new_kwargs,
     )

@@ -93,16 +93,28 @@ def layer(
     return register
 
 
+def _registry() -> dict[str, list[LayerSpec]]:
+    """Every registered layer; the first call registers torchplot's own.
+
+    They are loaded when the first twin class is built, the first to ask,
+    rather than by ``import torchplot``: a script that imports torchplot and
+    never plots does not pay for them.
+    """
+    import torchplot._layers  # noqa: F401  (registers them once, on first import)
+
+    return _LAYERS
+
+
 def layer_specs(method: str) -> list[LayerSpec]:
     """The layers of ``method`` with what they declared, outermost first."""
-    return list(_LAYERS.get(method, ()))
+    return list(_registry().get(method, ()))
 
 
 def layers_for(method: str) -> list[Layer]:
     """The layers of ``method``, outermost first."""
-    return [spec.func for spec in _LAYERS.get(method, ())]
+    return [spec.func for spec in _registry().get(method, ())]
 
 
 def registered_methods() -> frozenset[str]:
     """Names of the methods that have at least one layer."""
-    return frozenset(_LAYERS)
+    return frozenset(_registry())

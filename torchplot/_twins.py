@@ -36,6 +36,7 @@ import functools
 import importlib
 import inspect
 import sys
+import types
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
@@ -161,6 +162,32 @@ def _exact_parameters(func: Callable[..., Any]) -> tuple[str, ...] | None:
     return None if any(n.startswith("_tp_") for n in names) else names
 
 
+@functools.cache
+def _exact_template(arity: int) -> types.CodeType:
+    """The code of a twin method taking ``self`` and ``arity`` plain parameters.
+
+    Compiled once per arity; each method gets a copy with its own parameter
+    names (``CodeType.replace``) and its own globals, so building the twins of
+    Matplotlib's classes (hundreds of such methods) compiles nothing.
+    """
+    params = ", ".join(f"_tp_p{i}" for i in range(arity))
+    not_plain = " or ".join(f"_tp_kind(type(_tp_p{i})) is not _tp_plain" for i in range(arity))
+    source = f"""\
+def _tp_method(_tp_self, {params}):
+    if {not_plain}:
+        return _tp_general(_tp_self, {params})
+    _tp_result = _tp_func(_tp_self, {params})
+    _tp_action = _tp_adopt(type(_tp_result), _tp_adopt_new)
+    if _tp_action is not None:
+        _tp_action(_tp_result)
+    return _tp_result
+"""
+    namespace: dict[str, Any] = {}
+    exec(compile(source, "<torchplot twin method>", "exec"), namespace)
+    code: types.CodeType = namespace["_tp_method"].__code__
+    return code
+
+
 def _exact_method(
     func: Callable[..., Any], names: tuple[str, ...], general: Callable[..., Any]
 ) -> Callable[..., Any]:
@@ -171,27 +198,18 @@ def _exact_method(
     packing a tuple and a dict; a ``*args, **kwargs`` wrapper re-enters the
     loop from C.  Most methods that Matplotlib calls on the objects it hands
     out while plotting take such a list (``Axes.add_line(self, line)``, on
-    every ``plot``), so their twins are generated with the same parameters:
-    the same names, the same defaults (keyword calls and omitted arguments
-    work as before).  Measured with callgrind, ``ax.plot``'s cost over a
-    plain Axes fell from 1.54% to 0.73% of its instructions.  A call with
-    anything but plain arguments goes to ``general``, the usual wrapper.
+    every ``plot``), so their twins take the same parameters: the same names,
+    the same defaults (keyword calls and omitted arguments work as before).
+    Measured with callgrind, ``ax.plot``'s cost over a plain Axes fell from
+    1.54% to 0.73% of its instructions.  A call with anything but plain
+    arguments goes to ``general``, the usual wrapper.
     """
-    self_name, *params = names
-    params_list = ", ".join(params)
-    not_plain = " or ".join(f"_tp_kind(type({p})) is not _tp_plain" for p in params)
-    source = f"""\
-def {func.__name__}({self_name}, {params_list}):
-    if {not_plain}:
-        return _tp_general({self_name}, {params_list})
-    _tp_result = _tp_func({self_name}, {params_list})
-    _tp_action = _tp_adopt(type(_tp_result), _tp_adopt_new)
-    if _tp_action is not None:
-        _tp_action(_tp_result)
-    return _tp_result
-"""
-
-    namespace: dict[str, Any] = {
+    template = _exact_template(len(names) - 1)
+    # The template's first names are its parameters, then its own locals.
+    code = template.replace(
+        co_name=func.__name__, co_varnames=(*names, *template.co_varnames[len(names) :])
+    )
+    namespace = {
         "_tp_kind": _KIND.get,
         "_tp_plain": _PLAIN,
         "_tp_general": general,
@@ -199,9 +217,7 @@ def {func.__name__}({self_name}, {params_list}):
         "_tp_adopt": _ADOPT.get,
         "_tp_adopt_new": _adopt_new,
     }
-    exec(compile(source, f"<torchplot twin of {func.__qualname__}>", "exec"), namespace)
-    method = namespace[func.__name__]
-    method.__defaults__ = func.__defaults__
+    method = types.FunctionType(code, namespace, func.__name__, func.__defaults__)
     return functools.wraps(func)(method)
 
 
@@ -272,10 +288,6 @@ def _layered_method(func: Callable[..., Any], specs: list[LayerSpec]) -> Callabl
         *(spec.keywords for spec in specs if spec.setting is not None and spec.keywords)
     )
 
-    def innermost(self: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
-        args, kwargs = convert_call(args, kwargs, func, 1)
-        return _forward(func, self, args, kwargs)
-
     @functools.wraps(func)
     def method(self: Any, *args: Any, **kwargs: Any) -> Any:
         plain = True
@@ -306,13 +318,16 @@ def _layered_method(func: Callable[..., Any], specs: list[LayerSpec]) -> Callabl
                             break
             outermost, inner = layers
             if outermost is None:
-                result = innermost(self, args, kwargs)
+                args, kwargs = convert_call(args, kwargs, func, 1)
+                result = _forward(func, self, args, kwargs)
             else:
                 # ``call_next`` of each layer is the rest of the chain, bound
                 # to this Axes: closures, which CPython calls in the caller's
-                # interpreter loop (a partial would re-enter it from C).
+                # interpreter loop (a partial would re-enter it from C).  The
+                # innermost step: convert by the one rule, call Matplotlib.
                 def last(a: tuple[Any, ...], k: dict[str, Any]) -> Any:
-                    return innermost(self, a, k)
+                    a, k = convert_call(a, k, func, 1)
+                    return _forward(func, self, a, k)
 
                 call: CallNext = last
                 for lay in inner:
@@ -332,14 +347,18 @@ _WRAPPERS: dict[tuple[Callable[..., Any], bool], Callable[..., Any]] = {}
 
 def _data_methods(base: type) -> dict[str, Callable[..., Any]]:
     layered = issubclass(base, Axes)
+    # What ``inspect.getattr_static`` finds for each name, in one pass over
+    # the MRO (a lookup per name costs milliseconds per class at import).
+    members: dict[str, Any] = {}
+    for klass in reversed(base.__mro__):
+        members.update(vars(klass))
     methods = {}
-    for name in dir(base):
+    for name, attr in sorted(members.items()):
         if name.startswith("_"):
             if name not in _WRAPPED_DUNDERS:
                 continue
         elif name.startswith(_NOT_WRAPPED_PREFIXES) or name in NOT_WRAPPED:
             continue
-        attr = inspect.getattr_static(base, name)
         if not (inspect.isfunction(attr) and _takes_arguments(attr)):
             continue
         specs = layer_specs(name) if layered else []

@@ -1,7 +1,7 @@
 """Tensor-native layers (see :mod:`torchplot._native`), one module per behaviour.
 
-Imported by ``torchplot/__init__.py`` before any twin class is built, so every
-twin Axes carries them.  A layer module must not import torch at import time.
+Imported by :func:`torchplot._native.layer_specs` before the first twin class
+is built, so every twin Axes carries them.  A layer module must not import torch at import time.
 """
 
 from torchplot._layers import (  # noqa: F401
