@@ -84,16 +84,21 @@ print(",".join(leaked))
 """
 
 
-def test_import_and_plot_import_no_framework(tmp_path):
+def _probe(code: str, *argv: str) -> str:
+    """What ``code`` prints in a fresh interpreter that has imported nothing yet."""
     out = subprocess.run(
-        [sys.executable, "-c", _PROBE, str(tmp_path / "x.png")],
+        [sys.executable, "-c", code, *argv],
         capture_output=True,
         text=True,
         check=True,
         cwd=ROOT,
         env={"MPLBACKEND": "Agg", "PYTHONPATH": str(ROOT), "PATH": ""},
     )
-    assert out.stdout.strip() == ""
+    return out.stdout.strip()
+
+
+def test_import_and_plot_import_no_framework(tmp_path):
+    assert _probe(_PROBE, str(tmp_path / "x.png")) == ""
 
 
 _LAZY_PROBE = """
@@ -113,15 +118,7 @@ print(before, "torchplot._layers" in sys.modules)
 def test_import_defers_twin_classes_layers_live_and_gallery():
     # `import torchplot` stays within a few percent of `import matplotlib.pyplot`
     # because these are set up on first use; every name still resolves.
-    out = subprocess.run(
-        [sys.executable, "-c", _LAZY_PROBE],
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=ROOT,
-        env={"MPLBACKEND": "Agg", "PYTHONPATH": str(ROOT), "PATH": ""},
-    )
-    assert out.stdout.strip() == "[] True"
+    assert _probe(_LAZY_PROBE) == "[] True"
 
 
 def test_lazy_names_are_listed_and_unknown_names_raise():
