@@ -21,6 +21,7 @@ import statistics
 import subprocess
 import sys
 import time
+from types import CodeType
 
 import numpy as np
 
@@ -63,12 +64,17 @@ _DATA = (
 )
 
 
-def worker(case: str, calls: int) -> dict[str, float]:
-    """Time ``calls`` single calls of ``case`` in this process, after a warm-up."""
+def _prepare(case: str) -> tuple[CodeType, dict[str, object]]:
+    """The timed call of ``case``, compiled, and the namespace its setup ran in."""
     setup, stmt = CALLS[case]
     namespace: dict[str, object] = {}
     exec(f"{_DATA}\n{setup}", namespace)
-    code = compile(stmt, f"<{case}>", "exec")
+    return compile(stmt, f"<{case}>", "exec"), namespace
+
+
+def worker(case: str, calls: int) -> dict[str, float]:
+    """Time ``calls`` single calls of ``case`` in this process, after a warm-up."""
+    code, namespace = _prepare(case)
     for _ in range(max(calls // 10, 20)):
         exec(code, namespace)
     times = []
@@ -123,20 +129,13 @@ def bench_calls_in_process(pairs: int, block: int) -> None:
     Far less scatter than separate processes (no per-process layout), at the
     price of Matplotlib's code seeing twin and plain objects alike.
     """
-    namespaces: dict[str, dict[str, object]] = {}
-    codes = {}
-    for case, (setup, stmt) in CALLS.items():
-        if case.startswith("draw"):
-            continue
-        namespaces[case] = {}
-        exec(f"{_DATA}\n{setup}", namespaces[case])
-        codes[case] = compile(stmt, f"<{case}>", "exec")
+    prepared = {case: _prepare(case) for case in CALLS if not case.startswith("draw")}
     clock = time.perf_counter
     for what in ("plain", "tensor"):
         per_call: dict[str, list[float]] = {"ours": [], "naive": []}
         for i in range(pairs + 1):
             for who in ("ours", "naive") if i % 2 == 0 else ("naive", "ours"):
-                code, namespace = codes[f"{what}-{who}"], namespaces[f"{what}-{who}"]
+                code, namespace = prepared[f"{what}-{who}"]
                 start = clock()
                 for _ in range(block):
                     exec(code, namespace)
