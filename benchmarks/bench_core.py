@@ -56,6 +56,9 @@ CALLS: dict[str, tuple[str, str]] = {
         "fig.canvas.draw(); line.remove()",
     ),
 }
+# The A/A control: both contenders are plain Matplotlib, so every deviation of
+# its ratio from 1 is the method's own noise, the floor under the other rows.
+CALLS["null-ours"] = CALLS["null-naive"] = CALLS["plain-naive"]
 
 _DATA = (
     "import matplotlib; matplotlib.use('Agg'); import torch; "
@@ -102,6 +105,7 @@ def bench_calls(pairs: int, calls: int) -> dict[str, float]:
     """Per-call time of torchplot vs the naive path, in fresh processes, in pairs."""
     ratios = {}
     for what, title, n in (
+        ("null", "A/A control, ax.plot(100 pts): Matplotlib vs Matplotlib", calls),
         ("plain", "ax.plot(100 pts), no tensors: torchplot vs Matplotlib", calls),
         ("tensor", "ax.plot(100 pts), tensors vs hand-converted", calls),
         ("draw", "ax.plot + canvas.draw, tensors vs hand-converted", max(calls // 100, 10)),
@@ -131,7 +135,7 @@ def bench_calls_in_process(pairs: int, block: int) -> None:
     """
     prepared = {case: _prepare(case) for case in CALLS if not case.startswith("draw")}
     clock = time.perf_counter
-    for what in ("plain", "tensor"):
+    for what in ("null", "plain", "tensor"):
         per_call: dict[str, list[float]] = {"ours": [], "naive": []}
         for i in range(pairs + 1):
             for who in ("ours", "naive") if i % 2 == 0 else ("naive", "ours"):

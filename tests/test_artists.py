@@ -122,3 +122,23 @@ def test_axes_created_implicitly_by_pyplot_are_adopted():
     plt.plot([1, 2, 3])  # no figure existed: pyplot makes Figure and Axes itself
     assert type(plt.gca()).__module__ == "torchplot._twins"
     plt.gca().plot(torch.ones(3, requires_grad=True))
+
+
+def test_subclasses_of_twins_are_used_as_they_are():
+    # A user's own classes built on torchplot's: already tensor-aware, never re-twinned.
+    class MyAxes(plt.Axes):
+        pass
+
+    class MyLine(plt.Line2D):
+        pass
+
+    fig = plt.figure()
+    ax = fig.add_subplot(axes_class=MyAxes)
+    line = MyLine([0, 1], [0, 1])
+    assert ax.add_line(line) is line
+    assert type(ax) is MyAxes and type(line) is MyLine
+    assert plt.adopt(ax) is ax and type(ax) is MyAxes
+    line.set_ydata(torch.tensor([2.0, 3.0], requires_grad=True))
+    (plotted,) = ax.plot(torch.arange(3, dtype=torch.bfloat16))
+    assert line.get_ydata().tolist() == [2.0, 3.0]
+    assert plotted.get_ydata().tolist() == [0.0, 1.0, 2.0]

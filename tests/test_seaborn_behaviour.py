@@ -134,6 +134,18 @@ def test_grid_axes_accept_tensors():
     assert np.array_equal(_pixels(g.figure), _pixels(ref.figure))
 
 
+def test_a_users_subclass_of_a_grid_twin_is_used_as_it_is():
+    class MyGrid(tsns.FacetGrid):
+        pass
+
+    frame = pd.DataFrame({"x": X[:8], "y": Y[:8], "c": list("abababab")})
+    g = MyGrid(frame, col="c", height=2)
+    assert type(g) is MyGrid
+    g.map(tsns.scatterplot, "x", "y")
+    g.axes.flat[0].axhline(torch.tensor(0.5, requires_grad=True))
+    assert np.asarray(g.axes.flat[0].lines[0].get_ydata()).tolist() == [0.5, 0.5]
+
+
 def test_joint_grid_axes_accept_tensors():
     j = tsns.jointplot(x=_grad(X), y=_grad(Y), height=3)
     assert isinstance(j, tsns.JointGrid)

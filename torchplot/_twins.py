@@ -52,7 +52,7 @@ from torchplot._frameworks import _KIND, Kind, kind_of
 from torchplot._native import Layer, LayerSpec, layer_specs
 from torchplot._rc import rc_params
 
-__all__ = ["adopt", "twin_of", "is_twin"]
+__all__ = ["adopt", "twin_of", "is_twin", "derives_from_twin"]
 
 _T = TypeVar("_T")
 CallNext = Callable[[tuple[Any, ...], dict[str, Any]], Any]
@@ -442,13 +442,22 @@ def is_twin(tp: type) -> bool:
     return tp in _TWIN_SET
 
 
+def derives_from_twin(tp: type) -> bool:
+    """Whether ``tp`` is a twin or a subclass of one (a user's ``class MyAxes(torchplot.Axes)``)."""
+    return any(klass in _TWIN_SET for klass in tp.__mro__)
+
+
 def twin_of(base: type[_T]) -> type[_T]:
-    """The tensor-aware twin of a Matplotlib class (created once, then cached)."""
+    """The tensor-aware twin of a Matplotlib class (created once, then cached).
+
+    A twin, or a user's subclass of one (``class MyAxes(torchplot.Axes)``), is
+    its own twin: it inherits the twin's methods already.
+    """
     if base in _TWIN_SET:
         return base
     twin = _TWINS.get(base)
     if twin is None:
-        twin = _TWINS[base] = _make_twin(base)
+        twin = _TWINS[base] = base if derives_from_twin(base) else _make_twin(base)
     return twin
 
 
@@ -519,7 +528,7 @@ def _swapper(tp: type) -> Callable[[Any], object]:
 
 
 def _adoption(tp: type) -> Callable[[Any], object] | None:
-    if tp in _TWIN_SET:
+    if derives_from_twin(tp):
         return None
     if issubclass(tp, ADOPTED_ROOTS):
         return _swapper(tp)

@@ -49,7 +49,7 @@ from seaborn.axisgrid import _BaseGrid
 
 from torchplot._convert import convert_call, describe, needs_conversion
 from torchplot._frameworks import Kind, kind_of
-from torchplot._twins import adopt, build_twin, is_twin, twin_lookup
+from torchplot._twins import adopt, build_twin, derives_from_twin, is_twin, twin_lookup
 
 __all__ = ["FRAME_ONLY", "tensor_aware", "twin_of", "adopt_result"]
 
@@ -304,7 +304,7 @@ def twin_of(base: type[_T]) -> type[_T]:
     ``isinstance`` like ``base`` (:class:`torchplot._twins.TwinMeta`), so a
     grid made by seaborn itself is an instance of ``torchplot.seaborn.FacetGrid``.
     """
-    if base.__dict__.get("__tensor_base__") is not None:
+    if derives_from_twin(base):  # a twin, or a user's subclass of one
         return base
     twin = _TWINS.get(base)
     if twin is not None:
