@@ -142,3 +142,15 @@ def test_subclasses_of_twins_are_used_as_they_are():
     (plotted,) = ax.plot(torch.arange(3, dtype=torch.bfloat16))
     assert line.get_ydata().tolist() == [2.0, 3.0]
     assert plotted.get_ydata().tolist() == [0.0, 1.0, 2.0]
+
+
+def test_axes_built_as_twins_adopt_their_children():
+    class MyAxes(plt.Axes):
+        pass
+
+    fig = plt.figure()
+    built = [fig.add_subplot(121, axes_class=MyAxes), plt.Axes(fig, (0.5, 0.1, 0.4, 0.8))]
+    for ax in built:
+        assert all(type(c).__module__ == "torchplot._twins" for c in (ax.xaxis, ax.patch))
+        ax.xaxis.set_ticks(torch.tensor([0.0, 0.5, 1.0], requires_grad=True))
+        assert ax.get_xticks().tolist() == [0.0, 0.5, 1.0]

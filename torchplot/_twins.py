@@ -370,7 +370,27 @@ def _data_methods(base: type) -> dict[str, Callable[..., Any]]:
         methods[name] = wrapper
     if issubclass(base, Artist):
         methods["set"] = _plain_set(base)
+    if issubclass(base, (FigureBase, Axes)) and "__init__" in methods:
+        methods["__init__"] = _adopting_children(methods["__init__"])
     return methods
+
+
+def _adopting_children(init: Callable[..., Any]) -> Callable[..., Any]:
+    """A Figure's or an Axes' ``__init__`` that adopts what it created.
+
+    Only objects built as twins run it (``torchplot.Axes(fig, rect)``, a user's
+    subclass of a twin): their spines, axes and patch are made by Matplotlib's
+    ``__init__`` as plain objects, and no adoption of the tree follows, as it
+    does for an Axes that pyplot made and torchplot adopted.
+    """
+
+    @functools.wraps(init)
+    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+        init(self, *args, **kwargs)
+        for child in self.get_children():
+            adopt(child)
+
+    return __init__
 
 
 def _plain_set(base: type) -> Callable[..., Any]:
