@@ -387,8 +387,7 @@ def _adopting_children(init: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(init)
     def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
         init(self, *args, **kwargs)
-        for child in self.get_children():
-            adopt(child)
+        adopt(self.get_children())
 
     return __init__
 
@@ -473,8 +472,6 @@ def twin_of(base: type[_T]) -> type[_T]:
     A twin, or a user's subclass of one (``class MyAxes(torchplot.Axes)``), is
     its own twin: it inherits the twin's methods already.
     """
-    if base in _TWIN_SET:
-        return base
     twin = _TWINS.get(base)
     if twin is None:
         twin = _TWINS[base] = base if derives_from_twin(base) else _make_twin(base)
@@ -533,8 +530,7 @@ def _swapper(tp: type) -> Callable[[Any], object]:
         # adoption (e.g. the Axes pyplot made inside ``plt.plot``).
         def swap_tree(obj: Any) -> None:
             if swap(obj):
-                for child in obj.get_children():
-                    adopt(child)
+                adopt(obj.get_children())
 
         return swap_tree
     if issubclass(tp, Colorbar):
