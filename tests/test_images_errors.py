@@ -156,6 +156,21 @@ def test_plot_of_3d_tensor(ax):
     assert not ax.lines
 
 
+def test_plot_of_3d_tensor_with_reduction_on(ax):
+    # The reduction layer runs inside the shape rule and passes a 3-D tensor on.
+    with pytest.raises(ValueError, match=r"positional argument 0 has shape \(4, 3, 2\)"):
+        ax.plot(torch.zeros(4, 3, 2), reduce=True)
+    assert not ax.lines
+
+
+def test_plot_errors_without_a_3d_tensor_are_matplotlibs_own(ax):
+    # Only a tensor of 3 or more dims turns Matplotlib's ValueError into torchplot's.
+    with pytest.raises(ValueError, match="must have same first dimension"):
+        ax.plot(torch.zeros(3), torch.zeros(4))
+    with pytest.raises(ValueError, match="must have same first dimension"):
+        ax.plot(np.zeros(3), np.zeros((4, 2, 2)))
+
+
 def test_plot_of_2d_tensor_still_works(ax):
     lines = ax.plot(torch.zeros(5, 3))
     assert len(lines) == 3

@@ -43,7 +43,7 @@ from typing import Any
 
 import numpy as np
 
-from torchplot._frameworks import _KIND, Kind, kind_of
+from torchplot._frameworks import Kind, cached_kind, kind_of
 
 __all__ = ["to_numpy", "convert_call", "needs_conversion", "describe"]
 
@@ -362,7 +362,7 @@ def convert_call(
     """
     new_args: list[Any] | None = None
     for i, a in enumerate(args):
-        kind = _KIND.get(type(a))
+        kind = cached_kind(type(a))
         if kind is _PLAIN:
             continue
         where = ("arg", func, i, self_offset)
@@ -374,7 +374,7 @@ def convert_call(
             new_args[i] = new
     new_kwargs: dict[str, Any] | None = None
     for k, v in kwargs.items() if kwargs else ():
-        kind = _KIND.get(type(v))
+        kind = cached_kind(type(v))
         if kind is _PLAIN:
             continue
         leaf = _LEAVES.get(kind)

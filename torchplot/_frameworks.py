@@ -56,6 +56,12 @@ _KIND[list] = Kind.CONTAINER
 _KIND[tuple] = Kind.CONTAINER
 _KIND[dict] = Kind.CONTAINER
 
+#: ``_KIND.get``, bound once: the cached :class:`Kind` of a type, or ``None``
+#: for a type not classified yet.  The hot paths call this rather than
+#: ``_KIND.get(...)``: CPython 3.11 compiles a method call on an imported name
+#: as an attribute load, which builds a bound method on every call.
+cached_kind = _KIND.get
+
 
 def _classify(tp: type) -> Kind:
     if issubclass(tp, (np.ndarray, np.generic)):

@@ -48,7 +48,7 @@ from matplotlib.colors import Colormap, Normalize
 from matplotlib.figure import FigureBase
 
 from torchplot._convert import convert_call, needs_conversion
-from torchplot._frameworks import _KIND, Kind, kind_of
+from torchplot._frameworks import Kind, cached_kind, kind_of
 from torchplot._native import Layer, LayerSpec, layer_specs
 from torchplot._rc import rc_params
 
@@ -210,7 +210,7 @@ def _exact_method(
         co_name=func.__name__, co_varnames=(*names, *template.co_varnames[len(names) :])
     )
     namespace = {
-        "_tp_kind": _KIND.get,
+        "_tp_kind": cached_kind,
         "_tp_plain": _PLAIN,
         "_tp_general": general,
         "_tp_func": func,
@@ -227,7 +227,7 @@ def _wrapped_method(func: Callable[..., Any]) -> Callable[..., Any]:
         # Inlined fast path of convert_call: this wrapper runs on every call of
         # a public method of an adopted object.
         for a in args:
-            if _KIND.get(type(a)) is not _PLAIN:
+            if cached_kind(type(a)) is not _PLAIN:
                 args, kwargs = convert_call(args, kwargs, func, 1)
                 break
         else:
@@ -250,7 +250,7 @@ def _wrapped_method(func: Callable[..., Any]) -> Callable[..., Any]:
 def _all_plain(values: Iterable[Any]) -> bool:
     """Whether no value is (or holds) a foreign array: nothing the one rule would change."""
     for v in values:
-        kind = _KIND.get(type(v))
+        kind = cached_kind(type(v))
         if kind is _PLAIN:
             continue
         if kind is None:
@@ -264,6 +264,18 @@ def _all_plain(values: Iterable[Any]) -> bool:
 def _bind(lay: Layer, self: Any, call_next: CallNext) -> CallNext:
     def call(args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         return lay(self, call_next, args, kwargs)
+
+    return call
+
+
+def _converting_call(func: Callable[..., Any], self: Any) -> CallNext:
+    """The innermost step of a layer chain: convert by the one rule, call Matplotlib."""
+
+    # Built here rather than inside the twin method, where the closure would
+    # turn ``self`` into a cell that every call, plain ones too, pays for.
+    def call(args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        args, kwargs = convert_call(args, kwargs, func, 1)
+        return _forward(func, self, args, kwargs)
 
     return call
 
@@ -290,22 +302,32 @@ def _layered_method(func: Callable[..., Any], specs: list[LayerSpec]) -> Callabl
 
     @functools.wraps(func)
     def method(self: Any, *args: Any, **kwargs: Any) -> Any:
-        plain = True
         for a in args:
-            kind = _KIND.get(type(a))
+            kind = cached_kind(type(a))
             if kind is not _PLAIN:
                 # _all_plain settles types not seen yet and containers.
                 plain = kind is not _TORCH and _all_plain(args)
                 break
-        if plain and kwargs:
+        else:
+            plain = True
+        if kwargs and plain:
             plain = (
                 keywords is not None and keywords.isdisjoint(kwargs) and _all_plain(kwargs.values())
             )
         if plain:
             # Every layer passes such a call on untouched (the contract in
             # torchplot._native), and the one rule would change nothing: this
-            # is Matplotlib's own call, without a frame per layer.
-            result = _forward(func, self, args, kwargs)
+            # is Matplotlib's own call, without a frame per layer.  The
+            # commonest forms (``plot(x, y)``, ``hist(x)``) skip even
+            # _forward's frame: this path is all a plain call pays.
+            if kwargs:
+                result = func(self, *args, **kwargs)
+            elif len(args) == 2:
+                result = func(self, args[0], args[1])
+            elif len(args) == 1:
+                result = func(self, args[0])
+            else:
+                result = func(self, *args)
         else:
             layers = always
             if settings:
@@ -323,19 +345,20 @@ def _layered_method(func: Callable[..., Any], specs: list[LayerSpec]) -> Callabl
             else:
                 # ``call_next`` of each layer is the rest of the chain, bound
                 # to this Axes: closures, which CPython calls in the caller's
-                # interpreter loop (a partial would re-enter it from C).  The
-                # innermost step: convert by the one rule, call Matplotlib.
-                def last(a: tuple[Any, ...], k: dict[str, Any]) -> Any:
-                    a, k = convert_call(a, k, func, 1)
-                    return _forward(func, self, a, k)
-
-                call: CallNext = last
+                # interpreter loop (a partial would re-enter it from C).
+                call = _converting_call(func, self)
                 for lay in inner:
                     call = _bind(lay, self, call)
                 result = outermost(self, call, args, kwargs)
-        action = _ADOPT.get(type(result), _adopt_new)  # adopt(result), inlined
-        if action is not None:
-            action(result)
+        if type(result) is list:
+            # _adopt_items, inlined: plot's lines, which Axes.add_line adopted.
+            for item in result:
+                if type(item) not in _TWIN_SET:
+                    adopt(item)
+        else:
+            action = _ADOPT.get(type(result), _adopt_new)  # adopt(result), inlined
+            if action is not None:
+                action(result)
         return result
 
     return method

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from typing import Any
 
 from torchplot._convert import describe
-from torchplot._frameworks import _KIND, Kind, kind_of
+from torchplot._frameworks import Kind, kind_of
 from torchplot._native import layer
 
 __all__: list[str] = []
@@ -68,17 +68,19 @@ def _scatter_points(ax: Any, call_next: Next, args: tuple[Any, ...], kwargs: dic
 def _plot_rejects_3d(
     ax: Any, call_next: Next, args: tuple[Any, ...], kwargs: dict[str, Any]
 ) -> Any:
-    for arg in args:
-        kind = _KIND.get(type(arg))  # kind_of, inlined: this runs on every plot of tensors
-        if kind is None:
-            kind = kind_of(type(arg))
-        if kind is _TORCH and arg.ndim >= 3 and not arg.is_nested:
-            i = next(i for i, a in enumerate(args) if a is arg)
-            raise ValueError(
-                f"Axes.plot() positional argument {i} has {describe(arg)}, but plot draws "
-                "1-D data (one line) or 2-D data (one line per column). Fix: select what to "
-                "draw, e.g. `t.flatten(1).T` for one line per leading index, "
-                "`t.reshape(-1, t.shape[-1]).T` for one line per vector along the last dim, or "
-                "`t.flatten()` for one line of all values."
-            )
-    return call_next(args, kwargs)
+    # Matplotlib rejects such data with a ValueError of its own before it
+    # draws anything; looking at the shapes only then keeps the check off
+    # the path of every plot of tensors.
+    try:
+        return call_next(args, kwargs)
+    except ValueError:
+        for i, arg in enumerate(args):
+            if _is_tensor(arg) and not arg.is_nested and arg.ndim >= 3:
+                raise ValueError(
+                    f"Axes.plot() positional argument {i} has {describe(arg)}, but plot draws "
+                    "1-D data (one line) or 2-D data (one line per column). Fix: select what "
+                    "to draw, e.g. `t.flatten(1).T` for one line per leading index, "
+                    "`t.reshape(-1, t.shape[-1]).T` for one line per vector along the last "
+                    "dim, or `t.flatten()` for one line of all values."
+                ) from None
+        raise
