@@ -317,17 +317,8 @@ def _layered_method(func: Callable[..., Any], specs: list[LayerSpec]) -> Callabl
         if plain:
             # Every layer passes such a call on untouched (the contract in
             # torchplot._native), and the one rule would change nothing: this
-            # is Matplotlib's own call, without a frame per layer.  The
-            # commonest forms (``plot(x, y)``, ``hist(x)``) skip even
-            # _forward's frame: this path is all a plain call pays.
-            if kwargs:
-                result = func(self, *args, **kwargs)
-            elif len(args) == 2:
-                result = func(self, args[0], args[1])
-            elif len(args) == 1:
-                result = func(self, args[0])
-            else:
-                result = func(self, *args)
+            # is Matplotlib's own call, without a frame per layer.
+            result = _forward(func, self, args, kwargs)
         else:
             layers = always
             if settings:
@@ -350,15 +341,9 @@ def _layered_method(func: Callable[..., Any], specs: list[LayerSpec]) -> Callabl
                 for lay in inner:
                     call = _bind(lay, self, call)
                 result = outermost(self, call, args, kwargs)
-        if type(result) is list:
-            # _adopt_items, inlined: plot's lines, which Axes.add_line adopted.
-            for item in result:
-                if type(item) not in _TWIN_SET:
-                    adopt(item)
-        else:
-            action = _ADOPT.get(type(result), _adopt_new)  # adopt(result), inlined
-            if action is not None:
-                action(result)
+        action = _ADOPT.get(type(result), _adopt_new)  # adopt(result), inlined
+        if action is not None:
+            action(result)
         return result
 
     return method

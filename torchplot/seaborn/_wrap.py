@@ -304,11 +304,11 @@ def twin_of(base: type[_T]) -> type[_T]:
     ``isinstance`` like ``base`` (:class:`torchplot._twins.TwinMeta`), so a
     grid made by seaborn itself is an instance of ``torchplot.seaborn.FacetGrid``.
     """
-    if derives_from_twin(base):  # a twin, or a user's subclass of one
-        return base
     twin = _TWINS.get(base)
     if twin is not None:
         return twin
+    if derives_from_twin(base):  # a twin, or a user's subclass of one
+        return base
     methods: dict[str, Callable[..., Any]] = {}
     for name in ["__init__", *(n for n in dir(base) if not n.startswith("_"))]:
         attr = inspect.getattr_static(base, name)
