@@ -120,7 +120,7 @@ def tight_loop(repeats: int) -> None:
     """Each wrapper around a stub, hot in cache: what the same code costs in a tight loop."""
     import numpy as np
 
-    from torchplot._native import layer_specs
+    from torchplot._native import explainer_specs, layer_specs
     from torchplot._twins import _layered_method
 
     result: list[Any] = []
@@ -132,7 +132,7 @@ def tight_loop(repeats: int) -> None:
         return stub(self, *args, **kwargs)
 
     # The twin's plot method, built the way the twin builds it, around the stub.
-    ours = _layered_method(stub, layer_specs("plot"))
+    ours = _layered_method(stub, layer_specs("plot"), explainer_specs("plot"))
     x = np.zeros(100)
     clock = time.perf_counter
     for name, func in (("stub alone", stub), ("pass-through", passed), ("torchplot's plot", ours)):

@@ -12,7 +12,7 @@ import pytest
 import torch
 
 import torchplot as plt
-from torchplot._native import LayerSpec, layer
+from torchplot._native import ExplainerSpec, LayerSpec, layer
 from torchplot._rc import rc_params
 from torchplot._twins import _layered_method
 
@@ -104,3 +104,55 @@ def test_layer_keywords_with_numpy_data_keep_their_meaning():
         ax.plot(np.arange(5.0), reduce="fast")
     with pytest.raises(TypeError, match="torch tensors only"):
         ax.imshow(np.zeros((4, 4)), nrow=2)
+
+
+def _explained(seen):
+    def fail(self, *args, **kwargs):
+        raise ValueError(f"matplotlib's own message ({len(args)} args)")
+
+    def explain(error, args, kwargs):
+        seen.append((str(error), args))
+        if args and isinstance(args[0], torch.Tensor) and args[0].ndim == 3:
+            raise ValueError("the clearer message") from None
+
+    return _layered_method(fail, [], [ExplainerSpec(ValueError, explain)])
+
+
+def test_explainer_sees_the_raw_arguments_of_a_failing_call_with_tensors():
+    seen: list[tuple[str, tuple]] = []
+    method = _explained(seen)
+    cube = torch.ones(2, 3, 4)
+    with pytest.raises(ValueError, match="the clearer message"):
+        method(object(), cube)
+    assert seen[0][0] == "matplotlib's own message (1 args)"
+    assert seen[0][1][0] is cube  # the tensor itself, not its conversion
+    with pytest.raises(ValueError, match="matplotlib's own message"):  # it returned
+        method(object(), torch.ones(3))
+    assert len(seen) == 2
+
+
+def test_explainer_leaves_calls_without_tensors_and_other_errors_alone():
+    seen: list[tuple[str, tuple]] = []
+    with pytest.raises(ValueError, match="matplotlib's own message"):
+        _explained(seen)(object(), np.ones((2, 3, 4)))
+    assert seen == []
+
+    def wrong_type(self, *args, **kwargs):
+        raise TypeError("not a ValueError")
+
+    method = _layered_method(
+        wrong_type, [], [ExplainerSpec(ValueError, lambda error, args, kwargs: seen.append(error))]
+    )
+    with pytest.raises(TypeError, match="not a ValueError"):
+        method(object(), torch.ones(3))
+    assert seen == []
+
+
+def test_explainer_costs_a_successful_call_nothing_it_can_see():
+    seen: list[object] = []
+    method = _layered_method(
+        _draw, [], [ExplainerSpec(ValueError, lambda error, args, kwargs: seen.append(error))]
+    )
+    [(_, args, _)] = method(object(), torch.arange(3.0))
+    np.testing.assert_array_equal(args[0], np.arange(3.0))
+    assert seen == []

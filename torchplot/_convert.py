@@ -43,7 +43,7 @@ from typing import Any
 
 import numpy as np
 
-from torchplot._frameworks import Kind, cached_kind, kind_of
+from torchplot._frameworks import Kind, kind_of, plain_types
 
 __all__ = ["to_numpy", "convert_call", "needs_conversion", "describe"]
 
@@ -232,14 +232,19 @@ def _dlpack_leaf(x: Any, where: Where) -> Any:
     return arr[()] if arr.ndim == 0 else arr
 
 
-#: Looked up with a cached Kind, or with ``None`` for a type not classified yet (no leaf:
-#: :func:`_convert` classifies it).
-_LEAVES: dict[Kind | None, Callable[[Any, Where], Any]] = {
+#: The converter of each kind of foreign array.
+_LEAVES: dict[Kind, Callable[[Any, Where], Any]] = {
     Kind.TORCH: _torch_leaf,
     Kind.JAX: _jax_leaf,
     Kind.CUPY: _cupy_leaf,
     Kind.DLPACK: _dlpack_leaf,
 }
+
+#: The leaf converter of each type met whose kind has one, filled by
+#: :func:`_convert`: the hot path finds it in one lookup, not a kind and then a leaf.
+_LEAF_OF: dict[type, Callable[[Any, Where], Any]] = {}
+#: ``_LEAF_OF.get``, bound once (see :data:`torchplot._frameworks.cached_kind`).
+leaf_of = _LEAF_OF.get
 
 
 def needs_conversion(obj: Any) -> bool:
@@ -279,7 +284,8 @@ def _convert(obj: Any, where: Where) -> Any:
     if kind is _PLAIN:
         return obj
     if kind is not _CONTAINER:
-        return _LEAVES[kind](obj, where)
+        leaf = _LEAF_OF[type(obj)] = _LEAVES[kind]
+        return leaf(obj, where)
     if not needs_conversion(obj):
         return obj
     if isinstance(obj, Mapping):
@@ -362,11 +368,10 @@ def convert_call(
     """
     new_args: list[Any] | None = None
     for i, a in enumerate(args):
-        kind = cached_kind(type(a))
-        if kind is _PLAIN:
+        if type(a) in plain_types:
             continue
         where = ("arg", func, i, self_offset)
-        leaf = _LEAVES.get(kind)  # None for a container or a type not seen yet
+        leaf = leaf_of(type(a))  # None for a container or a type not met yet
         new = leaf(a, where) if leaf is not None else _convert(a, where)
         if new is not a:
             if new_args is None:
@@ -374,10 +379,9 @@ def convert_call(
             new_args[i] = new
     new_kwargs: dict[str, Any] | None = None
     for k, v in kwargs.items() if kwargs else ():
-        kind = cached_kind(type(v))
-        if kind is _PLAIN:
+        if type(v) in plain_types:
             continue
-        leaf = _LEAVES.get(kind)
+        leaf = leaf_of(type(v))
         new = leaf(v, ("kwarg", func, k)) if leaf is not None else _convert(v, ("kwarg", func, k))
         if new is not v:
             if new_kwargs is None:

@@ -30,6 +30,13 @@ twin skip the whole chain for plain calls without them, which keeps a small
 ``ax.plot(xs, ys, color="r")`` at Matplotlib's own cost; a layer that does not
 is run for every call with a keyword or a foreign array.
 
+A shape Matplotlib rejects with an error of its own needs no layer on the
+path of every call: an *explainer* (``@explains("plot", ValueError)``) runs
+only when a call with a foreign array raises that error, sees the raw
+arguments, and raises a clearer error naming the argument and the fix, or
+returns to let Matplotlib's error through.  A call that succeeds pays
+nothing for it.
+
 An *opt-in* layer (``layer(..., keywords=("reduce",), setting="plot.reduce")``)
 also passes on untouched every call, tensors or not, in which its
 :data:`torchplot.rc_params` setting is ``False`` and none of its keywords
@@ -42,12 +49,25 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any, NamedTuple
 
-__all__ = ["Layer", "LayerSpec", "layer", "layer_specs", "layers_for"]
+__all__ = [
+    "Explainer",
+    "ExplainerSpec",
+    "Layer",
+    "LayerSpec",
+    "explainer_specs",
+    "explains",
+    "layer",
+    "layer_specs",
+    "layers_for",
+]
 
 #: ``(ax, call_next, args, kwargs) -> result``; ``call_next(args, kwargs)`` runs the rest.
 Layer = Callable[
     [Any, Callable[[tuple[Any, ...], dict[str, Any]], Any], tuple[Any, ...], dict[str, Any]], Any
 ]
+
+#: ``(error, args, kwargs) -> None``: raises a clearer error than ``error``, or returns.
+Explainer = Callable[[Exception, tuple[Any, ...], dict[str, Any]], None]
 
 
 class LayerSpec(NamedTuple):
@@ -61,7 +81,15 @@ class LayerSpec(NamedTuple):
     setting: str | None
 
 
+class ExplainerSpec(NamedTuple):
+    """A registered explainer and the error it explains."""
+
+    error: type[Exception]
+    func: Explainer
+
+
 _LAYERS: dict[str, list[LayerSpec]] = {}
+_EXPLAINERS: dict[str, list[ExplainerSpec]] = {}
 
 
 def layer(
@@ -93,6 +121,21 @@ def layer(
     return register
 
 
+def explains(method: str, error: type[Exception]) -> Callable[[Explainer], Explainer]:
+    """Register an explainer of the ``error`` that the Axes method ``method`` raises.
+
+    It runs when a call of ``method`` with a foreign array raises ``error``
+    (from Matplotlib or from a layer), with the arguments as the user passed
+    them; see the module docstring.
+    """
+
+    def register(func: Explainer) -> Explainer:
+        _EXPLAINERS.setdefault(method, []).append(ExplainerSpec(error, func))
+        return func
+
+    return register
+
+
 def _registry() -> dict[str, list[LayerSpec]]:
     """Every registered layer; the first call registers torchplot's own.
 
@@ -108,6 +151,12 @@ def _registry() -> dict[str, list[LayerSpec]]:
 def layer_specs(method: str) -> list[LayerSpec]:
     """The layers of ``method`` with what they declared, outermost first."""
     return list(_registry().get(method, ()))
+
+
+def explainer_specs(method: str) -> list[ExplainerSpec]:
+    """The explainers of ``method``, in the order they were registered."""
+    _registry()
+    return list(_EXPLAINERS.get(method, ()))
 
 
 def layers_for(method: str) -> list[Layer]:

@@ -37,7 +37,7 @@ import importlib
 import inspect
 import sys
 import types
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar
 
 import numpy as np
@@ -48,8 +48,8 @@ from matplotlib.colors import Colormap, Normalize
 from matplotlib.figure import FigureBase
 
 from torchplot._convert import convert_call, needs_conversion
-from torchplot._frameworks import Kind, cached_kind, kind_of
-from torchplot._native import Layer, LayerSpec, layer_specs
+from torchplot._frameworks import Kind, cached_kind, kind_of, plain_types
+from torchplot._native import ExplainerSpec, Layer, LayerSpec, explainer_specs, layer_specs
 from torchplot._rc import rc_params
 
 __all__ = ["adopt", "twin_of", "is_twin", "derives_from_twin"]
@@ -171,7 +171,7 @@ def _exact_template(arity: int) -> types.CodeType:
     Matplotlib's classes (hundreds of such methods) compiles nothing.
     """
     params = ", ".join(f"_tp_p{i}" for i in range(arity))
-    not_plain = " or ".join(f"_tp_kind(type(_tp_p{i})) is not _tp_plain" for i in range(arity))
+    not_plain = " or ".join(f"type(_tp_p{i}) not in _tp_plain_types" for i in range(arity))
     source = f"""\
 def _tp_method(_tp_self, {params}):
     if {not_plain}:
@@ -210,8 +210,7 @@ def _exact_method(
         co_name=func.__name__, co_varnames=(*names, *template.co_varnames[len(names) :])
     )
     namespace = {
-        "_tp_kind": cached_kind,
-        "_tp_plain": _PLAIN,
+        "_tp_plain_types": plain_types,
         "_tp_general": general,
         "_tp_func": func,
         "_tp_adopt": _ADOPT.get,
@@ -224,18 +223,12 @@ def _exact_method(
 def _wrapped_method(func: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(func)
     def method(self: Any, *args: Any, **kwargs: Any) -> Any:
-        # Inlined fast path of convert_call: this wrapper runs on every call of
-        # a public method of an adopted object.
-        for a in args:
-            if cached_kind(type(a)) is not _PLAIN:
-                args, kwargs = convert_call(args, kwargs, func, 1)
-                break
-        else:
-            if kwargs:
-                args, kwargs = convert_call(args, kwargs, func, 1)
+        # convert_call's own check, done here first: this wrapper runs on every
+        # call of a public method of an adopted object, most of them plain.
+        if kwargs or not plain_types.issuperset(map(type, args)):
+            args, kwargs = convert_call(args, kwargs, func, 1)
         result = _forward(func, self, args, kwargs)
-        # adopt(result) with its lookup inlined: every call of a twin's method
-        # ends here (Axes.plot twice: itself and Axes.add_line).
+        # adopt(result) with its lookup inlined: every call of a twin's method ends here.
         action = _ADOPT.get(type(result), _adopt_new)
         if action is not None:
             action(result)
@@ -250,9 +243,9 @@ def _wrapped_method(func: Callable[..., Any]) -> Callable[..., Any]:
 def _all_plain(values: Iterable[Any]) -> bool:
     """Whether no value is (or holds) a foreign array: nothing the one rule would change."""
     for v in values:
-        kind = cached_kind(type(v))
-        if kind is _PLAIN:
+        if type(v) in plain_types:
             continue
+        kind = cached_kind(type(v))
         if kind is None:
             kind = kind_of(type(v))
         if kind is _PLAIN or (kind is _CONTAINER and not needs_conversion(v)):
@@ -286,7 +279,9 @@ def _split_chain(layers: list[Layer]) -> tuple[Layer | None, tuple[Layer, ...]]:
     return layers[0], tuple(reversed(layers[1:]))
 
 
-def _layered_method(func: Callable[..., Any], specs: list[LayerSpec]) -> Callable[..., Any]:
+def _layered_method(
+    func: Callable[..., Any], specs: list[LayerSpec], explainers: Sequence[ExplainerSpec] = ()
+) -> Callable[..., Any]:
     # What the layers declared (torchplot._native), turned into the two
     # questions each call asks: may it skip the chain, and which layers run.
     keywords: frozenset[str] | None = frozenset()
@@ -299,17 +294,18 @@ def _layered_method(func: Callable[..., Any], specs: list[LayerSpec]) -> Callabl
     opt_in_keywords = frozenset().union(
         *(spec.keywords for spec in specs if spec.setting is not None and spec.keywords)
     )
+    # ``except ()`` catches nothing: a method without explainers needs no branch.
+    explained = tuple({spec.error: None for spec in explainers})
 
     @functools.wraps(func)
     def method(self: Any, *args: Any, **kwargs: Any) -> Any:
-        for a in args:
-            kind = cached_kind(type(a))
-            if kind is not _PLAIN:
-                # _all_plain settles types not seen yet and containers.
-                plain = kind is not _TORCH and _all_plain(args)
-                break
-        else:
-            plain = True
+        plain = plain_types.issuperset(map(type, args))
+        if not plain:
+            for a in args:
+                if type(a) not in plain_types:
+                    # _all_plain settles types not met yet and containers.
+                    plain = cached_kind(type(a)) is not _TORCH and _all_plain(args)
+                    break
         if kwargs and plain:
             plain = (
                 keywords is not None and keywords.isdisjoint(kwargs) and _all_plain(kwargs.values())
@@ -330,17 +326,23 @@ def _layered_method(func: Callable[..., Any], specs: list[LayerSpec]) -> Callabl
                             layers = every
                             break
             outermost, inner = layers
-            if outermost is None:
-                args, kwargs = convert_call(args, kwargs, func, 1)
-                result = _forward(func, self, args, kwargs)
-            else:
-                # ``call_next`` of each layer is the rest of the chain, bound
-                # to this Axes: closures, which CPython calls in the caller's
-                # interpreter loop (a partial would re-enter it from C).
-                call = _converting_call(func, self)
-                for lay in inner:
-                    call = _bind(lay, self, call)
-                result = outermost(self, call, args, kwargs)
+            try:
+                if outermost is None:
+                    converted, converted_kw = convert_call(args, kwargs, func, 1)
+                    result = _forward(func, self, converted, converted_kw)
+                else:
+                    # ``call_next`` of each layer is the rest of the chain, bound
+                    # to this Axes: closures, which CPython calls in the caller's
+                    # interpreter loop (a partial would re-enter it from C).
+                    call = _converting_call(func, self)
+                    for lay in inner:
+                        call = _bind(lay, self, call)
+                    result = outermost(self, call, args, kwargs)
+            except explained as error:
+                for spec in explainers:
+                    if isinstance(error, spec.error):
+                        spec.func(error, args, kwargs)
+                raise
         action = _ADOPT.get(type(result), _adopt_new)  # adopt(result), inlined
         if action is not None:
             action(result)
@@ -370,10 +372,14 @@ def _data_methods(base: type) -> dict[str, Callable[..., Any]]:
         if not (inspect.isfunction(attr) and _takes_arguments(attr)):
             continue
         specs = layer_specs(name) if layered else []
-        key = (attr, bool(specs))
+        explainers = explainer_specs(name) if layered else []
+        key = (attr, bool(specs or explainers))
         wrapper = _WRAPPERS.get(key)
         if wrapper is None:
-            wrapper = _layered_method(attr, specs) if specs else _wrapped_method(attr)
+            if specs or explainers:
+                wrapper = _layered_method(attr, specs, explainers)
+            else:
+                wrapper = _wrapped_method(attr)
             _WRAPPERS[key] = wrapper
         methods[name] = wrapper
     if issubclass(base, Artist):

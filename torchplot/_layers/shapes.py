@@ -8,9 +8,9 @@ orders 20-29) and the one conversion rule:
   histogram of all the values, ``x.flatten()`` (Matplotlib accepts at most
   2-D, a column per dataset).  ``weights`` of the same shape is flattened too.
 * ``scatter(points)`` with one ``(N, 2)`` tensor: ``x, y = points[:, 0], points[:, 1]``.
-* ``plot`` with a 3-D or larger tensor: a ``ValueError`` naming the argument,
-  its shape, dtype and device and the shapes that work (Matplotlib's own
-  message names neither the argument nor a fix).
+* ``plot`` with a 3-D or larger tensor: an explainer of Matplotlib's own
+  ``ValueError``, which names neither the argument nor a fix, raising one that
+  names the argument, its shape, dtype and device and the shapes that work.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from typing import Any
 
 from torchplot._convert import describe
 from torchplot._frameworks import Kind, kind_of
-from torchplot._native import layer
+from torchplot._native import explains, layer
 
 __all__: list[str] = []
 
@@ -64,23 +64,16 @@ def _scatter_points(ax: Any, call_next: Next, args: tuple[Any, ...], kwargs: dic
     return call_next((points[:, 0], points[:, 1]), kwargs)
 
 
-@layer("plot", order=10, keywords=())
-def _plot_rejects_3d(
-    ax: Any, call_next: Next, args: tuple[Any, ...], kwargs: dict[str, Any]
-) -> Any:
+@explains("plot", ValueError)
+def _plot_of_3d(error: Exception, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
     # Matplotlib rejects such data with a ValueError of its own before it
-    # draws anything; looking at the shapes only then keeps the check off
-    # the path of every plot of tensors.
-    try:
-        return call_next(args, kwargs)
-    except ValueError:
-        for i, arg in enumerate(args):
-            if _is_tensor(arg) and not arg.is_nested and arg.ndim >= 3:
-                raise ValueError(
-                    f"Axes.plot() positional argument {i} has {describe(arg)}, but plot draws "
-                    "1-D data (one line) or 2-D data (one line per column). Fix: select what "
-                    "to draw, e.g. `t.flatten(1).T` for one line per leading index, "
-                    "`t.reshape(-1, t.shape[-1]).T` for one line per vector along the last "
-                    "dim, or `t.flatten()` for one line of all values."
-                ) from None
-        raise
+    # draws anything, so the shapes are looked at only then.
+    for i, arg in enumerate(args):
+        if _is_tensor(arg) and not arg.is_nested and arg.ndim >= 3:
+            raise ValueError(
+                f"Axes.plot() positional argument {i} has {describe(arg)}, but plot draws "
+                "1-D data (one line) or 2-D data (one line per column). Fix: select what "
+                "to draw, e.g. `t.flatten(1).T` for one line per leading index, "
+                "`t.reshape(-1, t.shape[-1]).T` for one line per vector along the last "
+                "dim, or `t.flatten()` for one line of all values."
+            ) from None
