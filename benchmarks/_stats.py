@@ -1,8 +1,24 @@
-"""Statistics shared by the benchmarks: paired ratios on a noisy machine."""
+"""What the benchmarks share: paired ratios on a noisy machine, and fresh worker processes."""
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+from typing import Any
+
 import numpy as np
+
+
+def run_worker(module: str, *args: str) -> Any:
+    """``python -m module --worker *args`` in a fresh process; the JSON of its last line."""
+    out = subprocess.run(
+        [sys.executable, "-m", module, "--worker", *args],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return json.loads(out.splitlines()[-1])
 
 
 def median_ci(ratios: list[float], seed: int = 0) -> tuple[float, float, float]:

@@ -25,7 +25,7 @@ from types import CodeType
 
 import numpy as np
 
-from benchmarks._stats import format_ratio
+from benchmarks._stats import format_ratio, run_worker
 
 #: What each call-benchmark process does, by name: (setup, the timed call).
 #: ``naive`` is what users write today: Matplotlib, converting by hand.
@@ -91,13 +91,7 @@ def worker(case: str, calls: int) -> dict[str, float]:
 
 
 def _run_worker(case: str, calls: int) -> dict[str, float]:
-    out = subprocess.run(
-        [sys.executable, "-m", "benchmarks.bench_core", "--worker", case, "--calls", str(calls)],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    result: dict[str, float] = json.loads(out.splitlines()[-1])
+    result: dict[str, float] = run_worker("benchmarks.bench_core", case, "--calls", str(calls))
     return result
 
 

@@ -8,7 +8,8 @@ instructions one call runs is exact and the same on every run, so it shows
 which change removes work and where the remainder lies; it does not weigh C
 work (a NumPy copy counts as one instruction), so the wall-time ratios of
 ``bench_core`` remain the measure that the targets are judged by.  Each case
-runs in its own fresh process, as ``bench_core`` does, after a warm-up.
+runs in its own fresh process, as ``bench_core`` does, after a warm-up; the
+cases are ``bench_core``'s own.
 """
 
 from __future__ import annotations
@@ -16,34 +17,16 @@ from __future__ import annotations
 import argparse
 import collections
 import json
-import subprocess
 import sys
 from typing import Any
 
-#: case -> (setup, the counted call); the same calls as ``bench_core``.
-CASES: dict[str, tuple[str, str]] = {
-    "plain-naive": ("import matplotlib.pyplot as plt", "ax.plot(xn, yn)[0].remove()"),
-    "plain-ours": ("import torchplot as plt", "ax.plot(xn, yn)[0].remove()"),
-    "tensor-naive": (
-        "import matplotlib.pyplot as plt",
-        "ax.plot(x.detach().cpu().numpy(), y.detach().cpu().numpy())[0].remove()",
-    ),
-    "tensor-ours": ("import torchplot as plt", "ax.plot(x, y)[0].remove()"),
-}
-
-_DATA = (
-    "import matplotlib; matplotlib.use('Agg'); import torch; "
-    "x = torch.linspace(0, 1, 100); y = torch.sin(x * 6).requires_grad_(True); "
-    "xn, yn = x.numpy().copy(), y.detach().numpy().copy()"
-)
+from benchmarks._stats import run_worker
+from benchmarks.bench_core import CALLS, _prepare
 
 
 def worker(case: str) -> dict[str, int]:
     """Instructions per function for one call of ``case``, after a warm-up."""
-    setup, stmt = CASES[case]
-    namespace: dict[str, Any] = {}
-    exec(f"{_DATA}\n{setup}\nfig, ax = plt.subplots()", namespace)
-    code = compile(stmt, "<the call>", "exec")  # one name in both cases: its lines pair up
+    code, namespace = _prepare(case)
     for _ in range(20):
         exec(code, namespace)
     counts: collections.Counter[str] = collections.Counter()
@@ -52,6 +35,8 @@ def worker(case: str) -> dict[str, int]:
         frame.f_trace_opcodes = True
         if event == "opcode":
             where = frame.f_code.co_filename.rpartition("site-packages/")[2]
+            if frame.f_code is code:
+                where = "<the call>"  # one name in both cases, so that its lines pair up
             counts[f"{where}:{frame.f_code.co_name}"] += 1
         return trace
 
@@ -64,19 +49,13 @@ def worker(case: str) -> dict[str, int]:
 
 
 def _run(case: str) -> dict[str, int]:
-    out = subprocess.run(
-        [sys.executable, "-m", "benchmarks.bench_opcodes", "--worker", case],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    counts: dict[str, int] = json.loads(out.splitlines()[-1])
+    counts: dict[str, int] = run_worker("benchmarks.bench_opcodes", case)
     return counts
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--worker", choices=sorted(CASES), help=argparse.SUPPRESS)
+    parser.add_argument("--worker", choices=sorted(CALLS), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:
         print(json.dumps(worker(args.worker)))
