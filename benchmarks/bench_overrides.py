@@ -39,12 +39,10 @@ from __future__ import annotations
 import argparse
 import random
 import statistics
-import subprocess
-import sys
 import time
 from typing import Any
 
-from benchmarks._stats import format_ratio
+from benchmarks._stats import format_ratio, run_worker
 
 KINDS = (
     "matplotlib",
@@ -161,21 +159,9 @@ def main(argv: list[str] | None = None) -> int:
         order = list(KINDS)
         random.shuffle(order)
         for kind in order:
-            out = subprocess.run(
-                [
-                    sys.executable,
-                    "-m",
-                    "benchmarks.bench_overrides",
-                    "--worker",
-                    kind,
-                    "--calls",
-                    f"{calls}",
-                ],
-                check=True,
-                capture_output=True,
-                text=True,
-            ).stdout
-            times[kind].append(float(out.split()[-1]))
+            times[kind].append(
+                float(run_worker("benchmarks.bench_overrides", kind, "--calls", str(calls)))
+            )
     reference = min(times["matplotlib"])
     print(f"ax.plot(100 pts)[0].remove(), fresh processes, {rounds} rounds (q10 per process)")
     for kind in KINDS:

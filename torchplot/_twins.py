@@ -86,7 +86,7 @@ _NOT_WRAPPED_PREFIXES = ("get_", "is_", "has_")
 _WRAPPED_DUNDERS = ("__init__", "__call__")
 
 # Reading an Enum member (``Kind.PLAIN``) costs ten times a global read.
-_PLAIN, _CONTAINER, _TORCH = Kind.PLAIN, Kind.CONTAINER, Kind.TORCH
+_PLAIN, _CONTAINER = Kind.PLAIN, Kind.CONTAINER
 _TWINS: dict[type, type] = {}
 _TWIN_SET: set[type] = set()
 
@@ -299,13 +299,8 @@ def _layered_method(
 
     @functools.wraps(func)
     def method(self: Any, *args: Any, **kwargs: Any) -> Any:
-        plain = plain_types.issuperset(map(type, args))
-        if not plain:
-            for a in args:
-                if type(a) not in plain_types:
-                    # _all_plain settles types not met yet and containers.
-                    plain = cached_kind(type(a)) is not _TORCH and _all_plain(args)
-                    break
+        # _all_plain settles what the set does not know: new types, containers.
+        plain = plain_types.issuperset(map(type, args)) or _all_plain(args)
         if kwargs and plain:
             plain = (
                 keywords is not None and keywords.isdisjoint(kwargs) and _all_plain(kwargs.values())
