@@ -1,7 +1,8 @@
 """Instructions and simulated cache misses of one small ``ax.plot``, contender by contender.
 
 Run: ``python -m benchmarks.bench_cachesim`` (``--rounds N``; ``--quick`` for a smoke
-run).  Needs Valgrind; about two minutes a round under it.
+run).  Needs Valgrind; a round takes about eight minutes under it on a 2-core VM, and
+rounds run in parallel, one per core.
 
 Wall-time ratios on a shared machine scatter by about a percent between
 processes, as much as the overhead being chased; bytecode counts
@@ -23,7 +24,9 @@ to torchplot's, one override at a time: what each piece of the twin
 mechanism costs) and ``bench_core``'s call with tensors against the
 hand-converted one.  Each round runs them in another rotation of one order,
 so that no contender always follows the same one; the figure is the median
-over rounds of each one's ratio to its reference in the same process.
+over rounds of each one's ratio to its reference in the same process (one
+phase of a process now and then reads several percent high, whichever
+contender runs in it: the median discards it).
 """
 
 from __future__ import annotations
@@ -38,6 +41,7 @@ import sys
 import tempfile
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 from benchmarks.bench_overrides import KINDS
 
@@ -89,7 +93,7 @@ def worker(order: list[str]) -> None:
 
 def _counts(path: str) -> dict[str, float]:
     """Per-call event counts of one Callgrind dump."""
-    text = open(path).read()
+    text = Path(path).read_text()
     events = re.search(r"^events: (.*)$", text, re.M)
     summary = re.search(r"^summary: (.*)$", text, re.M)
     if events is None or summary is None:
