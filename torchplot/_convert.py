@@ -243,7 +243,8 @@ _LEAVES: dict[Kind, Callable[[Any, Where], Any]] = {
 #: The leaf converter of each type met whose kind has one, filled by
 #: :func:`_convert`: the hot path finds it in one lookup, not a kind and then a leaf.
 _LEAF_OF: dict[type, Callable[[Any, Where], Any]] = {}
-#: ``_LEAF_OF.get``, bound once (see :data:`torchplot._frameworks.cached_kind`).
+#: ``_LEAF_OF.get``, bound once: CPython 3.11 compiles a method call on an imported
+#: name as an attribute load, which builds a bound method on every call.
 leaf_of = _LEAF_OF.get
 
 

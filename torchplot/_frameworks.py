@@ -56,15 +56,9 @@ _KIND[list] = Kind.CONTAINER
 _KIND[tuple] = Kind.CONTAINER
 _KIND[dict] = Kind.CONTAINER
 
-#: ``_KIND.get``, bound once: the cached :class:`Kind` of a type, or ``None``
-#: for a type not classified yet.  The hot paths call this rather than
-#: ``_KIND.get(...)``: CPython 3.11 compiles a method call on an imported name
-#: as an attribute load, which builds a bound method on every call.
-cached_kind = _KIND.get
-
 #: The types whose kind is :attr:`Kind.PLAIN`, grown with :data:`_KIND`.  The
 #: per-argument check of every twin method is ``type(a) in plain_types``: an
-#: operator, where ``cached_kind(type(a)) is PLAIN`` is a call, and on a small
+#: operator, where ``kind_of(type(a)) is PLAIN`` is a call, and on a small
 #: ``ax.plot`` each call on the path costs about 1/700 of the whole.
 plain_types: set[type] = {tp for tp, kind in _KIND.items() if kind is Kind.PLAIN}
 

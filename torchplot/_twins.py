@@ -48,7 +48,7 @@ from matplotlib.colors import Colormap, Normalize
 from matplotlib.figure import FigureBase
 
 from torchplot._convert import convert_call, needs_conversion
-from torchplot._frameworks import Kind, cached_kind, kind_of, plain_types
+from torchplot._frameworks import Kind, kind_of, plain_types
 from torchplot._native import ExplainerSpec, Layer, LayerSpec, explainer_specs, layer_specs
 from torchplot._rc import rc_params
 
@@ -245,9 +245,7 @@ def _all_plain(values: Iterable[Any]) -> bool:
     for v in values:
         if type(v) in plain_types:
             continue
-        kind = cached_kind(type(v))
-        if kind is None:
-            kind = kind_of(type(v))
+        kind = kind_of(type(v))
         if kind is _PLAIN or (kind is _CONTAINER and not needs_conversion(v)):
             continue
         return False
@@ -323,6 +321,7 @@ def _layered_method(
             outermost, inner = layers
             try:
                 if outermost is None:
+                    # _converting_call's two steps, without the closure no layer needs.
                     converted, converted_kw = convert_call(args, kwargs, func, 1)
                     result = _forward(func, self, converted, converted_kw)
                 else:
