@@ -197,6 +197,24 @@ def test_fallbacks_draw_exactly_matplotlib(fig_test, fig_ref, case):
     assert sum(len(line.get_xdata()) for line in lines) == args[-1].numel()  # every point drawn
 
 
+@pytest.mark.parametrize("projection", ["polar", "3d"])
+@check_figures_equal(extensions=["png"], tol=0)
+def test_other_projections_fall_back(fig_test, fig_ref, projection):
+    # Polar: angles beyond the x limits wrap into view, so no column split
+    # holds; 3-D: ``zs`` would keep every point while x and y were reduced.
+    theta = torch.linspace(0, 20 * np.pi, 100_000)
+    r = theta / theta.max()
+    kw = {"zs": r.numpy()} if projection == "3d" else {}
+    torchplot.adopt(fig_test)
+    ax = fig_test.add_subplot(projection=projection)
+    (line,) = ax.plot(theta, r, reduce=True, **kw)
+    ax.set_xlim(0, np.pi)
+    assert len(line.get_xdata()) == 100_000
+    ax_ref = fig_ref.add_subplot(projection=projection)
+    ax_ref.plot(theta.numpy(), r.numpy(), **kw)
+    ax_ref.set_xlim(0, np.pi)
+
+
 @check_figures_equal(extensions=["png"], tol=0)
 def test_log_scale_falls_back(fig_test, fig_ref):
     y = _walk(100_000).abs() + 1

@@ -25,8 +25,10 @@ Exact path instead (``call_next``, every point drawn), never a silently
 different drawing: ``y`` not one real 1-D tensor, several lines in one call,
 ``data=``, a non-finite value (NaN, inf) in ``x`` or ``y`` (Matplotlib breaks
 the line there), ``x`` not monotonic non-decreasing, a logarithmic (any
-non-linear) x or y scale, and lines too short to gain.  When the x scale
-becomes non-linear after plotting, the full line is restored.
+non-linear) x or y scale, an Axes that is not rectilinear (polar: angles
+outside the x limits wrap into view; 3-D: ``zs`` would keep every point), and
+lines too short to gain.  When the x scale becomes non-linear after plotting,
+the full line is restored.
 """
 
 from __future__ import annotations
@@ -203,7 +205,7 @@ def _plan(
     ax: Any, torch: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
 ) -> LineReduction | None:
     """A reduction for this call, or ``None`` for Matplotlib's exact path."""
-    if "data" in kwargs or not _linear(ax):
+    if "data" in kwargs or ax.name != "rectilinear" or not _linear(ax):
         return None
     split = _split_args(args)
     if split is None:
