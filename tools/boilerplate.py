@@ -14,6 +14,8 @@ Each name is re-exported in one of three ways:
 * an ``Artist``, ``Colormap`` or ``Normalize`` class: its tensor-aware twin, which
   answers ``isinstance`` like the Matplotlib class, built on first use (module
   ``__getattr__``; type checkers see it bound);
+* one of Matplotlib's registries (``colormaps``, ``color_sequences``): a view
+  sharing its entries, by :func:`torchplot._wrap.registry_view`;
 * anything else (modules, constants, non-artist classes): the very same object.
 """
 
@@ -27,12 +29,18 @@ from pathlib import Path
 import matplotlib
 import matplotlib.pyplot as pyplot
 from matplotlib.artist import Artist
+from matplotlib.cm import ColormapRegistry
 from matplotlib.colorbar import Colorbar
-from matplotlib.colors import Colormap, Normalize
+from matplotlib.colors import Colormap, ColorSequenceRegistry, Normalize
 
 #: Must equal ``torchplot._twins.ADOPTED_ROOTS`` (``tests/test_namespace.py``
 #: checks); spelled out here so the generator runs without torchplot importable.
 ADOPTED_ROOTS = (Artist, Colorbar, Colormap, Normalize)
+
+#: Matplotlib's registries of named objects: callable or not, they are mappings
+#: that must stay shared with Matplotlib (a colormap registered through either
+#: is in both), never wrapped as functions.
+REGISTRIES = (ColormapRegistry, ColorSequenceRegistry)
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET = ROOT / "torchplot" / "_pyplot.py"
@@ -52,6 +60,7 @@ import matplotlib.pyplot as _pyplot
 
 from torchplot._twins import twin_of as _twin_of
 from torchplot._wrap import axes_delegate as _axes_delegate
+from torchplot._wrap import registry_view as _registry_view
 from torchplot._wrap import tensor_aware as _tensor_aware
 '''
 
@@ -81,14 +90,20 @@ def public_names() -> list[str]:
 
 
 def classify(name: str) -> str:
-    """'axes', 'function', 'twin' or 'same' for a public pyplot name."""
+    """'axes', 'function', 'registry', 'twin' or 'same' for a public pyplot name."""
     if name in CONDITIONAL_NAMES:
         return "same"
     obj = getattr(pyplot, name)
     if isinstance(obj, type):
         return "twin" if issubclass(obj, ADOPTED_ROOTS) else "same"
+    if isinstance(obj, REGISTRIES):
+        return "registry"
     if isinstance(obj, types.ModuleType) or not callable(obj):
         return "same"
+    if not inspect.isroutine(obj):
+        # A callable object of a kind not met yet (``colormaps`` was one): a
+        # function wrapper would hide its other methods and its mapping.
+        raise TypeError(f"pyplot.{name} is a callable {type(obj).__name__}: classify it here")
     try:
         source = inspect.getsource(obj)
     except (OSError, TypeError):
@@ -107,7 +122,13 @@ def is_constant(name: str) -> bool:
 
 def render() -> str:
     lines = [HEADER.format(version=matplotlib.__version__)]
-    groups: dict[str, list[str]] = {"axes": [], "function": [], "twin": [], "same": []}
+    groups: dict[str, list[str]] = {
+        "axes": [],
+        "function": [],
+        "registry": [],
+        "twin": [],
+        "same": [],
+    }
     for name in public_names():
         groups[classify(name)].append(name)
     lines.append("# Forwarders to the current Axes: its tensor-aware method converts.")
@@ -115,6 +136,9 @@ def render() -> str:
     lines.append("")
     lines.append("# Functions: arguments converted by the one rule, results adopted.")
     lines += [f"{n} = _tensor_aware(_pyplot.{n})" for n in groups["function"]]
+    lines.append("")
+    lines.append("# Registries: views sharing Matplotlib's entries, handing out tensor-aware ones.")
+    lines += [f"{n} = _registry_view(_pyplot.{n})" for n in groups["registry"]]
     lines.append("")
     lines.append(TWINS_COMMENT)
     lines.append("TWIN_BASES: dict[str, type] = {")

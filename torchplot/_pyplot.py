@@ -12,6 +12,7 @@ import matplotlib.pyplot as _pyplot
 
 from torchplot._twins import twin_of as _twin_of
 from torchplot._wrap import axes_delegate as _axes_delegate
+from torchplot._wrap import registry_view as _registry_view
 from torchplot._wrap import tensor_aware as _tensor_aware
 
 # Forwarders to the current Axes: its tensor-aware method converts.
@@ -99,7 +100,6 @@ clf = _tensor_aware(_pyplot.clf)
 clim = _tensor_aware(_pyplot.clim)
 close = _tensor_aware(_pyplot.close)
 colorbar = _tensor_aware(_pyplot.colorbar)
-colormaps = _tensor_aware(_pyplot.colormaps)
 connect = _tensor_aware(_pyplot.connect)
 cool = _tensor_aware(_pyplot.cool)
 copper = _tensor_aware(_pyplot.copper)
@@ -191,6 +191,10 @@ ylabel = _tensor_aware(_pyplot.ylabel)
 ylim = _tensor_aware(_pyplot.ylim)
 yscale = _tensor_aware(_pyplot.yscale)
 yticks = _tensor_aware(_pyplot.yticks)
+
+# Registries: views sharing Matplotlib's entries, handing out tensor-aware ones.
+color_sequences = _registry_view(_pyplot.color_sequences)
+colormaps = _registry_view(_pyplot.colormaps)
 
 # Artist, Colormap and Normalize classes: their tensor-aware twins, built on
 # first use.  Building them all would add some 10 ms to `import torchplot`
@@ -545,7 +549,6 @@ if _typing.TYPE_CHECKING:
 TYPE_CHECKING = _pyplot.TYPE_CHECKING
 annotations = _pyplot.annotations
 backend_registry = _pyplot.backend_registry
-color_sequences = _pyplot.color_sequences
 rcParams = _pyplot.rcParams
 rcParamsDefault = _pyplot.rcParamsDefault
 rcParamsOrig = _pyplot.rcParamsOrig

@@ -82,8 +82,8 @@ NOT_WRAPPED: dict[str, str] = {
 
 #: Getters take no data and many run on every draw.
 _NOT_WRAPPED_PREFIXES = ("get_", "is_", "has_")
-#: Dunders that take data.
-_WRAPPED_DUNDERS = ("__init__", "__call__")
+#: Dunders that take data or hand out objects (``table[0, 0]``, ``colormaps["viridis"]``).
+_WRAPPED_DUNDERS = ("__init__", "__call__", "__getitem__")
 
 # Reading an Enum member (``Kind.PLAIN``) costs ten times a global read.
 _PLAIN, _CONTAINER = Kind.PLAIN, Kind.CONTAINER

@@ -11,9 +11,9 @@ from matplotlib._pylab_helpers import Gcf
 
 from torchplot._convert import convert_call
 from torchplot._frameworks import Kind, kind_of
-from torchplot._twins import adopt
+from torchplot._twins import adopt, twin_of
 
-__all__ = ["tensor_aware", "axes_delegate", "ONE_TENSOR_FORMS"]
+__all__ = ["tensor_aware", "axes_delegate", "registry_view", "ONE_TENSOR_FORMS"]
 
 #: pyplot functions with a one-tensor form, ``scatter(points)`` with ``points``
 #: of shape ``(N, 2)`` (:mod:`torchplot._layers.shapes`), that their
@@ -22,6 +22,7 @@ __all__ = ["tensor_aware", "axes_delegate", "ONE_TENSOR_FORMS"]
 ONE_TENSOR_FORMS = frozenset({"scatter"})
 
 _F = TypeVar("_F", bound=Callable[..., Any])
+_R = TypeVar("_R")
 
 
 def _adopt_current_figure() -> None:
@@ -82,3 +83,18 @@ def axes_delegate(func: _F) -> _F:
         return adopt(result)
 
     return cast(_F, wrapper)
+
+
+def registry_view(registry: _R) -> _R:
+    """A tensor-aware view of one of Matplotlib's registries (``pyplot.colormaps``, ...).
+
+    The registry is Matplotlib's global: adopting it (swapping its class) would
+    change it for every Matplotlib user in the process.  The view is an object
+    of the registry's twin that shares the registry's own ``__dict__``, so
+    both see the same entries (a colormap registered through either is in
+    both), while the view's methods take tensors and hand out tensor-aware
+    objects (``plt.colormaps["viridis"](t)``).
+    """
+    view: Any = object.__new__(twin_of(type(registry)))
+    view.__dict__ = registry.__dict__
+    return cast(_R, view)
