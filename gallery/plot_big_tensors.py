@@ -39,8 +39,8 @@ fig.tight_layout()
 # %%
 # A 4096 x 4096 image on a small Axes, averaged on the device first.
 image = torch.rand(4096, 4096, generator=g, device=device).cumsum(0).cumsum(1)
-fig, ax = plt.subplots(figsize=(3, 3))
+fig, ax = plt.subplots(figsize=(3, 3), layout="constrained")
 im = ax.imshow(image, downsample=True)
-ax.set_title(f"{tuple(image.shape)} shown from {im.get_array().shape}")
+ax.set_title(f"{tuple(image.shape)} image\nshown from {im.get_array().shape}")
 
 plt.show()

@@ -37,7 +37,7 @@ plt.show()
 # The norm of each embedding, per class
 # -------------------------------------
 norms = embeddings.norm(dim=1)
-plt.figure(figsize=(5.5, 3))
+plt.figure(figsize=(5.5, 3), layout="constrained")
 plt.boxplot([norms[labels == k] for k in range(n_classes)])
 plt.xlabel("label")
 plt.ylabel("embedding norm")

@@ -237,6 +237,29 @@ def test_a_torn_journal_line_is_dropped_and_the_next_add_is_intact(tmp_path):
     assert [f["caption"] for f in _index(out)["figures"]] == ["one", "two"]
 
 
+def test_reopening_keeps_the_formats_unless_new_ones_are_given(tmp_path):
+    out = tmp_path / "g"
+    for formats in [("svg",), None, ("pdf",), None]:
+        with Gallery(out, formats=formats) as g:
+            g.add(_line_figure())
+    files = [set(f["files"]) for f in _index(out)["figures"]]
+    assert files == [{"png", "svg"}, {"png", "svg"}, {"png", "pdf"}, {"png", "pdf"}]
+
+
+def test_a_journal_without_formats_or_with_unknown_ones_reopens_as_png(tmp_path):
+    out = tmp_path / "g"
+    out.mkdir()
+    # A journal written before formats were stored, then one hand-edited into nonsense.
+    (out / JOURNAL).write_text('{"torchplot_gallery": 1, "title": "old"}\n')
+    with Gallery(out) as g:
+        g.add(_line_figure())
+    with open(out / JOURNAL, "a", encoding="utf-8") as f:
+        f.write('{"kind": "formats", "formats": ["svg", "jpg", 3]}\n')
+    with Gallery(out) as g:
+        g.add(_line_figure())
+    assert [set(f["files"]) for f in _index(out)["figures"]] == [{"png"}, {"png", "svg"}]
+
+
 def test_a_figure_that_fails_to_save_is_reported_and_the_run_goes_on(tmp_path):
     out = tmp_path / "g"
     with Gallery(out, formats=("svg",)) as g:

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from torchplot import Gallery
+
 ROOT = Path(__file__).resolve().parents[1]
 
 GOOD = '''
@@ -180,6 +182,45 @@ def test_gallery_over_a_folder_succeeds_and_replaces_the_previous_run(tmp_path):
     assert len(list((out / "images").iterdir())) == 1
     proc = _cli("gallery", str(tmp_path / "plot_a.py"), "--out", str(out), "--append", cwd=tmp_path)
     assert proc.returncode == 0 and _index(out)["count"] == 2
+
+
+def test_gallery_formats_are_saved_linked_and_kept_when_appending(tmp_path):
+    script = _write(tmp_path, "plot_a.py", '"""A."""\nimport torchplot as plt\nplt.plot([1, 2])\n')
+    out = tmp_path / "out"
+    proc = _cli("gallery", str(script), "--out", str(out), "--formats", "png,svg,pdf", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    (entry,) = _index(out)["figures"]
+    assert set(entry["files"]) == {"png", "svg", "pdf"}
+    assert (out / entry["files"]["svg"]).read_text().lstrip().startswith("<?xml")
+    assert (out / entry["files"]["pdf"]).read_bytes()[:5] == b"%PDF-"
+    page = (out / "index.html").read_text(encoding="utf-8")
+    for fmt in ("svg", "pdf"):
+        assert f'<a href="{entry["files"][fmt]}">{fmt}</a>' in page
+    # Appended figures match the gallery's earlier ones without repeating --formats.
+    proc = _cli("gallery", str(script), "--out", str(out), "--append", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert [set(f["files"]) for f in _index(out)["figures"]] == [{"png", "svg", "pdf"}] * 2
+    # A replaced gallery starts afresh: PNG only, and none of the old files left.
+    proc = _cli("gallery", str(script), "--out", str(out), cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert [set(f["files"]) for f in _index(out)["figures"]] == [{"png"}]
+    assert [p.suffix for p in (out / "images").iterdir()] == [".png"]
+
+
+def test_gallery_bad_formats_are_refused_before_the_old_gallery_is_removed(tmp_path):
+    out = tmp_path / "out"
+    Gallery(out, title="precious").close()
+    proc = _cli(
+        "gallery",
+        str(_write(tmp_path, "plot_a.py", "")),
+        "--out",
+        str(out),
+        "--formats",
+        "png,jpg",
+        cwd=tmp_path,
+    )
+    assert proc.returncode == 2 and "formats must be among" in proc.stderr
+    assert _index(out)["title"] == "precious"
 
 
 def test_gallery_refuses_a_folder_that_is_not_a_gallery(tmp_path):

@@ -45,7 +45,9 @@ def add_parser(subparsers: Any) -> None:
     p.add_argument("--timeout", type=float, default=300.0, help="seconds per script (default: 300)")
     p.add_argument("--title", default=None, help="page title (default: the folder name)")
     p.add_argument(
-        "--formats", default="png", help="comma-separated, among png,svg,pdf (default: png)"
+        "--formats",
+        default=None,
+        help="comma-separated, among png,svg,pdf (default: png; with --append, the gallery's)",
     )
     p.add_argument(
         "--append",
@@ -179,14 +181,18 @@ def _run_one(
 def run(args: argparse.Namespace) -> int:
     """Run the ``gallery`` subcommand; the process exit status."""
     from torchplot._gallery import _store
-    from torchplot._gallery._gallery import Gallery
+    from torchplot._gallery._gallery import Gallery, check_formats
     from torchplot._gallery._runner import script_caption
 
     try:
         scripts = _expand(args.scripts)
-        formats = [f.strip() for f in args.formats.split(",") if f.strip()]
+        formats = None
+        if args.formats is not None:
+            # Checked before the old gallery is removed, so a typo costs nothing.
+            formats = check_formats(f.strip() for f in args.formats.split(",") if f.strip())
         if not args.append:
             _store.remove_gallery_files(args.out)  # refuses a folder that is not a gallery
+        # The gallery stores the formats; each script's runner reopens it and uses them.
         Gallery(args.out, title=args.title, formats=formats).close()
     except (OSError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)

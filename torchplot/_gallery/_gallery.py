@@ -30,6 +30,38 @@ FORMATS = ("png", "svg", "pdf")
 _SLUG = re.compile(r"[^A-Za-z0-9_.-]+")
 
 
+def check_formats(formats: Iterable[str]) -> tuple[str, ...]:
+    """The formats a gallery saves for ``formats``: PNG first, then the others, once each.
+
+    Parameters
+    ----------
+    formats : iterable of {"png", "svg", "pdf"}
+        The requested formats; PNG is added when missing.
+
+    Returns
+    -------
+    tuple of str
+
+    Raises
+    ------
+    ValueError
+        If a format is not among :data:`FORMATS`.
+    """
+    fmts = ["png", *(f for f in formats if f != "png")]
+    bad = [f for f in fmts if f not in FORMATS]
+    if bad:
+        raise ValueError(f"Gallery(): formats must be among {FORMATS}, got {bad!r}.")
+    return tuple(dict.fromkeys(fmts))
+
+
+def _stored_formats(value: Any) -> tuple[str, ...]:
+    # A journal from before formats were stored has none, and a hand-edited
+    # one may hold anything: neither must stop the gallery from reopening.
+    if not isinstance(value, list):
+        return ("png",)
+    return check_formats(f for f in value if isinstance(f, str) and f in FORMATS)
+
+
 def _now() -> str:
     return datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
 
@@ -134,9 +166,12 @@ class Gallery:
     title : str, optional
         The page title.  Defaults to the folder name for a new gallery and to
         the stored title when reopening one.
-    formats : iterable of {"png", "svg", "pdf"}, default: ("png",)
+    formats : iterable of {"png", "svg", "pdf"}, optional
         Files saved for each figure.  A PNG is always saved (it is the
-        thumbnail); the others are linked under it.
+        thumbnail); the others are linked under it.  Like the title, the
+        formats are stored in the gallery: they default to ``("png",)`` for a
+        new gallery and to the stored formats when reopening one, and formats
+        given when reopening replace the stored ones for later figures.
     savefig_kwargs : mapping, optional
         Extra keyword arguments for :meth:`matplotlib.figure.Figure.savefig`,
         e.g. ``{"dpi": 150, "bbox_inches": "tight"}``.
@@ -178,15 +213,11 @@ class Gallery:
         path: str | os.PathLike[str],
         title: str | None = None,
         *,
-        formats: Iterable[str] = ("png",),
+        formats: Iterable[str] | None = None,
         savefig_kwargs: Mapping[str, Any] | None = None,
     ) -> None:
         self._path = Path(path)
-        fmts = ["png", *(f for f in formats if f != "png")]
-        bad = [f for f in fmts if f not in FORMATS]
-        if bad:
-            raise ValueError(f"Gallery(): formats must be among {FORMATS}, got {bad!r}.")
-        self._formats = tuple(dict.fromkeys(fmts))
+        requested = None if formats is None else check_formats(formats)
         self._savefig_kwargs = dict(savefig_kwargs or {})
         if "format" in self._savefig_kwargs or "fname" in self._savefig_kwargs:
             raise ValueError(
@@ -200,10 +231,14 @@ class Gallery:
         self._count = self._failed = 0
         self._next_id = 1
         if state is None:
+            self._formats = requested or ("png",)
             header = {
                 _store.MARKER: _store.VERSION,
                 "title": title or self._path.name,
                 "created": _now(),
+                # Stored so that whoever reopens the gallery (each script of
+                # `python -m torchplot gallery`, a resumed run) saves the same files.
+                "formats": list(self._formats),
             }
             self._journal = _store.open_journal(self._path, header, 0)
             self._title, self._created = str(header["title"]), str(header["created"])
@@ -215,14 +250,21 @@ class Gallery:
                 str(header.get("title", "")),
                 str(header.get("created", "")),
             )
+            self._formats = _stored_formats(header.get("formats"))
             for record in records:
                 if record.get("kind") == "title":
                     self._title = str(record.get("title", ""))
+                elif record.get("kind") == "formats":
+                    self._formats = _stored_formats(record.get("formats"))
                 elif record.get("kind") == "figure" and isinstance(record.get("id"), int):
                     self._remember(record)
             if title is not None and title != self._title:
                 self._title = title
                 self._journal.write(_store.dumps({"kind": "title", "title": title}) + "\n")
+            if requested is not None and requested != self._formats:
+                self._formats = requested
+                change = {"kind": "formats", "formats": list(requested)}
+                self._journal.write(_store.dumps(change) + "\n")
         (self._path / _store.IMAGES).mkdir(exist_ok=True)
         self._policy = _store.RefreshPolicy()
         self._closed = False
