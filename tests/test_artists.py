@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import copy
+import inspect
 import pickle
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 
 import matplotlib.pyplot as mpl
 import numpy as np
 import torch
+from matplotlib.axis import Axis
+from matplotlib.colors import to_rgb
 
 import torchplot as plt
+from torchplot import _twins
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -154,3 +159,130 @@ def test_axes_built_as_twins_adopt_their_children():
         assert all(type(c).__module__ == "torchplot._twins" for c in (ax.xaxis, ax.patch))
         ax.xaxis.set_ticks(torch.tensor([0.0, 0.5, 1.0], requires_grad=True))
         assert ax.get_xticks().tolist() == [0.0, 0.5, 1.0]
+
+
+def _populated_figure():
+    """A figure with most things a user reaches into: legend, table, colorbar, quiver key, ..."""
+    fig, axs = plt.subplots(2, 2)
+    ax = axs[0, 0]
+    ax.plot([1, 2, 3], label="line")
+    ax.scatter([1, 2], [3, 4], c=[1, 2], label="points")
+    ax.legend(title="legend")
+    ax.set(title="title", xlabel="x")
+    ax.annotate("a", (0, 0), xytext=(1, 1), arrowprops={}, bbox={"fc": "w"})
+    ax.table([["a", "b"]])
+    fig.colorbar(axs[0, 1].imshow(np.eye(3)))
+    quiver = axs[1, 0].quiver([0, 1], [0, 1], [1, 1], [1, 1])
+    axs[1, 0].quiverkey(quiver, 0.5, 0.5, 1, "key")
+    axs[1, 0].secondary_xaxis("top")
+    axs[1, 0].inset_axes([0.5, 0.5, 0.3, 0.3])
+    axs[1, 1].bar([1, 2], [3, 4])
+    axs[1, 1].errorbar([1, 2], [1, 2], yerr=[0.1, 0.2])
+    fig.add_subplot(3, 3, 9, projection="3d").plot([0, 1], [0, 1], [0, 1])
+    fig.legend()
+    fig.canvas.draw()  # creates the ticks Matplotlib makes on demand
+    return fig
+
+
+def _reachable(fig):
+    """Every object reachable from ``fig`` through children and the attributes users read."""
+    found, stack = {}, [fig]
+    while stack:
+        obj = stack.pop()
+        if obj is None or id(obj) in found:
+            continue
+        found[id(obj)] = obj
+        # An Axis' children are its ticks, which stay plain (NOT_ADOPTING_GETTERS).
+        if hasattr(obj, "get_children") and not isinstance(obj, Axis):
+            stack += obj.get_children()
+        for held in _twins._holdings(type(obj)):
+            value = held(obj)
+            stack += value if isinstance(value, list) else [value]
+    return list(found.values())
+
+
+def _holds_plain(value, depth=0):
+    """Whether ``value`` is, or a list/tuple/dict in it holds, an object torchplot did not adopt."""
+    if isinstance(value, _twins.ADOPTED_ROOTS):
+        return not _twins.derives_from_twin(type(value))
+    if depth < 2 and isinstance(value, (list, tuple)):
+        return any(_holds_plain(v, depth + 1) for v in value)
+    if depth < 2 and isinstance(value, dict):
+        return any(_holds_plain(v, depth + 1) for v in value.values())
+    return False
+
+
+def _getters(obj):
+    """``(name, value)`` of each public getter of ``obj`` that needs no argument."""
+    for name in dir(type(obj)):
+        getter = getattr(type(obj), name, None)
+        if not (name.startswith("get_") and inspect.isfunction(getter)):
+            continue
+        if name in _twins.NOT_ADOPTING_GETTERS:
+            continue
+        parameters = list(inspect.signature(getter).parameters.values())[1:]
+        if any(p.default is p.empty and p.kind <= p.POSITIONAL_OR_KEYWORD for p in parameters):
+            continue
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
+                value = getattr(obj, name)()
+            except Exception:  # getters needing state this figure lacks
+                continue
+        yield name, value
+
+
+def test_everything_reachable_from_a_figure_is_tensor_aware():
+    # The tree users reach (children, ``ax.title``, ``legend.legend_handles``,
+    # ``im.norm``, a cell's text), and what every public getter hands out: a
+    # getter handing out a plain artist belongs in _twins.ADOPTING_GETTERS.
+    objects = _reachable(_populated_figure())
+    assert len(objects) > 150
+    assert [type(o).__name__ for o in objects if _holds_plain(o)] == []
+    plain_getters = {
+        f"{type(obj).__name__}.{name}"
+        for obj in objects
+        for name, value in _getters(obj)
+        if _holds_plain(value)
+    }
+    assert plain_getters == set()
+
+
+def test_deep_artists_take_tensors():
+    red = torch.tensor([1.0, 0.0, 0.0], requires_grad=True)
+    fig = _populated_figure()
+    ax, image = fig.axes[0], fig.axes[1].images[0]
+    legend = ax.get_legend()
+    for artist, setter in [
+        (legend.get_texts()[0], "set_color"),
+        (legend.legend_handles[0], "set_color"),
+        (legend.get_frame(), "set_facecolor"),
+        (ax.get_xticklabels()[0], "set_color"),
+        (ax.xaxis.label, "set_color"),
+        (ax.tables[0][0, 0], "set_facecolor"),
+        (ax.texts[0].arrow_patch, "set_edgecolor"),
+        (ax.texts[0].get_bbox_patch(), "set_facecolor"),
+        (image.colorbar.outline, "set_edgecolor"),
+    ]:
+        getattr(artist, setter)(red)
+        got = getattr(artist, setter.replace("set", "get"))()
+        assert to_rgb(got) == (1.0, 0.0, 0.0), (artist, got)
+    values = torch.tensor([0.0, 0.5, 1.0], requires_grad=True)
+    reference = values.detach().numpy()
+    np.testing.assert_array_equal(image.norm(values), image.norm(reference))
+    np.testing.assert_array_equal(image.cmap(values), image.cmap(reference))
+    np.testing.assert_array_equal(
+        image.colorizer.to_rgba(values), image.colorizer.to_rgba(reference)
+    )
+
+
+def test_clear_adopts_the_new_title_and_patch():
+    ax = plt.figure().add_subplot()
+    ax.clear()
+    ax.patch.set_facecolor(torch.tensor([0.0, 1.0, 0.0], requires_grad=True))
+    x = torch.tensor(0.2)
+    ax.title.set_x(x)
+    x.fill_(0.8)  # the title keeps its own copy
+    assert ax.title.get_position()[0] == np.float32(0.2)
+    plt.cla()
+    plt.gca().title.set_color(torch.tensor([0.0, 0.0, 1.0], requires_grad=True))

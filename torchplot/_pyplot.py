@@ -196,7 +196,7 @@ yticks = _tensor_aware(_pyplot.yticks)
 color_sequences = _registry_view(_pyplot.color_sequences)
 colormaps = _registry_view(_pyplot.colormaps)
 
-# Artist, Colormap and Normalize classes: their tensor-aware twins, built on
+# Artist, Colorizer, Colormap and Normalize classes: their tensor-aware twins, built on
 # first use.  Building them all would add some 10 ms to `import torchplot`
 # (the twin of Axes wraps hundreds of methods); most scripts never name them.
 TWIN_BASES: dict[str, type] = {
@@ -206,6 +206,7 @@ TWIN_BASES: dict[str, type] = {
     'AxLine': _pyplot.AxLine,
     'Axes': _pyplot.Axes,
     'Circle': _pyplot.Circle,
+    'Colorizer': _pyplot.Colorizer,
     'ColorizingArtist': _pyplot.ColorizingArtist,
     'Colormap': _pyplot.Colormap,
     'Figure': _pyplot.Figure,
@@ -232,7 +233,6 @@ AbstractContextManager = _pyplot.AbstractContextManager
 AutoLocator = _pyplot.AutoLocator
 BackendFilter = _pyplot.BackendFilter
 Button = _pyplot.Button
-Colorizer = _pyplot.Colorizer
 Enum = _pyplot.Enum
 ExitStack = _pyplot.ExitStack
 FigureCanvasBase = _pyplot.FigureCanvasBase
@@ -284,7 +284,6 @@ __all__ = [
     'AutoLocator',
     'BackendFilter',
     'Button',
-    'Colorizer',
     'Enum',
     'ExitStack',
     'FigureCanvasBase',
@@ -516,6 +515,7 @@ if _typing.TYPE_CHECKING:
     AxLine = _twin_of(_pyplot.AxLine)
     Axes = _twin_of(_pyplot.Axes)
     Circle = _twin_of(_pyplot.Circle)
+    Colorizer = _twin_of(_pyplot.Colorizer)
     ColorizingArtist = _twin_of(_pyplot.ColorizingArtist)
     Colormap = _twin_of(_pyplot.Colormap)
     Figure = _twin_of(_pyplot.Figure)
@@ -534,6 +534,7 @@ if _typing.TYPE_CHECKING:
         'AxLine',
         'Axes',
         'Circle',
+        'Colorizer',
         'ColorizingArtist',
         'Colormap',
         'Figure',

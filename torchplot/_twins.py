@@ -43,9 +43,14 @@ from typing import Any, TypeVar
 import numpy as np
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
+from matplotlib.axis import Axis
 from matplotlib.colorbar import Colorbar
+from matplotlib.colorizer import Colorizer, ColorizingArtist
 from matplotlib.colors import Colormap, Normalize
 from matplotlib.figure import FigureBase
+from matplotlib.quiver import QuiverKey
+from matplotlib.table import Cell
+from matplotlib.text import Annotation, Text
 
 from torchplot._convert import convert_call, needs_conversion
 from torchplot._frameworks import Kind, kind_of, plain_types
@@ -58,7 +63,56 @@ _T = TypeVar("_T")
 CallNext = Callable[[tuple[Any, ...], dict[str, Any]], Any]
 
 #: The Matplotlib roots whose objects are adopted.
-ADOPTED_ROOTS: tuple[type, ...] = (Artist, Colorbar, Colormap, Normalize)
+ADOPTED_ROOTS: tuple[type, ...] = (Artist, Colorbar, Colorizer, Colormap, Normalize)
+
+#: Getters that hand out objects users edit (``ax.get_xticklabels()``,
+#: ``legend.get_texts()``), wrapped to adopt what they return: the ticks, tick
+#: labels and legend entries Matplotlib creates on demand.  The other getters
+#: stay Matplotlib's own (many run on every draw); ``tests/test_artists.py``
+#: fails when a getter hands out a plain artist and is listed neither here
+#: nor in ``NOT_ADOPTING_GETTERS``.
+ADOPTING_GETTERS: frozenset[str] = frozenset(
+    {
+        "get_axes",
+        "get_bbox_patch",
+        "get_celld",
+        "get_children",
+        "get_frame",
+        "get_gridlines",
+        "get_label",
+        "get_legend",
+        "get_legend_handles_labels",
+        "get_lines",
+        "get_majorticklabels",
+        "get_majorticklines",
+        "get_minorticklabels",
+        "get_minorticklines",
+        "get_offset_text",
+        "get_patches",
+        "get_texts",
+        "get_ticklabels",
+        "get_ticklines",
+        "get_title",
+        "get_xaxis",
+        "get_xgridlines",
+        "get_xmajorticklabels",
+        "get_xminorticklabels",
+        "get_xticklabels",
+        "get_xticklines",
+        "get_yaxis",
+        "get_ygridlines",
+        "get_ymajorticklabels",
+        "get_yminorticklabels",
+        "get_yticklabels",
+        "get_yticklines",
+        "get_zaxis",
+        "get_zgridlines",
+        "get_zmajorticklabels",
+        "get_zminorticklabels",
+        "get_zticklabels",
+        "get_zticklines",
+    }
+)
 
 #: Public methods a twin leaves alone, with the reason.
 NOT_WRAPPED: dict[str, str] = {
@@ -358,6 +412,12 @@ def _data_methods(base: type) -> dict[str, Callable[..., Any]]:
         members.update(vars(klass))
     methods = {}
     for name, attr in sorted(members.items()):
+        if name in ADOPTING_GETTERS and inspect.isfunction(attr):
+            # Artist's own (``get_label``: a string, read by every ``add_line``)
+            # hand out nothing to adopt.
+            if attr is not getattr(Artist, name, None):
+                methods[name] = _adopting_getter(attr)
+            continue
         if name.startswith("_"):
             if name not in _WRAPPED_DUNDERS:
                 continue
@@ -378,26 +438,51 @@ def _data_methods(base: type) -> dict[str, Callable[..., Any]]:
         methods[name] = wrapper
     if issubclass(base, Artist):
         methods["set"] = _plain_set(base)
-    if issubclass(base, (FigureBase, Axes)) and "__init__" in methods:
-        methods["__init__"] = _adopting_children(methods["__init__"])
+    holdings = _holdings(base)
+    # ``__init__`` of an object built as a twin (a legend's handles are built
+    # with their original's class), and ``clear``, which makes a new title,
+    # patch, ... although it takes no data.
+    for name in ("__init__", "clear") if holdings else ():
+        func = methods.get(name, members.get(name))
+        if inspect.isfunction(func) and (
+            name == "__init__" or issubclass(base, (FigureBase, Axes))
+        ):
+            methods[name] = _adopting_holdings(func, holdings)
     return methods
 
 
-def _adopting_children(init: Callable[..., Any]) -> Callable[..., Any]:
-    """A Figure's or an Axes' ``__init__`` that adopts what it created.
+@functools.cache
+def _adopting_getter(func: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(func)
+    def getter(self: Any, *args: Any, **kwargs: Any) -> Any:
+        result = func(self, *args, **kwargs)
+        action = _ADOPT.get(type(result), _adopt_new)  # adopt(result), inlined
+        if action is not None:
+            action(result)
+        return result
 
-    Only objects built as twins run it (``torchplot.Axes(fig, rect)``, a user's
-    subclass of a twin): their spines, axes and patch are made by Matplotlib's
-    ``__init__`` as plain objects, and no adoption of the tree follows, as it
-    does for an Axes that pyplot made and torchplot adopted.
+    return getter
+
+
+def _adopting_holdings(
+    func: Callable[..., Any], holdings: tuple[Callable[[Any], Any], ...]
+) -> Callable[..., Any]:
+    """``func`` (an ``__init__``, ``Axes.clear``), then the adoption of what the object holds.
+
+    Objects built as twins (``torchplot.Axes(fig, rect)``, a legend handle of
+    a twin's class) get their parts from Matplotlib's ``__init__`` as plain
+    objects, and no adoption of the tree follows, as it does for an object
+    torchplot adopts; ``clear`` makes a new title and patch.
     """
 
-    @functools.wraps(init)
-    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
-        init(self, *args, **kwargs)
-        adopt(self.get_children())
+    @functools.wraps(func)
+    def method(self: Any, *args: Any, **kwargs: Any) -> Any:
+        result = func(self, *args, **kwargs)
+        for held in holdings:
+            adopt(held(self))
+        return result
 
-    return __init__
+    return method
 
 
 def _plain_set(base: type) -> Callable[..., Any]:
@@ -519,6 +604,73 @@ def _adopt_streamplot(obj: Any) -> None:
     adopt(obj.arrows)
 
 
+#: Getters that hand out artists but stay Matplotlib's own, with the reason.
+NOT_ADOPTING_GETTERS: dict[str, str] = {
+    "get_figure": "runs some hundred times in each draw; a Figure pyplot made is adopted already",
+    "get_major_ticks": (
+        "runs in each draw: twins of the ticks would put a wrapper on every move of every "
+        "tick in every draw (+5% on a small figure's draw); their labels and lines are "
+        "adopted as get_ticklabels, get_ticklines and get_gridlines hand them out"
+    ),
+    "get_minor_ticks": "as get_major_ticks",
+}
+
+
+def _axis_holdings(axis: Axis) -> list[Any]:
+    # Not the ticks: Matplotlib moves every tick on every draw, and twins of
+    # them would put a wrapper on each of those calls (+5% on a small
+    # figure's draw).  Tick labels and lines are adopted as the user is
+    # handed them (``get_ticklabels``, ...).
+    return [axis.label, axis.offsetText]
+
+
+def _colorbar_holdings(colorbar: Colorbar) -> list[Any]:
+    # The colorbar's Axes was adopted when it was made (``Figure.add_axes``),
+    # before the colorbar filled it with its outline and solids.
+    return [colorbar.ax, *colorbar.ax.get_children()]
+
+
+def _children(obj: Any) -> Any:
+    return obj.get_children()
+
+
+def _attributes(*names: str) -> Callable[[Any], list[Any]]:
+    def holdings(obj: Any) -> list[Any]:
+        return [getattr(obj, name, None) for name in names]
+
+    return holdings
+
+
+def _holdings(tp: type) -> tuple[Callable[[Any], Any], ...]:
+    """How to reach, without creating anything, the objects an object of ``tp`` holds.
+
+    What the user reaches from an adopted object (``ax.title``,
+    ``ax.xaxis.label``, ``legend.legend_handles``, ``im.norm``) must take
+    tensors too, and objects created before the adoption (the Axes pyplot made
+    inside ``plt.plot``, a legend's texts) are adopted with their holder.
+    """
+    if issubclass(tp, Axis):
+        return (_axis_holdings,)
+    found: list[Callable[[Any], Any]] = []
+    if issubclass(tp, Artist) and tp.get_children is not Artist.get_children:
+        found.append(_children)
+    if issubclass(tp, Colorbar):
+        found.append(_colorbar_holdings)
+    if issubclass(tp, Annotation):
+        found.append(_attributes("_bbox_patch", "arrow_patch"))
+    elif issubclass(tp, Text):
+        found.append(_attributes("_bbox_patch"))
+    if issubclass(tp, QuiverKey):
+        found.append(_attributes("text"))
+    if issubclass(tp, Cell):
+        found.append(_attributes("_text"))
+    if issubclass(tp, ColorizingArtist):
+        found.append(_attributes("colorizer"))
+    if issubclass(tp, Colorizer):
+        found.append(_attributes("norm", "cmap"))
+    return tuple(found)
+
+
 def _swapper(tp: type) -> Callable[[Any], object]:
     """Adopts an object of the Matplotlib class ``tp``: its class becomes the twin."""
     twin: type = twin_of(tp)
@@ -533,22 +685,16 @@ def _swapper(tp: type) -> Callable[[Any], object]:
             return False
         return True
 
-    if issubclass(tp, (FigureBase, Axes)):
-        # Adopt what the user can reach from here and was created before the
-        # adoption (e.g. the Axes pyplot made inside ``plt.plot``).
-        def swap_tree(obj: Any) -> None:
-            if swap(obj):
-                adopt(obj.get_children())
+    holdings = _holdings(tp)
+    if not holdings:
+        return swap  # a Line2D, on every plot: one swap, nothing else
 
-        return swap_tree
-    if issubclass(tp, Colorbar):
+    def swap_tree(obj: Any) -> None:
+        if swap(obj):
+            for held in holdings:
+                adopt(held(obj))
 
-        def swap_colorbar(obj: Any) -> None:
-            if swap(obj):
-                adopt(obj.ax)
-
-        return swap_colorbar
-    return swap
+    return swap_tree
 
 
 def _adoption(tp: type) -> Callable[[Any], object] | None:
