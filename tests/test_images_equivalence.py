@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import matplotlib.pyplot as mpl_plt
 import numpy as np
 import pytest
@@ -10,6 +12,7 @@ from matplotlib.testing.decorators import check_figures_equal
 
 import torchplot
 from torchplot._grid import GridGeometry, grid_geometry
+from torchplot._layers import images
 
 EQUAL = check_figures_equal(extensions=["png"], tol=0)
 
@@ -79,6 +82,68 @@ def test_shapes_matplotlib_accepts_draw_as_the_array(fig_test, fig_ref, shape):
     t = torch.rand(shape, generator=torch.Generator().manual_seed(2))
     torchplot.adopt(fig_test).subplots().imshow(t)
     fig_ref.subplots().imshow(t.numpy())
+
+
+@pytest.fixture
+def small_budget(monkeypatch):
+    """Every grid the imshow layer lays out is checked against a budget of 64 x 64 pixels."""
+    monkeypatch.setattr(
+        images, "grid_geometry", functools.partial(grid_geometry, max_pixels=64 * 64)
+    )
+
+
+def _hwc_to(shape: tuple[int, ...], hwc: torch.Tensor) -> torch.Tensor:
+    """An (H, W, C) image in the layout of ``shape``: CHW, HWC, with or without a batch dim."""
+    return (hwc.permute(2, 0, 1) if shape[-3] == 3 else hwc).reshape(shape)
+
+
+SINGLE_SHAPES = [(3, 80, 90), (1, 3, 80, 90), (1, 80, 90, 3), (80, 90, 3)]
+
+
+@pytest.mark.parametrize("shape", SINGLE_SHAPES)
+@EQUAL
+def test_single_image_over_the_grid_budget_with_denorm(fig_test, fig_ref, small_budget, shape):
+    # A single image is no grid: drawn at its size, whatever the budget.
+    hwc = torch.rand(80, 90, 3, generator=torch.Generator().manual_seed(16))
+    mean, std = torch.tensor([0.485, 0.456, 0.406]), torch.tensor([0.229, 0.224, 0.225])
+    t = _hwc_to(shape, (hwc - mean) / std)
+    torchplot.adopt(fig_test).subplots().imshow(t, denorm=(mean, std))
+    fig_ref.subplots().imshow(hwc.numpy())
+
+
+@pytest.mark.parametrize("shape", SINGLE_SHAPES)
+@EQUAL
+def test_single_image_over_the_grid_budget_normalized(fig_test, fig_ref, small_budget, shape):
+    hwc = 3 * torch.rand(80, 90, 3, generator=torch.Generator().manual_seed(16)) - 1
+    torchplot.adopt(fig_test).subplots().imshow(_hwc_to(shape, hwc), normalize=True)
+    fig_ref.subplots().imshow(((hwc - hwc.min()) / (hwc.max() - hwc.min())).numpy())
+
+
+@EQUAL
+def test_grey_image_over_the_grid_budget_normalized_per_image(fig_test, fig_ref, small_budget):
+    t = torch.randn(80, 90, generator=torch.Generator().manual_seed(17))
+    torchplot.adopt(fig_test).subplots().imshow(t, normalize="per_image", cmap="gray")
+    fig_ref.subplots().imshow(
+        ((t - t.min()) / (t.max() - t.min())).numpy(), cmap="gray", vmin=0, vmax=1
+    )
+
+
+# --------------------------------------------------------------------------- data=
+
+
+@EQUAL
+def test_data_keyword_naming_a_chw_tensor(fig_test, fig_ref):
+    t = rgb_batch(1)[0]
+    torchplot.figure(fig_test)
+    torchplot.imshow("img", data={"img": t})
+    fig_ref.subplots().imshow("img", data={"img": t.permute(1, 2, 0).numpy()})
+
+
+@EQUAL
+def test_data_keyword_naming_a_batch(fig_test, fig_ref):
+    t = rgb_batch(5)
+    torchplot.adopt(fig_test).subplots().imshow(X="img", data={"img": t}, nrow=3)
+    fig_ref.subplots().imshow(X="img", data={"img": np_grid(t.permute(0, 2, 3, 1).numpy(), nrow=3)})
 
 
 # --------------------------------------------------------------------------- batches as grids

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import logging
+import math
 import re
 
 import numpy as np
@@ -11,6 +13,8 @@ import torch
 from matplotlib.image import AxesImage
 
 import torchplot
+from torchplot._grid import grid_geometry
+from torchplot._layers import images
 
 
 @pytest.fixture
@@ -34,6 +38,28 @@ def test_batch_with_no_valid_channel_dim(ax, shape, named):
     assert not ax.images  # nothing drawn
 
 
+def _suggested(message: str, what: str) -> str:
+    """The expression in backticks after ``what`` in an error message."""
+    return message.split(what, 1)[1].split("`")[1]
+
+
+@pytest.mark.parametrize("shape", [(2, 2, 5, 6), (2, 1, 2, 5, 6), (3, 2, 5, 6), (2, 3, 6, 5, 6)])
+def test_the_fix_for_a_batch_without_channels_draws_every_channel_as_a_grey_tile(ax, shape):
+    # (2, 2, 5, 6) and (2, 1, 2, 5, 6) flatten to (4, 5, 6): one RGBA image, had
+    # the advice been `X.flatten(0, -3)` alone.
+    x = torch.rand(shape, generator=torch.Generator().manual_seed(0))
+    with pytest.raises(ValueError) as info:
+        ax.imshow(x)
+    fix = _suggested(str(info.value), "own grey tile pass")
+    im = ax.imshow(eval(fix, {"X": x}))
+    n = math.prod(shape[:-2])
+    geom = grid_geometry(n, 5, 6)
+    assert im.get_array().shape == (geom.height, geom.width)  # n one-channel tiles
+    arr = im.get_array()
+    tiles = [arr[r : r + 5, c : c + 6] for r, c in map(geom.tile_origin, range(n))]
+    np.testing.assert_array_equal(np.stack(tiles), x.reshape(n, 5, 6).numpy())
+
+
 @pytest.mark.parametrize("shape", [(0, 3, 8, 8), (0, 8, 8), (4, 3, 0, 8), (3, 8, 0)])
 def test_zero_size(ax, shape):
     with pytest.raises(ValueError, match=r"zero-size dimension"):
@@ -55,6 +81,55 @@ def test_batch_over_the_pixel_budget_is_refused_before_any_allocation(ax):
     nested = torch.zeros(1, 1, 3, 64, 64).expand(1000, 100, -1, -1, -1)
     with pytest.raises(ValueError, match="100000 images"):
         ax.imshow(nested, normalize="minmax", denorm=(0.5, 0.5))
+
+
+def test_budget_advice_for_leading_dims_counts_images_not_rows(ax):
+    # `X[:k]` of a (1000, 100, ...) batch would be k * 100 images.
+    x = torch.zeros(1, 1, 3, 64, 64).expand(1000, 100, -1, -1, -1)
+    with pytest.raises(ValueError) as info:
+        ax.imshow(x)
+    fix = _suggested(str(info.value), "e.g.")
+    assert fix.startswith("X.flatten(0, 1)[:")
+    fewer = eval(fix, {"X": x})
+    fit = int(str(info.value).split("show at most ")[1].split(" ")[0])
+    assert fewer.shape == (fit, 3, 64, 64)
+    grid_geometry(fit, 64, 64)  # within the budget (not drawn here: a grid of ~800 MB)
+
+
+#: A pixel budget small enough for small tests: 64 x 64.
+SMALL_BUDGET = 64 * 64
+
+
+@pytest.fixture
+def small_budget(monkeypatch):
+    """Every grid the imshow layer lays out is checked against :data:`SMALL_BUDGET`."""
+    monkeypatch.setattr(
+        images, "grid_geometry", functools.partial(grid_geometry, max_pixels=SMALL_BUDGET)
+    )
+
+
+@pytest.mark.parametrize("shape", [(80, 80), (80, 80, 3), (3, 80, 80), (1, 3, 80, 80), (1, 80, 80)])
+@pytest.mark.parametrize(
+    "kwargs",
+    [{"normalize": True}, {"normalize": "per_image"}, {"denorm": (0.5, 0.5)}, {"titles": ["a"]}],
+    ids=["minmax", "per_image", "denorm", "titles"],
+)
+def test_a_single_image_never_meets_the_grid_budget(ax, small_budget, shape, kwargs):
+    with pytest.raises(ValueError, match="over torchplot's budget"):
+        ax.imshow(torch.rand(2, 1, 80, 80))  # a grid of two such images is refused ...
+    im = ax.imshow(torch.rand(shape), **kwargs)  # ... one of them, with any keyword, is not
+    rows, cols = im.get_array().shape[:2]
+    assert cols == 80 and rows >= 80  # the image itself (and a title strip above it)
+    assert len(ax.texts) == ("titles" in kwargs)
+
+
+def test_one_at_a_time_advice_works(ax, small_budget):
+    x = torch.rand(2, 3, 80, 80)
+    with pytest.raises(ValueError) as info:
+        ax.imshow(x, normalize=True)
+    fix = _suggested(str(info.value), "one at a time, e.g.")
+    assert fix == "X[0]"
+    assert ax.imshow(eval(fix, {"X": x}), normalize=True).get_array().shape == (80, 80, 3)
 
 
 def test_tensor_without_data_names_its_own_shape(ax):
@@ -272,6 +347,25 @@ def test_titles_from_a_tensor_of_labels():
     ax = torchplot.figure().subplots()
     ax.imshow(torch.rand(3, 1, 8, 8), titles=torch.tensor([7, 1, 4]))
     assert [t.get_text() for t in ax.texts] == ["7", "1", "4"]
+
+
+@pytest.mark.parametrize(
+    "dtype", [torch.float32, torch.float64, torch.float16, torch.bfloat16, torch.int64, torch.bool]
+)
+def test_titles_read_as_bar_label_writes_the_same_tensor(dtype):
+    labels = torch.tensor([0.1, 0.2, 5.0]).to(dtype)
+    ax = torchplot.figure().subplots()
+    ax.imshow(torch.rand(3, 3, 8, 8), titles=labels)
+    texts = [t.get_text() for t in ax.texts]
+    bars = ax.bar([1, 2, 3], [1, 2, 3])
+    assert texts == [t.get_text() for t in ax.bar_label(bars, labels)]
+    ax = torchplot.figure().subplots()
+    ax.imshow(torch.rand(3, 3, 8, 8), titles=list(labels))  # a list of 0-d tensors
+    assert [t.get_text() for t in ax.texts] == texts
+    if dtype == torch.float32:
+        assert texts == ["0.1", "0.2", "5.0"]
+    elif dtype == torch.int64:
+        assert texts == ["0", "0", "5"]
 
 
 def test_too_many_rows_of_titles_for_the_figure():

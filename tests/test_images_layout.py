@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 import torch
@@ -92,7 +94,22 @@ def test_batch_without_a_channel_dim_is_an_error_naming_shape_and_fix(shape):
     message = str(info.value)
     assert str(shape) in message
     assert "1, 3 or 4 channels" in message
-    assert "X.flatten(0, -3)" in message
+    assert "`X.flatten(0, -3).unsqueeze(1)`" in message
+    # The advice means one grey tile per channel, whatever their number ...
+    advised = tuple(torch.empty(shape, device="meta").flatten(0, -3).unsqueeze(1).shape)
+    n = int(np.prod(shape[:-2]))
+    assert f"(shape {advised})" in message and advised == (n, 1, *shape[-2:])
+    layout = image_layout(advised)
+    assert (layout.batch, layout.channels) == (n, 1)
+    # ... also where the flattened (N, H, W) alone would be one RGBA image.
+    assert image_layout((4, 5, 7)).batch == 1
+
+
+def test_channel_selection_advice_works_with_leading_dims():
+    with pytest.raises(ValueError, match=re.escape("`X[..., :3, :, :]`")):
+        image_layout((2, 3, 6, 5, 7))
+    advised = torch.empty(2, 3, 6, 5, 7, device="meta")[..., :3, :, :]
+    assert image_layout(tuple(advised.shape)).channels == 3
 
 
 @pytest.mark.parametrize("shape", [(0, 5, 7), (0, 3, 5, 7), (4, 3, 0, 7), (4, 5, 0, 3), (3, 0, 7)])
@@ -153,6 +170,20 @@ def test_pixel_budget_error_names_sizes_and_how_many_fit():
     grid_geometry(fit, 64, 64)  # the advice works ...
     with pytest.raises(ValueError):
         grid_geometry(fit + 8, 64, 64)  # ... and is close to the largest that does
+
+
+def test_no_budget_for_a_single_image():
+    geom = grid_geometry(1, 9000, 9000, padding=0, gap=400, max_pixels=None)
+    assert (geom.height, geom.width) == (9400, 9000)
+    with pytest.raises(ValueError):
+        grid_geometry(1, 9000, 9000, padding=0)  # the default budget is for grids
+
+
+def test_budget_advice_names_the_batch_as_given():
+    with pytest.raises(ValueError, match=re.escape("e.g. `X.flatten(0, 1)[:")):
+        grid_geometry(100_000, 64, 64, batch_name="X.flatten(0, 1)")
+    with pytest.raises(ValueError, match=re.escape("one at a time, e.g. `X[0]`")):
+        grid_geometry(2, 9000, 9000)
 
 
 def test_budget_counts_the_whole_grid():

@@ -166,12 +166,16 @@ def image_layout(shape: tuple[int, ...]) -> ImageLayout | None:
     elif shape[-1] in CHANNELS:
         layout = ImageLayout(shape, ndim - 3, "last", False)
     else:
-        flat = (math.prod(shape[:-2]), *shape[-2:])
+        # One grey tile per channel must come out as (N, 1, H, W): a flattened
+        # (N, H, W) is one RGBA image when N is 4 (from (2, 2, H, W)).
+        tiles = (math.prod(shape[:-2]), 1, *shape[-2:])
+        select = "X[:, :3]" if ndim == 4 else "X[..., :3, :, :]"
         raise _shape_error(
             shape,
             "a batch of images needs 1, 3 or 4 channels, as (B, C, H, W) or (B, H, W, C)",
-            f"to see every channel as its own tile pass `X.flatten(0, -3)` (shape {flat}), "
-            "or select channels, e.g. `X[:, :3]`",
+            f"to see each of the {shape[-3]} channels (dim -3) of every image as its own "
+            f"grey tile pass `X.flatten(0, -3).unsqueeze(1)` (shape {tiles}), "
+            f"or select channels, e.g. `{select}`",
         )
     if 0 in shape:
         raise _shape_error(
@@ -246,9 +250,22 @@ def grid_geometry(
     padding: int = 2,
     gap: int = 0,
     gap_after: bool = False,
-    max_pixels: int = MAX_GRID_PIXELS,
+    max_pixels: int | None = MAX_GRID_PIXELS,
+    batch_name: str = "X",
 ) -> GridGeometry:
     """The geometry of a grid of ``batch`` tiles of ``height x width``, ``nrow`` per row.
+
+    Parameters
+    ----------
+    batch, height, width : int
+        Number of tiles and the size of each, in pixels.
+    nrow, padding, gap, gap_after
+        As :class:`GridGeometry` (``nrow``: tiles per row).
+    max_pixels : int or None, default: MAX_GRID_PIXELS
+        The pixel budget; ``None`` for none (a single image is drawn at any size).
+    batch_name : str, default: "X"
+        The batch as an expression with one leading dim, for the fix the
+        error suggests (e.g. ``"X.flatten(0, 1)"`` for a 5-D ``X``).
 
     Raises
     ------
@@ -259,14 +276,16 @@ def grid_geometry(
     cols = min(nrow, batch)
     geom = GridGeometry(batch, -(-batch // cols), cols, height, width, padding, gap, gap_after)
     pixels = geom.height * geom.width
-    if pixels > max_pixels:
+    if max_pixels is not None and pixels > max_pixels:
         fit = max_pixels // (geom.cell_height * geom.cell_width)
         while fit > 1 and _pixels(fit, height, width, nrow, padding, gap) > max_pixels:
             fit -= 1
         fix = (
-            f"show at most {fit} images at a time, e.g. `X[:{fit}]`, or fewer padding pixels"
-            if fit >= 1
-            else "show the images one at a time, e.g. `X[0]`"
+            f"show at most {fit} images at a time, e.g. `{batch_name}[:{fit}]`, "
+            "or fewer padding pixels"
+            if fit > 1
+            # A single image has no budget: one at a time always draws.
+            else f"show the images one at a time, e.g. `{batch_name}[0]`"
         )
         raise ValueError(
             f"imshow() of {batch} images of {height}x{width} pixels would need a grid of "

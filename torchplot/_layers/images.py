@@ -19,7 +19,9 @@ The keywords this layer adds (popped before Matplotlib sees the call):
 
 They apply to torch tensors only: with any other ``X`` they raise a
 ``TypeError`` saying to pass ``torch.from_numpy(X)``, so a call without
-tensors behaves exactly as in Matplotlib.
+tensors behaves exactly as in Matplotlib.  ``X`` named through ``data=``
+(``imshow("img", data=d)``) is looked up as Matplotlib looks it up, so it
+means what ``imshow(d["img"])`` means.
 
 A batch is laid out where it lives: a CPU batch of a NumPy dtype directly
 into a fresh host array (:func:`torchplot._grid.host_grid`), the one copy of
@@ -84,6 +86,8 @@ def _imshow_tensor_layouts(
     ax: Any, call_next: Next, args: tuple[Any, ...], kwargs: dict[str, Any]
 ) -> Any:
     x: Any = args[0] if args else kwargs.get("X")
+    if isinstance(x, str) and kwargs.get("data") is not None:
+        x = _from_data(kwargs["data"], x)
     is_tensor = kind_of(type(x)) is Kind.TORCH
     ours = KEYWORDS.keys() & kwargs.keys()
     if not is_tensor:
@@ -119,6 +123,20 @@ def _imshow_tensor_layouts(
         # (a batch of one is the image itself, as in ``make_grid``).
         return _call_with_x(call_next, args, kwargs, _single_view(_dense(x), layout))
     return _imshow_grid(ax, call_next, args, kwargs, x, layout, opts)
+
+
+def _from_data(data: Any, key: str) -> Any:
+    """``X`` as Matplotlib's ``data=`` resolves a string argument: ``data[key]``, else ``key``.
+
+    So that ``imshow("img", data=d)`` means what ``imshow(d["img"])`` means.
+    The call keeps its ``"img"`` (and ``data``) until this layer replaces
+    ``X`` with the image it lays out; a call passed on is Matplotlib's own.
+    """
+    try:
+        return data[key]
+    except Exception:
+        # Matplotlib's ``_replacer`` falls back to the string on any error.
+        return key
 
 
 # --------------------------------------------------------------------------- options
@@ -176,8 +194,12 @@ def _check_options(opts: dict[str, Any], layout: ImageLayout, x: Any) -> None:
     titles = opts["titles"]
     if titles is not None:
         titles = to_numpy(titles, name=f"{_WHERE} keyword 'titles'")
-        if isinstance(titles, np.ndarray):
-            titles = titles.tolist()
+        if isinstance(titles, np.ndarray) and titles.ndim:
+            # Its items as NumPy scalars, whose str is the shortest repr in
+            # their own dtype ('0.1' for a float32 0.1, as ``bar_label`` and a
+            # list of 0-d tensors give); ``tolist`` would widen to Python
+            # floats, '0.10000000149011612'.
+            titles = list(titles)
         if isinstance(titles, str) or not isinstance(titles, Sequence):
             raise TypeError(
                 f"{_WHERE} keyword 'titles' must be a sequence of labels, one per image."
@@ -305,22 +327,26 @@ def _imshow_grid(
 ) -> Any:
     # The geometry (and its pixel budget) first: nothing is allocated for a
     # batch that will be refused.  A batch of one is the image itself (no
-    # border), as in ``make_grid``.
-    padding = opts["padding"] if layout.batch > 1 else 0
+    # border), as in ``make_grid``, and like any single image it is drawn at
+    # whatever size it has: the budget is for grids.
+    size: dict[str, Any] = {
+        "nrow": opts["nrow"],
+        "padding": opts["padding"],
+        "batch_name": "X" if layout.lead <= 1 else f"X.flatten(0, {layout.lead - 1})",
+    }
+    if layout.batch == 1:
+        size.update(padding=0, max_pixels=None)
     origin = kwargs.get("origin") or rcParams["image.origin"]
-    geom = grid_geometry(
-        layout.batch, layout.height, layout.width, nrow=opts["nrow"], padding=padding
-    )
+    geom = grid_geometry(layout.batch, layout.height, layout.width, **size)
     if opts["titles"] is not None:
         gap = _title_gap(ax, geom, kwargs.get("aspect") or rcParams["image.aspect"])
         geom = grid_geometry(
             layout.batch,
             layout.height,
             layout.width,
-            nrow=opts["nrow"],
-            padding=padding,
             gap=gap,
             gap_after=origin == "lower",
+            **size,
         )
     imgs = _channels_last(_dense(x), layout)
     if opts["denorm"] is not None:
