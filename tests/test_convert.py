@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import collections
 import gc
+import re
 import sys
 import types
+import warnings
 import weakref
 
 import matplotlib.cbook as cbook
@@ -13,6 +15,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import torch
+from matplotlib.testing.decorators import check_figures_equal
 
 import torchplot
 from torchplot._convert import ML_DTYPES_CAST, TORCH_CAST
@@ -182,20 +185,140 @@ def test_fake_tensor_raises_type_error():
         to_numpy(fake, name="x")
 
 
-@pytest.mark.parametrize("dtype", [torch.uint3, torch.int4, torch.bits8, torch.float4_e2m1fn_x2])
-def test_dtype_without_numpy_equivalent_raises(dtype):
-    t = (
-        torch.zeros(4, dtype=torch.uint8).view(dtype)
-        if dtype.itemsize == 1
-        else torch.zeros(4, dtype=dtype)
-    )
-    with pytest.raises(TypeError, match=r"Fix: cast it"):
-        to_numpy(t, name="values")
+_BIT_PACKED = [
+    *(f"uint{n}" for n in range(1, 8)),
+    *(f"int{n}" for n in range(1, 8)),
+    *("bits8 bits16 bits1x8 bits2x4 bits4x2 float4_e2m1fn_x2".split()),
+]
+
+
+def _run_suggested_fix(message: str, t: torch.Tensor):
+    """Evaluate the fix an error message suggests (its backticked ``tensor...`` expression)."""
+    match = re.search(r"Fix: .*?`(tensor\.[^`]+)`", message)
+    assert match, message
+    return eval(match.group(1), {"torch": torch, "tensor": t})
+
+
+@pytest.mark.parametrize("name", [n for n in _BIT_PACKED if hasattr(torch, n)])
+def test_bit_packed_dtype_error_suggests_a_fix_that_runs(name):
+    # PyTorch has no cast for these (`tensor.float()` raises NotImplementedError):
+    # the fix offered must be one that PyTorch really performs.
+    dtype = getattr(torch, name)
+    t = torch.zeros(4, dtype=dtype)
+    with pytest.raises(TypeError, match=rf"'values'.*{name}.*Fix: plot its raw bytes") as info:
+        to_numpy(t, name="'values'")
+    fixed = _run_suggested_fix(str(info.value), t)
+    out = to_numpy(fixed)
+    assert out.shape == (4,) and out.dtype.itemsize == dtype.itemsize
+
+
+@pytest.mark.gpu
+@pytest.mark.parametrize("name", ["uint4", "int4", "bits8", "bits16", "float4_e2m1fn_x2"])
+def test_bit_packed_cuda_tensor_error_suggests_a_fix_that_runs(name):
+    # Whether PyTorch can even copy these to the host, the error and its fix are the CPU's.
+    t = torch.zeros(4, dtype=getattr(torch, name), device="cuda")
+    with pytest.raises(TypeError, match=r"device cuda.*Fix: plot its raw bytes") as info:
+        to_numpy(t)
+    assert to_numpy(_run_suggested_fix(str(info.value), t)).shape == (4,)
+
+
+def _creatable_torch_dtypes():
+    found = []
+    for dtype in sorted({v for v in vars(torch).values() if isinstance(v, torch.dtype)}, key=str):
+        if str(dtype).startswith(("torch.qint", "torch.quint")):
+            # No torch.zeros, and trying spends PyTorch's warn-once deprecation
+            # that test_quantized_is_dequantized expects.
+            continue
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # complex32 is "experimental"
+                torch.zeros(1, dtype=dtype)
+        except Exception:
+            continue
+        found.append(dtype)
+    return found
+
+
+@pytest.mark.parametrize("dtype", _creatable_torch_dtypes(), ids=str)
+def test_every_dtype_converts_or_names_a_fix_that_runs(dtype):
+    t = torch.zeros(3, dtype=dtype)
+    try:
+        to_numpy(t)
+    except TypeError as exc:
+        to_numpy(_run_suggested_fix(str(exc), t))
 
 
 def test_plot_error_names_the_pyplot_argument():
     with pytest.raises(TypeError, match=r"Axes.scatter\(\) argument 'y'.*device meta"):
         torchplot.scatter([1.0, 2.0], torch.empty(2, device="meta"))
+
+
+@pytest.mark.parametrize("method", ["plot", "imshow"])
+def test_lazy_modules_uninitialized_parameter_names_the_fix(method):
+    # Reading anything of an UninitializedParameter but its type (even .shape)
+    # raises torch's ValueError/RuntimeError: it must be recognised untouched.
+    w = torch.nn.LazyLinear(4).weight
+    with pytest.raises(TypeError, match=r"Axes\.\w+\(\) argument .*run the module's forward once"):
+        getattr(torchplot.figure().subplots(), method)(w)
+    with pytest.raises(TypeError, match=r"'w'.*shape unknown.*forward once first"):
+        to_numpy(w, name="'w'")
+    assert torch.nn.parameter.is_lazy(w)
+
+
+def _plot_inside(transform, x):
+    def f(x):
+        torchplot.plot(x)
+        return x.sum()
+
+    return transform(f)(x)
+
+
+@pytest.mark.parametrize(
+    "transform",
+    [torch.func.grad, torch.vmap, torch.func.jacrev],
+    ids=["grad", "vmap", "jacrev"],
+)
+def test_tensor_inside_torch_func_transform_says_plot_outside(transform):
+    x = torch.ones(2, 3) if transform is torch.vmap else torch.ones(3)
+    with pytest.raises(TypeError) as info:
+        _plot_inside(transform, x)
+    msg = str(info.value)
+    assert "argument args[0]" in msg and "torch.float32" in msg
+    assert "Fix: plot outside the torch.func transform" in msg
+    assert "cast it" not in msg
+
+
+def test_wrapper_subclass_without_storage_says_make_it_plain():
+    two_tensor = pytest.importorskip("torch.testing._internal.two_tensor")
+    t = two_tensor.TwoTensor(torch.ones(3), torch.ones(3))
+    with pytest.raises(TypeError) as info:
+        torchplot.plot(t)
+    msg = str(info.value)
+    assert "Fix: convert the TwoTensor to a plain tensor first" in msg
+    assert "cast it" not in msg
+
+
+def test_dtensor_error_keeps_the_full_tensor_fix():
+    dist = pytest.importorskip("torch.distributed")
+    if not dist.is_available() or dist.is_initialized():
+        pytest.skip("needs torch.distributed, not already initialized")
+    from torch.distributed.tensor import Shard, distribute_tensor, init_device_mesh
+
+    dist.init_process_group("gloo", store=dist.HashStore(), rank=0, world_size=1)
+    try:
+        d = distribute_tensor(torch.arange(4.0), init_device_mesh("cpu", (1,)), [Shard(0)])
+        with pytest.raises(TypeError) as info:
+            to_numpy(d, name="d")
+        msg = str(info.value)
+        assert (
+            "Fix: convert the DTensor to a plain tensor first, e.g. `tensor.full_tensor()`" in msg
+        )
+        np.testing.assert_array_equal(
+            to_numpy(eval(re.search(r"`(tensor\.[^`]+)`", msg).group(1), {"tensor": d})),
+            [0, 1, 2, 3],
+        )
+    finally:
+        dist.destroy_process_group()
 
 
 def _call_conversion_cases() -> dict[str, torch.Tensor]:
@@ -276,7 +399,7 @@ def test_convert_call_error_names_the_argument():
 
     with pytest.raises(TypeError, match=r"_draw\(\) argument values\[1\].*device meta"):
         convert_call((1.0, torch.empty(2, device="meta")), {}, _draw)
-    with pytest.raises(TypeError, match=r"_draw\(\) argument 'c'.*Fix: cast it"):
+    with pytest.raises(TypeError, match=r"_draw\(\) argument 'c'.*Fix: plot its raw bytes"):
         convert_call((), {"c": torch.zeros(2, dtype=torch.bits8)}, _draw)
 
 
@@ -307,6 +430,53 @@ def test_containers_with_tensors_are_rebuilt_with_their_type():
     assert [float(v) for v in to_numpy(losses)] == [1.0, 0.25]
 
 
+def test_dict_views_holding_tensors_become_lists_as_matplotlib_makes_them():
+    d = {"a": torch.arange(3.0, requires_grad=True), "b": torch.tensor([1.5])}
+    values = to_numpy(d.values())
+    assert type(values) is list and [type(v) for v in values] == [np.ndarray, np.ndarray]
+    np.testing.assert_array_equal(values[0], [0, 1, 2])
+    items = to_numpy(d.items())
+    assert type(items) is list and items[1][0] == "b" and isinstance(items[1][1], np.ndarray)
+    assert to_numpy({torch.tensor(1.0): "x"}.keys()) == [np.float32(1.0)]
+    assert kind_of(type(d.values())) is Kind.CONTAINER
+
+
+def test_deque_holding_tensors_is_rebuilt_with_its_type_and_maxlen():
+    class History(collections.deque):
+        pass
+
+    out = to_numpy(History([torch.ones(2, requires_grad=True), 3.0], maxlen=5))
+    assert type(out) is History and out.maxlen == 5
+    assert isinstance(out[0], np.ndarray) and out[1] == 3.0
+
+
+def test_views_deques_and_iterators_without_tensors_are_untouched():
+    plain = {"a": np.arange(3), "b": [1.0, 2.0]}
+    for obj in (plain.values(), plain.items(), plain.keys(), collections.deque([1.0, [2.0]])):
+        assert to_numpy(obj) is obj
+    # An iterator is never looked into: that would consume what Matplotlib reads.
+    gen = (t for t in [torch.ones(2)])
+    assert to_numpy(gen) is gen
+    assert next(gen).shape == (2,)
+
+
+@pytest.mark.parametrize("method", ["boxplot", "violinplot", "eventplot", "hist"])
+@pytest.mark.parametrize("container", ["dict_values", "deque"])
+@check_figures_equal(extensions=["png"], tol=0)
+def test_plot_of_views_and_deques_of_tensors_is_matplotlibs(fig_test, fig_ref, method, container):
+    g = torch.Generator().manual_seed(0)
+    d = {k: torch.randn(40, generator=g, requires_grad=True) for k in "abc"}
+    ref = {k: v.detach().numpy() for k, v in d.items()}
+    wrap = (
+        (lambda m: m.values())
+        if container == "dict_values"
+        else (lambda m: collections.deque(m.values()))
+    )
+    torchplot.adopt(fig_test)
+    getattr(fig_test.subplots(), method)(wrap(d))
+    getattr(fig_ref.subplots(), method)(wrap(ref))
+
+
 def test_list_of_many_plain_floats_is_returned_as_is():
     values = [float(i) for i in range(100_000)]
     assert to_numpy(values) is values
@@ -333,6 +503,37 @@ def test_dlpack_only_object_goes_through_numpy_from_dlpack_and_is_copied():
     out = to_numpy(obj)
     src[:] = -1
     np.testing.assert_array_equal(out, [0, 1, 2, 3])
+
+
+class _DLPackElsewhere:
+    """A DLPack-only array whose data is on another device: NumPy cannot read it."""
+
+    def __init__(self, device: tuple[int, int]) -> None:
+        self.shape, self.dtype, self._device = (3,), "float32", device
+
+    def __dlpack__(self, **kwargs):
+        raise BufferError("Unsupported device in DLTensor")
+
+    def __dlpack_device__(self):
+        return self._device
+
+
+@pytest.mark.parametrize(
+    ("device", "named"),
+    [
+        ((2, 1), "device cuda:1"),
+        ((10, 0), "device rocm:0"),
+        ((3, 0), "device cuda-host (pinned):0"),
+        ((14, 2), "device oneapi:2"),
+        ((99, 0), "device dlpack device type 99"),
+    ],
+)
+def test_dlpack_error_names_the_device_dlpack_reports(device, named):
+    with pytest.raises(TypeError) as info:
+        to_numpy(_DLPackElsewhere(device), name="y")
+    msg = str(info.value)
+    assert named in msg and "device cpu" not in msg
+    assert "Fix: copy it to host memory with its own library first" in msg
 
 
 def test_array_protocol_objects_take_numpys_own_path():

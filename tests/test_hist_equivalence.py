@@ -204,6 +204,59 @@ def test_hist_errors_are_matplotlibs(special, path):
     assert str(got.value) == str(expected.value)
 
 
+@pytest.mark.parametrize(
+    "kw", [{}, {"bins": 7}, {"range": (-1.0, 1.0)}, {"bins": [0.0, 1.0, 2.0]}], ids=str
+)
+@pytest.mark.parametrize("shape", [(6,), (6, 3)], ids=["1d", "2d"])
+def test_hist_of_a_meta_tensor_raises_the_rules_error(shape, kw, path):
+    # A meta tensor is not on an accelerator: it has no values to count.
+    t = torch.empty(shape, device="meta", requires_grad=True)
+    with pytest.raises(TypeError, match=r"Axes\.hist\(\) argument 'x': .*holds no data.*meta"):
+        torchplot.figure().subplots().hist(t, **kw)
+    _, calls = path
+    assert not calls  # the counting code never ran on it
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("weights", lambda: torch.ones(50, dtype=torch.int64, device="meta")),
+        ("bins", lambda: torch.linspace(-1, 1, 5, device="meta")),
+        ("range", lambda: torch.tensor([-1.0, 1.0], device="meta")),
+    ],
+    ids=["weights", "bins", "range"],
+)
+def test_hist_meta_keyword_raises_the_rules_error_naming_it(name, value, path):
+    with pytest.raises(TypeError, match=rf"Axes\.hist\(\) argument '{name}': .*device meta"):
+        torchplot.figure().subplots().hist(_data(50), **{name: value()})
+
+
+def test_hist_of_a_models_meta_weight_raises_the_rules_error(path):
+    w = torch.nn.Linear(3, 3, device="meta").weight
+    with pytest.raises(TypeError, match=r"argument 'x'.*shape \(3, 3\).*device meta.*Fix:"):
+        torchplot.hist(w)
+
+
+def test_hist_of_a_lazy_modules_parameter_raises_the_rules_error(path):
+    w = torch.nn.LazyLinear(4).weight
+    with pytest.raises(TypeError, match=r"argument 'x'.*run the module's forward once first"):
+        torchplot.figure().subplots().hist(w, bins=5)
+    assert torch.nn.parameter.is_lazy(w)
+
+
+@pytest.mark.parametrize("transform", ["grad", "vmap"])
+def test_hist_inside_a_torch_func_transform_raises_the_rules_error(transform, path):
+    def f(x):
+        torchplot.figure().subplots().hist(x)
+        return x.sum()
+
+    with pytest.raises(TypeError, match=r"argument 'x'.*plot outside the torch.func transform"):
+        if transform == "grad":
+            torch.func.grad(f)(_data(50))
+        else:
+            torch.vmap(f)(_data(100).reshape(2, 50))
+
+
 def test_hist_keeps_no_reference_to_the_tensor(path):
     t = _data()
     fig = torchplot.figure()

@@ -4,28 +4,37 @@ Everything torchplot draws goes through :func:`to_numpy`; nothing else in the
 package turns a tensor into an array.  The rule (see the table in the README
 and in ``docs/conversion.rst``):
 
-========================================  =========================================
-input                                     becomes
-========================================  =========================================
-``torch.Tensor`` (any subclass)           detached, conj/neg bits resolved, copied to
-                                          a fresh host ``ndarray`` in one transfer
-sparse (COO, CSR, CSC, BSR, BSC)          dense first, on its own device
-quantized (``qint8``, ``quint8``, ...)    dequantized (``float32``)
-``bfloat16``                              ``float32``
-``float8_e4m3fn[uz]``                     ``float16``
-``float8_e5m2[fnuz]``                     ``float16``
-``float8_e8m0fnu``                        ``float32``
-``complex32`` (``chalf``)                 ``complex64``
-nested (jagged) tensor                    ``list`` of arrays, one per component
-0-d tensor                                NumPy scalar of the dtype above
-meta / fake / data-less tensor            ``TypeError`` naming argument and fix
-``jax.Array``                             fresh ``ndarray`` (ml_dtypes mapped as above)
-``cupy.ndarray``                          fresh ``ndarray`` (one ``.get()``)
-other object with ``__array__``           untouched: NumPy's own path
-other object with only ``__dlpack__``     ``np.from_dlpack`` then copied
-list / tuple / namedtuple / dict          rebuilt only if it held one of the above
-anything else                             untouched (identity kept)
-========================================  =========================================
+==========================================  ===================================================
+input                                       becomes
+==========================================  ===================================================
+``torch.Tensor`` (any subclass)             detached, conj/neg bits resolved, copied to
+                                            a fresh host ``ndarray`` in one transfer
+sparse (COO, CSR, CSC, BSR, BSC)            dense first, on its own device
+quantized (``qint8``, ``quint8``, ...)      dequantized (``float32``)
+``bfloat16``                                ``float32``
+``float8_e4m3fn[uz]``                       ``float16``
+``float8_e5m2[fnuz]``                       ``float16``
+``float8_e8m0fnu``                          ``float32``
+``complex32`` (``chalf``)                   ``complex64``
+nested (jagged) tensor                      ``list`` of arrays, one per component
+0-d tensor                                  NumPy scalar of the dtype above
+meta / fake / data-less tensor              ``TypeError`` naming argument and fix
+lazy module's uninitialized parameter       ``TypeError``: run the forward once first
+tensor inside ``torch.func.grad``/``vmap``  ``TypeError``: plot outside the transform
+wrapper subclass without storage            ``TypeError``: make it a plain tensor first
+bit-packed (``uint4``, ``bits8``, ...)      ``TypeError``; fix: its raw bytes,
+                                            ``tensor.view(torch.uint8)``
+``jax.Array``                               fresh ``ndarray`` (ml_dtypes mapped as above)
+``cupy.ndarray``                            fresh ``ndarray`` (one ``.get()``)
+other object with ``__array__``             untouched: NumPy's own path
+other object with only ``__dlpack__``       ``np.from_dlpack`` then copied
+list / tuple / namedtuple / dict            rebuilt only if it held one of the above
+``collections.deque``                       rebuilt (same type) only if it held one
+dict view (``d.values()``, ``d.items()``)   ``list`` of its converted items, only if it
+                                            held one (as Matplotlib's ``sanitize_sequence``)
+generator, other iterator                   untouched: looking inside would consume it
+anything else                               untouched (identity kept)
+==========================================  ===================================================
 
 Every value in each mapped dtype is exactly representable in its target, so
 no plotted value changes.  The result never shares memory with, or keeps a
@@ -38,7 +47,8 @@ from __future__ import annotations
 import functools
 import inspect
 import sys
-from collections.abc import Callable, Mapping
+from collections import deque
+from collections.abc import Callable, Mapping, MappingView
 from typing import Any
 
 import numpy as np
@@ -76,14 +86,52 @@ _FIX_NO_DATA = (
     "materialize it first (for example run the model on real inputs, or "
     "`tensor.to_empty(device='cpu')` then fill it)"
 )
+_FIX_LAZY = "run the module's forward once first (it is a lazy module's uninitialized parameter)"
+_FIX_TRANSFORM = (
+    "plot outside the torch.func transform (e.g. return the value and plot it afterwards)"
+)
+
+#: DLPack's ``DLDeviceType`` numbers (dlpack.h) -> a device name.
+_DLPACK_DEVICES: dict[int, str] = {
+    1: "cpu",
+    2: "cuda",
+    3: "cuda-host (pinned)",
+    4: "opencl",
+    7: "vulkan",
+    8: "metal",
+    9: "vpi",
+    10: "rocm",
+    13: "cuda-managed",
+    14: "oneapi",
+}
 
 
 def describe(obj: Any) -> str:
     """``shape (2, 3), dtype torch.float32, device cuda:0`` for any array-like."""
-    shape = getattr(obj, "shape", None)
-    shape_s = tuple(shape) if shape is not None else "?"
-    dtype, device = getattr(obj, "dtype", "?"), getattr(obj, "device", "cpu")
-    return f"shape {shape_s}, dtype {dtype}, device {device}"
+    if _is_uninitialized(obj):
+        shape_s: Any = "unknown"  # reading it raises
+    else:
+        shape = getattr(obj, "shape", None)
+        shape_s = tuple(shape) if shape is not None else "?"
+    return f"shape {shape_s}, dtype {getattr(obj, 'dtype', '?')}, device {_device_of(obj)}"
+
+
+def _device_of(obj: Any) -> Any:
+    """Its ``.device``, else where its ``__dlpack_device__`` says its data is, else ``cpu``."""
+    device = getattr(obj, "device", None)
+    if device is not None:
+        return device
+    if not hasattr(obj, "__dlpack_device__"):
+        return "cpu"
+    try:
+        dev_type, dev_id = obj.__dlpack_device__()
+        dev_type = int(dev_type)
+    except Exception:
+        return "unknown"
+    name = _DLPACK_DEVICES.get(dev_type)
+    if name is None:
+        return f"dlpack device type {dev_type}"
+    return name if name == "cpu" else f"{name}:{dev_id}"
 
 
 #: Where a value came from, spelled out only when an error needs it (formatting
@@ -144,21 +192,18 @@ def _torch_leaf(t: Any, where: Where) -> Any:
             return arr[()] if arr.ndim == 0 else arr.copy()
     torch = sys.modules["torch"]
     if t.is_meta or _is_fake(t):
+        if _is_uninitialized(t):
+            raise _error(where, t, "cannot plot a tensor that holds no data yet", _FIX_LAZY)
         raise _error(where, t, "cannot plot a tensor that holds no data", _FIX_NO_DATA)
     if t.is_nested:
         return [_torch_leaf(part, ("item", where, i)) for i, part in enumerate(t.detach().unbind())]
     fresh = False  # does `t` own memory the caller cannot reach?
-    t = t.detach()
+    given, t = t, t.detach()
     if type(t) is not torch.Tensor and not isinstance(t, torch.nn.Parameter):
         try:
             t = t.as_subclass(torch.Tensor)
         except Exception as exc:  # wrapper subclasses with no storage of their own
-            raise _error(
-                where,
-                t,
-                f"cannot read the data of a {type(t).__name__} ({exc})",
-                "convert it to a plain tensor first (e.g. `.full_tensor()` for a DTensor)",
-            ) from None
+            raise _unreadable(where, given, t, exc) from None
     if t.layout != torch.strided:
         t, fresh = t.to_dense(), True
     if t.is_quantized:
@@ -171,7 +216,10 @@ def _torch_leaf(t: Any, where: Where) -> Any:
         # One device-to-host copy of exactly the values drawn; a dtype that
         # NumPy lacks is widened afterwards, on the host, so the bus carries
         # the narrow type.
-        t, fresh = t.to("cpu"), True
+        try:
+            t, fresh = t.to("cpu"), True
+        except NotImplementedError as exc:  # bit-packed dtypes have no copy kernel
+            raise _unreadable(where, given, t, exc) from None
     name = _torch_dtype_name(t.dtype)
     target = TORCH_CAST.get(name)
     if target is not None:
@@ -179,20 +227,71 @@ def _torch_leaf(t: Any, where: Where) -> Any:
     try:
         arr = t.numpy()
     except (TypeError, RuntimeError) as exc:
-        raise _error(
-            where,
-            t,
-            f"NumPy has no equivalent of this tensor ({exc})",
-            "cast it to a plottable dtype first, e.g. `tensor.float()`",
-        ) from None
+        raise _unreadable(where, given, t, exc) from None
     if not fresh:
         arr = arr.copy()
     return arr[()] if arr.ndim == 0 else arr
 
 
+def _unreadable(where: Where, given: Any, t: Any, exc: Exception) -> TypeError:
+    """The error for a tensor whose data NumPy could not read, with the fix for its cause.
+
+    Only the error path asks why: a tensor of a dtype NumPy lacks, a functorch
+    wrapper (inside ``torch.func.grad``, ``vmap``, ...) and a wrapper subclass
+    without storage all fail the same ``.numpy()`` call, and each needs its own fix.
+    ``t`` is what failed, ``given`` the caller's tensor, which the message
+    describes (its device, not that of a host copy).
+    """
+    torch = sys.modules["torch"]
+    functorch = getattr(torch._C, "_functorch", None)
+    if functorch is not None and functorch.is_functorch_wrapped_tensor(t):
+        problem = "cannot read the values of a tensor inside a torch.func transform (grad, vmap)"
+        return _error(where, given, problem, _FIX_TRANSFORM)
+    if type(t) is not torch.Tensor and not isinstance(t, torch.nn.Parameter):
+        # as_subclass gave it back unchanged: its __torch_dispatch__ keeps it a subclass.
+        fix = f"convert the {type(t).__name__} to a plain tensor first"
+        if callable(getattr(t, "full_tensor", None)):  # DTensor: gathers its shards
+            fix += ", e.g. `tensor.full_tensor()`"
+        return _error(where, given, f"cannot read the data of a {type(t).__name__} ({exc})", fix)
+    try:
+        torch.zeros(1, dtype=t.dtype).float()
+    except Exception:
+        pass
+    else:
+        fix = "cast it to a plottable dtype first, e.g. `tensor.float()`"
+        return _error(where, given, f"NumPy has no equivalent of this tensor ({exc})", fix)
+    # Bit-packed dtypes (uint1-7, int1-7, bits*, float4_e2m1fn_x2) have no
+    # arithmetic, not even a cast; a view of their bytes as an integer of the
+    # same size is all PyTorch can do with them.
+    try:
+        signed = t.dtype.is_signed
+    except Exception:  # "Bits types are undefined"
+        signed = False
+    raw = f"{'int' if signed else 'uint'}{8 * t.dtype.itemsize}"
+    return _error(
+        where,
+        given,
+        f"NumPy has no equivalent of this tensor, and PyTorch cannot cast {t.dtype} "
+        f"to any other dtype ({exc})",
+        f"plot its raw bytes, `tensor.view(torch.{raw})`, or unpack the values with "
+        "the library that packed them",
+    )
+
+
 def _is_fake(t: Any) -> bool:
+    """Whether ``t`` stands in for data it does not hold (meta tensors aside).
+
+    A FakeTensor, or a lazy module's uninitialized parameter or buffer, whose
+    every read (even ``.shape``) raises: callers that look at a tensor before
+    converting it (the ``imshow`` layer) ask this first.
+    """
     fake = sys.modules.get("torch._subclasses.fake_tensor")
-    return fake is not None and isinstance(t, fake.FakeTensor)
+    return (fake is not None and isinstance(t, fake.FakeTensor)) or _is_uninitialized(t)
+
+
+def _is_uninitialized(obj: Any) -> bool:
+    param = sys.modules.get("torch.nn.parameter")
+    return param is not None and isinstance(obj, param.UninitializedTensorMixin)
 
 
 def _cast_ml_dtypes(arr: np.ndarray) -> np.ndarray:
@@ -223,11 +322,15 @@ def _dlpack_leaf(x: Any, where: Where) -> Any:
     try:
         arr = np.array(np.from_dlpack(x), copy=True)
     except (BufferError, RuntimeError, TypeError) as exc:
+        on_host = str(_device_of(x)) == "cpu"
         raise _error(
             where,
             x,
             f"NumPy cannot read this {type(x).__name__} through DLPack ({exc})",
-            "move it to host memory first, or pass `np.asarray(...)` of it",
+            "convert it to a NumPy array (or a dtype NumPy has) with its own library first"
+            if on_host
+            else "copy it to host memory with its own library first (NumPy reads DLPack "
+            "data only on the CPU)",
         ) from None
     return arr[()] if arr.ndim == 0 else arr
 
@@ -272,6 +375,15 @@ def _rebuild(obj: Any, items: list[Any]) -> Any:
     tp = type(obj)
     if tp is list or tp is tuple:
         return tp(items)
+    if isinstance(obj, MappingView):
+        # A view cannot be built without its mapping; Matplotlib's own
+        # sanitize_sequence turns one into a list.
+        return items
+    if isinstance(obj, deque):
+        try:
+            return tp(items, obj.maxlen)
+        except Exception:
+            return deque(items, obj.maxlen)
     if hasattr(obj, "_fields"):  # namedtuple
         return tp._make(items)
     try:
@@ -306,7 +418,8 @@ def to_numpy(obj: Any, *, name: str = "value") -> Any:
     obj : object
         A ``torch.Tensor`` (on any device, with any dtype, layout or autograd
         state), a JAX or CuPy array, an object exposing only ``__dlpack__``, or
-        a list, tuple, namedtuple or dict that may hold any of these.
+        a list, tuple, namedtuple, dict, dict view or deque that may hold any
+        of these (a generator or other iterator is returned untouched).
     name : str, default: "value"
         How error messages name ``obj`` (e.g. the argument it was passed as).
 
@@ -320,8 +433,10 @@ def to_numpy(obj: Any, *, name: str = "value") -> Any:
     Raises
     ------
     TypeError
-        If a tensor has no data (meta, fake) or a dtype NumPy cannot hold; the
-        message names ``name``, the shape, dtype and device, and the fix.
+        If a tensor has no data (meta, fake, a lazy module's uninitialized
+        parameter), is inside a ``torch.func`` transform, is a wrapper subclass
+        without storage, or has a dtype NumPy cannot hold; the message names
+        ``name``, the shape, dtype and device, and the fix.
 
     Examples
     --------

@@ -15,6 +15,8 @@ protocols.
 from __future__ import annotations
 
 import sys
+from collections import deque
+from collections.abc import MappingView
 from enum import IntEnum
 
 import numpy as np
@@ -25,7 +27,8 @@ class Kind(IntEnum):
 
     #: Never holds a foreign array: passed through untouched (identity kept).
     PLAIN = 0
-    #: A list, tuple or dict: looked into, rebuilt only if it held a foreign array.
+    #: A list, tuple, dict, dict view or deque: looked into, rebuilt only if
+    #: it held a foreign array.
     CONTAINER = 1
     #: A ``torch.Tensor`` (or subclass).
     TORCH = 2
@@ -83,10 +86,13 @@ def _classify(tp: type) -> Kind:
         and issubclass(tp, cupy.ndarray)
     ):
         return Kind.CUPY
-    if issubclass(tp, (list, tuple, dict)):
+    if issubclass(tp, (list, tuple, dict, deque, MappingView)):
         # pandas, Matplotlib's own list types (silent_list, ArtistList is not a
         # list) and namedtuples all land here or in PLAIN: looking inside is
-        # cheap and the container is rebuilt only when it held a tensor.
+        # cheap and the container is rebuilt only when it held a tensor.  Dict
+        # views and deques are sequences Matplotlib itself accepts (its
+        # sanitize_sequence lists a dict view); a generator or other iterator
+        # stays PLAIN: looking inside would consume it.
         return Kind.CONTAINER
     if hasattr(tp, "__array__"):
         # NumPy's own path: Matplotlib calls np.asarray itself.

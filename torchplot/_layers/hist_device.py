@@ -20,7 +20,10 @@ CPU (NumPy's histogram reads it in place, without the copy: not slower than
 NumPy, see ``benchmarks/bench_big.py``), ``data=``, ``x`` that is not one 1-D
 or 2-D tensor, empty data, ``bins='stone'``, float weights, boolean or complex
 data, and any case :class:`~torchplot._histogram.Unsupported` or an error
-names (so NumPy raises its own exception, with its own message).
+names (so NumPy raises its own exception, with its own message).  So do data
+or weights whose values the counting code cannot read as ``to_numpy`` does (a
+meta tensor, a subclass, a tensor inside a ``torch.func`` transform): there
+the conversion rule converts them or raises its ``TypeError``.
 """
 
 from __future__ import annotations
@@ -74,6 +77,21 @@ def _host_view(torch: Any, t: Any) -> np.ndarray | None:
     return view
 
 
+def _countable(torch: Any, t: Any) -> bool:
+    """Whether the counting code reads ``t``'s values as :func:`to_numpy` reads them.
+
+    A meta tensor has none; a subclass (FakeTensor, a lazy module's
+    uninitialized parameter, DTensor) runs its own code for every operation;
+    inside a ``torch.func`` transform, ``.item()`` raises or reads a wrapper.
+    Those take Matplotlib's path, where the rule converts them or raises its
+    ``TypeError``.
+    """
+    if type(t) not in (torch.Tensor, torch.nn.Parameter) or t.is_meta:
+        return False
+    functorch = getattr(torch._C, "_functorch", None)
+    return functorch is None or not functorch.is_functorch_wrapped_tensor(t)
+
+
 def _datasets(t: Any) -> list[Any]:
     # Matplotlib's _reshape_2D: a 1-D array is one dataset, a 2-D array's columns are datasets.
     return [t] if t.ndim == 1 else [t[:, i] for i in range(t.shape[1])]
@@ -121,7 +139,7 @@ def _hist_on_device(ax: Any, call_next: Any, args: tuple[Any, ...], kwargs: dict
     except TypeError:
         return call_next(args, kwargs)  # Matplotlib raises its own error
     x = bound.arguments["x"]
-    if not isinstance(x, torch.Tensor) or x.ndim not in (1, 2) or x.numel() == 0:
+    if not _countable(torch, x) or x.ndim not in (1, 2) or x.numel() == 0:
         return call_next(args, kwargs)
     if x.device.type == "cpu" and not DEVICE_PATH_ON_CPU:
         view = _host_view(torch, x)
@@ -132,6 +150,8 @@ def _hist_on_device(ax: Any, call_next: Any, args: tuple[Any, ...], kwargs: dict
         )
     params = bound.arguments
     weights = params.get("weights")
+    if isinstance(weights, torch.Tensor) and not _countable(torch, weights):
+        return call_next(args, kwargs)
     bins = params.get("bins")
     if bins is None:
         bins = mpl.rcParams["hist.bins"]
