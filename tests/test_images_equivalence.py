@@ -76,6 +76,29 @@ def test_batch_of_one_is_the_image_itself(fig_test, fig_ref):
     fig_ref.subplots().imshow(t[0].permute(1, 2, 0).numpy())
 
 
+@pytest.mark.parametrize("c", [1, 3, 4])
+@EQUAL
+def test_set_data_takes_the_next_chw_frame(fig_test, fig_ref, c):
+    # The animation pattern: imshow(chw), then set_data(next_chw) each step.
+    first, second = rgb_batch(2, c=c)
+    image = torchplot.adopt(fig_test).subplots().imshow(first.requires_grad_())
+    hwc = second.numpy().transpose(1, 2, 0).copy()
+    image.set_data(second.requires_grad_())
+    second.detach().mul_(0)  # the image keeps its own copy
+    ref = fig_ref.subplots().imshow(first.detach().numpy().transpose(1, 2, 0))
+    ref.set_data(hwc[..., 0] if c == 1 else hwc)
+
+
+def test_set_data_passes_every_other_shape_to_matplotlib():
+    image = torchplot.figure().subplots().imshow(torch.rand(7, 9))
+    image.set_data(A=torch.rand(7, 9, 3))  # Matplotlib's own layout
+    assert image.get_array().shape == (7, 9, 3)
+    with pytest.raises(TypeError, match=r"Invalid shape \(3, 7, 9\)"):
+        image.set_data(np.zeros((3, 7, 9)))  # NumPy: Matplotlib's own error, untouched
+    with pytest.raises(TypeError, match="Invalid shape"):
+        image.set_data(rgb_batch(2))  # a batch: no grid here
+
+
 @pytest.mark.parametrize("shape", [(7, 9), (7, 9, 1), (7, 9, 3), (7, 9, 4), (3, 9, 3), (4, 5, 4)])
 @EQUAL
 def test_shapes_matplotlib_accepts_draw_as_the_array(fig_test, fig_ref, shape):

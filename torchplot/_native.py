@@ -101,6 +101,9 @@ def layer(
 ) -> Callable[[Layer], Layer]:
     """Register a tensor-native layer for the Axes method ``method``.
 
+    ``method`` names an Axes method ("imshow"), or another artist's method by
+    the class that defines it ("_ImageBase.set_data").
+
     ``order`` places it in the chain: lower runs first (outer).  By convention
     shape rules (what a tensor's shape means) use 10-19 and device-side
     reductions (how it is computed) use 20-29, so a reduction sees the shape

@@ -404,12 +404,16 @@ _WRAPPERS: dict[tuple[Callable[..., Any], bool], Callable[..., Any]] = {}
 
 
 def _data_methods(base: type) -> dict[str, Callable[..., Any]]:
-    layered = issubclass(base, Axes)
-    # What ``inspect.getattr_static`` finds for each name, in one pass over
-    # the MRO (a lookup per name costs milliseconds per class at import).
+    is_axes = issubclass(base, Axes)
+    layered = is_axes or issubclass(base, Artist)
+    # What ``inspect.getattr_static`` finds for each name, and the class that
+    # defines it, in one pass over the MRO (a lookup per name costs
+    # milliseconds per class at import).
     members: dict[str, Any] = {}
+    owners: dict[str, type] = {}
     for klass in reversed(base.__mro__):
         members.update(vars(klass))
+        owners.update(dict.fromkeys(vars(klass), klass))
     methods = {}
     for name, attr in sorted(members.items()):
         if name in ADOPTING_GETTERS and inspect.isfunction(attr):
@@ -425,8 +429,12 @@ def _data_methods(base: type) -> dict[str, Callable[..., Any]]:
             continue
         if not (inspect.isfunction(attr) and _takes_arguments(attr)):
             continue
-        specs = layer_specs(name) if layered else []
-        explainers = explainer_specs(name) if layered else []
+        # Layers of Axes methods are registered by name ("imshow"), those of
+        # other artists' methods by the class defining them
+        # ("_ImageBase.set_data"): artists reuse names (``Line2D.set_data``).
+        chain = name if is_axes else f"{owners[name].__qualname__}.{name}"
+        specs = layer_specs(chain) if layered else []
+        explainers = explainer_specs(chain) if layered else []
         key = (attr, bool(specs or explainers))
         wrapper = _WRAPPERS.get(key)
         if wrapper is None:

@@ -125,6 +125,28 @@ def _imshow_tensor_layouts(
     return _imshow_grid(ax, call_next, args, kwargs, x, layout, opts)
 
 
+@layer("_ImageBase.set_data", order=10, keywords=())
+def _set_data_channels_first(
+    image: Any, call_next: Next, args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> Any:
+    """``im.set_data(chw)``: a ``(C, H, W)`` frame means what ``imshow(chw)`` drew.
+
+    The update of an image drawn from a CHW tensor (an animation, a training
+    loop) takes the next frame in the same layout.  Anything else, batches
+    included (a grid's geometry is fixed by ``imshow``), is Matplotlib's call.
+    """
+    a: Any = args[0] if args else kwargs.get("A")
+    if kind_of(type(a)) is not Kind.TORCH or a.is_nested or a.is_meta or _is_fake(a):
+        return call_next(args, kwargs)
+    layout = image_layout(tuple(a.shape)) if a.ndim == 3 else None
+    if layout is None or layout.matplotlib_accepts or layout.batch != 1:
+        return call_next(args, kwargs)
+    view = _single_view(_dense(a), layout)
+    if args:
+        return call_next((view, *args[1:]), kwargs)
+    return call_next(args, {**kwargs, "A": view})
+
+
 def _from_data(data: Any, key: str) -> Any:
     """``X`` as Matplotlib's ``data=`` resolves a string argument: ``data[key]``, else ``key``.
 
