@@ -405,7 +405,8 @@ _WRAPPERS: dict[tuple[Callable[..., Any], bool], Callable[..., Any]] = {}
 
 def _data_methods(base: type) -> dict[str, Callable[..., Any]]:
     is_axes = issubclass(base, Axes)
-    layered = is_axes or issubclass(base, Artist)
+    # Layers are for artists; a registry's twin must not load them at import.
+    layered = issubclass(base, Artist)
     # What ``inspect.getattr_static`` finds for each name, and the class that
     # defines it, in one pass over the MRO (a lookup per name costs
     # milliseconds per class at import).
@@ -447,15 +448,11 @@ def _data_methods(base: type) -> dict[str, Callable[..., Any]]:
     if issubclass(base, Artist):
         methods["set"] = _plain_set(base)
     holdings = _holdings(base)
-    # ``__init__`` of an object built as a twin (a legend's handles are built
-    # with their original's class), and ``clear``, which makes a new title,
-    # patch, ... although it takes no data.
-    for name in ("__init__", "clear") if holdings else ():
-        func = methods.get(name, members.get(name))
-        if inspect.isfunction(func) and (
-            name == "__init__" or issubclass(base, (FigureBase, Axes))
-        ):
-            methods[name] = _adopting_holdings(func, holdings)
+    if holdings:
+        # ``clear`` takes no data, but makes a new title, patch, ...
+        names = ("__init__", "clear") if issubclass(base, (FigureBase, Axes)) else ("__init__",)
+        for name in names:
+            methods[name] = _adopting_holdings(methods.get(name, members[name]), holdings)
     return methods
 
 
@@ -463,11 +460,7 @@ def _data_methods(base: type) -> dict[str, Callable[..., Any]]:
 def _adopting_getter(func: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(func)
     def getter(self: Any, *args: Any, **kwargs: Any) -> Any:
-        result = func(self, *args, **kwargs)
-        action = _ADOPT.get(type(result), _adopt_new)  # adopt(result), inlined
-        if action is not None:
-            action(result)
-        return result
+        return adopt(func(self, *args, **kwargs))
 
     return getter
 
