@@ -243,8 +243,7 @@ def _unreadable(where: Where, given: Any, t: Any, exc: Exception) -> TypeError:
     describes (its device, not that of a host copy).
     """
     torch = sys.modules["torch"]
-    functorch = getattr(torch._C, "_functorch", None)
-    if functorch is not None and functorch.is_functorch_wrapped_tensor(t):
+    if in_transform(t):
         problem = "cannot read the values of a tensor inside a torch.func transform (grad, vmap)"
         return _error(where, given, problem, _FIX_TRANSFORM)
     if type(t) is not torch.Tensor and not isinstance(t, torch.nn.Parameter):
@@ -276,6 +275,12 @@ def _unreadable(where: Where, given: Any, t: Any, exc: Exception) -> TypeError:
         f"plot its raw bytes, `tensor.view(torch.{raw})`, or unpack the values with "
         "the library that packed them",
     )
+
+
+def in_transform(t: Any) -> bool:
+    """Whether ``t`` is a tensor inside a ``torch.func`` transform (``grad``, ``vmap``, ...)."""
+    functorch = getattr(sys.modules["torch"]._C, "_functorch", None)
+    return functorch is not None and bool(functorch.is_functorch_wrapped_tensor(t))
 
 
 def _is_fake(t: Any) -> bool:

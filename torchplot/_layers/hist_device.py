@@ -36,7 +36,7 @@ import matplotlib as mpl
 import numpy as np
 from matplotlib.axes import Axes
 
-from torchplot._convert import to_numpy
+from torchplot._convert import in_transform, to_numpy
 from torchplot._histogram import Unsupported, histogram, histogram_bin_edges, nan_range
 from torchplot._native import layer
 
@@ -88,8 +88,7 @@ def _countable(torch: Any, t: Any) -> bool:
     """
     if type(t) not in (torch.Tensor, torch.nn.Parameter) or t.is_meta:
         return False
-    functorch = getattr(torch._C, "_functorch", None)
-    return functorch is None or not functorch.is_functorch_wrapped_tensor(t)
+    return not in_transform(t)
 
 
 def _datasets(t: Any) -> list[Any]:

@@ -141,10 +141,7 @@ def _set_data_channels_first(
     layout = image_layout(tuple(a.shape)) if a.ndim == 3 else None
     if layout is None or layout.matplotlib_accepts or layout.batch != 1:
         return call_next(args, kwargs)
-    view = _single_view(_dense(a), layout)
-    if args:
-        return call_next((view, *args[1:]), kwargs)
-    return call_next(args, {**kwargs, "A": view})
+    return _call_with_x(call_next, args, kwargs, _single_view(_dense(a), layout), "A")
 
 
 def _from_data(data: Any, key: str) -> Any:
@@ -332,10 +329,13 @@ def _finite_limits(imgs: Any, dims: tuple[int, ...]) -> tuple[Any, Any]:
 # --------------------------------------------------------------------------- the grid call
 
 
-def _call_with_x(call_next: Next, args: tuple[Any, ...], kwargs: dict[str, Any], x: Any) -> Any:
+def _call_with_x(
+    call_next: Next, args: tuple[Any, ...], kwargs: dict[str, Any], x: Any, name: str = "X"
+) -> Any:
+    """``call_next`` with the image argument (first, or the keyword ``name``) replaced by ``x``."""
     if args:
         return call_next((x, *args[1:]), kwargs)
-    return call_next(args, {**kwargs, "X": x})
+    return call_next(args, {**kwargs, name: x})
 
 
 def _imshow_grid(
