@@ -4,11 +4,16 @@ Run ``python tools/boilerplate.py`` after upgrading Matplotlib;
 ``tests/test_namespace.py`` fails while the generated module is out of date,
 so a new pyplot function cannot be missed.
 
-Each name is re-exported in one of three ways:
+Each name is re-exported in one of these ways:
 
 * a function that only forwards to ``gca().<name>``: wrapped by
   :func:`torchplot._wrap.axes_delegate`, so the Axes method converts (and its
   tensor-native layers see the tensors);
+* one that forwards to ``gcf().<name>``: wrapped by
+  :func:`torchplot._wrap.figure_delegate`, so the Figure method converts;
+* one of ``LAYERED_FUNCTIONS``: wrapped by :func:`torchplot._wrap.layered_function`,
+  so its tensor-native layers (``"pyplot.<name>"``) see the tensors before the
+  one rule converts them;
 * any other function: wrapped by :func:`torchplot._wrap.tensor_aware` (converts tensor
   arguments, adopts what it returns; same signature and docstring);
 * an ``Artist``, ``Colorizer``, ``Colormap`` or ``Normalize`` class: its tensor-aware twin, which
@@ -43,6 +48,11 @@ ADOPTED_ROOTS = (Artist, Colorbar, Colorizer, Colormap, Normalize)
 #: is in both), never wrapped as functions.
 REGISTRIES = (ColormapRegistry, ColorSequenceRegistry)
 
+#: pyplot functions, neither Axes nor Figure methods, with tensor-native layers
+#: registered as ``"pyplot.<name>"`` (``tests/test_namespace.py`` checks the two
+#: agree; spelled out here so the generator runs without torchplot importable).
+LAYERED_FUNCTIONS = frozenset({"imsave"})
+
 ROOT = Path(__file__).resolve().parent.parent
 TARGET = ROOT / "torchplot" / "_pyplot.py"
 
@@ -61,6 +71,8 @@ import matplotlib.pyplot as _pyplot
 
 from torchplot._twins import twin_of as _twin_of
 from torchplot._wrap import axes_delegate as _axes_delegate
+from torchplot._wrap import figure_delegate as _figure_delegate
+from torchplot._wrap import layered_function as _layered_function
 from torchplot._wrap import registry_view as _registry_view
 from torchplot._wrap import tensor_aware as _tensor_aware
 '''
@@ -91,9 +103,11 @@ def public_names() -> list[str]:
 
 
 def classify(name: str) -> str:
-    """'axes', 'function', 'registry', 'twin' or 'same' for a public pyplot name."""
+    """'axes', 'figure', 'layered', 'function', 'registry', 'twin' or 'same' for a pyplot name."""
     if name in CONDITIONAL_NAMES:
         return "same"
+    if name in LAYERED_FUNCTIONS:
+        return "layered"
     obj = getattr(pyplot, name)
     if isinstance(obj, type):
         return "twin" if issubclass(obj, ADOPTED_ROOTS) else "same"
@@ -110,8 +124,10 @@ def classify(name: str) -> str:
     except (OSError, TypeError):
         return "function"
     # Matplotlib's own boilerplate: the function only forwards to the Axes
-    # method of the same name.
-    return "axes" if f"gca().{name}(" in source else "function"
+    # (Figure) method of the same name.
+    if f"gca().{name}(" in source:
+        return "axes"
+    return "figure" if f"return gcf().{name}(" in source else "function"
 
 
 def is_constant(name: str) -> bool:
@@ -125,6 +141,8 @@ def render() -> str:
     lines = [HEADER.format(version=matplotlib.__version__)]
     groups: dict[str, list[str]] = {
         "axes": [],
+        "figure": [],
+        "layered": [],
         "function": [],
         "registry": [],
         "twin": [],
@@ -134,6 +152,12 @@ def render() -> str:
         groups[classify(name)].append(name)
     lines.append("# Forwarders to the current Axes: its tensor-aware method converts.")
     lines += [f"{n} = _axes_delegate(_pyplot.{n})" for n in groups["axes"]]
+    lines.append("")
+    lines.append("# Forwarders to the current Figure: its tensor-aware method converts.")
+    lines += [f"{n} = _figure_delegate(_pyplot.{n})" for n in groups["figure"]]
+    lines.append("")
+    lines.append("# Functions with tensor-native layers: the layers, then the one rule.")
+    lines += [f"{n} = _layered_function(_pyplot.{n})" for n in groups["layered"]]
     lines.append("")
     lines.append("# Functions: arguments converted by the one rule, results adopted.")
     lines += [f"{n} = _tensor_aware(_pyplot.{n})" for n in groups["function"]]

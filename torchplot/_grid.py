@@ -118,11 +118,13 @@ class ImageLayout:
         return self.image_shape[2] if self.channel_axis == "first" else self.image_shape[1]
 
 
-def _shape_error(shape: tuple[int, ...], problem: str, fix: str) -> ValueError:
-    return ValueError(f"imshow() argument 'X' of shape {shape}: {problem}. Fix: {fix}.")
+def _shape_error(call: str, arg: str, shape: tuple[int, ...], problem: str, fix: str) -> ValueError:
+    return ValueError(f"{call} argument {arg!r} of shape {shape}: {problem}. Fix: {fix}.")
 
 
-def image_layout(shape: tuple[int, ...]) -> ImageLayout | None:
+def image_layout(
+    shape: tuple[int, ...], call: str = "imshow()", arg: str = "X"
+) -> ImageLayout | None:
     """The meaning of an ``imshow`` input of this shape.
 
     ======================  =================================================
@@ -139,6 +141,7 @@ def image_layout(shape: tuple[int, ...]) -> ImageLayout | None:
     ======================  =================================================
 
     Returns ``None`` for fewer than two dims (left to Matplotlib's own error).
+    ``call`` and ``arg`` name the function and its image argument in errors.
 
     Raises
     ------
@@ -169,16 +172,20 @@ def image_layout(shape: tuple[int, ...]) -> ImageLayout | None:
         # One grey tile per channel must come out as (N, 1, H, W): a flattened
         # (N, H, W) is one RGBA image when N is 4 (from (2, 2, H, W)).
         tiles = (math.prod(shape[:-2]), 1, *shape[-2:])
-        select = "X[:, :3]" if ndim == 4 else "X[..., :3, :, :]"
+        select = f"{arg}[:, :3]" if ndim == 4 else f"{arg}[..., :3, :, :]"
         raise _shape_error(
+            call,
+            arg,
             shape,
             "a batch of images needs 1, 3 or 4 channels, as (B, C, H, W) or (B, H, W, C)",
             f"to see each of the {shape[-3]} channels (dim -3) of every image as its own "
-            f"grey tile pass `X.flatten(0, -3).unsqueeze(1)` (shape {tiles}), "
+            f"grey tile pass `{arg}.flatten(0, -3).unsqueeze(1)` (shape {tiles}), "
             f"or select channels, e.g. `{select}`",
         )
     if 0 in shape:
         raise _shape_error(
+            call,
+            arg,
             shape,
             "a zero-size dimension leaves no image to show",
             "pass a tensor with at least one image of at least 1x1 pixels",
@@ -252,6 +259,7 @@ def grid_geometry(
     gap_after: bool = False,
     max_pixels: int | None = MAX_GRID_PIXELS,
     batch_name: str = "X",
+    call: str = "imshow()",
 ) -> GridGeometry:
     """The geometry of a grid of ``batch`` tiles of ``height x width``, ``nrow`` per row.
 
@@ -266,6 +274,8 @@ def grid_geometry(
     batch_name : str, default: "X"
         The batch as an expression with one leading dim, for the fix the
         error suggests (e.g. ``"X.flatten(0, 1)"`` for a 5-D ``X``).
+    call : str, default: "imshow()"
+        The function laying out the grid, as the error names it.
 
     Raises
     ------
@@ -288,7 +298,7 @@ def grid_geometry(
             else f"show the images one at a time, e.g. `{batch_name}[0]`"
         )
         raise ValueError(
-            f"imshow() of {batch} images of {height}x{width} pixels would need a grid of "
+            f"{call} of {batch} images of {height}x{width} pixels would need a grid of "
             f"{geom.height}x{geom.width} = {pixels:,} pixels, over torchplot's budget of "
             f"{max_pixels:,}; nothing is cropped. Fix: {fix}."
         )

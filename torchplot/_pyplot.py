@@ -12,6 +12,8 @@ import matplotlib.pyplot as _pyplot
 
 from torchplot._twins import twin_of as _twin_of
 from torchplot._wrap import axes_delegate as _axes_delegate
+from torchplot._wrap import figure_delegate as _figure_delegate
+from torchplot._wrap import layered_function as _layered_function
 from torchplot._wrap import registry_view as _registry_view
 from torchplot._wrap import tensor_aware as _tensor_aware
 
@@ -90,6 +92,16 @@ violinplot = _axes_delegate(_pyplot.violinplot)
 vlines = _axes_delegate(_pyplot.vlines)
 xcorr = _axes_delegate(_pyplot.xcorr)
 
+# Forwarders to the current Figure: its tensor-aware method converts.
+figimage = _figure_delegate(_pyplot.figimage)
+gca = _figure_delegate(_pyplot.gca)
+ginput = _figure_delegate(_pyplot.ginput)
+suptitle = _figure_delegate(_pyplot.suptitle)
+waitforbuttonpress = _figure_delegate(_pyplot.waitforbuttonpress)
+
+# Functions with tensor-native layers: the layers, then the one rule.
+imsave = _layered_function(_pyplot.imsave)
+
 # Functions: arguments converted by the one rule, results adopted.
 autumn = _tensor_aware(_pyplot.autumn)
 axes = _tensor_aware(_pyplot.axes)
@@ -110,14 +122,12 @@ draw = _tensor_aware(_pyplot.draw)
 draw_all = _tensor_aware(_pyplot.draw_all)
 draw_if_interactive = _tensor_aware(_pyplot.draw_if_interactive)
 figaspect = _tensor_aware(_pyplot.figaspect)
-figimage = _tensor_aware(_pyplot.figimage)
 figlegend = _tensor_aware(_pyplot.figlegend)
 fignum_exists = _tensor_aware(_pyplot.fignum_exists)
 figtext = _tensor_aware(_pyplot.figtext)
 figure = _tensor_aware(_pyplot.figure)
 findobj = _tensor_aware(_pyplot.findobj)
 flag = _tensor_aware(_pyplot.flag)
-gca = _tensor_aware(_pyplot.gca)
 gcf = _tensor_aware(_pyplot.gcf)
 gci = _tensor_aware(_pyplot.gci)
 get = _tensor_aware(_pyplot.get)
@@ -129,12 +139,10 @@ get_fignums = _tensor_aware(_pyplot.get_fignums)
 get_plot_commands = _tensor_aware(_pyplot.get_plot_commands)
 get_scale_names = _tensor_aware(_pyplot.get_scale_names)
 getp = _tensor_aware(_pyplot.getp)
-ginput = _tensor_aware(_pyplot.ginput)
 gray = _tensor_aware(_pyplot.gray)
 hot = _tensor_aware(_pyplot.hot)
 hsv = _tensor_aware(_pyplot.hsv)
 imread = _tensor_aware(_pyplot.imread)
-imsave = _tensor_aware(_pyplot.imsave)
 inferno = _tensor_aware(_pyplot.inferno)
 install_repl_displayhook = _tensor_aware(_pyplot.install_repl_displayhook)
 interactive = _tensor_aware(_pyplot.interactive)
@@ -171,7 +179,6 @@ subplot_tool = _tensor_aware(_pyplot.subplot_tool)
 subplots = _tensor_aware(_pyplot.subplots)
 subplots_adjust = _tensor_aware(_pyplot.subplots_adjust)
 summer = _tensor_aware(_pyplot.summer)
-suptitle = _tensor_aware(_pyplot.suptitle)
 switch_backend = _tensor_aware(_pyplot.switch_backend)
 thetagrids = _tensor_aware(_pyplot.thetagrids)
 tight_layout = _tensor_aware(_pyplot.tight_layout)
@@ -180,7 +187,6 @@ twinx = _tensor_aware(_pyplot.twinx)
 twiny = _tensor_aware(_pyplot.twiny)
 uninstall_repl_displayhook = _tensor_aware(_pyplot.uninstall_repl_displayhook)
 viridis = _tensor_aware(_pyplot.viridis)
-waitforbuttonpress = _tensor_aware(_pyplot.waitforbuttonpress)
 winter = _tensor_aware(_pyplot.winter)
 xkcd = _tensor_aware(_pyplot.xkcd)
 xlabel = _tensor_aware(_pyplot.xlabel)

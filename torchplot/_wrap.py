@@ -11,9 +11,17 @@ from matplotlib._pylab_helpers import Gcf
 
 from torchplot._convert import convert_call
 from torchplot._frameworks import Kind, kind_of
+from torchplot._native import Layer, layers_for
 from torchplot._twins import adopt, twin_of
 
-__all__ = ["tensor_aware", "axes_delegate", "registry_view", "ONE_TENSOR_FORMS"]
+__all__ = [
+    "tensor_aware",
+    "axes_delegate",
+    "figure_delegate",
+    "layered_function",
+    "registry_view",
+    "ONE_TENSOR_FORMS",
+]
 
 #: pyplot functions with a one-tensor form, ``scatter(points)`` with ``points``
 #: of shape ``(N, 2)`` (:mod:`torchplot._layers.shapes`), that their
@@ -83,6 +91,62 @@ def axes_delegate(func: _F) -> _F:
         return adopt(result)
 
     return cast(_F, wrapper)
+
+
+def figure_delegate(func: _F) -> _F:
+    """Wrap a pyplot function that only forwards to ``gcf().<same name>(...)``.
+
+    As :func:`axes_delegate` for the current Figure: its tensor-aware method
+    converts, and its layers (``figimage`` of a CHW tensor) see the tensors.
+    """
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        adopt(_pyplot.gcf())
+        return adopt(func(*args, **kwargs))
+
+    return cast(_F, wrapper)
+
+
+def layered_function(func: _F) -> _F:
+    """Wrap a pyplot function with tensor-native layers registered as ``"pyplot.<name>"``.
+
+    The layers (:mod:`torchplot._native`; ``imsave`` of a CHW tensor) see the
+    arguments as given, then the innermost step is :func:`tensor_aware`'s:
+    convert by the one rule, call ``func``, adopt.  The layers are looked up
+    on the first call, not at import: ``import torchplot`` loads none.
+    """
+    converting = tensor_aware(func)
+    chain: list[Layer] | None = None
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        nonlocal chain
+        if chain is None:
+            chain = layers_for(f"pyplot.{func.__name__}")
+        call: Callable[[tuple[Any, ...], dict[str, Any]], Any] = _unpacked(converting)
+        for lay in reversed(chain):
+            call = _next_layer(lay, call)
+        return call(args, kwargs)
+
+    return cast(_F, wrapper)
+
+
+def _unpacked(func: Callable[..., Any]) -> Callable[[tuple[Any, ...], dict[str, Any]], Any]:
+    def call(args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        return func(*args, **kwargs)
+
+    return call
+
+
+def _next_layer(
+    lay: Layer, call_next: Callable[[tuple[Any, ...], dict[str, Any]], Any]
+) -> Callable[[tuple[Any, ...], dict[str, Any]], Any]:
+    # A function has no object to hand its layers: they get ``None``.
+    def call(args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        return lay(None, call_next, args, kwargs)
+
+    return call
 
 
 def registry_view(registry: _R) -> _R:

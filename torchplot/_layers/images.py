@@ -1,5 +1,8 @@
 """``imshow`` of tensors in their own layouts: CHW images, batches as one grid, normalization.
 
+``Figure.figimage``, ``pyplot.imsave`` and ``set_data`` of an image follow the
+same shape rule (see their layers below).
+
 The shape rule (:func:`torchplot._grid.image_layout`) gives a tensor-natural
 meaning only to shapes Matplotlib rejects (``(C, H, W)``, ``(B, C, H, W)``,
 ``(B, H, W)``, ``(B, H, W, C)``, more leading dims); a 2-D or ``(H, W, 1|3|4)``
@@ -36,7 +39,7 @@ from __future__ import annotations
 import math
 import sys
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 from matplotlib import rcParams
@@ -76,53 +79,111 @@ TITLE_FONTSIZE: str | float = "small"
 #: with its warning: it means ``mean``/``std`` do not match the data.
 _DENORM_SLACK = 1 / 255
 
-_WHERE = "Axes.imshow()"
-
 Next = Callable[[tuple[Any, ...], dict[str, Any]], Any]
+
+
+class _ImageArgument(NamedTuple):
+    """Where a function takes its image, and what its errors call it."""
+
+    #: The function as errors name it.
+    call: str
+    #: The image parameter: its name and its position in ``args``.
+    name: str
+    position: int
+    #: Which of :data:`KEYWORDS` it takes (titles need an Axes to be drawn in).
+    keywords: frozenset[str]
+    #: Whether Matplotlib may be handed the grid without a copy (:class:`_HandOver`):
+    #: only where Matplotlib copies it anyway and reads nothing else of it.
+    hand_over: bool
+
+
+_IMSHOW = _ImageArgument("Axes.imshow()", "X", 0, frozenset(KEYWORDS), True)
+_FIGIMAGE = _ImageArgument("Figure.figimage()", "X", 0, frozenset(KEYWORDS) - {"titles"}, False)
+_IMSAVE = _ImageArgument("imsave()", "arr", 1, frozenset(KEYWORDS) - {"titles"}, False)
+_SET_DATA = _ImageArgument("set_data()", "A", 0, frozenset(), False)
 
 
 @layer("imshow", order=10)
 def _imshow_tensor_layouts(
     ax: Any, call_next: Next, args: tuple[Any, ...], kwargs: dict[str, Any]
 ) -> Any:
-    x: Any = args[0] if args else kwargs.get("X")
+    return _tensor_layouts(_IMSHOW, ax, call_next, args, kwargs)
+
+
+@layer("Figure.figimage", order=10, keywords=_FIGIMAGE.keywords)
+def _figimage_tensor_layouts(
+    fig: Any, call_next: Next, args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> Any:
+    """``fig.figimage(chw)``, ``plt.figimage(batch)``: what ``imshow`` makes of them.
+
+    A CHW image is drawn as its HWC view, a batch as the grid ``imshow``
+    draws (without titles: a figure image has no Axes to hold them).
+    """
+    return _tensor_layouts(_FIGIMAGE, None, call_next, args, kwargs)
+
+
+@layer("pyplot.imsave", order=10, keywords=_IMSAVE.keywords)
+def _imsave_tensor_layouts(
+    _: None, call_next: Next, args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> Any:
+    """``plt.imsave(path, chw)``, ``plt.imsave(path, batch)``: the image ``imshow`` would draw.
+
+    A batch is saved as one grid, as ``torchvision.utils.save_image`` saves it.
+    """
+    return _tensor_layouts(_IMSAVE, None, call_next, args, kwargs)
+
+
+def _tensor_layouts(
+    arg: _ImageArgument,
+    ax: Any,
+    call_next: Next,
+    args: tuple[Any, ...],
+    kwargs: dict[str, Any],
+) -> Any:
+    """The shape rule for the image argument ``arg`` of one call; ``ax``: where titles go."""
+    x: Any = args[arg.position] if len(args) > arg.position else kwargs.get(arg.name)
     if isinstance(x, str) and kwargs.get("data") is not None:
         x = _from_data(kwargs["data"], x)
     is_tensor = kind_of(type(x)) is Kind.TORCH
-    ours = KEYWORDS.keys() & kwargs.keys()
+    ours = arg.keywords & kwargs.keys()
+    if is_tensor and "titles" in kwargs and "titles" not in arg.keywords:
+        raise TypeError(
+            f"{arg.call} keyword 'titles' needs an Axes to draw the titles in. Fix: "
+            f"`plt.imshow({arg.name}, titles=...)`, or drop 'titles'."
+        )
     if not is_tensor:
         if ours:
             raise TypeError(
-                f"{_WHERE} keyword(s) {', '.join(sorted(ours))} apply to torch tensors only, "
-                f"and 'X' is a {type(x).__module__}.{type(x).__qualname__}. Fix: pass "
-                "`torch.from_numpy(X)` (shares memory, no copy) or `torch.as_tensor(X)`, "
-                "or drop these keywords."
+                f"{arg.call} keyword(s) {', '.join(sorted(ours))} apply to torch tensors only, "
+                f"and {arg.name!r} is a {type(x).__module__}.{type(x).__qualname__}. Fix: pass "
+                f"`torch.from_numpy({arg.name})` (shares memory, no copy) or "
+                f"`torch.as_tensor({arg.name})`, or drop these keywords."
             )
         return call_next(args, kwargs)
     if x.is_nested:
         if ours:
             raise TypeError(
-                f"{_WHERE} cannot lay out a nested tensor ({describe(x)}). "
-                "Fix: pad it to one shape first, e.g. `X.to_padded_tensor(0)`."
+                f"{arg.call} cannot lay out a nested tensor ({describe(x)}). "
+                f"Fix: pad it to one shape first, e.g. `{arg.name}.to_padded_tensor(0)`."
             )
         return call_next(args, kwargs)
     if x.is_meta or _is_fake(x):
-        # No data to lay out: the conversion rule's error, naming X's own shape.
-        to_numpy(x, name=f"{_WHERE} argument 'X'")
-    layout = image_layout(tuple(x.shape))
+        # No data to lay out: the conversion rule's error, naming the image's own shape.
+        to_numpy(x, name=f"{arg.call} argument {arg.name!r}")
+    layout = image_layout(tuple(x.shape), arg.call, arg.name)
     if not ours and (layout is None or layout.matplotlib_accepts):
         return call_next(args, kwargs)  # Matplotlib's meaning, untouched
     kwargs = dict(kwargs)
-    opts = {k: kwargs.pop(k, default) for k, default in KEYWORDS.items()}
+    opts = {k: kwargs.pop(k, default) for k, default in KEYWORDS.items() if k in arg.keywords}
     if layout is None:  # fewer than 2 dims: Matplotlib's own error, without our keywords
         return call_next(args, kwargs)
-    _check_options(opts, layout, x)
-    plain = all(opts[k] is None for k in ("normalize", "denorm", "titles"))
+    _check_options(arg, opts, layout, x)
+    plain = all(opts.get(k) is None for k in ("normalize", "denorm", "titles"))
     if plain and layout.batch == 1:
         # One image: a view in Matplotlib's layout, converted by the next steps
         # (a batch of one is the image itself, as in ``make_grid``).
-        return _call_with_x(call_next, args, kwargs, _single_view(_dense(x), layout))
-    return _imshow_grid(ax, call_next, args, kwargs, x, layout, opts)
+        return _call_with_x(arg, call_next, args, kwargs, _single_view(_dense(x), layout))
+    return _grid_call(arg, ax, call_next, args, kwargs, x, layout, opts)
 
 
 @layer("_ImageBase.set_data", order=10, keywords=())
@@ -141,7 +202,7 @@ def _set_data_channels_first(
     layout = image_layout(tuple(a.shape)) if a.ndim == 3 else None
     if layout is None or layout.matplotlib_accepts or layout.batch != 1:
         return call_next(args, kwargs)
-    return _call_with_x(call_next, args, kwargs, _single_view(_dense(a), layout), "A")
+    return _call_with_x(_SET_DATA, call_next, args, kwargs, _single_view(_dense(a), layout))
 
 
 def _from_data(data: Any, key: str) -> Any:
@@ -161,19 +222,20 @@ def _from_data(data: Any, key: str) -> Any:
 # --------------------------------------------------------------------------- options
 
 
-def _check_options(opts: dict[str, Any], layout: ImageLayout, x: Any) -> None:
+def _check_options(arg: _ImageArgument, opts: dict[str, Any], layout: ImageLayout, x: Any) -> None:
+    where = arg.call
     for name in ("nrow", "padding"):
         value = opts[name]
         low = 1 if name == "nrow" else 0
         if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
             raise ValueError(
-                f"{_WHERE} keyword {name!r} must be an integer >= {low}, got {value!r}."
+                f"{where} keyword {name!r} must be an integer >= {low}, got {value!r}."
             )
     pad_value = opts["pad_value"]
     if isinstance(pad_value, bool) or not isinstance(
         pad_value, (int, float, np.integer, np.floating)
     ):
-        raise TypeError(f"{_WHERE} keyword 'pad_value' must be a real number, got {pad_value!r}.")
+        raise TypeError(f"{where} keyword 'pad_value' must be a real number, got {pad_value!r}.")
     normalize = opts["normalize"]
     if normalize is True:
         opts["normalize"] = "minmax"
@@ -181,20 +243,20 @@ def _check_options(opts: dict[str, Any], layout: ImageLayout, x: Any) -> None:
         opts["normalize"] = None
     elif normalize not in (None, "minmax", "per_image"):
         raise ValueError(
-            f"{_WHERE} keyword 'normalize' must be None, 'minmax' (one range for the "
+            f"{where} keyword 'normalize' must be None, 'minmax' (one range for the "
             f"whole batch) or 'per_image' (each image its own range), got {normalize!r}."
         )
     denorm = opts["denorm"]
     if denorm is not None:
         if not (isinstance(denorm, Sequence) and len(denorm) == 2):
             raise TypeError(
-                f"{_WHERE} keyword 'denorm' must be a pair (mean, std), as given to "
+                f"{where} keyword 'denorm' must be a pair (mean, std), as given to "
                 f"`transforms.Normalize`, got {denorm!r}."
             )
         if not (x.is_floating_point() or x.is_quantized):
             raise TypeError(
-                f"{_WHERE} keyword 'denorm' undoes a normalization, which gives floats; "
-                f"'X' has {describe(x)}. Fix: drop 'denorm' for raw integer images."
+                f"{where} keyword 'denorm' undoes a normalization, which gives floats; "
+                f"{arg.name!r} has {describe(x)}. Fix: drop 'denorm' for raw integer images."
             )
     torch = sys.modules["torch"]
     if not (x.is_floating_point() or x.is_complex() or x.is_quantized or x.dtype == torch.bool):
@@ -206,13 +268,13 @@ def _check_options(opts: dict[str, Any], layout: ImageLayout, x: Any) -> None:
             and not (float(pad_value).is_integer() and info.min <= pad_value <= info.max)
         ):
             raise ValueError(
-                f"{_WHERE} keyword 'pad_value' must be an integer in [{info.min}, {info.max}] "
-                f"for 'X' of {describe(x)} (padding is in the image's own units), "
+                f"{where} keyword 'pad_value' must be an integer in [{info.min}, {info.max}] "
+                f"for {arg.name!r} of {describe(x)} (padding is in the image's own units), "
                 f"got {pad_value!r}."
             )
-    titles = opts["titles"]
+    titles = opts.get("titles")
     if titles is not None:
-        titles = to_numpy(titles, name=f"{_WHERE} keyword 'titles'")
+        titles = to_numpy(titles, name=f"{where} keyword 'titles'")
         if isinstance(titles, np.ndarray) and titles.ndim:
             # Its items as NumPy scalars, whose str is the shortest repr in
             # their own dtype ('0.1' for a float32 0.1, as ``bar_label`` and a
@@ -221,12 +283,12 @@ def _check_options(opts: dict[str, Any], layout: ImageLayout, x: Any) -> None:
             titles = list(titles)
         if isinstance(titles, str) or not isinstance(titles, Sequence):
             raise TypeError(
-                f"{_WHERE} keyword 'titles' must be a sequence of labels, one per image."
+                f"{where} keyword 'titles' must be a sequence of labels, one per image."
             )
         if len(titles) != layout.batch:
             raise ValueError(
-                f"{_WHERE} got {len(titles)} titles for {layout.batch} images "
-                f"('X' of shape {layout.shape}). Fix: pass one title per image."
+                f"{where} got {len(titles)} titles for {layout.batch} images "
+                f"({arg.name!r} of shape {layout.shape}). Fix: pass one title per image."
             )
         opts["titles"] = [str(t) for t in titles]
 
@@ -268,7 +330,7 @@ def _as_float(x: Any) -> Any:
     return x if x.is_floating_point() else x.to(torch.float32)
 
 
-def _channel_values(value: Any, what: str, imgs: Any) -> Any:
+def _channel_values(value: Any, what: str, imgs: Any, where: str) -> Any:
     torch = sys.modules["torch"]
     channels = imgs.shape[-1]
     if kind_of(type(value)) is Kind.TORCH:
@@ -279,17 +341,17 @@ def _channel_values(value: Any, what: str, imgs: Any) -> Any:
         )
     if v.numel() not in (1, channels):
         raise ValueError(
-            f"{_WHERE} keyword 'denorm' {what} has {v.numel()} values for images with "
+            f"{where} keyword 'denorm' {what} has {v.numel()} values for images with "
             f"{channels} channel(s). Fix: pass one value per channel (or one for all)."
         )
     return v
 
 
-def _denorm(imgs: Any, denorm: tuple[Any, Any]) -> Any:
+def _denorm(imgs: Any, denorm: tuple[Any, Any], where: str) -> Any:
     torch = sys.modules["torch"]
     imgs = imgs.to(torch.promote_types(imgs.dtype, torch.float32))
-    mean = _channel_values(denorm[0], "mean", imgs)
-    std = _channel_values(denorm[1], "std", imgs)
+    mean = _channel_values(denorm[0], "mean", imgs, where)
+    std = _channel_values(denorm[1], "std", imgs, where)
     imgs = imgs * std + mean
     if imgs.shape[-1] in (3, 4):
         snapped = imgs.clamp(0, 1)
@@ -330,15 +392,16 @@ def _finite_limits(imgs: Any, dims: tuple[int, ...]) -> tuple[Any, Any]:
 
 
 def _call_with_x(
-    call_next: Next, args: tuple[Any, ...], kwargs: dict[str, Any], x: Any, name: str = "X"
+    arg: _ImageArgument, call_next: Next, args: tuple[Any, ...], kwargs: dict[str, Any], x: Any
 ) -> Any:
-    """``call_next`` with the image argument (first, or the keyword ``name``) replaced by ``x``."""
-    if args:
-        return call_next((x, *args[1:]), kwargs)
-    return call_next(args, {**kwargs, name: x})
+    """``call_next`` with the image argument ``arg`` (positional or keyword) replaced by ``x``."""
+    if len(args) > arg.position:
+        return call_next((*args[: arg.position], x, *args[arg.position + 1 :]), kwargs)
+    return call_next(args, {**kwargs, arg.name: x})
 
 
-def _imshow_grid(
+def _grid_call(
+    arg: _ImageArgument,
     ax: Any,
     call_next: Next,
     args: tuple[Any, ...],
@@ -354,13 +417,15 @@ def _imshow_grid(
     size: dict[str, Any] = {
         "nrow": opts["nrow"],
         "padding": opts["padding"],
-        "batch_name": "X" if layout.lead <= 1 else f"X.flatten(0, {layout.lead - 1})",
+        "batch_name": arg.name if layout.lead <= 1 else f"{arg.name}.flatten(0, {layout.lead - 1})",
+        "call": arg.call,
     }
     if layout.batch == 1:
         size.update(padding=0, max_pixels=None)
     origin = kwargs.get("origin") or rcParams["image.origin"]
     geom = grid_geometry(layout.batch, layout.height, layout.width, **size)
-    if opts["titles"] is not None:
+    titles = opts.get("titles")
+    if titles is not None:
         gap = _title_gap(ax, geom, kwargs.get("aspect") or rcParams["image.aspect"])
         geom = grid_geometry(
             layout.batch,
@@ -372,7 +437,7 @@ def _imshow_grid(
         )
     imgs = _channels_last(_dense(x), layout)
     if opts["denorm"] is not None:
-        imgs = _denorm(imgs, opts["denorm"])
+        imgs = _denorm(imgs, opts["denorm"], arg.call)
     if opts["normalize"] is not None:
         imgs = _minmax(imgs, per_image=opts["normalize"] == "per_image")
     arr = host_grid(imgs, geom, opts["pad_value"])
@@ -381,14 +446,14 @@ def _imshow_grid(
         if layout.channels == 1:
             grid = grid[..., 0]
         # The one device-to-host transfer: the grid, by the one conversion rule.
-        arr = to_numpy(grid, name=f"{_WHERE} argument 'X'")
+        arr = to_numpy(grid, name=f"{arg.call} argument {arg.name!r}")
     elif layout.channels == 1:
         arr = arr[..., 0]
     if layout.channels == 1:
         _fill_color_range(kwargs, arr, geom, opts["normalize"] is not None)
-    image = _call_with_x(call_next, args, kwargs, _HandOver(arr))
-    if opts["titles"] is not None:
-        _draw_titles(ax, image, arr, geom, opts["titles"], origin)
+    image = _call_with_x(arg, call_next, args, kwargs, _HandOver(arr) if arg.hand_over else arr)
+    if titles is not None:
+        _draw_titles(ax, image, arr, geom, titles, origin)
     return image
 
 
@@ -496,7 +561,7 @@ def _title_gap(ax: Any, geom: GridGeometry, aspect: Any) -> int:
     if ax_h <= line * geom.rows:
         needed = 1.5 * line * geom.rows / box.height
         raise ValueError(
-            f"{_WHERE} cannot fit {geom.rows} rows of titles in an Axes {ax_h:.2f} inches "
+            f"{_IMSHOW.call} cannot fit {geom.rows} rows of titles in an Axes {ax_h:.2f} inches "
             f"tall. Fix: a taller figure (e.g. `figsize=(6.4, {needed:.1f})`), "
             "a larger 'nrow', or fewer images."
         )
