@@ -7,6 +7,8 @@ left out while its setting is ``False`` and none of its keywords is given.
 
 from __future__ import annotations
 
+import operator
+
 import numpy as np
 import pytest
 import torch
@@ -94,6 +96,25 @@ def test_opt_in_layer_runs_only_when_asked(monkeypatch):
 def test_opt_in_layer_must_name_its_keywords():
     with pytest.raises(ValueError, match="must name its keywords"):
         layer("plot", order=99, setting="plot.reduce")
+
+
+def test_rc_params_validate_every_way_in():
+    before = dict(rc_params)
+    with pytest.raises(KeyError, match="not a torchplot setting"):
+        rc_params.setdefault("plot.reduce_treshold", 1)
+    with pytest.raises(ValueError, match="positive integer"):
+        operator.ior(rc_params, {"plot.reduce_threshold": -5})
+    for remove in (
+        lambda: rc_params.pop("plot.reduce"),
+        lambda: rc_params.popitem(),
+        lambda: rc_params.clear(),
+        lambda: rc_params.__delitem__("plot.reduce"),
+    ):
+        with pytest.raises(TypeError, match="cannot be removed"):
+            remove()
+    assert rc_params == before
+    assert rc_params.setdefault("plot.reduce") is before["plot.reduce"]
+    assert operator.ior(rc_params, {"plot.reduce": False}) is rc_params
 
 
 def test_layer_keywords_with_numpy_data_keep_their_meaning():

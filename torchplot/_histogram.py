@@ -32,8 +32,11 @@ How exactness is kept
   differ in the last bits (float16 data, whose NumPy statistics are float16
   arithmetic, raises :class:`Unsupported` for these rules).  The result is an
   integer (``ceil(range / width)``), so it is used only when ``range / width``
-  is not within ``1e-6`` (relative) of an integer, where those last bits
-  cannot change it; otherwise
+  is farther from an integer than NumPy's rounding could move it: ``1e-6``
+  (relative), or for data NumPy sums in a narrower float (float32, bfloat16
+  converted to float32) a bound on that rounding, which grows with the data's
+  offset (``|mean| / std``: a cancellation NumPy's float32 sums suffer and
+  float64 ones do not).  Otherwise
   :class:`Unsupported` is raised and the caller takes NumPy's path.
 * **Weights** are supported when their dtype is an integer (sums are exact in
   any order).  Float weights raise :class:`Unsupported`: NumPy sums them in a
@@ -241,12 +244,14 @@ def _bincount(idx: Any, n: int, weights: Any) -> Any:
     )
 
 
-def _named_width(name: str, x: Any, dtype: np.dtype, proxy: np.ndarray) -> tuple[Any, bool]:
-    """The bin width of NumPy's rule ``name`` for ``x`` (kept values), and whether it is exact.
+def _named_width(name: str, x: Any, dtype: np.dtype, proxy: np.ndarray) -> tuple[Any, float]:
+    """The bin width of NumPy's rule ``name`` for ``x`` (kept values), and its relative error.
 
     ``'sqrt'``, ``'sturges'`` and ``'rice'`` are NumPy's scalar arithmetic on the
-    exact range and size: exact.  The others use statistics computed on the
-    device in float64: within a few ulps of NumPy's.
+    exact range and size: exact (error 0).  The others use statistics computed
+    on the device in float64, which NumPy computes in the data's dtype: the
+    error is a bound on how far NumPy's width can be from this one
+    (:func:`_rounding`).
     """
     torch = _torch()
     size = x.numel()
@@ -254,28 +259,61 @@ def _named_width(name: str, x: Any, dtype: np.dtype, proxy: np.ndarray) -> tuple
     sqrt_w = ptp / np.sqrt(size)
     sturges_w = ptp / (np.log2(size) + 1.0)
     if name == "sqrt":
-        return sqrt_w, True
+        return sqrt_w, 0.0
     if name == "sturges":
-        return sturges_w, True
+        return sturges_w, 0.0
     if name == "rice":
-        return ptp / (2.0 * size ** (1.0 / 3)), True
+        return ptp / (2.0 * size ** (1.0 / 3)), 0.0
     x64 = x.to(torch.float64)
+    mean = float(x64.mean())
+    std = float(x64.std(correction=0))
+    rounding = _rounding(dtype, size, mean, std)
     if name in ("fd", "auto"):
         q75, q25 = (_percentile(x, q) for q in (75, 25))
-        fd_w = 2.0 * (q75 - q25) * size ** (-1.0 / 3.0)
+        iqr = q75 - q25
+        fd_w = 2.0 * iqr * size ** (-1.0 / 3.0)
+        # Each percentile is NumPy's interpolation in the data's dtype: off by
+        # an ulp of the values themselves, not of their difference.
+        fd_err = _EPS_64 + (_numpy_eps(dtype) * 2 * (abs(mean) + std) / iqr if iqr else 0.0)
         if name == "fd":
-            return fd_w, False
-        return min(max(fd_w, float(sqrt_w) / 2), float(sturges_w)), False
-    std = float(x64.std(correction=0))
+            return fd_w, fd_err
+        return min(max(fd_w, float(sqrt_w) / 2), float(sturges_w)), fd_err
     if name == "scott":
-        return (24.0 * np.pi**0.5 / size) ** (1.0 / 3.0) * std, False
+        return (24.0 * np.pi**0.5 / size) ** (1.0 / 3.0) * std, rounding
     # doane
     if size > 2:
         sg1 = np.sqrt(6.0 * (size - 2) / ((size + 1.0) * (size + 3)))
         if std > 0.0:
-            g1 = float((((x64 - x64.mean()) / std) ** 3).mean())
-            return float(ptp / (1.0 + np.log2(size) + np.log2(1.0 + np.absolute(g1) / sg1))), False
-    return 0.0, True
+            g1 = float((((x64 - mean) / std) ** 3).mean())
+            denominator = 1.0 + np.log2(size) + np.log2(1.0 + np.absolute(g1) / sg1)
+            # A shift d of NumPy's mean moves the skewness by about 3 d / std
+            # (``rounding`` bounds d / std), the sum of cubes by its own rounding.
+            g1_err = 3 * rounding * (2 + abs(g1))
+            err = g1_err / (np.log(2) * (sg1 + abs(g1)) * denominator)
+            return float(ptp / denominator), float(err)
+    return 0.0, 0.0
+
+
+#: float64's own rounding of the statistics: a few ulps, far inside the margin.
+_EPS_64 = float(np.finfo(np.float64).eps)
+
+
+def _numpy_eps(dtype: np.dtype) -> float:
+    """The epsilon of the float type NumPy computes statistics of ``dtype`` data in."""
+    return float(np.finfo(dtype).eps) if dtype.kind == "f" else _EPS_64
+
+
+def _rounding(dtype: np.dtype, size: int, mean: float, std: float) -> float:
+    """A bound on the relative rounding of NumPy's mean and std of ``size`` values of ``dtype``.
+
+    NumPy sums in the data's dtype (pairwise: error within ``eps * log2(size)``
+    of the sum of magnitudes); the mean's error, relative to the std, grows
+    with the offset ``|mean| / std``.  float64 data gives float64 sums.
+    """
+    eps = _numpy_eps(dtype)
+    if eps == _EPS_64 or not std:
+        return _EPS_64
+    return eps * (math.log2(max(size, 2)) + 2) * (1 + abs(mean) / std)
 
 
 def _percentile(x: Any, q: float) -> float:
@@ -337,13 +375,15 @@ def histogram_bin_edges(
         if x.numel() == 0:
             n_bins = 1
         else:
-            width, exact = _named_width(bins, x, dtype, proxy)
+            width, error = _named_width(bins, x, dtype, proxy)
             if width:
                 if dtype.kind in "iu" and width < 1:
-                    width = 1
+                    width, error = 1, 0.0
                 ratio = _unsigned_subtract(last, first) / width
-                near = abs(ratio - round(float(ratio))) <= NAMED_RULE_MARGIN * max(1.0, abs(ratio))
-                if not exact and near:
+                # Twice the bound: it is an estimate of NumPy's rounding, not a proof.
+                margin = max(NAMED_RULE_MARGIN, 2 * error) * max(1.0, abs(ratio))
+                near = abs(ratio - round(float(ratio))) <= margin
+                if error and near:
                     raise Unsupported("named rule's bin count within rounding of an integer")
                 n_bins = int(np.ceil(ratio))
             else:

@@ -77,6 +77,24 @@ class RcParams(dict[str, Any]):
         for key, value in dict(*args, **kwargs).items():
             self[key] = value
 
+    def __ior__(self, other: Any) -> RcParams:  # type: ignore[override,misc]
+        self.update(other)
+        return self
+
+    def setdefault(self, key: str, default: Any = None) -> Any:
+        if key not in self:
+            self[key] = default
+        return self[key]
+
+    # Every setting always has a value: the layers read them on every call.
+    def __delitem__(self, key: str) -> None:
+        raise TypeError(f"torchplot settings cannot be removed; assign {key!r} a value instead")
+
+    def _no_removal(self, *args: Any) -> Any:
+        raise TypeError("torchplot settings cannot be removed; assign a value instead")
+
+    pop = popitem = clear = _no_removal
+
 
 #: torchplot's settings (``torchplot.rc_params["plot.reduce"] = True``).
 rc_params = RcParams()
