@@ -8,6 +8,7 @@ import pickle
 import subprocess
 import sys
 import warnings
+import weakref
 from pathlib import Path
 
 import matplotlib.pyplot as mpl
@@ -286,3 +287,91 @@ def test_clear_adopts_the_new_title_and_patch():
     assert ax.title.get_position()[0] == np.float32(0.2)
     plt.cla()
     plt.gca().title.set_color(torch.tensor([0.0, 0.0, 1.0], requires_grad=True))
+
+
+def _matplotlib_classes():
+    """Every class under torchplot's adopted roots that Matplotlib defines (imported ones)."""
+    import mpl_toolkits.mplot3d  # noqa: F401  (its artists and Axis too)
+
+    found, stack = set(), list(_twins.ADOPTED_ROOTS)
+    while stack:
+        klass = stack.pop()
+        if klass in found or _twins.derives_from_twin(klass):
+            continue
+        found.add(klass)
+        stack += klass.__subclasses__()
+    return {k for k in found if k.__module__.split(".")[0] in ("matplotlib", "mpl_toolkits")}
+
+
+def test_every_public_property_setter_is_classified():
+    # A new Matplotlib property with a setter must be decided: converted
+    # (DATA_PROPERTIES) or left alone with a reason (NOT_WRAPPED_PROPERTIES).
+    setters = {
+        name
+        for klass in _matplotlib_classes()
+        for name, attr in vars(klass).items()
+        if isinstance(attr, property) and attr.fset is not None and not name.startswith("_")
+    }
+    assert not _twins.DATA_PROPERTIES & _twins.NOT_WRAPPED_PROPERTIES.keys()
+    assert setters == _twins.DATA_PROPERTIES | _twins.NOT_WRAPPED_PROPERTIES.keys()
+
+
+def _setting_cases():
+    """``(object, attribute, make value)``: data set by assignment, as Matplotlib documents."""
+    fig, ax = plt.subplots()
+    image = ax.imshow(np.eye(3), norm=mpl.matplotlib.colors.TwoSlopeNorm(0.5))
+    g = {"requires_grad": True}
+    # Closed already: Matplotlib appends the first vertex to an open one.
+    triangle = [[1.0, 0], [0, 1], [0, 0], [1, 0]]
+    return fig, [
+        (ax.add_patch(plt.Circle((0.5, 0.5), 0.1)), "center", lambda: torch.tensor([1, 0.5], **g)),
+        (ax.add_patch(plt.Circle((0.5, 0.5), 0.1)), "radius", lambda: torch.tensor(0.3, **g)),
+        (ax.add_patch(plt.Rectangle((0, 0), 1, 1)), "xy", lambda: torch.tensor([0.2, 0.1], **g)),
+        (ax.add_patch(plt.Polygon([[0, 0], [1, 0], [0, 1]])), "xy", lambda: torch.tensor(triangle)),
+        (
+            ax.add_patch(mpl.matplotlib.patches.Ellipse((0, 0), 1, 2)),
+            "angle",
+            lambda: torch.tensor(30.0),
+        ),
+        (image.norm, "vcenter", lambda: torch.tensor(0.4, **g)),
+        (
+            ax.annotate("a", (0, 0), xytext=(1, 1), arrowprops={}),
+            "xy",
+            lambda: torch.tensor([0.5, 0.5]),
+        ),
+        (ax.annotate("b", (0, 0), xytext=(1, 1)), "xyann", lambda: torch.tensor([0.2, 0.3], **g)),
+        (fig, "dpi", lambda: torch.tensor(80.0)),
+    ]
+
+
+def _as_numpy(t):
+    # What the one rule gives: a NumPy scalar for a 0-d tensor.
+    a = t.detach().numpy().copy()
+    return a[()] if a.ndim == 0 else a
+
+
+def test_assigned_data_is_converted_copied_and_not_kept():
+    fig, cases = _setting_cases()
+    for obj, name, make in cases:
+        value = make()
+        expected = _as_numpy(value)
+        setattr(obj, name, value)
+        ref = weakref.ref(value)
+        value.detach().add_(1)  # changed in place after the assignment
+        del value
+        got = getattr(obj, name)
+        np.testing.assert_array_equal(np.asarray(got, dtype=float), expected, err_msg=name)
+        assert ref() is None, f"{type(obj).__name__}.{name} keeps the tensor"
+    fig.canvas.draw()
+
+
+def test_assigned_data_draws_what_the_numpy_value_draws():
+    (fig, cases), (ref_fig, ref_cases) = _setting_cases(), _setting_cases()
+    for (obj, name, make), (ref_obj, _, _) in zip(cases, ref_cases, strict=True):
+        value = make()
+        setattr(obj, name, value)
+        setattr(ref_obj, name, _as_numpy(value))
+    fig.canvas.draw()
+    ref_fig.canvas.draw()
+    ours, theirs = fig.canvas.buffer_rgba(), ref_fig.canvas.buffer_rgba()
+    assert np.array_equal(np.asarray(ours), np.asarray(theirs))

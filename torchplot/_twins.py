@@ -48,11 +48,13 @@ from matplotlib.colorbar import Colorbar
 from matplotlib.colorizer import Colorizer, ColorizingArtist
 from matplotlib.colors import Colormap, Normalize
 from matplotlib.figure import FigureBase
+from matplotlib.offsetbox import AnnotationBbox
+from matplotlib.patches import ConnectionPatch
 from matplotlib.quiver import QuiverKey
 from matplotlib.table import Cell
-from matplotlib.text import Annotation, Text
+from matplotlib.text import Annotation, Text, _AnnotationBase
 
-from torchplot._convert import convert_call, needs_conversion
+from torchplot._convert import convert_call, needs_conversion, to_numpy
 from torchplot._frameworks import Kind, kind_of, plain_types
 from torchplot._native import ExplainerSpec, Layer, LayerSpec, explainer_specs, layer_specs
 from torchplot._rc import rc_params
@@ -133,6 +135,96 @@ NOT_WRAPPED: dict[str, str] = {
     "contains": "takes a mouse event",
     "pick": "takes a mouse event",
 }
+
+#: Properties whose setter takes data or a number (``patch.xy = t``,
+#: ``fig.dpi = t``, ``norm.vcenter = t``): the twin's property converts it as
+#: the setter method does.  ``tests/test_artists.py`` fails when a public
+#: property with a setter is listed neither here nor in ``NOT_WRAPPED_PROPERTIES``.
+DATA_PROPERTIES: frozenset[str] = frozenset(
+    {
+        "angle",
+        "center",
+        "d_interval",
+        "dpi",
+        "halfrange",
+        "height",
+        "linear_width",
+        "linthresh",
+        "pickradius",
+        "radii",
+        "radius",
+        "rotation_point",
+        "v_interval",
+        "vcenter",
+        "vmax",
+        "vmin",
+        "width",
+        "xy",
+        "xyann",
+    }
+)
+
+#: Public properties with a setter that a twin leaves alone, with the reason.
+NOT_WRAPPED_PROPERTIES: dict[str, str] = {
+    "stale": "set on every change of every artist, draws included; takes a bool",
+    "axes": "the owner, set by every add_* call (every plot); takes an Axes",
+    "figure": "as axes; takes a Figure",
+    "anncoords": "a coordinate system: a string, transform or artist",
+    "xycoords": "as anncoords",
+    "cmap": "a Colormap or its name; the object is adopted as the holder is",
+    "norm": "as cmap: a Normalize or a scale name",
+    "colorizer": "as cmap: a Colorizer",
+    "converter": "a units converter object",
+    "formatter": "a ticker object",
+    "locator": "a ticker object",
+    "minorformatter": "a ticker object",
+    "minorlocator": "a ticker object",
+    "edges": "a string of edge names",
+    "visible_edges": "as edges",
+    "clip": "a bool",
+    "clip_children": "a bool",
+    "fill": "a bool",
+    "frameon": "a bool",
+    "mouseover": "a bool",
+    "remove_overlapping_locs": "a bool",
+    "use_sticky_edges": "a bool",
+    "isDefault_majfmt": "a bool, Matplotlib's bookkeeping",
+    "isDefault_majloc": "as isDefault_majfmt",
+    "isDefault_minfmt": "as isDefault_majfmt",
+    "isDefault_minloc": "as isDefault_majfmt",
+    "number": "the figure's number in pyplot's registry",
+}
+
+#: Plain instance attributes that Matplotlib reads as data, documented as
+#: settable (``annotation.xy = t``): the twin makes each a converting attribute.
+DATA_ATTRIBUTES: dict[type, tuple[str, ...]] = {
+    _AnnotationBase: ("xy",),
+    AnnotationBbox: ("xybox",),
+    ConnectionPatch: ("xy1", "xy2"),
+}
+
+
+class _DataAttribute:
+    """An instance attribute converted by the one rule when it is set.
+
+    Stored in the instance ``__dict__`` under its own name, as Matplotlib
+    stores it, so an object adopted after Matplotlib set it reads the same.
+    """
+
+    def __init__(self, name: str, where: str) -> None:
+        self.name, self.where = name, where
+
+    def __get__(self, obj: Any, owner: type | None = None) -> Any:
+        if obj is None:
+            return self
+        try:
+            return obj.__dict__[self.name]
+        except KeyError:
+            raise AttributeError(self.name) from None
+
+    def __set__(self, obj: Any, value: Any) -> None:
+        obj.__dict__[self.name] = to_numpy(value, name=self.where)
+
 
 #: Getters take no data and many run on every draw.
 _NOT_WRAPPED_PREFIXES = ("get_", "is_", "has_")
@@ -403,7 +495,7 @@ def _layered_method(
 _WRAPPERS: dict[tuple[Callable[..., Any], bool], Callable[..., Any]] = {}
 
 
-def _data_methods(base: type) -> dict[str, Callable[..., Any]]:
+def _data_methods(base: type) -> dict[str, Any]:
     is_axes = issubclass(base, Axes)
     # Layers are for artists; a registry's twin must not load them at import.
     layered = issubclass(base, Artist)
@@ -415,8 +507,13 @@ def _data_methods(base: type) -> dict[str, Callable[..., Any]]:
     for klass in reversed(base.__mro__):
         members.update(vars(klass))
         owners.update(dict.fromkeys(vars(klass), klass))
-    methods = {}
+    methods: dict[str, Any] = {}
     for name, attr in sorted(members.items()):
+        if isinstance(attr, property):
+            if name in DATA_PROPERTIES and inspect.isfunction(attr.fset):
+                setter = _shared_wrapper(attr.fset)
+                methods[name] = property(attr.fget, setter, attr.fdel, attr.__doc__)
+            continue
         if name in ADOPTING_GETTERS and inspect.isfunction(attr):
             # Artist's own (``get_label``: a string, read by every ``add_line``)
             # hand out nothing to adopt.
@@ -447,6 +544,10 @@ def _data_methods(base: type) -> dict[str, Callable[..., Any]]:
         methods[name] = wrapper
     if issubclass(base, Artist):
         methods["set"] = _plain_set(base)
+    for holder, names in DATA_ATTRIBUTES.items():
+        if issubclass(base, holder):
+            for name in names:
+                methods[name] = _DataAttribute(name, f"{base.__qualname__}.{name}")
     holdings = _holdings(base)
     if holdings:
         # ``clear`` takes no data, but makes a new title, patch, ...
@@ -454,6 +555,14 @@ def _data_methods(base: type) -> dict[str, Callable[..., Any]]:
         for name in names:
             methods[name] = _adopting_holdings(methods.get(name, members[name]), holdings)
     return methods
+
+
+def _shared_wrapper(func: Callable[..., Any]) -> Callable[..., Any]:
+    """The converting wrapper of a setter (``Rectangle.set_xy`` is also ``Rectangle.xy``'s)."""
+    wrapper = _WRAPPERS.get((func, False))
+    if wrapper is None:
+        wrapper = _WRAPPERS[(func, False)] = _wrapped_method(func)
+    return wrapper
 
 
 @functools.cache
