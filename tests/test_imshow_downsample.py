@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import matplotlib.pyplot as mpl_plt
 import numpy as np
 import pytest
@@ -57,6 +59,113 @@ def test_uint8_rgb_stays_uint8(fig_test, fig_ref):
     assert im.get_array().dtype == np.uint8 and im.get_array().shape == (300, 400, 3)
     ref = np.round(_block_mean(t.numpy().astype(np.float32), 2)).astype(np.uint8)
     _axes(fig_ref).imshow(ref, extent=(-0.5, 799.5, 599.5, -0.5))
+
+
+def _logged(caplog, show):
+    """``show()``'s result and what it logged on matplotlib.image (the RGB clipping warning)."""
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="matplotlib.image"):
+        result = show()
+    return result, [r.getMessage() for r in caplog.records if r.name == "matplotlib.image"]
+
+
+@pytest.mark.parametrize("dtype", ["int16", "int32", "int64"])
+@check_figures_equal(extensions=["png"], tol=0)
+def test_integer_rgb_is_clipped_to_255_and_averaged_as_uint8(fig_test, fig_ref, dtype, caplog):
+    # Matplotlib reads any integer RGB as 0..255 (clipped, cast to uint8); a float32
+    # average of it would be read as 0..1: a white image.
+    for fig in (fig_test, fig_ref):
+        fig.set_size_inches(2, 1.5)
+        fig.set_dpi(100)
+    t = torch.randint(-40, 300, (600, 800, 3), generator=torch.Generator().manual_seed(4)).to(
+        getattr(torch, dtype)
+    )
+    a = t.numpy()
+    torchplot.adopt(fig_test)
+    ax = _axes(fig_test)
+    im, got = _logged(caplog, lambda: ax.imshow(t, downsample=True))
+    assert im.get_array().dtype == np.uint8 and im.get_array().shape == (300, 400, 3)
+    # Matplotlib's warning, naming the full data's range, once.
+    assert got == _logged(caplog, lambda: mpl_plt.figure().add_subplot().imshow(a))[1]
+    assert len(got) == 1
+    clipped = np.clip(a, 0, 255).astype(np.float32)
+    ref = np.round(_block_mean(clipped, 2)).astype(np.uint8)
+    _axes(fig_ref).imshow(ref, extent=(-0.5, 799.5, 599.5, -0.5))
+
+
+@check_figures_equal(extensions=["png"], tol=0)
+def test_float_rgb_is_clipped_before_averaging(fig_test, fig_ref, caplog):
+    # Matplotlib clips float RGB to [0, 1] in set_data, before resampling: out-of-range
+    # values must not cancel in-range ones in the average.  Quarters: exact block means.
+    for fig in (fig_test, fig_ref):
+        fig.set_size_inches(2, 1.5)
+        fig.set_dpi(100)
+    gen = torch.Generator().manual_seed(5)
+    t = torch.randint(-4, 9, (600, 800, 3), generator=gen).to(torch.float32) / 4
+    a = t.numpy()
+    torchplot.adopt(fig_test)
+    ax = _axes(fig_test)
+    got = _logged(caplog, lambda: ax.imshow(t, downsample=True))[1]
+    assert got == _logged(caplog, lambda: mpl_plt.figure().add_subplot().imshow(a))[1]
+    assert len(got) == 1
+    ref = _block_mean(np.clip(a, 0, 1), 2)
+    _axes(fig_ref).imshow(ref, extent=(-0.5, 799.5, 599.5, -0.5))
+
+
+@pytest.mark.parametrize("given", [{"vmin": 0.0}, {"vmax": 1.0}])
+def test_one_colour_limit_given_the_other_is_the_full_datas(given):
+    # Matplotlib autoscales the missing limit on the full data; one hot and one cold
+    # pixel vanish in the average, so the averaged image's range would recolour it.
+    t = torch.rand(1200, 1600, generator=torch.Generator().manual_seed(6))
+    t[600, 800], t[100, 100] = 100.0, -100.0
+    ax = _axes(torchplot.figure(figsize=(2, 1.5), dpi=100))
+    im = ax.imshow(t, downsample=True, **given)
+    assert im.get_array().shape == (300, 400)
+    ref = mpl_plt.figure().add_subplot().imshow(t.numpy(), **given)
+    assert im.get_clim() == ref.get_clim()
+
+
+@pytest.mark.parametrize("dtype", ["uint16", "uint32"])
+def test_unsigned_images_keep_the_full_colour_limits(dtype):
+    # torch has no min/max kernels for these dtypes: reduced through int64 on the device.
+    t = torch.randint(3, 60000, (1200, 1600), generator=torch.Generator().manual_seed(7))
+    t = t.to(getattr(torch, dtype))
+    im = _axes(torchplot.figure(figsize=(2, 1.5), dpi=100)).imshow(t, downsample=True)
+    assert im.get_array().shape == (300, 400)
+    assert im.get_clim() == mpl_plt.figure().add_subplot().imshow(t.numpy()).get_clim()
+
+
+def _inside_grad(show):
+    torch.func.grad(lambda x: (show(x), x.sum())[1])(torch.rand(1200, 1600))
+
+
+def _inside_vmap(show):
+    torch.func.vmap(lambda x: (show(x), x.sum())[1])(torch.rand(2, 1200, 1600))
+
+
+def _meta(show):
+    show(torch.empty(1200, 1600, device="meta"))
+
+
+def _fake(show):
+    from torch._subclasses.fake_tensor import FakeTensorMode
+
+    with FakeTensorMode():
+        t = torch.rand(1200, 1600)
+    show(t)
+
+
+@pytest.mark.parametrize("run", [_inside_grad, _inside_vmap, _meta, _fake])
+def test_tensor_without_readable_values_gets_the_exact_paths_error(run):
+    # Not reduced (torch's own error, or the averaged shape): the conversion rule's
+    # TypeError, naming argument 'X' and its real shape.
+    ax = _axes(torchplot.figure(figsize=(2, 1.5), dpi=100))
+    with pytest.raises(TypeError) as exact:
+        run(lambda x: ax.imshow(x))
+    with pytest.raises(TypeError) as downsampled:
+        run(lambda x: ax.imshow(x, downsample=True))
+    assert str(downsampled.value) == str(exact.value)
+    assert "argument 'X'" in str(exact.value) and "(1200, 1600)" in str(exact.value)
 
 
 def test_off_by_default_and_small_images_untouched():

@@ -52,6 +52,28 @@ def test_m4_matches_brute_force(seed):
     )
 
 
+# Distinct values (so that the brute force's argmin is the only right answer) that float32
+# does not tell apart: its spacing is 2**17 at 2**40, 128 at 2**30, 256 at 2**31, 2**40 at 2**63.
+INTEGER_BASES = {
+    "int64": 2**40,
+    "int32": 2**30,
+    "int16": -15_000,
+    "uint16": 0,
+    "uint32": 2**31,
+    "uint64": 2**63 - 10_000,  # across int64's sign bit
+}
+
+
+@pytest.mark.parametrize("dtype", list(INTEGER_BASES))
+def test_m4_keeps_exact_integer_extremes(dtype):
+    rng = np.random.default_rng(1)
+    m, columns = 20_000, 50
+    yn = np.asarray(INTEGER_BASES[dtype]).astype(dtype) + rng.permutation(m).astype(dtype)
+    xn = np.arange(m, dtype=np.float64)
+    got = m4_indices(None, torch.from_numpy(yn), 0, m, 0.0, m - 1.0, columns).numpy()
+    np.testing.assert_array_equal(got, _m4_reference(xn, yn, 0.0, m - 1.0, columns))
+
+
 def test_visible_slice_keeps_one_neighbour_each_side():
     x = torch.arange(100, dtype=torch.float64) * 2  # 0, 2, ..., 198
     assert visible_slice(x, 100, 9.0, 21.0) == (4, 12)  # 8 .. 22
@@ -130,6 +152,29 @@ def test_monotonic_x_tensor_and_array():
         np.testing.assert_array_equal(line.get_xdata()[1:-1], x.numpy()[inside])
 
 
+@pytest.mark.parametrize("fixed", ["set_xlim", "autoscale_off"])
+@check_figures_equal(extensions=["png"], tol=0)
+def test_limits_fixed_before_plotting_are_the_first_view(fig_test, fig_ref, fixed):
+    # No xlim_changed follows a plot into fixed limits: the line must be reduced
+    # for them at once, with the full line's data limits (y still autoscales).
+    x = torch.linspace(0, 1000, 100_000, dtype=torch.float64)  # 100 points per unit
+    y = _walk(100_000)
+    torchplot.adopt(fig_test)
+    ax, ax_ref = fig_test.subplots(), fig_ref.subplots()
+    for a in (ax, ax_ref):
+        if fixed == "set_xlim":
+            a.set_xlim(500, 501)
+        else:
+            a.autoscale(False)  # x and y: the view stays (0, 1) x (0, 1)
+    (line,) = ax.plot(x, y, reduce=True)
+    ax_ref.plot(x.numpy(), y.numpy())
+    lo, hi = ax.get_xlim()
+    drawn = line.get_xdata()
+    visible = x.numpy()[(x.numpy() >= lo) & (x.numpy() <= hi)]
+    np.testing.assert_array_equal(drawn[(drawn >= lo) & (drawn <= hi)], visible)  # every one
+    np.testing.assert_array_equal(ax.dataLim.get_points(), ax_ref.dataLim.get_points())
+
+
 def test_in_place_change_after_plotting_does_not_reach_the_figure():
     y = _walk(100_000)
     before = y.clone()
@@ -144,6 +189,30 @@ def test_set_data_stops_the_recompute():
     line.set_data([0, 1, 2], [3, 4, 5])
     ax.set_xlim(0, 50)
     np.testing.assert_array_equal(line.get_ydata(), [3, 4, 5])
+
+
+def test_set_ydata_stops_the_recompute():
+    _fig, ax, line = _plot(_walk(100_000), reduce=True)
+    zeros = np.zeros(len(line.get_xdata()))
+    line.set_ydata(zeros)
+    ax.set_xlim(0, 50)
+    np.testing.assert_array_equal(line.get_ydata(), zeros)
+
+
+@pytest.mark.parametrize(
+    ("dtype", "base"), [(torch.int64, 2**40), (torch.int32, 2**30)], ids=["int64", "int32"]
+)
+def test_integer_data_limits_are_the_full_lines(dtype, base):
+    # One spike up and one down, each under half float32's spacing at ``base``.
+    y = torch.full((100_000,), base, dtype=dtype)
+    y[12_345] += 20
+    y[67_890] -= 20
+    _fig, ax, line = _plot(y, reduce=True)
+    assert len(line.get_ydata()) < 100_000
+    ref = mpl_plt.figure(figsize=(4, 3), dpi=100).add_axes([0, 0, 1, 1])
+    ref.plot(y.numpy())
+    np.testing.assert_array_equal(ax.dataLim.get_points(), ref.dataLim.get_points())
+    assert line.get_ydata().max() == base + 20 and line.get_ydata().min() == base - 20
 
 
 def test_the_line_owns_the_reduction():
@@ -195,6 +264,64 @@ def test_fallbacks_draw_exactly_matplotlib(fig_test, fig_ref, case):
     lines = fig_test.subplots().plot(*args, reduce=True, **kw)
     fig_ref.subplots().plot(*[a.numpy() for a in args], **kw)
     assert sum(len(line.get_xdata()) for line in lines) == args[-1].numel()  # every point drawn
+
+
+MARKED = {
+    "fmt": (("o",), {}),
+    "marker": ((), {"marker": "x"}),
+    "dots_without_line": ((".",), {"ls": ""}),
+    "prop_cycle": ((), {}),
+}
+
+
+@pytest.mark.parametrize("case", list(MARKED))
+@check_figures_equal(extensions=["png"], tol=0)
+def test_markers_draw_every_point(fig_test, fig_ref, case):
+    # M4 keeps the pixels of a polyline, not every marker: the exact path.
+    fmt, kw = MARKED[case]
+    y = torch.randn(50_000, generator=torch.Generator().manual_seed(0))
+    torchplot.adopt(fig_test)
+    ax, ax_ref = fig_test.subplots(), fig_ref.subplots()
+    if case == "prop_cycle":
+        for a in (ax, ax_ref):
+            a.set_prop_cycle(marker=["s"])
+    (line,) = ax.plot(y, *fmt, ms=2, reduce=True, **kw)
+    ax_ref.plot(y.numpy(), *fmt, ms=2, **kw)
+    for a in (ax, ax_ref):
+        a.set_xlim(0, 40_000)  # and it stays exact after a zoom
+    assert len(line.get_xdata()) == 50_000
+
+
+def _unreadable_plot(case, **kwargs):
+    """``plot`` of a tensor whose values cannot be read, as ``case`` makes it."""
+
+    def plot(t):
+        torchplot.figure().subplots().plot(t, **kwargs)
+        return t.sum()
+
+    if case == "meta":
+        plot(torch.empty(100_000, device="meta"))
+    elif case == "fake":
+        from torch._subclasses.fake_tensor import FakeTensorMode
+
+        with FakeTensorMode():
+            fake = torch.empty(100_000)
+        plot(fake)
+    elif case == "grad":
+        torch.func.grad(plot)(torch.randn(100_000))
+    else:
+        torch.vmap(plot)(torch.randn(2, 100_000))
+
+
+@pytest.mark.parametrize("case", ["meta", "fake", "grad", "vmap"])
+def test_unreadable_tensors_raise_the_rules_error(case):
+    # The exact path: the conversion rule's error, naming the argument and its real shape.
+    with pytest.raises(TypeError) as plain:
+        _unreadable_plot(case)
+    with pytest.raises(TypeError) as reduced:
+        _unreadable_plot(case, reduce=True)
+    assert str(reduced.value) == str(plain.value)
+    assert "args[0]" in str(plain.value) and "(100000,)" in str(plain.value)
 
 
 @pytest.mark.parametrize("projection", ["polar", "3d"])

@@ -52,6 +52,34 @@ def _columns(xv: Any, x0: float, scale: float, columns: int) -> Any:
     return ((xv.to(torch.float64) - x0) * scale).floor_().clamp_(-1, columns).to(torch.int64) + 1
 
 
+def _ordered(torch: Any, ys: Any) -> Any:
+    """``ys`` in a dtype that orders its values exactly and has min/max kernels.
+
+    Only the order matters (the indices are returned, never these values), and
+    it must be exact: a cast of large integers to float32 ties neighbouring
+    values and loses a column's extreme (an int64 counter near 2**40 moves in
+    steps of 2**17 in float32), hence the data limits.
+    """
+    if ys.is_floating_point():
+        # float16, bfloat16, float8: every value exact in float32
+        return ys if ys.dtype in (torch.float32, torch.float64) else ys.to(torch.float32)
+    if ys.dtype in (torch.int8, torch.uint8, torch.int16, torch.int32, torch.int64):
+        return ys
+    # The other unsigned integers have no min/max kernels.
+    if torch.iinfo(ys.dtype).bits == 64:
+        # uint64: flipping the sign bit maps its order onto int64's exactly.
+        return ys.view(torch.int64) ^ torch.iinfo(torch.int64).min
+    return ys.to(torch.int64)  # uint16, uint32: exact in int64
+
+
+def _bounds(torch: Any, dtype: Any) -> tuple[Any, Any]:
+    """Values no element is below / above: the start of a column's min / max."""
+    if dtype.is_floating_point:
+        return -math.inf, math.inf
+    info = torch.iinfo(dtype)
+    return info.min, info.max
+
+
 def m4_indices(
     x: Any | None, y: Any, start: int, stop: int, x0: float, x1: float, columns: int
 ) -> Any:
@@ -71,9 +99,7 @@ def m4_indices(
     """
     torch = _torch()
     dev = y.device
-    ys = y[start:stop]
-    if ys.dtype not in (torch.float32, torch.float64):
-        ys = ys.to(torch.float32)
+    ys = _ordered(torch, y[start:stop])
     m = ys.numel()
     scale = columns / (x1 - x0) if x1 > x0 else 0.0
     # Per column, about L/b clean blocks plus b single points at its boundary
@@ -111,9 +137,11 @@ def m4_indices(
     last = first + size - 1
     k = columns + 2
     ncand = first.numel()
-    inf = torch.full((k,), math.inf, dtype=ys.dtype, device=dev)
-    col_min = inf.scatter_reduce(0, col, vmin, "amin")
-    col_max = (-inf).scatter_reduce(0, col, vmax, "amax")
+    lowest, highest = _bounds(torch, ys.dtype)
+    col_min = torch.full((k,), highest, dtype=ys.dtype, device=dev)
+    col_min = col_min.scatter_reduce(0, col, vmin, "amin")
+    col_max = torch.full((k,), lowest, dtype=ys.dtype, device=dev)
+    col_max = col_max.scatter_reduce(0, col, vmax, "amax")
     none = torch.full((k,), ncand, dtype=i64, device=dev)
     cand = torch.arange(ncand, device=dev)
     win_min = none.scatter_reduce(0, col, torch.where(vmin == col_min[col], cand, ncand), "amin")

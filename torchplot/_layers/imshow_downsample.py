@@ -15,23 +15,35 @@ values before colormapping (Matplotlib's ``interpolation_stage='data'``), while
 Matplotlib's default for a downsampled image is to antialias after
 colormapping (``'rgba'``); for a non-linear colormap, fine structure of
 alternating values averages to a middle colour instead of a blend of the two
-colours.  uint8 RGB(A) images are averaged and rounded back to uint8.
+colours.  With only one of ``vmin``/``vmax`` given, the other is the full
+data's, as Matplotlib's autoscaling fills it.
+
+RGB(A) images are clipped first, as Matplotlib clips them in ``set_data``
+before any resampling (with its "Clipping input data" warning, naming the full
+data's range): floats to [0, 1], integers to [0, 255].  Integer images (any
+integer dtype, which Matplotlib casts to uint8) are then averaged and rounded
+to uint8.
 
 Exact path instead (every pixel transferred): no opt-in, an image not larger
 than twice the Axes, a non-finite value (NaN, inf: Matplotlib shows them as
-"bad" pixels, averaging would spread them), ``data=``, and inputs that are not
-one real 2-D or (H, W, 3|4) tensor.
+"bad" pixels, averaging would spread them), ``data=``, inputs that are not
+one real 2-D or (H, W, 3|4) tensor, uint64 (no device min/max), and tensors
+whose values cannot be read here (meta, FakeTensor and other subclasses, inside
+a ``torch.func`` transform): the conversion rule raises its error for them.
 """
 
 from __future__ import annotations
 
+import logging
 import math
 import sys
 from typing import Any
 
 import matplotlib as mpl
+import numpy as np
 
 from torchplot._convert import to_numpy
+from torchplot._layers.hist_device import _countable
 from torchplot._native import layer
 from torchplot._rc import downsample_method, rc_params
 
@@ -40,13 +52,46 @@ __all__: list[str] = []
 #: Image pixels kept per Axes pixel (each direction).
 OVERSAMPLE = 2
 
+#: Matplotlib's logger for its RGB clipping warning (``matplotlib.image``).
+_log = logging.getLogger("matplotlib.image")
+
 
 def _image(torch: Any, x: Any) -> bool:
-    if not isinstance(x, torch.Tensor) or x.numel() == 0 or x.is_complex() or x.dtype == torch.bool:
+    if x.numel() == 0 or x.is_complex() or x.dtype in (torch.bool, getattr(torch, "uint64", None)):
         return False
     if x.layout != torch.strided or x.is_quantized or x.is_nested:
         return False
     return x.ndim == 2 or (x.ndim == 3 and x.shape[2] in (3, 4))
+
+
+def _full_range(torch: Any, data: Any) -> np.ndarray:
+    """``[a.min(), a.max()]`` of ``a = to_numpy(data)``, reduced on the device."""
+    wide = data
+    if data.dtype in (getattr(torch, "uint16", None), getattr(torch, "uint32", None)):
+        # torch has no min/max kernels for them; int64 holds their values exactly.
+        wide = data.to(torch.int64)
+    lo, hi = torch.aminmax(wide)
+    return to_numpy(torch.stack([lo, hi]).to(data.dtype), name="X")
+
+
+def _clip_rgb(work: Any, integer: bool, full: np.ndarray) -> Any:
+    """Matplotlib's ``set_data`` for RGB(A): clipped to the valid range, before resampling.
+
+    Averaging first would let out-of-range values cancel in-range ones.  The
+    warning is Matplotlib's, from its logger, naming the full data's range
+    (the averaged image Matplotlib then gets is in range: it does not warn).
+    """
+    high = 255 if integer else 1
+    if full[0] < 0 or high < full[1]:
+        _log.warning(
+            "Clipping input data to the valid range for imshow with "
+            "RGB data ([0..1] for floats or [0..255] for integers). "
+            "Got range [%s..%s].",
+            full[0],
+            full[1],
+        )
+        return work.clamp(0, high)
+    return work
 
 
 @layer("imshow", order=20, keywords=("downsample",), setting="imshow.downsample")
@@ -65,7 +110,10 @@ def _imshow_downsampled(
         return call_next(args, kwargs)
     from_kw = not args
     x: Any = kwargs.get("X") if from_kw else args[0]
-    if not _image(torch, x):
+    # A tensor whose values cannot be read here (meta, a subclass, inside a
+    # torch.func transform) takes the exact path: the conversion rule's error
+    # names the argument and its own shape, not the averaged one's.
+    if not _countable(torch, x) or not _image(torch, x):
         return call_next(args, kwargs)
     h, w = int(x.shape[0]), int(x.shape[1])
     th = math.ceil(ax.bbox.height * OVERSAMPLE)
@@ -73,14 +121,18 @@ def _imshow_downsampled(
     if h <= th and w <= tw:
         return call_next(args, kwargs)
     data = x.detach()
-    work = data if data.dtype == torch.float64 else data.to(torch.float32)
-    lo, hi = torch.aminmax(work)
-    if not (math.isfinite(float(lo)) and math.isfinite(float(hi))):
+    full = _full_range(torch, data)
+    if not np.isfinite(full).all():
         return call_next(args, kwargs)
+    integer = not data.is_floating_point()
+    work = data if data.dtype == torch.float64 else data.to(torch.float32)
+    if data.ndim == 3:
+        work = _clip_rgb(work, integer, full)
     planes = work[None, None] if data.ndim == 2 else work.permute(2, 0, 1)[None]
     small = torch.nn.functional.adaptive_avg_pool2d(planes, (min(h, th), min(w, tw)))[0]
     small = small[0] if data.ndim == 2 else small.permute(1, 2, 0)
-    if data.ndim == 3 and data.dtype == torch.uint8:
+    if data.ndim == 3 and integer:
+        # Matplotlib casts integer RGB(A) to uint8; float would be read as 0..1.
         small = small.round_().to(torch.uint8)
     new = dict(kwargs)
     if new.get("extent") is None:
@@ -89,15 +141,13 @@ def _imshow_downsampled(
         new["extent"] = (
             (-0.5, w - 0.5, h - 0.5, -0.5) if origin == "upper" else (-0.5, w - 0.5, -0.5, h - 0.5)
         )
-    if (
-        data.ndim == 2
-        and new.get("norm") is None
-        and new.get("vmin") is None
-        and new.get("vmax") is None
-    ):
-        # Colour limits of the full data: averaging narrows the range.
-        full = to_numpy(torch.stack([data.min(), data.max()]), name="X")
-        new["vmin"], new["vmax"] = full[0], full[1]
+    if data.ndim == 2 and new.get("norm") is None:
+        # Colour limits of the full data, where Matplotlib's autoscaling would
+        # fill them (each one not given): averaging narrows the range.
+        if new.get("vmin") is None:
+            new["vmin"] = full[0]
+        if new.get("vmax") is None:
+            new["vmax"] = full[1]
     if from_kw:
         new["X"] = small
         return call_next(args, new)

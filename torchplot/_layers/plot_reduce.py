@@ -12,18 +12,23 @@ because each column's extremes and the end points are kept.
 
 When the x limits change (zoom, pan, ``set_xlim``, the first autoscale), the
 reduction is re-done for the visible range, so zooming in shows every point
-once few enough are visible.  For that the line keeps a *detached clone* of
-``y`` (and ``x``) on the tensor's device, never the caller's tensor (promise 3:
-in-place changes to the tensor after plotting do not reach the figure).
-The clone costs one copy of the series in the device's memory per reduced
-line; it is freed with the line (``line.remove()`` and dropping it, or closing
-the figure).  The recompute stops (the line keeps its current data) once the
-line's data is set by anything else (``line.set_data``).  A pickled figure keeps
-the reduced data, not the clone: the unpickled line no longer follows zooms.
+once few enough are visible; limits fixed before plotting are the first view.
+For that the line keeps a *detached clone* of ``y`` (and ``x``) on the
+tensor's device, never the caller's tensor (promise 3: in-place changes to the
+tensor after plotting do not reach the figure).  The clone costs one copy of
+the series in the device's memory per reduced line; it is freed with the line
+(``line.remove()`` and dropping it, or closing the figure).  The recompute
+stops (the line keeps its current data) once the line's data is set by
+anything else (``set_data``, ``set_xdata``, ``set_ydata``).  A pickled figure
+keeps the reduced data, not the clone: the unpickled line no longer follows
+zooms.
 
 Exact path instead (``call_next``, every point drawn), never a silently
 different drawing: ``y`` not one real 1-D tensor, several lines in one call,
-``data=``, a non-finite value (NaN, inf) in ``x`` or ``y`` (Matplotlib breaks
+``data=``, a line with markers (M4 keeps a polyline's pixels, not every
+marker), a tensor whose values cannot be read here (meta, FakeTensor or other
+subclass, inside a ``torch.func`` transform: the conversion rule raises its
+error), a non-finite value (NaN, inf) in ``x`` or ``y`` (Matplotlib breaks
 the line there), ``x`` not monotonic non-decreasing, a logarithmic (any
 non-linear) x or y scale, an Axes that is not rectilinear (polar: angles
 outside the x limits wrap into view; 3-D: ``zs`` would keep every point), and
@@ -39,8 +44,10 @@ import weakref
 from typing import Any
 
 import numpy as np
+from matplotlib.markers import MarkerStyle
 
 from torchplot._convert import to_numpy
+from torchplot._layers.hist_device import _countable
 from torchplot._m4 import m4_indices, visible_slice
 from torchplot._native import layer
 from torchplot._rc import rc_params, reduce_method
@@ -85,7 +92,8 @@ class LineReduction:
         self._line: Any = None  # a weak reference once attached
         self.x = x  # detached clone on y's device, or None for x = 0, 1, ..., n-1
         self.y = y  # detached clone on its device
-        self._set_x: Any = None
+        self._set_x: Any = None  # the line's x and y arrays as this reduction last set them
+        self._set_y: Any = None
         self._cid: int | None = None
         self._view: tuple[float, float, int] | None = None  # (x0, x1, columns) reduced for
 
@@ -96,7 +104,7 @@ class LineReduction:
         return {}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        self._line = self.x = self.y = self._set_x = self._cid = self._view = None
+        self._line = self.x = self.y = self._set_x = self._set_y = self._cid = self._view = None
 
     @property
     def n(self) -> int:
@@ -114,7 +122,8 @@ class LineReduction:
 
         On an empty autoscaling Axes that is the data range widened by the
         Axes' x margin, which saves reducing twice; anywhere else the data
-        range, re-reduced when the limits are set.
+        range, re-reduced when the limits are set (or, with x autoscaling off,
+        by :meth:`attach`).
         """
         x0, x1 = self.data_range()
         if ax.get_autoscalex_on() and not ax.has_data() and ax.get_xscale() == "linear":
@@ -153,17 +162,26 @@ class LineReduction:
         return x, y
 
     def attach(self, line: Any, ax: Any) -> None:
-        """Follow ``ax``'s x limits for ``line``."""
+        """Follow ``ax``'s x limits for ``line``, from its current limits on.
+
+        With x autoscaling off (``set_xlim`` or ``autoscale(False)`` before
+        plotting) no ``xlim_changed`` will come to narrow the first reduction
+        to the view, so it is re-done for the current limits now.  The first
+        one still spans the data range: the Axes took the line's data limits
+        from it, and they must be the full line's (y autoscaling).
+        """
         self._line = weakref.ref(line)
         line._torchplot_reduction = self
         _unsimplified(line)
-        self._set_x = line.get_xdata(orig=True)  # Matplotlib keeps its own copy
+        self._remember(line)
         self._cid = ax.callbacks.connect("xlim_changed", self.on_xlim_changed)
+        if not ax.get_autoscalex_on():
+            self.on_xlim_changed(ax)
 
     def on_xlim_changed(self, ax: Any) -> None:
         """Re-reduce for the new visible range (the Axes' ``xlim_changed`` callback)."""
         line = self._line() if self._line is not None else None
-        if line is None or line.axes is not ax or line.get_xdata(orig=True) is not self._set_x:
+        if line is None or line.axes is not ax or not self._owns(line):
             # Gone, moved or re-set by someone else: stop following the limits.
             ax.callbacks.disconnect(self._cid)
             return
@@ -176,7 +194,16 @@ class LineReduction:
             xy = self.reduced(ax, lo, hi)
         line.set_data(*xy)
         _unsimplified(line)
-        self._set_x = line.get_xdata(orig=True)
+        self._remember(line)
+
+    def _remember(self, line: Any) -> None:
+        # Matplotlib keeps its own copy of each array it is given, so a new
+        # object in either means the data was set by someone else.
+        self._set_x, self._set_y = line.get_xdata(orig=True), line.get_ydata(orig=True)
+
+    def _owns(self, line: Any) -> bool:
+        """Whether ``line``'s data is still the data this reduction set."""
+        return line.get_xdata(orig=True) is self._set_x and line.get_ydata(orig=True) is self._set_y
 
 
 def _finite(torch: Any, t: Any) -> bool:
@@ -185,6 +212,15 @@ def _finite(torch: Any, t: Any) -> bool:
         return True
     lo, hi = torch.aminmax(t)
     return math.isfinite(float(lo)) and math.isfinite(float(hi))
+
+
+def _has_markers(line: Any) -> bool:
+    """Whether ``line`` draws a marker at each point, as ``Line2D.draw`` decides.
+
+    Known only once the line exists: the marker may come from the format
+    string, ``marker=``, the property cycle or ``rcParams["lines.marker"]``.
+    """
+    return bool(MarkerStyle(line.get_marker())) and line.get_markersize() > 0
 
 
 def _split_args(args: tuple[Any, ...]) -> tuple[Any, Any, tuple[Any, ...]] | None:
@@ -211,7 +247,9 @@ def _plan(
     if split is None:
         return None
     x, y, _ = split
-    if not isinstance(y, torch.Tensor) or y.ndim != 1 or y.is_complex() or y.dtype == torch.bool:
+    if not isinstance(y, torch.Tensor) or not _countable(torch, y):
+        return None  # no values to read here: the conversion rule converts it or raises
+    if y.ndim != 1 or y.is_complex() or y.dtype == torch.bool:
         return None
     if y.layout != torch.strided or y.is_quantized or y.is_nested:
         return None
@@ -224,6 +262,8 @@ def _plan(
     x_dev = None
     if x is not None:
         if isinstance(x, torch.Tensor):
+            if not _countable(torch, x):
+                return None
             if x.ndim != 1 or x.shape[0] != n or x.is_complex() or x.layout != torch.strided:
                 return None
             x_dev = x.detach()
@@ -263,5 +303,10 @@ def _plot_reduced(ax: Any, call_next: Any, args: tuple[Any, ...], kwargs: dict[s
     fmt = args[-1:] if isinstance(args[-1], str) else ()
     xy = reduction.reduced(ax, *reduction.first_view(ax))
     lines = call_next((*xy, *fmt), kwargs)
+    if _has_markers(lines[0]):
+        # M4 keeps the pixels of a polyline, not every marker: draw every point,
+        # as Matplotlib does.  The data limits are already the full line's.
+        lines[0].set_data(*reduction.full())
+        return lines
     reduction.attach(lines[0], ax)
     return lines
