@@ -283,6 +283,21 @@ def in_transform(t: Any) -> bool:
     return functorch is not None and bool(functorch.is_functorch_wrapped_tensor(t))
 
 
+def readable_here(t: Any) -> bool:
+    """Whether device-side code (a layer's reduction) reads ``t``'s values as :func:`to_numpy` does.
+
+    A meta tensor has none; a subclass (FakeTensor, a lazy module's
+    uninitialized parameter, DTensor) runs its own code for every operation;
+    inside a ``torch.func`` transform, ``.item()`` raises or reads a wrapper.
+    Layers pass those on to the conversion rule, which converts them or raises
+    its ``TypeError`` naming the argument and its own shape.
+    """
+    torch = sys.modules["torch"]
+    if type(t) not in (torch.Tensor, torch.nn.Parameter) or t.is_meta:
+        return False
+    return not in_transform(t)
+
+
 def _is_fake(t: Any) -> bool:
     """Whether ``t`` stands in for data it does not hold (meta tensors aside).
 

@@ -36,7 +36,7 @@ import matplotlib as mpl
 import numpy as np
 from matplotlib.axes import Axes
 
-from torchplot._convert import in_transform, to_numpy
+from torchplot._convert import readable_here, to_numpy
 from torchplot._histogram import Unsupported, histogram, histogram_bin_edges, nan_range
 from torchplot._native import layer
 
@@ -75,20 +75,6 @@ def _host_view(torch: Any, t: Any) -> np.ndarray | None:
     view = t.detach().numpy()
     view.flags.writeable = False
     return view
-
-
-def _countable(torch: Any, t: Any) -> bool:
-    """Whether the counting code reads ``t``'s values as :func:`to_numpy` reads them.
-
-    A meta tensor has none; a subclass (FakeTensor, a lazy module's
-    uninitialized parameter, DTensor) runs its own code for every operation;
-    inside a ``torch.func`` transform, ``.item()`` raises or reads a wrapper.
-    Those take Matplotlib's path, where the rule converts them or raises its
-    ``TypeError``.
-    """
-    if type(t) not in (torch.Tensor, torch.nn.Parameter) or t.is_meta:
-        return False
-    return not in_transform(t)
 
 
 def _datasets(t: Any) -> list[Any]:
@@ -138,7 +124,7 @@ def _hist_on_device(ax: Any, call_next: Any, args: tuple[Any, ...], kwargs: dict
     except TypeError:
         return call_next(args, kwargs)  # Matplotlib raises its own error
     x = bound.arguments["x"]
-    if not _countable(torch, x) or x.ndim not in (1, 2) or x.numel() == 0:
+    if not readable_here(x) or x.ndim not in (1, 2) or x.numel() == 0:
         return call_next(args, kwargs)
     if x.device.type == "cpu" and not DEVICE_PATH_ON_CPU:
         view = _host_view(torch, x)
@@ -149,7 +135,7 @@ def _hist_on_device(ax: Any, call_next: Any, args: tuple[Any, ...], kwargs: dict
         )
     params = bound.arguments
     weights = params.get("weights")
-    if isinstance(weights, torch.Tensor) and not _countable(torch, weights):
+    if isinstance(weights, torch.Tensor) and not readable_here(weights):
         return call_next(args, kwargs)
     bins = params.get("bins")
     if bins is None:

@@ -42,8 +42,7 @@ from typing import Any
 import matplotlib as mpl
 import numpy as np
 
-from torchplot._convert import to_numpy
-from torchplot._layers.hist_device import _countable
+from torchplot._convert import readable_here, to_numpy
 from torchplot._native import layer
 from torchplot._rc import downsample_method, rc_params
 
@@ -113,7 +112,7 @@ def _imshow_downsampled(
     # A tensor whose values cannot be read here (meta, a subclass, inside a
     # torch.func transform) takes the exact path: the conversion rule's error
     # names the argument and its own shape, not the averaged one's.
-    if not _countable(torch, x) or not _image(torch, x):
+    if not readable_here(x) or not _image(torch, x):
         return call_next(args, kwargs)
     h, w = int(x.shape[0]), int(x.shape[1])
     th = math.ceil(ax.bbox.height * OVERSAMPLE)

@@ -46,8 +46,7 @@ from typing import Any
 import numpy as np
 from matplotlib.markers import MarkerStyle
 
-from torchplot._convert import to_numpy
-from torchplot._layers.hist_device import _countable
+from torchplot._convert import readable_here, to_numpy
 from torchplot._m4 import m4_indices, visible_slice
 from torchplot._native import layer
 from torchplot._rc import rc_params, reduce_method
@@ -247,7 +246,7 @@ def _plan(
     if split is None:
         return None
     x, y, _ = split
-    if not isinstance(y, torch.Tensor) or not _countable(torch, y):
+    if not isinstance(y, torch.Tensor) or not readable_here(y):
         return None  # no values to read here: the conversion rule converts it or raises
     if y.ndim != 1 or y.is_complex() or y.dtype == torch.bool:
         return None
@@ -262,7 +261,7 @@ def _plan(
     x_dev = None
     if x is not None:
         if isinstance(x, torch.Tensor):
-            if not _countable(torch, x):
+            if not readable_here(x):
                 return None
             if x.ndim != 1 or x.shape[0] != n or x.is_complex() or x.layout != torch.strided:
                 return None
