@@ -375,3 +375,20 @@ def test_assigned_data_draws_what_the_numpy_value_draws():
     ref_fig.canvas.draw()
     ours, theirs = fig.canvas.buffer_rgba(), ref_fig.canvas.buffer_rgba()
     assert np.array_equal(np.asarray(ours), np.asarray(theirs))
+
+
+def test_parts_made_or_held_outside_get_children_take_tensors():
+    # An inset indicator's frame and its connectors (made when first read or
+    # drawn), a 3-D axis' pane and line: none is a child Matplotlib lists.
+    half = torch.tensor(0.5, requires_grad=True)
+    fig, ax = plt.subplots()
+    indicator = ax.indicate_inset_zoom(ax.inset_axes([0.6, 0.6, 0.3, 0.3]))
+    indicator.rectangle.set_alpha(half)
+    for connector in indicator.connectors:
+        connector.set_alpha(half)
+    axis = fig.add_subplot(2, 2, 4, projection="3d").xaxis
+    axis.pane.set_facecolor(torch.tensor([1.0, 0.0, 0.0, 0.5]))
+    axis.line.set_alpha(half)
+    fig.canvas.draw()
+    assert [a.get_alpha() for a in (indicator.rectangle, *indicator.connectors)] == [0.5] * 5
+    assert axis.line.get_alpha() == 0.5

@@ -48,6 +48,7 @@ from matplotlib.colorbar import Colorbar
 from matplotlib.colorizer import Colorizer, ColorizingArtist
 from matplotlib.colors import Colormap, Normalize
 from matplotlib.figure import FigureBase
+from matplotlib.inset import InsetIndicator
 from matplotlib.offsetbox import AnnotationBbox
 from matplotlib.patches import ConnectionPatch
 from matplotlib.quiver import QuiverKey
@@ -163,6 +164,10 @@ DATA_PROPERTIES: frozenset[str] = frozenset(
         "xyann",
     }
 )
+
+#: Properties that hand out artists Matplotlib may create when they are read
+#: (``indicator.connectors``): the twin's property adopts what they return.
+ADOPTING_PROPERTIES: frozenset[str] = frozenset({"connectors", "rectangle"})
 
 #: Public properties with a setter that a twin leaves alone, with the reason.
 NOT_WRAPPED_PROPERTIES: dict[str, str] = {
@@ -513,6 +518,9 @@ def _data_methods(base: type) -> dict[str, Any]:
             if name in DATA_PROPERTIES and inspect.isfunction(attr.fset):
                 setter = _shared_wrapper(attr.fset)
                 methods[name] = property(attr.fget, setter, attr.fdel, attr.__doc__)
+            elif name in ADOPTING_PROPERTIES and inspect.isfunction(attr.fget):
+                getter = _adopting_getter(attr.fget)
+                methods[name] = property(getter, attr.fset, attr.fdel, attr.__doc__)
             continue
         if name in ADOPTING_GETTERS and inspect.isfunction(attr):
             # Artist's own (``get_label``: a string, read by every ``add_line``)
@@ -730,8 +738,12 @@ def _axis_holdings(axis: Axis) -> list[Any]:
     # Not the ticks: Matplotlib moves every tick on every draw, and twins of
     # them would put a wrapper on each of those calls (+5% on a small
     # figure's draw).  Tick labels and lines are adopted as the user is
-    # handed them (``get_ticklabels``, ...).
-    return [axis.label, axis.offsetText]
+    # handed them (``get_ticklabels``, ...).  A 3-D axis also holds its pane,
+    # line and gridlines.
+    return [axis.label, axis.offsetText, *(getattr(axis, n, None) for n in _AXIS3D_PARTS)]
+
+
+_AXIS3D_PARTS = ("pane", "line", "gridlines")
 
 
 def _colorbar_holdings(colorbar: Colorbar) -> list[Any]:
@@ -770,6 +782,9 @@ def _holdings(tp: type) -> tuple[Callable[[Any], Any], ...]:
         found.append(_attributes("_bbox_patch", "arrow_patch"))
     elif issubclass(tp, Text):
         found.append(_attributes("_bbox_patch"))
+    if issubclass(tp, InsetIndicator):
+        # Its connectors are made when first read or drawn: ADOPTING_PROPERTIES.
+        found.append(_attributes("_rectangle", "_connectors"))
     if issubclass(tp, QuiverKey):
         found.append(_attributes("text"))
     if issubclass(tp, Cell):
