@@ -340,7 +340,6 @@ def _setting_cases():
             lambda: torch.tensor([0.5, 0.5]),
         ),
         (ax.annotate("b", (0, 0), xytext=(1, 1)), "xyann", lambda: torch.tensor([0.2, 0.3], **g)),
-        (fig, "dpi", lambda: torch.tensor(80.0)),
     ]
 
 
@@ -392,3 +391,39 @@ def test_parts_made_or_held_outside_get_children_take_tensors():
     fig.canvas.draw()
     assert [a.get_alpha() for a in (indicator.rectangle, *indicator.connectors)] == [0.5] * 5
     assert axis.line.get_alpha() == 0.5
+
+
+def _gridded_figure(ratios, rect, locs, base):
+    fig = plt.figure(layout="constrained")
+    gs = fig.add_gridspec(1, 2)
+    gs.set_width_ratios(ratios)
+    left, right = fig.add_subplot(gs[0]), fig.add_subplot(gs[1])
+    left.plot([0, 1], [0, 1])
+    right.plot([0, 1], [1, 0])
+    fig.get_layout_engine().set(rect=rect)
+    left.yaxis.set_major_locator(plt.FixedLocator(locs))
+    right.xaxis.set_major_locator(plt.MultipleLocator(base))
+    return fig
+
+
+def test_grid_layout_and_locators_take_tensors_as_their_numpy_equivalents():
+    ratios, locs = torch.tensor([3.0, 1.0]), torch.tensor([0.0, 0.4, 1.0], requires_grad=True)
+    fig = _gridded_figure(ratios, torch.tensor([0, 0, 0.8, 1.0]), locs, torch.tensor(0.25))
+    ref = _gridded_figure(np.array([3.0, 1.0]), [0, 0, 0.8, 1.0], [0.0, 0.4, 1.0], 0.25)
+    kept = [weakref.ref(ratios), weakref.ref(locs)]
+    ratios.add_(5)  # changed in place after plotting: not the figure's
+    locs.detach().add_(5)
+    del ratios, locs
+    fig.canvas.draw()
+    ref.canvas.draw()
+    assert np.array_equal(
+        np.asarray(fig.canvas.buffer_rgba()), np.asarray(ref.canvas.buffer_rgba())
+    )
+    assert [k() for k in kept] == [None, None]
+
+
+def test_grid_specs_and_layout_engines_handed_out_are_tensor_aware():
+    ax = plt.figure(layout="constrained").add_subplot()
+    for obj in (ax.get_subplotspec(), ax.get_gridspec(), ax.figure.get_layout_engine()):
+        assert _twins.derives_from_twin(type(obj)), obj
+    assert isinstance(mpl.GridSpec(1, 1), plt.GridSpec)  # isinstance as Matplotlib's

@@ -64,9 +64,16 @@ def test_classes_answer_isinstance_like_matplotlibs():
     assert not isinstance(1.0, torchplot.Artist)
 
 
-def test_non_artist_names_are_the_same_objects():
-    for name in ("rcParams", "np", "GridSpec", "MaxNLocator", "cm", "style"):
+def test_names_outside_the_adopted_roots_are_the_same_objects():
+    for name in ("rcParams", "np", "FuncFormatter", "Formatter", "cm", "style"):
         assert getattr(torchplot, name) is getattr(mpl, name)
+
+
+def test_data_taking_helper_classes_are_twins():
+    # A locator's positions, a grid's ratios: data, so these classes are twins.
+    for name in ("GridSpec", "SubplotSpec", "FixedLocator", "MaxNLocator"):
+        ours, theirs = getattr(torchplot, name), getattr(mpl, name)
+        assert ours is not theirs and issubclass(ours, theirs)
 
 
 def test_every_public_name_is_of_matplotlibs_kind():

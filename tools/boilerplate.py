@@ -16,7 +16,7 @@ Each name is re-exported in one of these ways:
   one rule converts them;
 * any other function: wrapped by :func:`torchplot._wrap.tensor_aware` (converts tensor
   arguments, adopts what it returns; same signature and docstring);
-* an ``Artist``, ``Colorizer``, ``Colormap`` or ``Normalize`` class: its tensor-aware twin, which
+* a class under ``ADOPTED_ROOTS`` (artists, norms, locators, ...): its tensor-aware twin, which
   answers ``isinstance`` like the Matplotlib class, built on first use (module
   ``__getattr__``; type checkers see it bound);
 * one of Matplotlib's registries (``colormaps``, ``color_sequences``): a view
@@ -38,10 +38,23 @@ from matplotlib.cm import ColormapRegistry
 from matplotlib.colorbar import Colorbar
 from matplotlib.colorizer import Colorizer
 from matplotlib.colors import Colormap, ColorSequenceRegistry, Normalize
+from matplotlib.gridspec import GridSpecBase, SubplotSpec
+from matplotlib.layout_engine import LayoutEngine
+from matplotlib.ticker import Locator
 
 #: Must equal ``torchplot._twins.ADOPTED_ROOTS`` (``tests/test_namespace.py``
 #: checks); spelled out here so the generator runs without torchplot importable.
-ADOPTED_ROOTS = (Artist, Colorbar, Colorizer, Colormap, Normalize)
+ADOPTED_ROOTS = (
+    Artist,
+    Colorbar,
+    Colorizer,
+    Colormap,
+    Normalize,
+    GridSpecBase,
+    SubplotSpec,
+    LayoutEngine,
+    Locator,
+)
 
 #: Matplotlib's registries of named objects: callable or not, they are mappings
 #: that must stay shared with Matplotlib (a colormap registered through either
@@ -79,7 +92,7 @@ from torchplot._wrap import tensor_aware as _tensor_aware
 
 
 TWINS_COMMENT = """\
-# Artist, Colorizer, Colormap and Normalize classes: their tensor-aware twins, built on
+# Classes under ADOPTED_ROOTS (artists, norms, locators, ...): their tensor-aware twins, built on
 # first use.  Building them all would add some 10 ms to `import torchplot`
 # (the twin of Axes wraps hundreds of methods); most scripts never name them."""
 

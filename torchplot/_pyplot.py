@@ -202,13 +202,14 @@ yticks = _tensor_aware(_pyplot.yticks)
 color_sequences = _registry_view(_pyplot.color_sequences)
 colormaps = _registry_view(_pyplot.colormaps)
 
-# Artist, Colorizer, Colormap and Normalize classes: their tensor-aware twins, built on
+# Classes under ADOPTED_ROOTS (artists, norms, locators, ...): their tensor-aware twins, built on
 # first use.  Building them all would add some 10 ms to `import torchplot`
 # (the twin of Axes wraps hundreds of methods); most scripts never name them.
 TWIN_BASES: dict[str, type] = {
     'Annotation': _pyplot.Annotation,
     'Arrow': _pyplot.Arrow,
     'Artist': _pyplot.Artist,
+    'AutoLocator': _pyplot.AutoLocator,
     'AxLine': _pyplot.AxLine,
     'Axes': _pyplot.Axes,
     'Circle': _pyplot.Circle,
@@ -217,12 +218,22 @@ TWIN_BASES: dict[str, type] = {
     'Colormap': _pyplot.Colormap,
     'Figure': _pyplot.Figure,
     'FigureBase': _pyplot.FigureBase,
+    'FixedLocator': _pyplot.FixedLocator,
+    'GridSpec': _pyplot.GridSpec,
+    'IndexLocator': _pyplot.IndexLocator,
     'Line2D': _pyplot.Line2D,
+    'LinearLocator': _pyplot.LinearLocator,
+    'Locator': _pyplot.Locator,
+    'LogLocator': _pyplot.LogLocator,
+    'MaxNLocator': _pyplot.MaxNLocator,
+    'MultipleLocator': _pyplot.MultipleLocator,
     'Normalize': _pyplot.Normalize,
+    'NullLocator': _pyplot.NullLocator,
     'PolarAxes': _pyplot.PolarAxes,
     'Polygon': _pyplot.Polygon,
     'Rectangle': _pyplot.Rectangle,
     'Subplot': _pyplot.Subplot,
+    'SubplotSpec': _pyplot.SubplotSpec,
     'Text': _pyplot.Text,
 }
 
@@ -236,7 +247,6 @@ def __getattr__(name: str) -> type:
 
 # Modules and classes: the same objects as pyplot's.
 AbstractContextManager = _pyplot.AbstractContextManager
-AutoLocator = _pyplot.AutoLocator
 BackendFilter = _pyplot.BackendFilter
 Button = _pyplot.Button
 Enum = _pyplot.Enum
@@ -244,27 +254,17 @@ ExitStack = _pyplot.ExitStack
 FigureCanvasBase = _pyplot.FigureCanvasBase
 FigureManagerBase = _pyplot.FigureManagerBase
 FixedFormatter = _pyplot.FixedFormatter
-FixedLocator = _pyplot.FixedLocator
 FormatStrFormatter = _pyplot.FormatStrFormatter
 Formatter = _pyplot.Formatter
 FuncFormatter = _pyplot.FuncFormatter
-GridSpec = _pyplot.GridSpec
 IO = _pyplot.IO
-IndexLocator = _pyplot.IndexLocator
-LinearLocator = _pyplot.LinearLocator
-Locator = _pyplot.Locator
 LogFormatter = _pyplot.LogFormatter
 LogFormatterExponent = _pyplot.LogFormatterExponent
 LogFormatterMathtext = _pyplot.LogFormatterMathtext
-LogLocator = _pyplot.LogLocator
-MaxNLocator = _pyplot.MaxNLocator
 MouseButton = _pyplot.MouseButton
-MultipleLocator = _pyplot.MultipleLocator
 NullFormatter = _pyplot.NullFormatter
-NullLocator = _pyplot.NullLocator
 ScalarFormatter = _pyplot.ScalarFormatter
 Slider = _pyplot.Slider
-SubplotSpec = _pyplot.SubplotSpec
 TickHelper = _pyplot.TickHelper
 Widget = _pyplot.Widget
 cbook = _pyplot.cbook
@@ -287,7 +287,6 @@ time = _pyplot.time
 # build them all.
 __all__ = [
     'AbstractContextManager',
-    'AutoLocator',
     'BackendFilter',
     'Button',
     'Enum',
@@ -295,27 +294,17 @@ __all__ = [
     'FigureCanvasBase',
     'FigureManagerBase',
     'FixedFormatter',
-    'FixedLocator',
     'FormatStrFormatter',
     'Formatter',
     'FuncFormatter',
-    'GridSpec',
     'IO',
-    'IndexLocator',
-    'LinearLocator',
-    'Locator',
     'LogFormatter',
     'LogFormatterExponent',
     'LogFormatterMathtext',
-    'LogLocator',
-    'MaxNLocator',
     'MouseButton',
-    'MultipleLocator',
     'NullFormatter',
-    'NullLocator',
     'ScalarFormatter',
     'Slider',
-    'SubplotSpec',
     'TYPE_CHECKING',
     'TickHelper',
     'Widget',
@@ -518,6 +507,7 @@ if _typing.TYPE_CHECKING:
     Annotation = _twin_of(_pyplot.Annotation)
     Arrow = _twin_of(_pyplot.Arrow)
     Artist = _twin_of(_pyplot.Artist)
+    AutoLocator = _twin_of(_pyplot.AutoLocator)
     AxLine = _twin_of(_pyplot.AxLine)
     Axes = _twin_of(_pyplot.Axes)
     Circle = _twin_of(_pyplot.Circle)
@@ -526,17 +516,28 @@ if _typing.TYPE_CHECKING:
     Colormap = _twin_of(_pyplot.Colormap)
     Figure = _twin_of(_pyplot.Figure)
     FigureBase = _twin_of(_pyplot.FigureBase)
+    FixedLocator = _twin_of(_pyplot.FixedLocator)
+    GridSpec = _twin_of(_pyplot.GridSpec)
+    IndexLocator = _twin_of(_pyplot.IndexLocator)
     Line2D = _twin_of(_pyplot.Line2D)
+    LinearLocator = _twin_of(_pyplot.LinearLocator)
+    Locator = _twin_of(_pyplot.Locator)
+    LogLocator = _twin_of(_pyplot.LogLocator)
+    MaxNLocator = _twin_of(_pyplot.MaxNLocator)
+    MultipleLocator = _twin_of(_pyplot.MultipleLocator)
     Normalize = _twin_of(_pyplot.Normalize)
+    NullLocator = _twin_of(_pyplot.NullLocator)
     PolarAxes = _twin_of(_pyplot.PolarAxes)
     Polygon = _twin_of(_pyplot.Polygon)
     Rectangle = _twin_of(_pyplot.Rectangle)
     Subplot = _twin_of(_pyplot.Subplot)
+    SubplotSpec = _twin_of(_pyplot.SubplotSpec)
     Text = _twin_of(_pyplot.Text)
     __all__ += [
         'Annotation',
         'Arrow',
         'Artist',
+        'AutoLocator',
         'AxLine',
         'Axes',
         'Circle',
@@ -545,12 +546,22 @@ if _typing.TYPE_CHECKING:
         'Colormap',
         'Figure',
         'FigureBase',
+        'FixedLocator',
+        'GridSpec',
+        'IndexLocator',
         'Line2D',
+        'LinearLocator',
+        'Locator',
+        'LogLocator',
+        'MaxNLocator',
+        'MultipleLocator',
         'Normalize',
+        'NullLocator',
         'PolarAxes',
         'Polygon',
         'Rectangle',
         'Subplot',
+        'SubplotSpec',
         'Text',
     ]
 TYPE_CHECKING = _pyplot.TYPE_CHECKING

@@ -48,12 +48,15 @@ from matplotlib.colorbar import Colorbar
 from matplotlib.colorizer import Colorizer, ColorizingArtist
 from matplotlib.colors import Colormap, Normalize
 from matplotlib.figure import FigureBase
+from matplotlib.gridspec import GridSpecBase, SubplotSpec
 from matplotlib.inset import InsetIndicator
+from matplotlib.layout_engine import LayoutEngine
 from matplotlib.offsetbox import AnnotationBbox
 from matplotlib.patches import ConnectionPatch
 from matplotlib.quiver import QuiverKey
 from matplotlib.table import Cell
 from matplotlib.text import Annotation, Text, _AnnotationBase
+from matplotlib.ticker import Locator
 
 from torchplot._convert import convert_call, needs_conversion, to_numpy
 from torchplot._frameworks import Kind, kind_of, plain_types
@@ -65,8 +68,20 @@ __all__ = ["adopt", "twin_of", "is_twin", "derives_from_twin"]
 _T = TypeVar("_T")
 CallNext = Callable[[tuple[Any, ...], dict[str, Any]], Any]
 
-#: The Matplotlib roots whose objects are adopted.
-ADOPTED_ROOTS: tuple[type, ...] = (Artist, Colorbar, Colorizer, Colormap, Normalize)
+#: The Matplotlib roots whose objects are adopted: artists and the objects
+#: that take data for them (a norm's limits, a grid's ratios, a locator's
+#: tick positions, a layout's rectangle).
+ADOPTED_ROOTS: tuple[type, ...] = (
+    Artist,
+    Colorbar,
+    Colorizer,
+    Colormap,
+    Normalize,
+    GridSpecBase,
+    SubplotSpec,
+    LayoutEngine,
+    Locator,
+)
 
 #: Getters that hand out objects users edit (``ax.get_xticklabels()``,
 #: ``legend.get_texts()``), wrapped to adopt what they return: the ticks, tick
@@ -83,6 +98,7 @@ ADOPTING_GETTERS: frozenset[str] = frozenset(
         "get_frame",
         "get_gridlines",
         "get_label",
+        "get_layout_engine",
         "get_legend",
         "get_legend_handles_labels",
         "get_lines",
@@ -122,7 +138,7 @@ NOT_WRAPPED: dict[str, str] = {
     "draw": "the draw path: called by Matplotlib on every render, takes a renderer",
     "draw_artist": "the blitting hot path; takes an artist, not data",
     "redraw_in_frame": "the blitting hot path; takes no data",
-    "set": "replaced by _plain_set: routes through the wrapped set_* methods",
+    "set": "Artist.set is replaced by _plain_set: routes through the wrapped set_* methods",
     "update": "routes through the wrapped set_* methods",
     "cla": "Axes.__init_subclass__ treats a 'cla' in a subclass as an override",
     "pchanged": "a notification called on every property change",
@@ -135,6 +151,12 @@ NOT_WRAPPED: dict[str, str] = {
     "findobj": "takes a match predicate, not data",
     "contains": "takes a mouse event",
     "pick": "takes a mouse event",
+    "execute": "LayoutEngine's, run on every draw; takes the figure",
+    "tick_values": "Locator's, run on every draw with the limits Matplotlib computed",
+    "nonsingular": "as tick_values",
+    "view_limits": "as tick_values",
+    "raise_if_exceeds": "as tick_values",
+    "set_axis": "takes the Axis a locator is given to",
 }
 
 #: Properties whose setter takes data or a number (``patch.xy = t``,
@@ -146,11 +168,12 @@ DATA_PROPERTIES: frozenset[str] = frozenset(
         "angle",
         "center",
         "d_interval",
-        "dpi",
         "halfrange",
         "height",
         "linear_width",
         "linthresh",
+        "num2",
+        "numticks",
         "pickradius",
         "radii",
         "radius",
@@ -191,6 +214,7 @@ NOT_WRAPPED_PROPERTIES: dict[str, str] = {
     "fill": "a bool",
     "frameon": "a bool",
     "mouseover": "a bool",
+    "minor": "a bool (LogitLocator)",
     "remove_overlapping_locs": "a bool",
     "use_sticky_edges": "a bool",
     "isDefault_majfmt": "a bool, Matplotlib's bookkeeping",
@@ -198,6 +222,10 @@ NOT_WRAPPED_PROPERTIES: dict[str, str] = {
     "isDefault_minfmt": "as isDefault_majfmt",
     "isDefault_minloc": "as isDefault_majfmt",
     "number": "the figure's number in pyplot's registry",
+    "dpi": (
+        "set twice by every text extent Matplotlib measures, hundreds of times in each draw; "
+        "Figure.set_dpi takes tensors"
+    ),
 }
 
 #: Plain instance attributes that Matplotlib reads as data, documented as
@@ -385,6 +413,10 @@ def _wrapped_method(func: Callable[..., Any]) -> Callable[..., Any]:
             action(result)
         return result
 
+    # Matplotlib reads a method's keyword defaults through the bound method
+    # (``ConstrainedLayoutEngine.set`` walks ``self.set.__kwdefaults__``);
+    # ``method`` has no keyword-only parameters of its own for them to change.
+    method.__kwdefaults__ = func.__kwdefaults__  # type: ignore[attr-defined]
     names = _exact_parameters(func)
     if names is not None and func.__name__.isidentifier():
         return _exact_method(func, names, method)
@@ -552,6 +584,9 @@ def _data_methods(base: type) -> dict[str, Any]:
         methods[name] = wrapper
     if issubclass(base, Artist):
         methods["set"] = _plain_set(base)
+    elif inspect.isfunction(members.get("set")):
+        # Not Artist.set: an ordinary data-taking method (``LayoutEngine.set(rect=t)``).
+        methods["set"] = _shared_wrapper(members["set"])
     for holder, names in DATA_ATTRIBUTES.items():
         if issubclass(base, holder):
             for name in names:
@@ -731,6 +766,17 @@ NOT_ADOPTING_GETTERS: dict[str, str] = {
         "adopted as get_ticklabels, get_ticklines and get_gridlines hand them out"
     ),
     "get_minor_ticks": "as get_major_ticks",
+    "get_major_locator": (
+        "runs some forty times in each draw; the locators Matplotlib makes hold no user data "
+        "(the ones users make, plt.FixedLocator(t), are twins)"
+    ),
+    "get_minor_locator": "as get_major_locator",
+    "get_gridspec": (
+        "runs some forty times per Axes in each constrained-layout draw; an Axes' subplot "
+        "spec and grid spec are adopted with the Axes (_axes_holdings)"
+    ),
+    "get_subplotspec": "as get_gridspec",
+    "get_topmost_subplotspec": "as get_gridspec",
 }
 
 
@@ -744,6 +790,11 @@ def _axis_holdings(axis: Axis) -> list[Any]:
 
 
 _AXIS3D_PARTS = ("pane", "line", "gridlines")
+
+
+def _axes_holdings(ax: Axes) -> list[Any]:
+    spec = ax.get_subplotspec()
+    return [] if spec is None else [spec, spec.get_gridspec()]
 
 
 def _colorbar_holdings(colorbar: Colorbar) -> list[Any]:
@@ -776,6 +827,8 @@ def _holdings(tp: type) -> tuple[Callable[[Any], Any], ...]:
     found: list[Callable[[Any], Any]] = []
     if issubclass(tp, Artist) and tp.get_children is not Artist.get_children:
         found.append(_children)
+    if issubclass(tp, Axes):
+        found.append(_axes_holdings)
     if issubclass(tp, Colorbar):
         found.append(_colorbar_holdings)
     if issubclass(tp, Annotation):
