@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import itertools
 import math
@@ -10,6 +11,7 @@ import os
 import sys
 import time
 import tracemalloc
+import weakref
 from pathlib import Path
 
 import matplotlib.pyplot as mpl_plt
@@ -117,6 +119,56 @@ def test_each_blitted_frame_equals_plain_matplotlib(tmp_path):
     assert live._dash.blits >= 3
 
 
+def _savefig_pixels(fig: Figure) -> np.ndarray:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=fig.dpi)
+    return _png_pixels(buf.getvalue())
+
+
+def test_smoothed_frames_equal_savefig():
+    # A smoothed metric has two lines (faint raw values, EMA).  A normal draw
+    # (savefig) paints them in the order they were added, a refresh in the
+    # panel's artist order: the two orders must agree, or the EMA and the raw
+    # line overlap the other way round in live.png and the notebook.
+    live = torchplot.Live(
+        every=1000, path=False, display="none", budget=None, smooth=0.9, figsize=(4, 3)
+    )
+    gen = torch.Generator().manual_seed(0)
+    for step in range(200):
+        live.log(step, loss=2 / (1 + step / 50) + 0.3 * torch.rand((), generator=gen))
+        if step % 50 == 49:
+            live.refresh()
+            frame = np.asarray(live.figure.canvas.buffer_rgba()).copy()
+            np.testing.assert_array_equal(frame, _savefig_pixels(live.figure))
+    raw, ema = live.panels["loss"].artists
+    assert raw.get_alpha() == 0.3 and ema.get_color() == raw.get_color()
+    assert ema.get_label() == "loss"  # with several metrics, the legend shows the EMA
+
+
+@pytest.mark.parametrize("process", [False, True], ids=["here", "process"])
+def test_str_logy_and_group_are_one_name(tmp_path, process):
+    # ``logy="loss"`` is one panel name, not the characters of one ("os" is
+    # in "loss"); and it must mean the same in the drawing process.
+    path = tmp_path / "live.png"
+    live = torchplot.Live(
+        every=10,
+        path=path,
+        display="file",
+        process=process,
+        budget=None,
+        logy="loss",
+        groups={"loss": "train"},
+    )
+    for step in range(30):
+        live.log(step, train=torch.tensor(10.0 ** (-step / 10)), os=1.0 + step)
+    live.close()
+    assert list(live.panels) == ["loss", "os"]
+    assert [p.ax.get_yscale() for p in live.panels.values()] == ["log", "linear"]
+    if process:
+        assert live._remote is not None and live._remote.failed is None
+    np.testing.assert_array_equal(_png_pixels(path), np.asarray(live.figure.canvas.buffer_rgba()))
+
+
 # --------------------------------------------------------------------------- no sync in log
 
 
@@ -161,7 +213,10 @@ def test_log_reads_no_value_until_refresh(device):
             live.log(step, loss=loss, lr=lr, n=step)
     assert rec.ops, "the recorder saw nothing"
     assert not _HOST_READS & set(rec.ops), rec.ops
-    assert set(rec.ops) <= {"detach", "view", "reshape", "_unsafe_view", "clone", "alias"}, rec.ops
+    # ("empty": the first tensor of a dtype asks the conversion rule, once,
+    # whether it can read that dtype, on an empty host tensor of its own.)
+    allowed = {"detach", "view", "reshape", "_unsafe_view", "clone", "alias", "empty"}
+    assert set(rec.ops) <= allowed, rec.ops
     with _OpRecorder() as rec:
         live.refresh()
     # The refresh is where values cross: one stack per (device, dtype).
@@ -211,6 +266,21 @@ def test_logged_value_is_a_copy():
     assert live.history("running")[1].tolist() == [1.0, 2.0, 3.0]
 
 
+@pytest.mark.filterwarnings("ignore:torch.quantize_per_tensor:UserWarning")
+def test_quantized_scalars_keep_their_own_scales():
+    # Held as they are, two quantized scalars of one dtype were stacked into
+    # one quantized tensor, requantized with the first one's scale.
+    a = torch.quantize_per_tensor(torch.tensor(5.0), 1.0, 0, torch.quint8)
+    b = torch.quantize_per_tensor(torch.tensor(0.123), 0.001, 0, torch.quint8)
+    live = torchplot.Live(every=1000, path=False, display="none", budget=None)
+    live.log(0, a=a, b=b)
+    live.log(1, a=b, b=a)
+    live.close()
+    want_a, want_b = a.dequantize().item(), b.dequantize().item()
+    assert live.history("a")[1].tolist() == [want_a, want_b]
+    assert live.history("b")[1].tolist() == [want_b, want_a]
+
+
 # --------------------------------------------------------------------------- bad input
 
 
@@ -230,6 +300,70 @@ def test_non_scalar_metric_error_names_everything():
     live.log(0, ok=np.float32(1.0), one=torch.ones(1, 1), arr=np.ones(1))  # one element is fine
     live.close()
     assert live.metrics == ["ok", "one", "arr"]
+
+
+@pytest.mark.parametrize("dtype", ["bits8", "uint4", "float4_e2m1fn_x2"])
+def test_bit_packed_metric_rejected_at_log(dtype):
+    # NumPy cannot hold these dtypes and PyTorch cannot cast them: the error
+    # comes at log(), naming the metric, not at the refresh, where it named
+    # the stacked shape of every such value and stopped every other metric.
+    if not hasattr(torch, dtype):
+        pytest.skip(f"torch {torch.__version__} has no {dtype}")
+    live = torchplot.Live(every=3, path=False, display="none", budget=None)
+    flags = torch.tensor(3, dtype=torch.uint8).view(getattr(torch, dtype))
+    live.log(0, loss=torch.tensor(1.0))
+    with pytest.raises(TypeError) as err:
+        live.log(1, loss=torch.tensor(0.5), flags=flags)
+    msg = str(err.value)
+    for part in ("'flags'", "shape ()", f"torch.{dtype}", "device cpu", "Fix", ".view(torch."):
+        assert part in msg, msg
+    for step in (2, 3):  # (step 1 was rejected as a whole)
+        live.log(step, loss=torch.tensor(1.0 / step))
+    live.close()
+    assert live.metrics == ["loss"]
+    np.testing.assert_array_equal(live.history("loss")[0], [0.0, 2.0, 3.0])
+
+
+def test_failed_transfer_keeps_the_rows_pending(monkeypatch):
+    from torchplot._live import _live
+
+    def lost(*args, **kwargs):
+        raise RuntimeError("device lost")
+
+    live = torchplot.Live(every=3, path=False, display="none", budget=None)
+    live.log(0, loss=torch.tensor(1.0))
+    live.log(1, loss=torch.tensor(0.5))
+    with monkeypatch.context() as patch:
+        patch.setattr(_live, "to_host", lost)
+        with pytest.raises(RuntimeError, match="device lost"):
+            live.log(2, loss=torch.tensor(0.25))  # the refresh
+    live.log(3, loss=torch.tensor(0.125))
+    live.close()
+    s, v = live.history("loss")
+    np.testing.assert_array_equal(s, [0.0, 1.0, 2.0, 3.0])
+    np.testing.assert_array_equal(v, [1.0, 0.5, 0.25, 0.125])
+
+
+def test_non_finite_step_is_rejected_naming_the_step():
+    live = torchplot.Live(every=2, path=False, display="none", budget=None)
+    with pytest.raises(ValueError, match=r"'step' must be finite, got nan\. Fix"):
+        live.log(math.nan, loss=1.0)
+    with pytest.raises(ValueError, match="'step' must be finite, got -inf"):
+        live.log(np.float64(-np.inf), loss=1.0)
+    # A tensor step is read at the refresh (log() never reads a value): the
+    # error comes there, that row is dropped and the others are kept.
+    live.log(0, loss=1.0)
+    with pytest.raises(ValueError, match="'step' must be finite, got inf"):
+        live.log(torch.tensor(math.inf), loss=2.0, other=3.0)  # every=2: the refresh
+    for step in range(1, 6):
+        live.log(torch.tensor(step), loss=1.0 / step)
+    live.close()
+    s, v = live.history("loss")
+    np.testing.assert_array_equal(s, np.arange(6.0))
+    np.testing.assert_array_equal(v, [1.0, *(1.0 / np.arange(1, 6))])
+    assert live.metrics == ["loss"]  # nothing logged for 'other' at a finite step
+    lo, hi = live.panels["loss"].ax.get_xlim()
+    assert lo < 0 and hi > 5 and math.isfinite(hi)
 
 
 def test_nan_and_inf_are_gaps_flagged_in_title(tmp_path):
@@ -428,7 +562,32 @@ def test_full_series_exports_as_arrays_and_csv(tmp_path):
     assert len(rows) == 110
     val = [(int(r["step"]), float(r["value"])) for r in rows if r["metric"] == "val"]
     assert val == [(s, 1 / 3) for s in range(0, 100, 10)]
-    assert sorted(os.listdir(tmp_path / "hist")) == ["000-loss.f8", "001-val.f8"]
+    (own,) = os.listdir(tmp_path / "hist")  # this Live's own subdirectory
+    assert sorted(os.listdir(tmp_path / "hist" / own)) == ["000-loss.f8", "001-val.f8"]
+
+
+def test_lives_sharing_a_history_dir_keep_their_own_series(tmp_path):
+    # Two dashboards of one run (train and eval), then the run started again,
+    # all given the same history_dir: each writes files of its own.
+    def new():
+        return torchplot.Live(
+            every=1000, path=False, display="none", budget=None, history_dir=tmp_path
+        )
+
+    train, val = new(), new()
+    for step in range(5):
+        train.log(step, loss=1.0)
+        val.log(step, loss=2.0)
+    train.close()
+    val.close()
+    again = new()
+    again.log(0, loss=3.0)
+    again.close()
+    np.testing.assert_array_equal(train.history("loss")[1], np.full(5, 1.0))
+    np.testing.assert_array_equal(val.history("loss")[1], np.full(5, 2.0))
+    np.testing.assert_array_equal(again.history("loss")[1], [3.0])
+    dirs = os.listdir(tmp_path)
+    assert len(dirs) == 3 and all(d.startswith("live-") for d in dirs)
 
 
 # --------------------------------------------------------------------------- smoothing, show
@@ -482,6 +641,46 @@ def test_show_updates_curves_scatter_and_image_in_place():
         live.show("pred", torch.ones(3, 2), target=torch.ones(3, 2))
     with pytest.raises(ValueError, match="another kind"):
         live.show("img", torch.arange(3.0), torch.arange(3.0))
+
+
+def test_show_holds_a_list_of_tensors_as_detached_copies():
+    # ``ax.plot([t0, t1, ...])`` takes a list of tensors, so show does too: it
+    # keeps copies (a later in-place change must not reach the plot, the
+    # caller's tensors and their autograd graph are not kept alive) and, as
+    # for one tensor, reads no value before the refresh.
+    live = torchplot.Live(every=1000, path=False, display="none", budget=None)
+    x = torch.zeros(4)
+    elems = [x[0], x[1], x[2], x[3]]
+    w = torch.tensor(2.0, requires_grad=True)
+    grads = [w * i for i in range(3)]
+    refs = [weakref.ref(t) for t in elems + grads]
+    with _OpRecorder() as rec:
+        live.show("vals", elems)
+        live.show("grad", torch.arange(3.0), grads, target=(0.0, w, 2 * w.detach()))
+    assert not _HOST_READS & set(rec.ops), rec.ops
+    x += 7  # in place, after show
+    del elems, grads
+    gc.collect()
+    assert [r() for r in refs] == [None] * len(refs)
+    live.refresh()
+    np.testing.assert_array_equal(live.panels["vals"].series[0].get_ydata(), np.zeros(4))
+    pred, target = live.panels["grad"].series
+    np.testing.assert_array_equal(pred.get_ydata(), [0.0, 2.0, 4.0])
+    np.testing.assert_array_equal(target.get_ydata(), [0.0, 2.0, 4.0])
+
+
+@pytest.mark.parametrize("process", [False, True], ids=["here", "process"])
+def test_show_nested_lists_as_imshow_and_plot_take_them(tmp_path, process):
+    path = tmp_path / "live.png"
+    live = torchplot.Live(every=1000, path=path, display="file", process=process, budget=None)
+    live.show("img", [[0, 1, 2], [3, 4, 5]])
+    live.show("row", [[1.0, 2.0, 3.0]])  # (1, 3): a curve, as for a (1, 3) tensor
+    live.close()
+    np.testing.assert_array_equal(
+        live.panels["img"].ax.images[0].get_array(), [[0, 1, 2], [3, 4, 5]]
+    )
+    np.testing.assert_array_equal(live.panels["row"].series[0].get_ydata(), [1.0, 2.0, 3.0])
+    np.testing.assert_array_equal(_png_pixels(path), np.asarray(live.figure.canvas.buffer_rgba()))
 
 
 # --------------------------------------------------------------------------- where frames go

@@ -15,10 +15,10 @@ memory nor get slower as it does.  Two stores split the job:
 
 :class:`SpillStore` (what is *exported*)
     Every logged point, appended as ``(step, value)`` float64 records to one
-    file per metric on disk.  The process keeps only open file handles, so
-    memory is flat however long the run; :meth:`SpillStore.read` returns the
-    full series as arrays and :meth:`SpillStore.to_csv` streams it to CSV in
-    fixed-size chunks.
+    file per metric on disk, in a directory of the store's own.  The process
+    keeps only open file handles, so memory is flat however long the run;
+    :meth:`SpillStore.read` returns the full series as arrays and
+    :meth:`SpillStore.to_csv` streams it to CSV in fixed-size chunks.
 
 Non-finite values are stored as logged (NaN and +-inf stay in the export) and
 drawn as NaN, i.e. a gap in the line.
@@ -224,8 +224,11 @@ class SpillStore:
     Parameters
     ----------
     directory : str or os.PathLike or None
-        Where the per-metric files go.  None: a private temporary directory,
-        deleted when this store is garbage-collected or the process exits.
+        Where the per-metric files go: in a fresh subdirectory ``live-XXXXXXXX``
+        of it (created, and kept), so that stores given the same directory (two
+        dashboards of one run, a run started again) never write the same
+        files.  None: a private temporary directory, deleted when this store is
+        garbage-collected or the process exits.
     """
 
     def __init__(self, directory: str | os.PathLike[str] | None = None) -> None:
@@ -234,8 +237,10 @@ class SpillStore:
             self.directory = tempfile.mkdtemp(prefix="torchplot-live-")
             self._cleanup = weakref.finalize(self, shutil.rmtree, self.directory, True)
         else:
-            self.directory = os.fspath(directory)
-            os.makedirs(self.directory, exist_ok=True)
+            os.makedirs(directory, exist_ok=True)
+            # The files are opened "wb": in a shared directory, the next store
+            # would truncate this one's.
+            self.directory = tempfile.mkdtemp(prefix="live-", dir=directory)
             self._cleanup = None
         self._files: dict[str, tuple[str, IO[bytes]]] = {}
 

@@ -26,7 +26,7 @@ from torchplot._live._panels import (
 )
 from torchplot._live._remote import SHARE_PER_BUDGET, RemoteRenderer
 from torchplot._live._sinks import GallerySink, NotebookSink, PngSink
-from torchplot._live._transfer import hold, hold_array, is_torch, to_host
+from torchplot._live._transfer import hold, hold_array, is_torch, shape_of, step_error, to_host
 from torchplot._twins import adopt
 
 __all__ = ["Live"]
@@ -68,9 +68,9 @@ def _resolve_display(display: str) -> str:
     return "file"
 
 
-def _ndim(value: Any) -> int:
-    nd = getattr(value, "ndim", None)
-    return int(nd) if nd is not None else np.ndim(value)
+def _names(names: str | Iterable[str]) -> list[str]:
+    # A str is one name, not the characters of one (``logy="loss"``).
+    return [names] if isinstance(names, str) else list(names)
 
 
 class Live:
@@ -94,14 +94,15 @@ class Live:
         backend, one in-place updated output in Jupyter (inline backend),
         else the PNG file.
     groups : mapping of str to list of str, optional
-        Panels holding several metrics, e.g. ``{"loss": ["train", "val"]}``.
-        Other metrics get a panel each, in the order first logged.
+        Panels holding several metrics, e.g. ``{"loss": ["train", "val"]}``
+        (a str value is one metric name).  Other metrics get a panel each, in
+        the order first logged.
     smooth : float or mapping of str to float, default: 0
         EMA weight in [0, 1) (0: off), for all metrics or per metric name.
         A smoothed metric is drawn as its debiased EMA over the faint raw line.
-    logy : bool or collection of str, default: False
+    logy : bool, str or collection of str, default: False
         Log-scale value axis, for all metric panels or those named (metric or
-        group names).
+        group names; a str is one name).
     figure : Figure, optional
         Draw on this figure (its contents are replaced) instead of a new one.
     figsize : (float, float), optional
@@ -114,8 +115,11 @@ class Live:
     buckets : int, default: 500
         Most min/max buckets per metric for older points.
     history_dir : str or os.PathLike, optional
-        Directory for the full logged series (one file per metric).  Default:
-        a temporary directory removed when this object is garbage-collected.
+        Directory for the full logged series: each ``Live`` writes its files
+        (one per metric) to a fresh subdirectory ``live-XXXXXXXX`` of it,
+        created here, so that several ``Live`` objects, or a run started again,
+        never overwrite each other's.  Default: a temporary directory removed
+        when this object is garbage-collected.
     gallery : object with ``add(fig, caption=, group=, step=)``, optional
         E.g. a ``torchplot.Gallery``: receives a snapshot every
         ``gallery_every`` refreshes and one at :meth:`close`.
@@ -148,12 +152,15 @@ class Live:
     :meth:`to_csv`.
 
     *Bad input.*  A value with more than one element raises ``ValueError`` at
-    :meth:`log`, naming the metric, shape, dtype and device.  NaN and +-inf
-    are drawn as gaps, flagged in the panel title with the first step they
-    appeared at, and exported as logged.  A step lower than the previous one
-    of a metric (a run resumed from a checkpoint) drops that metric's drawn
-    points at that step and later, then continues; the export keeps every
-    point in logging order.  :meth:`close` is idempotent, and a ``with`` block
+    :meth:`log`, naming the metric, shape, dtype and device; a bit-packed
+    dtype (``torch.bits8``, ...) raises ``TypeError`` there.  A NaN or
+    infinite step raises ``ValueError`` (a tensor step at the refresh that
+    reads it, which drops its rows).  NaN and +-inf values are drawn as gaps,
+    flagged in the panel title with the first step they appeared at, and
+    exported as logged.  A step lower than the previous one of a metric (a
+    run resumed from a checkpoint) drops that metric's drawn points at that
+    step and later, then continues; the export keeps every point in logging
+    order.  :meth:`close` is idempotent, and a ``with`` block
     closes on an exception too, so the PNG always holds the last complete
     frame.
 
@@ -188,9 +195,9 @@ class Live:
         *,
         path: str | os.PathLike[str] | Literal[False] | None = None,
         display: Display = "auto",
-        groups: Mapping[str, Iterable[str]] | None = None,
+        groups: Mapping[str, str | Iterable[str]] | None = None,
         smooth: float | Mapping[str, float] = 0.0,
-        logy: bool | Collection[str] = False,
+        logy: bool | str | Collection[str] = False,
         figure: Figure | None = None,
         figsize: tuple[float, float] | None = None,
         ncols: int | None = None,
@@ -213,9 +220,12 @@ class Live:
                 raise ValueError(f"Live(smooth=...) weights must be in [0, 1), got {w!r}")
         self.every = every
         self.display = _resolve_display(display)
-        self._group_of = {m: g for g, ms in (groups or {}).items() for m in ms}
+        # Normalised once, so that this process and the drawing process (sent
+        # these) read them alike.
+        groups = {g: _names(ms) for g, ms in (groups or {}).items()}
+        self._group_of = {m: g for g, ms in groups.items() for m in ms}
         self._smooth = smooth
-        self._logy = logy
+        self._logy: bool | list[str] = logy if isinstance(logy, bool) else _names(logy)
         self._window, self._buckets = window, buckets
 
         self._owns_figure = figure is None
@@ -260,9 +270,9 @@ class Live:
                 "every": 2**62,
                 "path": self._path,
                 "display": "none",
-                "groups": {g: list(ms) for g, ms in (groups or {}).items()},
+                "groups": groups,
                 "smooth": dict(smooth) if isinstance(smooth, Mapping) else smooth,
-                "logy": logy if isinstance(logy, bool) else list(logy),
+                "logy": self._logy,
                 "figsize": figsize,
                 "ncols": ncols,
                 "window": window,
@@ -301,11 +311,16 @@ class Live:
         Raises
         ------
         ValueError
-            A value (or the step) has more than one element.
+            A value (or the step) has more than one element, or the step is NaN
+            or infinite (a tensor step: at the refresh that reads it, which
+            drops the rows logged at such steps and keeps the others).
         TypeError
-            A value is not a real number.
+            A value is not a real number, or has a dtype that NumPy lacks and
+            PyTorch cannot cast (bit-packed: ``torch.bits8``, ``uint4``, ...).
         RuntimeError
             After :meth:`close`.
+
+        A call that raises records nothing.
         """
         if self._closed:
             raise RuntimeError("Live.log() after close(); create a new Live to keep plotting")
@@ -337,13 +352,19 @@ class Live:
             raise TypeError(
                 f"Live.show({name!r}, ...) takes y, (x, y) or an image, got {len(data)} arrays"
             )
+        # Held first: shapes then come from metadata, also for a list of
+        # tensors (np.shape would convert it: a sync per element, and an error
+        # for a tensor that requires grad).
+        where = f"Live.show({name!r})"
+        held = [hold_array(d) for d in data]
+        shape = shape_of(held[0], where)
         if kind is None:
             kind = (
                 "image"
                 if len(data) == 1
                 and target is None
-                and _ndim(data[0]) >= 2
-                and not (_ndim(data[0]) == 2 and 1 in tuple(data[0].shape))
+                and len(shape) >= 2
+                and not (len(shape) == 2 and 1 in shape)
                 else "line"
             )
         if kind not in ("line", "scatter", "image"):
@@ -362,7 +383,6 @@ class Live:
             )
         elif type(panel) is not wanted or (isinstance(panel, ShowPanel) and panel.kind != kind):
             raise ValueError(f"Live.show(): panel {name!r} already shows another kind of data")
-        held = [hold_array(d) for d in data]
         if isinstance(panel, ImagePanel):
             panel.set(held[0], style)
             if self._ops is not None:
@@ -372,7 +392,7 @@ class Live:
         if self._ops is not None:
             self._ops.append(("show", name, kind, arrays, target is not None, style))
         # Shapes are metadata: checked now, converted at the next refresh.
-        curve_shapes(name, [tuple(np.shape(a)) for a in arrays], target is not None)
+        curve_shapes(name, [shape_of(a, where) for a in arrays], target is not None)
         labels = ["prediction", "target"] if target is not None else [name]
         assert isinstance(panel, ShowPanel)
         panel.set(arrays, labels, style)
@@ -405,7 +425,7 @@ class Live:
         return panel
 
     def _ingest(self) -> None:
-        rows, self._pending = self._pending, []
+        rows = self._pending
         if not rows:
             return
         leaves: list[Any] = []
@@ -420,16 +440,28 @@ class Live:
                 slots.append(len(leaves))
                 leaves.append(value)
         flat = np.array([float(v) for v in to_host(leaves, where="Live.log()")])
+        # Only now: if the transfer raised, the rows stay pending, none lost.
+        self._pending = []
         steps = flat[step_slot]
+        # A tensor step is read here, not in log() (which never syncs): one
+        # that is NaN or inf cannot be placed on the step axis, so its rows
+        # are dropped and the error raised once the others are stored.
+        finite = np.isfinite(steps)
         new = {}
         for name, (rows_of, slots) in by_name.items():
-            s, v = steps[rows_of], flat[slots]
+            keep = finite[rows_of]
+            s, v = steps[rows_of][keep], flat[slots][keep]
+            if not len(s):
+                continue
             self._store.append(name, s, v)
             self._metric_panel(name).ingest(name, s, v)
             new[name] = (s, v)
-        self._last_step = float(steps[-1])
-        if self._ops is not None:
-            self._ops.append(("rows", new, self._last_step))
+        if finite.any():
+            self._last_step = float(steps[finite][-1])
+            if self._ops is not None:
+                self._ops.append(("rows", new, self._last_step))
+        if not finite.all():
+            raise step_error(float(steps[~finite][0]))
 
     def refresh(self) -> None:
         """Bring everything logged or shown so far onto the figure and out to the display now.

@@ -226,8 +226,11 @@ class MetricPanel(Panel):
             ax.set_yscale("log")
         for name in self.names:
             if name in self.smooth:
-                (main,) = ax.plot([], [], label=name, animated=True)
-                (raw,) = ax.plot([], [], color=main.get_color(), alpha=0.3, animated=True)
+                # Raw first: a full draw paints artists in the order they were
+                # added and a blit in ``artists`` order; the two must agree for
+                # blitted frames to equal savefig's.
+                (raw,) = ax.plot([], [], alpha=0.3, animated=True)
+                (main,) = ax.plot([], [], color=raw.get_color(), label=name, animated=True)
                 self._lines[name] = (raw, main)
                 self.artists += [raw, main]
             else:

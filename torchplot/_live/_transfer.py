@@ -4,11 +4,15 @@
 for every queued kernel before it gets the number.  :func:`hold` instead
 keeps a detached *copy* of the 0-d tensor on its own device (``clone`` is one
 asynchronous kernel, so nothing waits; the copy means a later in-place change
-of the caller's tensor cannot reach the plot).  Checks use metadata only
-(``numel``, ``dtype``, ``is_meta``), never values.
+of the caller's tensor cannot reach the plot; a quantized tensor is
+dequantized instead, so that it keeps its own scale).  Checks use metadata
+only (``numel``, ``dtype``, ``is_meta``), never values; whether the
+conversion rule can read a dtype at all is asked of the rule once per dtype,
+on an empty host tensor.  :func:`hold_array` does the same for the arrays of
+``Live.show``, lists of tensors included.
 
-At a refresh, :func:`to_host` stacks all held tensors of one device and dtype
-(one kernel) and copies each stack to the host once: on CUDA into pinned
+At a refresh, :func:`to_host` stacks all held tensors of one device and dtype,
+those in lists included (one kernel) and copies each stack to the host once: on CUDA into pinned
 memory with ``non_blocking=True``, then waits on a CUDA event for exactly
 that copy, the only point where the host waits for the device.  The host
 tensor then goes through the one conversion rule, :func:`torchplot.to_numpy`
@@ -20,17 +24,26 @@ tensor arrives (promise 2).
 
 from __future__ import annotations
 
+import math
 import numbers
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
-from torchplot._convert import describe, to_numpy
+from torchplot._convert import (
+    TORCH_CAST,
+    _rebuild,
+    _torch_dtype_name,
+    _unreadable,
+    describe,
+    needs_conversion,
+    to_numpy,
+)
 from torchplot._frameworks import Kind, kind_of
 
-__all__ = ["hold", "hold_array", "is_torch", "to_host"]
+__all__ = ["hold", "hold_array", "is_torch", "shape_of", "step_error", "to_host"]
 
 
 def _scalar_error(where: str, value: Any) -> ValueError:
@@ -39,6 +52,62 @@ def _scalar_error(where: str, value: Any) -> ValueError:
         "(e.g. `loss.mean()`), log its elements under separate names, or draw it with "
         "`live.show(name, ...)`."
     )
+
+
+def step_error(value: Any) -> ValueError:
+    """The error for a step that is NaN or infinite (``value``: as read on the host)."""
+    return ValueError(
+        f"Live.log() argument 'step' must be finite, got {value!r}. Fix: log the iteration "
+        "number (or another finite x, such as an epoch fraction); NaN and inf are for "
+        "metric values, which are drawn as gaps."
+    )
+
+
+def _finite_step(value: float) -> float:
+    if not math.isfinite(value):
+        raise step_error(value)
+    return value
+
+
+#: torch dtype -> why the conversion rule cannot read tensors of it (None: it can).
+_DTYPE_PROBLEM: dict[Any, Exception | None] = {}
+
+
+def _dtype_problem(dtype: Any) -> Exception | None:
+    """Why :func:`torchplot.to_numpy` cannot convert tensors of ``dtype``, or None.
+
+    Asked of the conversion rule itself, once per dtype, on an empty host
+    tensor: no value of the caller's tensor is read, no device is involved.
+    The dtypes the rule casts (``TORCH_CAST``) need no probe.
+    """
+    if dtype in _DTYPE_PROBLEM:
+        return _DTYPE_PROBLEM[dtype]
+    problem: Exception | None = None
+    if _torch_dtype_name(dtype) not in TORCH_CAST:
+        try:
+            to_numpy(sys.modules["torch"].empty(0, dtype=dtype))
+        except TypeError as exc:
+            # The rule's error describes the probe; its cause is what PyTorch said.
+            cause = exc.__context__
+            problem = cause if isinstance(cause, Exception) else exc
+    _DTYPE_PROBLEM[dtype] = problem
+    return problem
+
+
+def _own_copy(t: Any) -> Any:
+    """A detached tensor on ``t``'s device that the caller cannot reach (asynchronous kernels).
+
+    Sparse tensors are made dense and quantized ones dequantized here, each
+    tensor on its own: stacked with others at a refresh, a quantized tensor
+    would be requantized with one scale for all (wrong values).
+    """
+    t = t.detach()
+    fresh = False
+    if t.layout is not sys.modules["torch"].strided and not t.is_nested:
+        t, fresh = t.to_dense(), True
+    if t.is_quantized:
+        t, fresh = t.dequantize(), True
+    return t if fresh else t.clone()
 
 
 def hold(value: Any, name: str | None) -> Any:
@@ -51,13 +120,15 @@ def hold(value: Any, name: str | None) -> Any:
     ------
     ValueError
         ``value`` has more than one element (the message names ``where``, the
-        shape, dtype and device, and the fix).
+        shape, dtype and device, and the fix), or is a step on the host that
+        is NaN or infinite (a tensor step is checked when a refresh reads it).
     TypeError
-        ``value`` is not a real number (complex, string, data-less tensor, ...).
+        ``value`` is not a real number (complex, string, data-less tensor, a
+        dtype the conversion rule cannot read such as ``torch.bits8``, ...).
     """
     tp = type(value)
     if tp is float or tp is int or tp is bool:
-        return float(value)
+        return float(value) if name is not None else _finite_step(float(value))
     where = "Live.log() argument 'step'" if name is None else f"Live.log() metric {name!r}"
     kind = kind_of(tp)
     if kind is Kind.TORCH:
@@ -68,20 +139,26 @@ def hold(value: Any, name: str | None) -> Any:
                 f"{where} must be a real number, got {describe(value)}. Fix: log `.real`, "
                 "`.abs()` or a materialised tensor instead."
             )
-        value = value.detach()
-        if value.layout is not sys.modules["torch"].strided:
-            value = value.to_dense()
-        return value.reshape(()).clone() if value.dim() else value.clone()
+        if not value.is_quantized:  # (dequantized below, to float32)
+            problem = _dtype_problem(value.dtype)
+            if problem is not None:
+                # Now, not at the refresh: there, the error could name neither
+                # the metric nor its shape, and would stop every other metric.
+                probe = sys.modules["torch"].empty(0, dtype=value.dtype)
+                raise _unreadable(where, value, probe, problem)
+        value = _own_copy(value)
+        return value.reshape(()) if value.dim() else value
     if kind is Kind.PLAIN:
         if isinstance(value, numbers.Real):
-            return float(value)
+            return float(value) if name is not None else _finite_step(float(value))
         if isinstance(value, np.ndarray) or hasattr(value, "__array__"):
             arr = np.asarray(value)
             if arr.size != 1:
                 raise _scalar_error(where, arr)
             if arr.dtype.kind not in "biuf":
                 raise TypeError(f"{where} must be a real number, got {describe(arr)}.")
-            return float(arr.reshape(()))
+            out = float(arr.reshape(()))
+            return out if name is not None else _finite_step(out)
         raise TypeError(
             f"{where} must be a real number or a one-element tensor, got {tp.__name__} "
             f"{value!r:.60}."
@@ -96,15 +173,61 @@ def hold(value: Any, name: str | None) -> Any:
     return value if kind is Kind.JAX else value.copy() if hasattr(value, "copy") else value
 
 
+def _items(container: Any) -> Any:
+    return container.values() if isinstance(container, Mapping) else container
+
+
+def _rebuilt(container: Any, items: list[Any]) -> Any:
+    """``container`` rebuilt around new ``items``, as :func:`torchplot.to_numpy` rebuilds it."""
+    if isinstance(container, Mapping):
+        return dict(zip(container.keys(), items, strict=True))
+    return _rebuild(container, items)
+
+
+def _holds_arrays(value: Any) -> bool:
+    """Whether ``value`` is a container (list, tuple, ...) holding a tensor or another array."""
+    return kind_of(type(value)) is Kind.CONTAINER and needs_conversion(value)
+
+
 def hold_array(value: Any) -> Any:
-    """A detached copy of an array-like argument of ``show`` on its own device (no sync)."""
-    if kind_of(type(value)) is Kind.TORCH:
-        return value.detach().clone()
-    if kind_of(type(value)) is Kind.CUPY:
+    """A detached copy of an array-like argument of ``show`` on its own device (no sync).
+
+    A container of tensors (``[t0, t1, ...]``, as ``ax.plot`` accepts) is
+    rebuilt around copies of its tensors, so that neither a later in-place
+    change nor autograd reaches the plot, and ``imshow`` still gets the
+    container it was given.
+    """
+    kind = kind_of(type(value))
+    if kind is Kind.TORCH:
+        return _own_copy(value)
+    if kind is Kind.CUPY:
         return value.copy()
     if isinstance(value, np.ndarray):
         return value.copy()
+    if _holds_arrays(value):
+        return _rebuilt(value, [hold_array(v) for v in _items(value)])
     return value
+
+
+def shape_of(value: Any, where: str) -> tuple[int, ...]:
+    """``np.shape(value)`` from metadata: never reads a tensor, in a container or not.
+
+    (``np.shape`` of a list of tensors converts them: a device sync each, and
+    an error for a tensor that requires grad.)  ``where`` names ``value`` in
+    the error for a container whose elements have different shapes.
+    """
+    shape = getattr(value, "shape", None)
+    if shape is not None:
+        return tuple(shape)
+    if _holds_arrays(value) and not isinstance(value, Mapping):
+        inner = {shape_of(v, where) for v in value}
+        if len(inner) > 1:
+            raise ValueError(
+                f"{where}: the elements have different shapes {sorted(inner)}. Fix: pass "
+                "elements of one shape (e.g. 0-d tensors), or one tensor."
+            )
+        return (len(value), *(inner.pop() if inner else ()))
+    return tuple(np.shape(value))
 
 
 def is_torch(value: Any) -> bool:
@@ -133,33 +256,62 @@ def _stack_to_host(group: list[Any], where: str) -> np.ndarray:
     return np.asarray(out)
 
 
+def _tensors(value: Any, found: list[Any]) -> None:
+    """Append the tensors of ``value`` (itself, or those in a container) to ``found``, in order."""
+    if is_torch(value):
+        found.append(value)
+    elif _holds_arrays(value):
+        for item in _items(value):
+            _tensors(item, found)
+
+
+def _placed(value: Any, hosted: Iterator[Any], where: str) -> Any:
+    """``value`` with its tensors replaced by ``hosted`` (same order as :func:`_tensors`)."""
+    if is_torch(value):
+        return next(hosted)
+    if _holds_arrays(value):
+        return _rebuilt(value, [_placed(v, hosted, where) for v in _items(value)])
+    return to_numpy(value, name=where)
+
+
 def to_host(values: Sequence[Any], where: str = "Live") -> list[Any]:
     """Host NumPy values for ``values`` (floats, held tensors of any shape, other arrays), in order.
 
-    Tensors are grouped by (device, dtype); each group costs one concatenation
-    and one transfer, whatever its size.  Floats pass through.
+    Tensors, those in containers included, are grouped by (device, dtype);
+    each group costs one concatenation and one transfer, whatever its size.
+    Floats pass through; a 0-d tensor among ``values`` becomes a Python
+    number, one in a container a NumPy scalar (what :func:`torchplot.to_numpy`
+    gives), so that the container means what it would have meant unheld.
     """
-    out: list[Any] = list(values)
-    groups: dict[tuple[Any, Any], list[int]] = {}
-    for i, v in enumerate(values):
+    tensors: list[Any] = []
+    top: list[bool] = []  # is tensors[i] one of `values` itself?
+    for v in values:
         if type(v) is float:
             continue
         if is_torch(v):
-            groups.setdefault((v.device, v.dtype), []).append(i)
+            tensors.append(v)
+            top.append(True)
         else:
-            out[i] = to_numpy(v, name=where)
+            n = len(tensors)
+            _tensors(v, tensors)
+            top += [False] * (len(tensors) - n)
+    host: list[Any] = [None] * len(tensors)
+    groups: dict[tuple[Any, Any], list[int]] = {}
+    for i, t in enumerate(tensors):
+        groups.setdefault((t.device, t.dtype), []).append(i)
     for idx in groups.values():
-        tensors = [values[i] for i in idx]
-        flat = _stack_to_host(tensors, where)
-        if len(flat) == len(tensors) and all(t.dim() == 0 for t in tensors):
-            out_scalars = flat.tolist()  # the logged scalars: Python numbers, exact
-            for i, value in zip(idx, out_scalars, strict=True):
-                out[i] = value
+        group = [tensors[i] for i in idx]
+        flat = _stack_to_host(group, where)
+        if len(flat) == len(group) and all(t.dim() == 0 for t in group):
+            scalars = flat.tolist()  # the logged scalars: Python numbers, exact
+            for k, i in enumerate(idx):
+                host[i] = scalars[k] if top[i] else flat[k]
             continue
         offset = 0
-        for i, t in zip(idx, tensors, strict=True):
+        for i, t in zip(idx, group, strict=True):
             n = t.numel()
             piece = flat[offset : offset + n].reshape(tuple(t.shape))
-            out[i] = piece[()] if piece.ndim == 0 else piece
+            host[i] = piece[()] if piece.ndim == 0 else piece
             offset += n
-    return out
+    hosted = iter(host)
+    return [v if type(v) is float else _placed(v, hosted, where) for v in values]
