@@ -233,6 +233,35 @@ def _torch_leaf(t: Any, where: Where) -> Any:
     return arr[()] if arr.ndim == 0 else arr
 
 
+#: torch dtype -> why the rule cannot convert tensors of it (None: it can).
+_DTYPE_PROBLEM: dict[Any, Exception | None] = {}
+
+
+def dtype_error(where: str, t: Any) -> TypeError | None:
+    """The rule's ``TypeError`` for a tensor of ``t``'s dtype, or None when the rule converts it.
+
+    For callers that hold a tensor to convert later (``Live.log``) and must
+    refuse it now, without reading a value or touching its device: the rule
+    is asked once per dtype, on an empty host tensor.
+    """
+    torch = sys.modules["torch"]
+    dtype = t.dtype
+    if dtype not in _DTYPE_PROBLEM:
+        problem: Exception | None = None
+        if _torch_dtype_name(dtype) not in TORCH_CAST:
+            try:
+                to_numpy(torch.empty(0, dtype=dtype))
+            except TypeError as exc:
+                # The rule's error describes the probe; its cause is what PyTorch said.
+                cause = exc.__context__
+                problem = cause if isinstance(cause, Exception) else exc
+        _DTYPE_PROBLEM[dtype] = problem
+    problem = _DTYPE_PROBLEM[dtype]
+    if problem is None:
+        return None
+    return _unreadable(where, t, torch.empty(0, dtype=dtype), problem)
+
+
 def _unreadable(where: Where, given: Any, t: Any, exc: Exception) -> TypeError:
     """The error for a tensor whose data NumPy could not read, with the fix for its cause.
 
@@ -391,7 +420,7 @@ def needs_conversion(obj: Any) -> bool:
     return False
 
 
-def _rebuild(obj: Any, items: list[Any]) -> Any:
+def rebuild(obj: Any, items: list[Any]) -> Any:
     tp = type(obj)
     if tp is list or tp is tuple:
         return tp(items)
@@ -427,7 +456,7 @@ def _convert(obj: Any, where: Where) -> Any:
             return type(obj)(pairs)  # type: ignore[call-arg]
         except Exception:
             return dict(pairs)
-    return _rebuild(obj, [_convert(v, ("item", where, i)) for i, v in enumerate(obj)])
+    return rebuild(obj, [_convert(v, ("item", where, i)) for i, v in enumerate(obj)])
 
 
 def to_numpy(obj: Any, *, name: str = "value") -> Any:

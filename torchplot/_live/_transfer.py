@@ -32,15 +32,7 @@ from typing import Any
 
 import numpy as np
 
-from torchplot._convert import (
-    TORCH_CAST,
-    _rebuild,
-    _torch_dtype_name,
-    _unreadable,
-    describe,
-    needs_conversion,
-    to_numpy,
-)
+from torchplot._convert import describe, dtype_error, needs_conversion, rebuild, to_numpy
 from torchplot._frameworks import Kind, kind_of
 
 __all__ = ["hold", "hold_array", "is_torch", "shape_of", "step_error", "to_host"]
@@ -67,31 +59,6 @@ def _finite_step(value: float) -> float:
     if not math.isfinite(value):
         raise step_error(value)
     return value
-
-
-#: torch dtype -> why the conversion rule cannot read tensors of it (None: it can).
-_DTYPE_PROBLEM: dict[Any, Exception | None] = {}
-
-
-def _dtype_problem(dtype: Any) -> Exception | None:
-    """Why :func:`torchplot.to_numpy` cannot convert tensors of ``dtype``, or None.
-
-    Asked of the conversion rule itself, once per dtype, on an empty host
-    tensor: no value of the caller's tensor is read, no device is involved.
-    The dtypes the rule casts (``TORCH_CAST``) need no probe.
-    """
-    if dtype in _DTYPE_PROBLEM:
-        return _DTYPE_PROBLEM[dtype]
-    problem: Exception | None = None
-    if _torch_dtype_name(dtype) not in TORCH_CAST:
-        try:
-            to_numpy(sys.modules["torch"].empty(0, dtype=dtype))
-        except TypeError as exc:
-            # The rule's error describes the probe; its cause is what PyTorch said.
-            cause = exc.__context__
-            problem = cause if isinstance(cause, Exception) else exc
-    _DTYPE_PROBLEM[dtype] = problem
-    return problem
 
 
 def _own_copy(t: Any) -> Any:
@@ -140,12 +107,11 @@ def hold(value: Any, name: str | None) -> Any:
                 "`.abs()` or a materialised tensor instead."
             )
         if not value.is_quantized:  # (dequantized below, to float32)
-            problem = _dtype_problem(value.dtype)
-            if problem is not None:
+            error = dtype_error(where, value)
+            if error is not None:
                 # Now, not at the refresh: there, the error could name neither
                 # the metric nor its shape, and would stop every other metric.
-                probe = sys.modules["torch"].empty(0, dtype=value.dtype)
-                raise _unreadable(where, value, probe, problem)
+                raise error
         value = _own_copy(value)
         return value.reshape(()) if value.dim() else value
     if kind is Kind.PLAIN:
@@ -181,7 +147,7 @@ def _rebuilt(container: Any, items: list[Any]) -> Any:
     """``container`` rebuilt around new ``items``, as :func:`torchplot.to_numpy` rebuilds it."""
     if isinstance(container, Mapping):
         return dict(zip(container.keys(), items, strict=True))
-    return _rebuild(container, items)
+    return rebuild(container, items)
 
 
 def _holds_arrays(value: Any) -> bool:
