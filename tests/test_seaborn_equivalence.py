@@ -12,9 +12,11 @@ bootstraps).  A coverage test keeps the case tables in step with seaborn.
 from __future__ import annotations
 
 import contextlib
+import gc
 import io
 import random
 import warnings
+import weakref
 from collections.abc import Callable, Iterator
 from types import ModuleType
 from typing import Any
@@ -32,6 +34,8 @@ from matplotlib.testing.decorators import check_figures_equal
 import torchplot
 import torchplot.seaborn as tsns
 import torchplot.seaborn.objects as tso
+
+EQUAL = check_figures_equal(extensions=["png"], tol=0)
 
 #: Every case runs under each: grad-tracking float32 (a non-leaf carrying a
 #: graph), grad-tracking bfloat16, and on a CUDA device where there is one.
@@ -380,3 +384,62 @@ def test_the_coverage_check_catches_a_new_seaborn_function(monkeypatch):
     monkeypatch.setattr(seaborn, "newplot", lambda data=None, **kwargs: None, raising=False)
     with pytest.raises(AssertionError, match="newplot"):
         test_every_seaborn_plotting_function_and_class_has_a_case()
+
+
+# --------------------------------------------------------------------------- objects settings
+
+
+def _settings_plots(so: Any, v: Callable[[Any], Any]) -> list[Any]:
+    """Plots whose marks, stats, moves and scales are given ``v(values)`` (tensors or arrays)."""
+    g = np.random.default_rng(5)
+    x, y, c = g.standard_normal(40), g.standard_normal(40), g.integers(0, 3, 40)
+    return [
+        so.Plot(x=x, y=y).add(so.Dot(color=v([1.0, 0, 0]), alpha=v(0.5))),
+        so.Plot(x=x).add(so.Area(), so.KDE(bw_adjust=v(0.5))),
+        so.Plot(x=x).add(so.Bars(), so.Hist(binrange=(v(-1.0), v(1.0)))),
+        so.Plot(x=c, y=y).add(so.Dot(), so.Perc(v([25, 50, 75]))),
+        so.Plot(x=c, y=y).add(so.Dots(), so.Jitter(width=v(0.3), seed=0)),
+        so.Plot(x=c, y=y, color=c > 0).add(so.Bar(), so.Agg(), so.Dodge(gap=v(0.1))),
+        so.Plot(x=x, y=y).add(so.Dot(), so.Shift(x=v(1.0))),
+        so.Plot(x=x, y=y, color=c).add(so.Dot()).scale(color=so.Nominal(order=v([2, 0, 1]))),
+        so.Plot(x=x, y=y).add(so.Dot()).scale(x=so.Continuous().tick(at=v([-1.0, 0, 1]))),
+    ]
+
+
+def _as_tensor(value: Any) -> Any:
+    t = torch.tensor(value)
+    return t.float().requires_grad_() if t.is_floating_point() else t
+
+
+def test_objects_settings_take_tensors_as_their_numpy_equivalents():
+    # so.Dot(alpha=t), so.Hist(binrange=(t0, t1)), Scale.tick(at=t): seaborn
+    # keeps these settings as given and failed on (or kept) the tensors.
+    ours = _settings_plots(tso, _as_tensor)
+    theirs = _settings_plots(seaborn.objects, np.asarray)
+    for i, (test, ref) in enumerate(zip(ours, theirs, strict=True)):
+        with _seaborn_warnings_ignored():
+            a, b = _pixels(test.plot()._figure), _pixels(ref.plot()._figure)
+        assert a.shape == b.shape and not np.any(a != b), f"plot {i} differs"
+
+
+def test_objects_settings_keep_no_tensor():
+    alpha = torch.tensor(0.5, requires_grad=True)
+    dot = tso.Dot(alpha=alpha)
+    plotter = tso.Plot(x=torch.arange(3.0), y=torch.arange(3.0)).add(dot).plot()
+    kept = weakref.ref(alpha)
+    del alpha, dot
+    gc.collect()
+    assert kept() is None
+    assert plotter._figure.axes[0].collections
+
+
+@EQUAL
+def test_one_tensor_as_two_variables_is_one_vector(fig_test, fig_ref):
+    # seaborn merges the legends of variables given the very same vector.
+    g = np.random.default_rng(6)
+    x, y, labels = g.standard_normal(30), g.standard_normal(30), g.integers(0, 2, 30) > 0
+    t = torch.from_numpy(labels)
+    tso.Plot(x=x, y=y, color=t, marker=t).add(tso.Dot()).on(fig_test).plot()
+    seaborn.objects.Plot(x=x, y=y, color=labels, marker=labels).add(seaborn.objects.Dot()).on(
+        fig_ref
+    ).plot()

@@ -34,6 +34,8 @@ The seaborn-specific parts, all here:
 from __future__ import annotations
 
 import contextlib
+import copy
+import dataclasses
 import functools
 import inspect
 import sys
@@ -47,7 +49,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import FigureBase
 from seaborn.axisgrid import _BaseGrid
 
-from torchplot._convert import convert_call, describe, needs_conversion
+from torchplot._convert import convert_call, describe, needs_conversion, to_numpy
 from torchplot._frameworks import Kind, kind_of
 from torchplot._twins import adopt, build_twin, derives_from_twin, is_twin, twin_lookup
 
@@ -165,9 +167,11 @@ def _call(
 
     ``head`` is ``(self,)`` for a method, ``()`` for a function.
     """
+    args, kwargs = _settings_converted(args, kwargs)
     new_args, new_kwargs = convert_call(args, kwargs, func, len(head))
     if new_args is args and new_kwargs is kwargs:
         return func(*head, *args, **kwargs)  # no tensor: exactly seaborn's call
+    new_args, new_kwargs = _same_vectors((args, kwargs), (new_args, new_kwargs))
     try:
         if func.__qualname__ in FRAME_ONLY:
             # Inside the ``try``: pandas' own length check runs here.
@@ -178,6 +182,71 @@ def _call(
         if described is None:
             raise
         raise described from exc
+
+
+def _same_vectors(
+    given: tuple[tuple[Any, ...], dict[str, Any]],
+    converted: tuple[tuple[Any, ...], dict[str, Any]],
+) -> tuple[tuple[Any, ...], dict[str, Any]]:
+    """``converted`` with one array for each tensor given more than once.
+
+    seaborn recognises one vector passed as two variables by identity
+    (``Plot(color=v, marker=v)`` draws one legend for both): the same tensor
+    must become the same array, as the same NumPy array stays itself.
+    """
+    (args, kwargs), (new_args, new_kwargs) = given, converted
+    originals = [*args, *kwargs.values()]
+    news = [*new_args, *new_kwargs.values()]
+    first: dict[int, Any] = {}
+    for i, (old, new) in enumerate(zip(originals, news, strict=True)):
+        if new is old:
+            continue
+        news[i] = first.setdefault(id(old), new)
+    if all(a is b for a, b in zip(news, [*new_args, *new_kwargs.values()], strict=True)):
+        return new_args, new_kwargs
+    n = len(new_args)
+    return tuple(news[:n]), dict(zip(new_kwargs, news[n:], strict=True))
+
+
+def _is_setting(value: Any) -> bool:
+    """Whether ``value`` is a seaborn.objects mark, stat, move or scale (a dataclass)."""
+    return (
+        dataclasses.is_dataclass(value)
+        and not isinstance(value, type)
+        and type(value).__module__.startswith("seaborn.")
+    )
+
+
+def _converted_setting(obj: Any) -> Any:
+    """``obj`` (``so.Dot(alpha=t)``, ``so.Hist(binrange=(t0, t1))``) with its fields converted.
+
+    A copy, so the caller's object keeps what it was given, with every
+    attribute (``Scale.tick(at=t)`` keeps its settings outside the dataclass
+    fields) converted by the one rule: the plot reads numbers and arrays and
+    keeps no tensor.
+    """
+    changed = {
+        name: to_numpy(value, name=f"{type(obj).__name__}.{name.lstrip('_')}")
+        for name, value in vars(obj).items()
+        if needs_conversion(value)
+    }
+    if not changed:
+        return obj
+    new = copy.copy(obj)
+    for name, value in changed.items():
+        object.__setattr__(new, name, value)
+    return new
+
+
+def _settings_converted(
+    args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> tuple[tuple[Any, ...], dict[str, Any]]:
+    """``args``/``kwargs`` with seaborn.objects settings holding tensors converted."""
+    if not any(map(_is_setting, args)) and not any(map(_is_setting, kwargs.values())):
+        return args, kwargs
+    new_args = tuple(_converted_setting(a) if _is_setting(a) else a for a in args)
+    new_kwargs = {k: _converted_setting(v) if _is_setting(v) else v for k, v in kwargs.items()}
+    return new_args, new_kwargs
 
 
 # --------------------------------------------------------------------------- adoption
