@@ -203,3 +203,20 @@ def test_cuda_downsample_equals_cpu():
     a = ax.imshow(t, downsample=True).get_array()
     b = ax.imshow(t.cuda(), downsample=True).get_array()
     np.testing.assert_allclose(a, b, rtol=1e-6)
+
+
+@pytest.mark.parametrize("dtype", [torch.float32, torch.uint8])
+def test_rgba_is_averaged_in_premultiplied_alpha(dtype):
+    # Opaque red beside transparent blue: Matplotlib resamples premultiplied,
+    # so no blue leaks into the average; only the alpha is diluted.
+    n = 1600
+    check = ((torch.arange(n)[:, None] + torch.arange(n)[None, :]) % 2).float()
+    img = torch.stack([1 - check, torch.zeros_like(check), check, 1 - check], -1)
+    if dtype == torch.uint8:
+        img = (img * 255).to(torch.uint8)
+    small = torchplot.figure().add_subplot().imshow(img, downsample=True).get_array()
+    assert small.shape[0] < n
+    opaque = 255 if dtype == torch.uint8 else 1
+    rgb, alpha = np.asarray(small[..., :3], float) / opaque, np.asarray(small[..., 3], float)
+    assert np.all(alpha > 0)
+    np.testing.assert_allclose(rgb, np.broadcast_to([1.0, 0.0, 0.0], rgb.shape), atol=1 / 255)

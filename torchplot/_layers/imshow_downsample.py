@@ -22,7 +22,7 @@ RGB(A) images are clipped first, as Matplotlib clips them in ``set_data``
 before any resampling (with its "Clipping input data" warning, naming the full
 data's range): floats to [0, 1], integers to [0, 255].  Integer images (any
 integer dtype, which Matplotlib casts to uint8) are then averaged and rounded
-to uint8.
+to uint8.  RGBA is averaged in premultiplied alpha, as Matplotlib resamples it.
 
 Exact path instead (every pixel transferred): no opt-in, an image not larger
 than twice the Axes, a non-finite value (NaN, inf: Matplotlib shows them as
@@ -93,6 +93,25 @@ def _clip_rgb(work: Any, integer: bool, full: np.ndarray) -> Any:
     return work
 
 
+def _premultiplied(planes: Any, opaque: float) -> Any:
+    """``(1, 4, H, W)`` RGBA planes with the colours weighted by alpha.
+
+    Matplotlib resamples RGBA in premultiplied-alpha space: a transparent
+    pixel's colour must not leak into its neighbours' average.
+    """
+    torch = sys.modules["torch"]
+    alpha = planes[:, 3:]
+    return torch.cat([planes[:, :3] * (alpha / opaque), alpha], dim=1)
+
+
+def _unpremultiplied(planes: Any, opaque: float) -> Any:
+    """The averaged ``(4, h, w)`` planes back to straight colours (fully transparent: 0)."""
+    torch = sys.modules["torch"]
+    alpha = planes[3:]
+    rgb = (planes[:3] / (alpha / opaque)).nan_to_num_(0.0, 0.0, 0.0)
+    return torch.cat([rgb, alpha], dim=0)
+
+
 @layer("imshow", order=20, keywords=("downsample",), setting="imshow.downsample")
 def _imshow_downsampled(
     ax: Any, call_next: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
@@ -128,7 +147,12 @@ def _imshow_downsampled(
     if data.ndim == 3:
         work = _clip_rgb(work, integer, full)
     planes = work[None, None] if data.ndim == 2 else work.permute(2, 0, 1)[None]
+    rgba = data.ndim == 3 and data.shape[2] == 4
+    if rgba:
+        planes = _premultiplied(planes, 255 if integer else 1)
     small = torch.nn.functional.adaptive_avg_pool2d(planes, (min(h, th), min(w, tw)))[0]
+    if rgba:
+        small = _unpremultiplied(small, 255 if integer else 1)
     small = small[0] if data.ndim == 2 else small.permute(1, 2, 0)
     if data.ndim == 3 and integer:
         # Matplotlib casts integer RGB(A) to uint8; float would be read as 0..1.
