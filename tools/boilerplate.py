@@ -150,6 +150,36 @@ def is_constant(name: str) -> bool:
     return not isinstance(obj, (type, types.ModuleType)) and not callable(obj)
 
 
+#: ``(group, wrapper, comment)`` for each kind of name re-exported through a wrapper.
+WRAPPERS = (
+    (
+        "axes",
+        "_axes_delegate",
+        "# Forwarders to the current Axes: its tensor-aware method converts.",
+    ),
+    (
+        "figure",
+        "_figure_delegate",
+        "# Forwarders to the current Figure: its tensor-aware method converts.",
+    ),
+    (
+        "layered",
+        "_layered_function",
+        "# Functions with tensor-native layers: the layers, then the one rule.",
+    ),
+    (
+        "function",
+        "_tensor_aware",
+        "# Functions: arguments converted by the one rule, results adopted.",
+    ),
+    (
+        "registry",
+        "_registry_view",
+        "# Registries: views sharing Matplotlib's entries, handing out tensor-aware ones.",
+    ),
+)
+
+
 def render() -> str:
     lines = [HEADER.format(version=matplotlib.__version__)]
     groups: dict[str, list[str]] = {
@@ -163,21 +193,10 @@ def render() -> str:
     }
     for name in public_names():
         groups[classify(name)].append(name)
-    lines.append("# Forwarders to the current Axes: its tensor-aware method converts.")
-    lines += [f"{n} = _axes_delegate(_pyplot.{n})" for n in groups["axes"]]
-    lines.append("")
-    lines.append("# Forwarders to the current Figure: its tensor-aware method converts.")
-    lines += [f"{n} = _figure_delegate(_pyplot.{n})" for n in groups["figure"]]
-    lines.append("")
-    lines.append("# Functions with tensor-native layers: the layers, then the one rule.")
-    lines += [f"{n} = _layered_function(_pyplot.{n})" for n in groups["layered"]]
-    lines.append("")
-    lines.append("# Functions: arguments converted by the one rule, results adopted.")
-    lines += [f"{n} = _tensor_aware(_pyplot.{n})" for n in groups["function"]]
-    lines.append("")
-    lines.append("# Registries: views sharing Matplotlib's entries, handing out tensor-aware ones.")
-    lines += [f"{n} = _registry_view(_pyplot.{n})" for n in groups["registry"]]
-    lines.append("")
+    for group, wrapper, comment in WRAPPERS:
+        lines.append(comment)
+        lines += [f"{n} = {wrapper}(_pyplot.{n})" for n in groups[group]]
+        lines.append("")
     lines.append(TWINS_COMMENT)
     lines.append("TWIN_BASES: dict[str, type] = {")
     lines += [f"    {n!r}: _pyplot.{n}," for n in groups["twin"]]
