@@ -412,3 +412,141 @@ def test_a_gallery_of_numpy_and_tensor_figures_shows_the_same_pixels(tmp_path):
     mpl_plt.plot(data)
     mpl_plt.savefig(tmp_path / "ref.png")
     assert np.array_equal(mpl_plt.imread(png), mpl_plt.imread(tmp_path / "ref.png"))
+
+
+def test_a_second_gallery_on_an_open_folder_is_refused(tmp_path):
+    # Both would number their first figure 1 and save it to the same file.
+    from torchplot._gallery import GalleryInUseError
+
+    out = tmp_path / "g"
+    g1 = Gallery(out)
+    red = g1.add(_line_figure(), caption="red")
+    with pytest.raises(GalleryInUseError, match="another Gallery") as info:
+        Gallery(out)
+    assert str(out) in str(info.value) and "close() the other one first" in str(info.value)
+    assert isinstance(info.value, OSError)  # the CLI reports it as a usage error
+    png = red.read_bytes()
+    g1.add(_line_figure(20), caption="blue")
+    g1.close()
+    with Gallery(out) as g2:  # closed: the folder is free again
+        assert len(g2) == 2
+    assert red.read_bytes() == png
+    dropped = Gallery(out)
+    del dropped  # an unclosed gallery that is garbage-collected frees the folder too
+    gc.collect()
+    Gallery(out).close()
+
+
+def test_a_forked_child_does_not_keep_the_folder_locked(tmp_path):
+    # DataLoader workers are forked while a gallery is open, and may outlive a
+    # process that dies without closing it: they must not keep its folder.
+    proc = _run(
+        """
+        import os, time, torchplot as plt
+        g = plt.Gallery("g")
+        ready_r, ready_w = os.pipe()
+        if os.fork() == 0:  # the worker: alive until the test is done
+            os.close(1), os.close(2)  # so that the test sees its parent end
+            os.write(ready_w, b"x")
+            for _ in range(600):
+                if os.path.exists("done"):
+                    break
+                time.sleep(0.1)
+            os._exit(0)
+        os.read(ready_r, 1)
+        os._exit(0)  # dies with the gallery open
+    """,
+        tmp_path,
+    )
+    try:
+        assert proc.returncode == 0, proc.stderr
+        Gallery(tmp_path / "g").close()
+    finally:
+        (tmp_path / "done").touch()
+
+
+def test_where_folders_cannot_be_locked_no_image_is_overwritten(tmp_path, monkeypatch):
+    # Without fcntl (Windows) two writers are not stopped, but each image file
+    # is created exclusively: a taken name is skipped, never overwritten.
+    from torchplot._gallery import _store
+
+    monkeypatch.setattr(_store, "fcntl", None)
+    out = tmp_path / "g"
+    Gallery(out).close()
+    (out / "images" / "000001-x.png").write_bytes(b"a file that is not ours")
+    g1, g2 = Gallery(out), Gallery(out)
+    first = g1.add(_line_figure(), group="x")
+    second = g2.add(_line_figure(20), group="x")
+    assert (first.name, second.name) == ("000002-x.png", "000003-x.png")
+    assert (out / "images" / "000001-x.png").read_bytes() == b"a file that is not ours"
+    assert first.read_bytes() != second.read_bytes()
+    g1.close()
+    g2.close()
+
+
+@pytest.mark.parametrize("name", ["caption", "group"])
+def test_text_that_no_utf8_file_can_hold_is_refused_before_saving(tmp_path, name):
+    # A file name from os.listdir that is not UTF-8 holds a lone surrogate.
+    text = "run-" + os.fsdecode(b"\xff") + ".pt"
+    with Gallery(tmp_path / "g") as g:
+        plt.plot([1, 2])
+        with pytest.raises(ValueError, match=rf"{name} 'run-\\udcff.pt' holds the lone surrogate"):
+            g.add(**{name: text})
+        assert len(g) == 0
+    assert list((tmp_path / "g" / "images").iterdir()) == []  # no unrecorded image
+    with pytest.raises(ValueError, match=r"title .* Fix: pass title=title.encode"):
+        Gallery(tmp_path / "h", title=text)
+    assert not (tmp_path / "h").exists()
+
+
+def test_a_figure_saved_again_replaces_its_entry(tmp_path):
+    # What `python -m torchplot gallery` does with a figure changed after
+    # plt.show(): the same id and files, one entry, also when reopened.
+    out = tmp_path / "g"
+    with Gallery(out) as g:
+        fig = _line_figure()
+        first = g._save(fig, caption="c", group="x", step=1, close=False)
+        before = (out / first["files"]["png"]).read_bytes()
+        plt.title("changed")
+        again = g._save(fig, caption="c", group="x", step=1, ident=first["id"])
+        assert again["files"] == first["files"] and len(g) == 1
+        assert (out / first["files"]["png"]).read_bytes() != before
+        assert not mpl_plt.fignum_exists(fig.number)
+        g.add(_line_figure(), caption="other", group="x", step=2)
+    for _ in range(2):  # as written, and as rebuilt from the journal
+        index = _index(out)
+        assert [(f["id"], f["caption"]) for f in index["figures"]] == [(1, "c"), (2, "other")]
+        assert index["count"] == 2 and "replaces" not in index["figures"][0]
+        Gallery(out).close()
+    # A figure that fails to save again is shown failed, its earlier files gone.
+    with Gallery(out) as g:
+        plt.figure()
+        bad = plt.gcf()
+        plt.title(r"$\notacommand$")
+        with pytest.warns(UserWarning, match="failed to save"):
+            g._save(bad, caption="c", group="x", step=1, ident=1)
+    index = _index(out)
+    assert index["count"] == 2 and index["failed"] == 1
+    assert not (out / first["files"]["png"]).exists()
+    assert not list((out / "images").glob(".*.tmp"))
+
+
+def test_reset_rc_params_restores_torchplots_defaults(tmp_path):
+    # sphinx-gallery runs every example in one process and resets only
+    # Matplotlib's rcParams; this hook resets torchplot's settings too.
+    proc = _run("import json, torchplot; print(json.dumps(dict(torchplot.rc_params)))", tmp_path)
+    defaults = json.loads(proc.stdout)
+    saved = dict(plt.rc_params)
+    try:
+        from torchplot._gallery import reset_rc_params
+
+        plt.rc_params.update({"imshow.downsample": True, "plot.reduce_threshold": 3})
+        reset_rc_params()
+        assert dict(plt.rc_params) == defaults
+        sphinx_gallery = pytest.importorskip("sphinx_gallery.scrapers")
+        plt.rc_params["imshow.downsample"] = True
+        conf = {"reset_modules": ("matplotlib", "torchplot._gallery.reset_rc_params")}
+        sphinx_gallery.clean_modules(conf, "plot_b.py", "before")  # what it does per example
+        assert dict(plt.rc_params) == defaults
+    finally:
+        plt.rc_params.update(saved)

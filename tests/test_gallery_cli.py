@@ -9,7 +9,10 @@ import sys
 import textwrap
 from pathlib import Path
 
+import matplotlib.image as mpimg
+import numpy as np
 import pytest
+from matplotlib.figure import Figure
 
 from torchplot import Gallery
 
@@ -257,3 +260,128 @@ def test_no_command_prints_help():
         timeout=120,
     )
     assert proc.returncode == 2 and "gallery" in proc.stderr and "demo" in proc.stderr
+
+
+A_PLOT = '"""A."""\nimport torchplot as plt\nplt.plot([1, 2])\n'
+
+
+def test_gallery_rerun_keeps_the_users_files_and_replaces_its_own(tmp_path):
+    script = _write(tmp_path, "plot_a.py", A_PLOT)
+    out = tmp_path / "out"
+    assert _cli("gallery", str(script), "--out", str(out), cwd=tmp_path).returncode == 0
+    (old,) = (out / "images").iterdir()
+    # The user adds notes, and a file of their own next to the figures.
+    (out / "NOTES.txt").write_text("mine")
+    (out / "images" / "mine.png").write_bytes(b"mine")
+    proc = _cli("gallery", str(script), "--out", str(out), cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    index = _index(out)
+    assert index["count"] == 1 and (out / index["figures"][0]["files"]["png"]).is_file()
+    assert (out / "NOTES.txt").read_text() == "mine"
+    assert (out / "images" / "mine.png").read_bytes() == b"mine"
+    assert sorted(p.name for p in (out / "images").iterdir()) == sorted([old.name, "mine.png"])
+    with Gallery(out) as g:  # still a gallery: it reopens
+        assert len(g) == 1
+
+
+def test_gallery_with_no_scripts_leaves_the_old_gallery_alone(tmp_path):
+    out = tmp_path / "out"
+    with Gallery(out, title="precious") as g:
+        fig = Figure()
+        fig.add_subplot().plot([1, 2])
+        png = g.add(fig, caption="kept")
+    (tmp_path / "empty").mkdir()
+    proc = _cli("gallery", str(tmp_path / "empty"), "--out", str(out), cwd=tmp_path)
+    assert proc.returncode == 2 and "no scripts to run" in proc.stderr
+    index = _index(out)
+    assert index["title"] == "precious" and index["count"] == 1 and png.is_file()
+
+
+def test_gallery_refuses_a_folder_another_gallery_is_writing_to(tmp_path):
+    out = tmp_path / "out"
+    with Gallery(out, title="busy"):
+        proc = _cli(
+            "gallery", str(_write(tmp_path, "plot_a.py", A_PLOT)), "--out", str(out), cwd=tmp_path
+        )
+        assert proc.returncode == 2 and "another Gallery" in proc.stderr
+        assert str(out) in proc.stderr
+    assert _index(out)["title"] == "busy" and _index(out)["count"] == 0
+
+
+SHOW_THEN_DRAW = '''
+"""Shows, then goes on drawing."""
+import matplotlib.pyplot as plt
+plt.figure(figsize=(3, 2), dpi=50)
+plt.plot([1, 2, 3], [1, 4, 9])
+plt.show()  # returns at once under Agg
+plt.title("squares")
+plt.savefig("own.png")  # the script's own output, as `python script.py` draws it
+plt.figure(figsize=(3, 2), dpi=50)
+plt.bar([1, 2], [2, 1])
+plt.show()
+plt.close()  # unchanged since shown: saved once
+'''
+
+
+def test_gallery_keeps_a_figure_as_drawn_after_show(tmp_path):
+    script = _write(tmp_path, "plot_show.py", SHOW_THEN_DRAW)
+    out = tmp_path / "out"
+    proc = _cli("gallery", str(script), "--out", str(out), cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert "ok, 2 figures" in proc.stderr
+    squares, bars = _index(out)["figures"]
+    assert (squares["id"], squares["step"], bars["id"], bars["step"]) == (1, 1, 2, 2)
+    # The gallery shows the title added after show(), exactly as the script saved it.
+    own = mpimg.imread(tmp_path / "own.png")
+    assert np.array_equal(mpimg.imread(out / squares["files"]["png"]), own)
+    assert sorted(p.name for p in (out / "images").iterdir()) == [
+        "000001-plot_show.py.png",
+        "000002-plot_show.py.png",
+    ]
+
+
+def test_gallery_counts_the_figures_of_a_script_that_dies(tmp_path):
+    # A script that ends without the runner reporting (killed, timed out,
+    # os._exit) still has what it showed in the gallery, and in the progress.
+    script = _write(
+        tmp_path,
+        "plot_dies.py",
+        '"""Dies."""\nimport os\nimport matplotlib.pyplot as plt\n'
+        "plt.plot([1, 2])\nplt.show()\nos._exit(3)\n",
+    )
+    out = tmp_path / "out"
+    proc = _cli("gallery", str(script), "--out", str(out), cwd=tmp_path)
+    assert proc.returncode == 1
+    assert "plot_dies.py: FAILED after" in proc.stderr and "(1 figure saved)" in proc.stderr
+    shown, error = _index(out)["figures"]
+    assert shown["status"] == "ok" and "exited with status 3" in error["error"]
+
+
+def test_gallery_reads_scripts_in_their_declared_encoding(tmp_path):
+    # PEP 263: `python script.py` decodes a latin-1 script; so must the gallery,
+    # in the script's process (caption, run) and in the parent (failure caption).
+    head = '# -*- coding: latin-1 -*-\n"""Café {}."""\nimport torchplot as plt\nplt.plot([1, 2])\n'
+    (tmp_path / "plot_ok.py").write_bytes(head.format("ok").encode("latin-1"))
+    (tmp_path / "plot_raises.py").write_bytes(
+        (head.format("raises") + "raise RuntimeError('after the plot')\n").encode("latin-1")
+    )
+    out = tmp_path / "out"
+    proc = _cli("gallery", str(tmp_path), "--out", str(out), cwd=tmp_path)
+    assert proc.returncode == 1, proc.stderr
+    captions = [(f["group"], f["status"], f["caption"]) for f in _index(out)["figures"]]
+    assert captions == [
+        ("plot_ok.py", "ok", "Café ok."),
+        ("plot_raises.py", "ok", "Café raises."),
+        ("plot_raises.py", "error", "Café raises."),
+    ]
+
+
+def test_gallery_scripts_of_the_same_name_get_their_own_groups(tmp_path):
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        _write(tmp_path / folder, "plot_x.py", A_PLOT)
+    (tmp_path / "work").mkdir()  # outside both: names relative to their common folder
+    out = tmp_path / "work" / "out"
+    proc = _cli("gallery", "../a", "../b", "--out", str(out), cwd=tmp_path / "work")
+    assert proc.returncode == 0, proc.stderr
+    assert _index(out)["groups"] == ["a/plot_x.py", "b/plot_x.py"]

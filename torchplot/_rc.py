@@ -96,13 +96,14 @@ class RcParams(dict[str, Any]):
     pop = popitem = clear = _no_removal
 
 
+#: The default of every setting.
+DEFAULTS: dict[str, Any] = {
+    "plot.reduce": False,
+    "plot.reduce_oversample": 16,
+    "plot.reduce_threshold": 16,
+    "imshow.downsample": False,
+}
+
 #: torchplot's settings (``torchplot.rc_params["plot.reduce"] = True``).
 rc_params = RcParams()
-rc_params.update(
-    {
-        "plot.reduce": False,
-        "plot.reduce_oversample": 16,
-        "plot.reduce_threshold": 16,
-        "imshow.downsample": False,
-    }
-)
+rc_params.update(DEFAULTS)

@@ -12,7 +12,6 @@ path to stdout.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import signal
 import subprocess
@@ -21,6 +20,8 @@ import tempfile
 import time
 from pathlib import Path
 from typing import IO, Any
+
+from torchplot._gallery import _store
 
 __all__ = ["add_parser", "run"]
 
@@ -72,9 +73,26 @@ def _expand(paths: list[str]) -> list[Path]:
     return scripts
 
 
-def _group_name(script: Path) -> str:
-    rel = os.path.relpath(script.resolve(), Path.cwd())
-    return Path(rel).as_posix() if not rel.startswith("..") else script.name
+def _group_names(scripts: list[Path]) -> list[str]:
+    """One group name per script, distinct for distinct scripts.
+
+    A script's path relative to the working directory when all scripts are
+    under it, else relative to the folder they all are in: two ``plot_x.py``
+    in different folders stay apart either way.
+    """
+    paths = [script.resolve() for script in scripts]
+    cwd = Path.cwd().resolve()
+    try:
+        base = (
+            cwd
+            if all(p.is_relative_to(cwd) for p in paths)
+            else Path(os.path.commonpath([p.parent for p in paths]))
+        )
+        names = [p.relative_to(base).as_posix() for p in paths]
+    except ValueError:  # on different drives (Windows): nothing in common
+        names = [p.as_posix() for p in paths]
+    # A file name that is not UTF-8 cannot be a group (the page is UTF-8).
+    return [os.fsencode(name).decode("utf-8", "replace") for name in names]
 
 
 class _Progress:
@@ -128,12 +146,9 @@ def _tail(f: IO[bytes]) -> str:
     return f.read().decode("utf-8", "replace")[-_STDERR_TAIL:]
 
 
-def _run_one(
-    script: Path, out: Path, group: str, timeout: float
-) -> tuple[str | None, dict[str, int]]:
-    """Run ``script``: ``(error text or None, {"figures": saved or failed, "failed": failed})``."""
+def _run_one(script: Path, out: Path, group: str, timeout: float) -> str | None:
+    """Run ``script`` into the gallery ``out``: the error text if it failed, else None."""
     with tempfile.TemporaryDirectory() as tmp, open(Path(tmp) / "stderr", "w+b") as err:
-        report = Path(tmp) / "report.json"
         cmd = [
             sys.executable,
             "-m",
@@ -143,8 +158,6 @@ def _run_one(
             str(out.resolve()),
             "--group",
             group,
-            "--report",
-            str(report),
         ]
         proc = subprocess.Popen(
             cmd,
@@ -163,11 +176,8 @@ def _run_one(
         except BaseException:  # Ctrl-C: do not leave the script running
             _kill(proc)
             raise
-        counts = {"figures": 0, "failed": 0}
-        if report.is_file():
-            counts.update(json.loads(report.read_text()))
         if code == 0:
-            return None, counts
+            return None
         stderr = _tail(err)
         if code is None:
             why = f"timed out after {timeout:g} s and was killed"
@@ -175,53 +185,67 @@ def _run_one(
             why = f"was killed by signal {-code} ({signal.Signals(-code).name})"
         else:
             why = f"exited with status {code}"
-        return f"{script.name} {why}.\n\n{stderr}".rstrip() + "\n", counts
+        return f"{script.name} {why}.\n\n{stderr}".rstrip() + "\n"
+
+
+def _journal_records(out: Path) -> list[dict[str, Any]]:
+    state = _store.read_journal(out)
+    return [] if state is None else state[1]
+
+
+def _counts(records: list[dict[str, Any]]) -> tuple[int, int]:
+    """``(figures, failed)`` among the records a script added.
+
+    Read from the journal, not from the script's process: a script killed by
+    the timeout reports nothing, but what it showed or closed is recorded.  A
+    figure saved again counts once, as it ended.
+    """
+    ok = {r.get("id"): r.get("status") == "ok" for r in records if r.get("kind") == "figure"}
+    return len(ok), sum(not good for good in ok.values())
 
 
 def run(args: argparse.Namespace) -> int:
     """Run the ``gallery`` subcommand; the process exit status."""
-    from torchplot._gallery import _store
     from torchplot._gallery._gallery import Gallery, check_formats
-    from torchplot._gallery._runner import script_caption
+    from torchplot._gallery._runner import read_source, script_caption
 
     try:
+        # Everything is checked before the old gallery is touched, so a
+        # mistake on the command line costs nothing.
         scripts = _expand(args.scripts)
+        if not scripts:
+            print("error: no scripts to run (a folder contributes its plot_*.py)", file=sys.stderr)
+            return 2
         formats = None
         if args.formats is not None:
-            # Checked before the old gallery is removed, so a typo costs nothing.
             formats = check_formats(f.strip() for f in args.formats.split(",") if f.strip())
-        if not args.append:
-            _store.remove_gallery_files(args.out)  # refuses a folder that is not a gallery
         # The gallery stores the formats; each script's runner reopens it and uses them.
-        Gallery(args.out, title=args.title, formats=formats).close()
+        opener = Gallery if args.append else Gallery._replace  # refuses a non-gallery folder
+        opener(args.out, title=args.title, formats=formats).close()
     except (OSError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return 2
-    if not scripts:
-        print("error: no scripts to run (a folder contributes its plot_*.py)", file=sys.stderr)
         return 2
 
     progress = _Progress(len(scripts), sys.stderr)
     failed = []
-    for script in scripts:
-        group = _group_name(script)
+    for script, group in zip(scripts, _group_names(scripts), strict=True):
         progress.start(group)
         started = time.perf_counter()
-        error, counts = _run_one(script, args.out, group, args.timeout)
+        before = len(_journal_records(args.out))
+        error = _run_one(script, args.out, group, args.timeout)
         seconds = time.perf_counter() - started
-        saved = counts["figures"] - counts["failed"]
+        count, bad = _counts(_journal_records(args.out)[before:])
+        saved = count - bad
         figures = f"{saved} figure{'s' if saved != 1 else ''}"
-        if error is None and not counts["failed"]:
+        if error is None and not bad:
             progress.finish(group, f"ok, {figures}, {seconds:.1f} s")
             continue
         failed.append(group)
         if error is None:  # ran to the end; the figures that failed are in the page
-            progress.finish(
-                group, f"FAILED: {counts['failed']} figure(s) failed to save, {figures} saved"
-            )
+            progress.finish(group, f"FAILED: {bad} figure(s) failed to save, {figures} saved")
             continue
         progress.finish(group, f"FAILED after {seconds:.1f} s ({figures} saved)")
-        caption = script_caption(script.read_text(encoding="utf-8", errors="replace"))
+        caption = script_caption(read_source(script))
         with Gallery(args.out) as gallery:
             gallery._add_failure(caption=caption, group=group, step=None, error=error)
 

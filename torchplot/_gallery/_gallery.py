@@ -9,6 +9,7 @@ import os
 import re
 import traceback
 import warnings
+import weakref
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from types import TracebackType
@@ -81,14 +82,25 @@ def _png_size(path: Path) -> list[int] | None:
     return [int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big")]
 
 
-def _text(value: Any, name: str) -> str:
+def _text(value: Any, name: str, where: str = "Gallery.add()") -> str:
     if value is None:
         return ""
     if not isinstance(value, str):
         raise TypeError(
-            f"Gallery.add(): {name} must be a str, got {type(value).__name__} ({value!r}). "
+            f"{where}: {name} must be a str, got {type(value).__name__} ({value!r}). "
             f"Fix: pass {name}=str(...)."
         )
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        # Checked before anything is saved: the journal and the page are UTF-8
+        # files, and failing while writing them would leave an unrecorded image.
+        raise ValueError(
+            f"{where}: {name} {value!r} holds the lone surrogate {value[exc.start]!r} at "
+            f"index {exc.start}, which no UTF-8 file can store (a file name that is not "
+            f"valid UTF-8 decodes to such characters). Fix: pass "
+            f"{name}={name}.encode('utf-8', 'backslashreplace').decode('utf-8')."
+        ) from None
     return value
 
 
@@ -129,6 +141,10 @@ def _figure(fig: Any) -> Figure:
     raise TypeError(
         f"Gallery.add(): fig must be a matplotlib Figure or None, got {type(fig).__name__}.{hint}"
     )
+
+
+def _stem(ident: int, group: str) -> str:
+    return f"{ident:06d}{_slug(group)}"
 
 
 def _close(fig: Figure) -> None:
@@ -197,7 +213,11 @@ class Gallery:
     recorded as failed, with its caption and the error, shown in the page, and
     reported with a :class:`UserWarning`; the run goes on.
 
-    One process writes a gallery at a time.
+    **One writer.** A gallery holds an exclusive lock on its folder until
+    :meth:`close`: a second ``Gallery`` on the same folder, in this process or
+    another, raises ``GalleryInUseError`` (a :class:`BlockingIOError`) instead
+    of overwriting the first one's images.  Where folders cannot be locked,
+    images are still created exclusively and never overwritten.
 
     Examples
     --------
@@ -216,18 +236,67 @@ class Gallery:
         formats: Iterable[str] | None = None,
         savefig_kwargs: Mapping[str, Any] | None = None,
     ) -> None:
+        self._setup(path, title, formats, savefig_kwargs, replace=False)
+
+    @classmethod
+    def _replace(
+        cls,
+        path: str | os.PathLike[str],
+        title: str | None = None,
+        *,
+        formats: Iterable[str] | None = None,
+    ) -> Gallery:
+        """A new, empty gallery in place of the one at ``path`` (``python -m torchplot gallery``).
+
+        The old gallery's views and recorded images are removed and its journal
+        is replaced by the new header in one :func:`os.replace`: the folder is
+        never without a journal, so files the user added (which stay) never
+        make it look foreign.  A folder that is not a gallery is refused.
+        """
+        self = cls.__new__(cls)
+        self._setup(path, title, formats, None, replace=True)
+        return self
+
+    def _setup(
+        self,
+        path: str | os.PathLike[str],
+        title: str | None,
+        formats: Iterable[str] | None,
+        savefig_kwargs: Mapping[str, Any] | None,
+        *,
+        replace: bool,
+    ) -> None:
         self._path = Path(path)
+        self._closed = True  # until the folder is locked and read
         requested = None if formats is None else check_formats(formats)
         self._savefig_kwargs = dict(savefig_kwargs or {})
         if "format" in self._savefig_kwargs or "fname" in self._savefig_kwargs:
             raise ValueError(
                 "Gallery(): savefig_kwargs must not set 'format' or 'fname'; use formats=."
             )
-        if title is not None and not isinstance(title, str):
-            raise TypeError(f"Gallery(): title must be a str, got {type(title).__name__}.")
+        if title is not None:
+            title = _text(title, "title", "Gallery()")
+        lock = _store.lock_folder(self._path)  # refuses a file, or a folder in use
+        # Released by close(), or when an unclosed gallery is garbage-collected.
+        self._unlock = weakref.finalize(self, _store.unlock_folder, lock)
+        try:
+            self._open(title, requested, replace=replace)
+            self._policy = _store.RefreshPolicy()
+            self._write_views()
+        except BaseException:
+            self._unlock()
+            raise
+        self._closed = False
 
+    def _open(self, title: str | None, requested: tuple[str, ...] | None, *, replace: bool) -> None:
+        # Read (or start) the journal of the locked folder.
         state = _store.read_journal(self._path)  # refuses a folder that is not a gallery
+        if state is not None and replace:
+            _store.remove_recorded_files(self._path, state[1])
+            state = None  # the new header replaces the old journal in open_journal
         self._groups: dict[str, list[tuple[tuple[Any, ...], str, str]]] = {}
+        # id -> (group, failed) of each figure, to replace one that is saved again
+        self._ids: dict[int, tuple[str, bool]] = {}
         self._count = self._failed = 0
         self._next_id = 1
         if state is None:
@@ -266,9 +335,6 @@ class Gallery:
                 change = {"kind": "formats", "formats": list(requested)}
                 self._journal.write(_store.dumps(change) + "\n")
         (self._path / _store.IMAGES).mkdir(exist_ok=True)
-        self._policy = _store.RefreshPolicy()
-        self._closed = False
-        self._write_views()
 
     # ------------------------------------------------------------------ public
 
@@ -327,7 +393,8 @@ class Gallery:
         Raises
         ------
         ValueError
-            If the gallery is closed, or ``fig`` is None and no figure is open.
+            If the gallery is closed, ``fig`` is None and no figure is open, or
+            ``caption``/``group`` holds a lone surrogate (not UTF-8 text).
         TypeError
             If ``fig`` is not a Figure, or ``caption``/``group``/``step`` has
             the wrong type.
@@ -338,45 +405,8 @@ class Gallery:
             )
         figure = _figure(fig)
         caption, group, step = _text(caption, "caption"), _text(group, "group"), _step(step)
-        ident = self._next_id
-        stem = f"{ident:06d}{_slug(group)}"
-        record: dict[str, Any] = {
-            "kind": "figure",
-            "id": ident,
-            "group": group,
-            "caption": caption,
-            "step": step,
-            "time": _now(),
-        }
-        files: dict[str, str] = {}
-        try:
-            for fmt in self._formats:
-                rel = f"{_store.IMAGES}/{stem}.{fmt}"
-                files[fmt] = rel  # before saving, so a partial file is removed on failure
-                figure.savefig(self._path / rel, format=fmt, **self._savefig_kwargs)
-            record.update(status="ok", files=files, size=_png_size(self._path / files["png"]))
-        except Exception as exc:  # one bad figure must not end a long run
-            for rel in files.values():
-                (self._path / rel).unlink(missing_ok=True)
-            # The error first: the page shows the top of a long traceback.
-            error = f"{type(exc).__name__}: {exc}\n\n{''.join(traceback.format_exception(exc))}"
-            record.update(status="error", files={}, error=error)
-            warnings.warn(
-                f"Gallery.add(): figure {caption!r} (group {group!r}, step {step!r}) failed "
-                "to save "
-                f"({type(exc).__name__}: {exc}); it is recorded as failed in {self._path} "
-                "and the run goes on.",
-                UserWarning,
-                stacklevel=2,
-            )
-        finally:
-            _close(figure)
-        self._journal.write(_store.dumps(record) + "\n")  # the figure is now durable
-        self._next_id = ident + 1
-        self._remember(record)
-        if self._policy.due(self._count):
-            self._write_views()
-        return self._path / files["png"] if record["status"] == "ok" else None
+        record = self._save(figure, caption=caption, group=group, step=step)
+        return self._path / record["files"]["png"] if record["status"] == "ok" else None
 
     def flush(self) -> None:
         """Bring ``index.html`` and ``index.json`` up to date now."""
@@ -392,6 +422,7 @@ class Gallery:
         finally:
             self._closed = True
             self._journal.close()
+            self._unlock()
 
     def __enter__(self) -> Gallery:
         return self
@@ -403,6 +434,107 @@ class Gallery:
         self.close()
 
     # ----------------------------------------------------------------- private
+
+    def _save(
+        self,
+        figure: Figure,
+        *,
+        caption: str,
+        group: str,
+        step: int | float | None,
+        close: bool = True,
+        ident: int | None = None,
+    ) -> dict[str, Any]:
+        """Save ``figure``, record it, and return its record (see :meth:`add`).
+
+        ``close=False`` leaves the figure open; ``ident`` saves it again in
+        place of the figure recorded under that id (same id, same files), for
+        ``python -m torchplot gallery``, which records a figure when it is
+        shown and again if it changed before it is closed.
+        """
+        replaces = ident is not None
+        if ident is None:
+            ident = self._claim(group)
+        stem = _stem(ident, group)
+        record: dict[str, Any] = {
+            "kind": "figure",
+            "id": ident,
+            "group": group,
+            "caption": caption,
+            "step": step,
+            "time": _now(),
+        }
+        if replaces:
+            record["replaces"] = True
+        try:
+            files = self._write(figure, stem, replaces=replaces)
+            record.update(status="ok", files=files, size=_png_size(self._path / files["png"]))
+        except Exception as exc:  # one bad figure must not end a long run
+            # The error first: the page shows the top of a long traceback.
+            error = f"{type(exc).__name__}: {exc}\n\n{''.join(traceback.format_exception(exc))}"
+            record.update(status="error", files={}, error=error)
+            warnings.warn(
+                f"Gallery.add(): figure {caption!r} (group {group!r}, step {step!r}) failed "
+                "to save "
+                f"({type(exc).__name__}: {exc}); it is recorded as failed in {self._path} "
+                "and the run goes on.",
+                UserWarning,
+                stacklevel=3,
+            )
+        finally:
+            if close:
+                _close(figure)
+        self._journal.write(_store.dumps(record) + "\n")  # the figure is now durable
+        if replaces and record["status"] != "ok":
+            # Its earlier files, recorded no more (after the journal line: a
+            # crash in between leaves unrecorded files, not a broken record).
+            self._unlink(f"{_store.IMAGES}/{stem}.{fmt}" for fmt in self._formats)
+        self._remember(record)
+        if self._policy.due(self._count):
+            self._write_views()
+        return record
+
+    def _claim(self, group: str) -> int:
+        # A new id whose image files are created here, empty: a file that
+        # exists (left by a crashed run, put there by the user, or saved by
+        # another writer where the folder cannot be locked) is never
+        # overwritten; its id is skipped.
+        while True:
+            ident = self._next_id
+            self._next_id += 1
+            names = [f"{_stem(ident, group)}.{fmt}" for fmt in self._formats]
+            if _store.claim(self._path / _store.IMAGES, names):
+                return ident
+
+    def _write(self, figure: Figure, stem: str, *, replaces: bool) -> dict[str, str]:
+        # One file per format under images/: the files, by format.
+        files = {fmt: f"{_store.IMAGES}/{stem}.{fmt}" for fmt in self._formats}
+        if not replaces:
+            try:
+                for fmt, rel in files.items():
+                    figure.savefig(self._path / rel, format=fmt, **self._savefig_kwargs)
+            except BaseException:
+                self._unlink(files.values())  # the claimed files, empty or partly written
+                raise
+            return files
+        # Saved aside and moved into place once all are written, so that a
+        # failure leaves the earlier files whole.
+        aside = {
+            rel: self._path / _store.IMAGES / f".{stem}.{fmt}.tmp" for fmt, rel in files.items()
+        }
+        try:
+            for fmt, rel in files.items():
+                figure.savefig(aside[rel], format=fmt, **self._savefig_kwargs)
+            for rel, tmp in aside.items():
+                os.replace(tmp, self._path / rel)
+        finally:
+            for tmp in aside.values():
+                tmp.unlink(missing_ok=True)
+        return files
+
+    def _unlink(self, rels: Iterable[str]) -> None:
+        for rel in rels:
+            (self._path / rel).unlink(missing_ok=True)
 
     def _add_failure(self, *, caption: str, group: str, step: Any, error: str) -> None:
         """Record a failure that has no figure (used by ``python -m torchplot gallery``)."""
@@ -425,17 +557,34 @@ class Gallery:
     def _remember(self, record: dict[str, Any]) -> None:
         # Render the card and the JSON of a figure once; a rebuild only sorts
         # and joins these strings.
-        view = {k: v for k, v in record.items() if k != "kind"}
+        view = {k: v for k, v in record.items() if k not in ("kind", "replaces")}
+        if record.get("replaces") is True and view["id"] in self._ids:
+            self._forget(view["id"])
         step = view.get("step")
         if isinstance(step, bool) or not isinstance(step, (int, float)):
             step = None  # a hand-edited journal must not break the ordering
         key = (step is None, 0 if step is None else step, view["id"])
-        self._groups.setdefault(str(view.get("group", "")), []).append(
+        group = str(view.get("group", ""))
+        self._groups.setdefault(group, []).append(
             (key, _html.render_card(view), _store.dumps(view))
         )
+        failed = view.get("status") != "ok"
+        self._ids[view["id"]] = (group, failed)
         self._count += 1
-        self._failed += view.get("status") != "ok"
+        self._failed += failed
         self._next_id = max(self._next_id, view["id"] + 1)
+
+    def _forget(self, ident: int) -> None:
+        # Drop the figure recorded under `ident` from the views (a figure saved
+        # again replaces it); rare, so a scan of its group is fine.
+        group, failed = self._ids.pop(ident)
+        items = self._groups[group]
+        for i, item in enumerate(items):
+            if item[0][2] == ident:
+                del items[i]
+                self._count -= 1
+                self._failed -= failed
+                return
 
     def _write_views(self) -> None:
         started = self._policy.clock()
@@ -443,7 +592,7 @@ class Gallery:
         for items in self._groups.values():
             # In place: the next sort sees sorted data plus a few new figures (timsort: ~linear).
             items.sort(key=lambda item: item[0])
-        groups = list(self._groups.items())
+        groups = [(name, items) for name, items in self._groups.items() if items]
         head = _store.dumps(
             {
                 _store.MARKER: _store.VERSION,

@@ -1,16 +1,22 @@
 """Run one script in this (child) process and collect every figure it makes into a gallery.
 
-``python -m torchplot._gallery._runner SCRIPT --gallery DIR --group NAME --report FILE``
+``python -m torchplot._gallery._runner SCRIPT --gallery DIR --group NAME``
 is what ``python -m torchplot gallery`` starts for each script, with
 ``MPLBACKEND=Agg`` and a timeout.  The script runs as ``__main__`` (like
-``python SCRIPT``: its folder first on ``sys.path``, ``sys.argv == [SCRIPT]``),
-and a figure is collected
+``python SCRIPT``: its folder first on ``sys.path``, ``sys.argv == [SCRIPT]``,
+its source decoded as its PEP 263 coding line says), and a figure is collected
 
-* when the script shows it (``plt.show()``, ``fig.show()``): as in a GUI
-  session, where a blocking ``show`` returns once the windows are closed, the
-  figure is saved and closed;
+* when the script shows it (``plt.show()``, ``fig.show()``): saved, but left
+  open, since under Agg ``show`` returns at once and the script may go on
+  drawing into it (``plt.title(...)``, ``plt.savefig(...)``), exactly as it
+  would run without the gallery;
 * when the script closes it (``plt.close(...)``): saved just before;
 * when the script ends (also by an exception): every figure still open.
+
+A figure is one gallery entry however often these happen: one saved at
+``show`` and changed afterwards is saved again, in its place, when it is
+closed or the script ends, so the gallery shows it as finally drawn, while a
+script killed in between (a timeout) still leaves what was shown.
 
 This covers torchplot's figures and plain Matplotlib ones alike (both live in
 pyplot's figure registry).  Figures made without pyplot (``Figure()``) are
@@ -18,14 +24,14 @@ not registered anywhere and are not collected, as in sphinx-gallery.
 
 Exit status: 0 when the script ran to the end (or called ``sys.exit(0)``), 1
 when it raised (its traceback, without the runner's frames, on stderr).  The
-report file gets ``{"figures": n, "failed": k}``, ``k`` counting the figures
-that failed to save (already recorded in the gallery with their errors).
+parent counts the figures in the gallery's journal, which also holds those of
+a script killed before it could report anything.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
+import importlib.util
 import os
 import runpy
 import sys
@@ -35,7 +41,20 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-__all__ = ["main", "script_caption"]
+__all__ = ["main", "read_source", "script_caption"]
+
+
+def read_source(path: Path) -> str:
+    """The text of a script, decoded as Python decodes it (UTF-8 or its PEP 263 coding line).
+
+    Undecodable bytes are replaced rather than raised: the text only feeds
+    captions, and running the script reports such an error properly.
+    """
+    data = path.read_bytes()
+    try:
+        return importlib.util.decode_source(data)
+    except (SyntaxError, UnicodeDecodeError, LookupError):
+        return data.decode("utf-8", "replace")
 
 
 def script_caption(source: str) -> str:
@@ -60,32 +79,72 @@ def script_caption(source: str) -> str:
 
 
 class _Collector:
-    """Saves figures into the gallery once each, whichever hook sees them first."""
+    """Saves each figure into the gallery once, as it finally looks, whichever hook sees it."""
 
     def __init__(self, gallery: Any, group: str, caption: str) -> None:
         self.gallery = gallery
         self.group = group
         self.caption = caption
-        self.count = 0
-        self.failed = 0
-        self._seen: weakref.WeakSet[Any] = weakref.WeakSet()
+        self.steps = 0
+        self._done: weakref.WeakSet[Any] = weakref.WeakSet()
+        # Figures saved at show() and still open: their record, and whether
+        # they may have changed since (see _watch).
+        self._shown: weakref.WeakKeyDictionary[Any, dict[str, Any]] = weakref.WeakKeyDictionary()
+        self._changed: weakref.WeakSet[Any] = weakref.WeakSet()
+
+    def show(self, figure: Any) -> None:
+        """Save a shown figure now, so a script killed later keeps it, and leave it open."""
+        if figure in self._done or figure in self._shown:
+            return
+        self._shown[figure] = self._save(figure, close=False)
+        self._watch(figure)
 
     def collect(self, figure: Any) -> None:
-        if figure in self._seen:
+        """Save a figure that is closed, or open when the script ends: once, as it looks now."""
+        if figure in self._done:
             return
-        self._seen.add(figure)  # before add(): its close() comes back through the hooks
-        self.count += 1
-        if (
-            self.gallery.add(figure, caption=self.caption, group=self.group, step=self.count)
-            is None
-        ):
-            self.failed += 1  # recorded in the gallery as failed, with its error
+        self._done.add(figure)  # before saving: its close() comes back through the hooks
+        record = self._shown.pop(figure, None)
+        if record is None:
+            self._save(figure, close=True)
+        elif figure in self._changed:
+            self.gallery._save(
+                figure,
+                caption=record["caption"],
+                group=record["group"],
+                step=record["step"],
+                close=True,
+                ident=record["id"],
+            )
 
     def collect_all(self) -> None:
         from matplotlib._pylab_helpers import Gcf
 
         for manager in sorted(Gcf.get_all_fig_managers(), key=lambda m: m.num):
             self.collect(manager.canvas.figure)
+
+    def _save(self, figure: Any, *, close: bool) -> dict[str, Any]:
+        self.steps += 1
+        record: dict[str, Any] = self.gallery._save(
+            figure, caption=self.caption, group=self.group, step=self.steps, close=close
+        )
+        return record
+
+    def _watch(self, figure: Any) -> None:
+        # Every change to an artist reaches its figure's stale_callback
+        # (pyplot's redraw hook), so wrapping it tells whether the figure may
+        # differ from what show() saved.  Drawing reports too, which only costs
+        # a needless save; data edited in place in an array reports nothing,
+        # as it redraws nothing in a GUI either.
+        previous = figure.stale_callback
+        changed = self._changed
+
+        def stale_callback(fig: Any, value: bool) -> None:
+            changed.add(fig)
+            if previous is not None:
+                previous(fig, value)
+
+        figure.stale_callback = stale_callback
 
 
 def _install_hooks(collector: _Collector) -> None:
@@ -96,7 +155,7 @@ def _install_hooks(collector: _Collector) -> None:
     from matplotlib.backend_bases import FigureManagerBase
 
     def show(self: Any) -> None:
-        collector.collect(self.canvas.figure)
+        collector.show(self.canvas.figure)
 
     FigureManagerBase.show = show  # type: ignore[method-assign]
 
@@ -130,11 +189,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("script")
     parser.add_argument("--gallery", required=True)
     parser.add_argument("--group", required=True)
-    parser.add_argument("--report", required=True)
     args = parser.parse_args(argv)
 
     script = str(Path(args.script).resolve())
-    caption = script_caption(Path(script).read_text(encoding="utf-8"))
+    caption = script_caption(read_source(Path(script)))
 
     from torchplot._gallery._gallery import Gallery
 
@@ -155,8 +213,6 @@ def main(argv: list[str] | None = None) -> int:
             status = 1
         finally:
             collector.collect_all()
-    report = {"figures": collector.count, "failed": collector.failed}
-    Path(args.report).write_text(json.dumps(report), encoding="utf-8")
     return status
 
 

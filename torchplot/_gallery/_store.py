@@ -24,7 +24,22 @@ the views are rebuilt so that their total cost stays linear in the number of
 figures; closing the gallery always rebuilds them.
 
 The first journal line is a header carrying :data:`MARKER`; a non-empty folder
-without it is not a torchplot gallery and is refused, never overwritten.
+without it is not a torchplot gallery and is refused, never overwritten.  So
+the journal is never deleted: a gallery that is replaced gets a new one in a
+single :func:`os.replace` (see :func:`open_journal`), and files
+someone else put into the folder do not make it foreign.  A figure record
+with ``"replaces": true`` stands for the earlier record of the same id (a
+figure saved again after it changed).
+
+One writer at a time
+--------------------
+Two writers would pick the same file names and overwrite each other's
+images, so a writer holds an exclusive lock on the folder (:func:`lock_folder`,
+:func:`fcntl.flock`, released when it closes or its process ends) and a second
+one is refused with :class:`GalleryInUseError`.  Where folders cannot be
+locked (no :mod:`fcntl`, some network file systems), image files are still
+created exclusively (:func:`claim`): an image is never overwritten, whoever
+made it.
 """
 
 from __future__ import annotations
@@ -38,17 +53,26 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows
+    fcntl = None  # type: ignore[assignment]
+
 __all__ = [
     "MARKER",
     "VERSION",
     "JOURNAL",
     "IMAGES",
+    "GalleryInUseError",
     "NotAGalleryError",
     "RefreshPolicy",
+    "claim",
+    "lock_folder",
     "open_journal",
     "read_journal",
+    "remove_recorded_files",
+    "unlock_folder",
     "write_atomic",
-    "remove_gallery_files",
 ]
 
 #: Key present (with the format version as value) in the journal header and index.json.
@@ -63,12 +87,108 @@ class NotAGalleryError(FileExistsError):
     """A folder exists that :class:`torchplot.Gallery` did not write; it is left untouched."""
 
 
+class GalleryInUseError(BlockingIOError):
+    """Another :class:`torchplot.Gallery` (in this or another process) is writing to the folder."""
+
+
 def _refuse(path: Path, why: str) -> NotAGalleryError:
     return NotAGalleryError(
         f"Gallery({str(path)!r}): {why}; refusing to write into it so nothing there is "
         "overwritten. Fix: pass a new or empty folder (or the folder of an existing "
         "torchplot gallery to append to it)."
     )
+
+
+#: Lock descriptors held by this process, closed in forked children (see below).
+_HELD: set[int] = set()
+
+
+def _drop_inherited_locks() -> None:
+    # A forked child (a DataLoader worker) gets copies of the lock
+    # descriptors, and a flock lock lasts while any copy is open: the
+    # workers would keep the folder locked after the gallery is closed.
+    # Closing the copies leaves the parent's lock as it is.
+    for fd in _HELD:
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+    _HELD.clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_drop_inherited_locks)
+
+
+def lock_folder(path: Path) -> int | None:
+    """Create the folder ``path`` if needed and lock it for one writer.
+
+    Returns
+    -------
+    int or None
+        The descriptor holding the lock, for :func:`unlock_folder`; ``None``
+        where folders cannot be locked (no :mod:`fcntl`, or a file system
+        without :func:`fcntl.flock`).
+
+    Raises
+    ------
+    NotAGalleryError
+        If ``path`` exists and is not a folder.
+    GalleryInUseError
+        If another writer holds the lock.
+    """
+    if path.exists() and not path.is_dir():
+        raise _refuse(path, "it exists and is not a folder")
+    path.mkdir(parents=True, exist_ok=True)
+    if fcntl is None:  # pragma: no cover - Windows
+        return None
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(fd)
+        raise GalleryInUseError(
+            f"Gallery({str(path)!r}): another Gallery, in this or another process, is "
+            "writing to this folder; two writers would overwrite each other's images. "
+            "Fix: close() the other one first (or leave its `with` block), or write to "
+            "another folder."
+        ) from None
+    except OSError:  # a file system that cannot lock: images are still never overwritten
+        os.close(fd)
+        return None
+    _HELD.add(fd)
+    return fd
+
+
+def unlock_folder(fd: int | None) -> None:
+    """Release a lock taken by :func:`lock_folder`."""
+    if fd is not None and fd in _HELD:
+        _HELD.discard(fd)
+        # Unlocked explicitly: a child forked a moment ago may not have closed
+        # its copy yet (_drop_inherited_locks), and closing ours would not do.
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)
+
+
+def claim(folder: Path, names: list[str]) -> bool:
+    """Create the files ``names`` in ``folder``, empty, unless any of them exists.
+
+    Returns
+    -------
+    bool
+        Whether all were created; if not, none is left behind and no existing
+        file was touched.
+    """
+    created = []
+    try:
+        for name in names:
+            os.close(os.open(folder / name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+            created.append(name)
+    except FileExistsError:
+        for name in created:
+            (folder / name).unlink(missing_ok=True)
+        return False
+    return True
 
 
 def read_journal(path: Path) -> tuple[dict[str, Any], list[dict[str, Any]], int] | None:
@@ -140,6 +260,8 @@ def open_journal(path: Path, header: dict[str, Any] | None, good_bytes: int) -> 
     """
     journal = path / JOURNAL
     if header is not None:
+        # Atomic: replacing a gallery swaps its journal for the new header in
+        # one step, so the folder is never left without one.
         path.mkdir(parents=True, exist_ok=True)
         write_atomic(journal, dumps(header) + "\n")
     elif journal.stat().st_size != good_bytes:
@@ -168,34 +290,31 @@ def write_atomic(target: Path, text: str) -> None:
 
 
 def remove_stale_temporaries(path: Path) -> None:
-    """Delete temporary views left by a process killed between writing and renaming them."""
+    """Delete temporary files left by a process killed between writing and renaming them."""
     for name in (*VIEWS, JOURNAL):
         for tmp in path.glob(f".{name}.*.tmp"):
             tmp.unlink(missing_ok=True)
+    if (path / IMAGES).is_dir():
+        for tmp in (path / IMAGES).glob(".*.tmp"):  # figures saved again (Gallery._save)
+            tmp.unlink(missing_ok=True)
 
 
-def remove_gallery_files(path: Path) -> None:
-    """Delete what a gallery wrote at ``path`` (journal, views, recorded images), nothing else.
+def remove_recorded_files(path: Path, records: list[dict[str, Any]]) -> None:
+    """Delete the views and the images ``records`` name at ``path``, nothing else.
 
-    Files the user put into the folder stay.  Refuses (like opening it) a
-    folder that is not a torchplot gallery.
+    The journal stays (the caller replaces it atomically with a new header),
+    and so do files the user put into the folder, ``images/`` included.
     """
-    state = read_journal(path)
-    if state is None:
-        return
-    _, records, _ = state
+    images = (path / IMAGES).resolve()
     for record in records:
-        for rel in record.get("files", {}).values():
-            target = (path / rel).resolve()
-            if target.parent == (path / IMAGES).resolve():  # never outside images/
+        files = record.get("files")
+        for rel in files.values() if isinstance(files, dict) else ():
+            target = (path / str(rel)).resolve()
+            if target.parent == images:  # never outside images/
                 target.unlink(missing_ok=True)
     for name in VIEWS:
         (path / name).unlink(missing_ok=True)
     remove_stale_temporaries(path)
-    (path / JOURNAL).unlink()
-    images = path / IMAGES
-    if images.is_dir() and not any(images.iterdir()):
-        images.rmdir()
 
 
 @dataclass
