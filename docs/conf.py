@@ -47,6 +47,9 @@ sphinx_gallery_conf = {
     "remove_config_comments": True,
     "backreferences_dir": None,
     "within_subsection_order": "FileNameSortKey",
+    # Each example starts from Matplotlib's and torchplot's default settings
+    # (an example's rc_params opt-in must not reach the next one).
+    "reset_modules": ("matplotlib", "torchplot._gallery.reset_rc_params"),
 }
 
 html_theme = "alabaster"
