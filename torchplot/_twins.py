@@ -188,9 +188,10 @@ DATA_PROPERTIES: frozenset[str] = frozenset(
     }
 )
 
-#: Properties that hand out artists Matplotlib may create when they are read
+#: Properties that hand out artists Matplotlib creates when they are read
 #: (``indicator.connectors``): the twin's property adopts what they return.
-ADOPTING_PROPERTIES: frozenset[str] = frozenset({"connectors", "rectangle"})
+#: (``indicator.rectangle`` is held from the start: ``_holdings`` adopts it.)
+ADOPTING_PROPERTIES: frozenset[str] = frozenset({"connectors"})
 
 #: Public properties with a setter that a twin leaves alone, with the reason.
 NOT_WRAPPED_PROPERTIES: dict[str, str] = {
@@ -242,18 +243,12 @@ class _DataAttribute:
 
     Stored in the instance ``__dict__`` under its own name, as Matplotlib
     stores it, so an object adopted after Matplotlib set it reads the same.
+    It has no ``__get__``: reads (``Annotation.xy``, some twenty in each draw)
+    find the value in the instance ``__dict__`` at Matplotlib's own speed.
     """
 
     def __init__(self, name: str, where: str) -> None:
         self.name, self.where = name, where
-
-    def __get__(self, obj: Any, owner: type | None = None) -> Any:
-        if obj is None:
-            return self
-        try:
-            return obj.__dict__[self.name]
-        except KeyError:
-            raise AttributeError(self.name) from None
 
     def __set__(self, obj: Any, value: Any) -> None:
         obj.__dict__[self.name] = to_numpy(value, name=self.where)
