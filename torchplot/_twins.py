@@ -430,7 +430,9 @@ def _all_plain(values: Iterable[Any]) -> bool:
     return True
 
 
-def _bind(lay: Layer, self: Any, call_next: CallNext) -> CallNext:
+def bind_layer(lay: Layer, self: Any, call_next: CallNext) -> CallNext:
+    """``lay`` bound to ``self`` with the rest of its chain, as a ``call_next``."""
+
     def call(args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         return lay(self, call_next, args, kwargs)
 
@@ -508,7 +510,7 @@ def _layered_method(
                     # interpreter loop (a partial would re-enter it from C).
                     call = _converting_call(func, self)
                     for lay in inner:
-                        call = _bind(lay, self, call)
+                        call = bind_layer(lay, self, call)
                     result = outermost(self, call, args, kwargs)
             except explained as error:
                 for spec in explainers:

@@ -11,8 +11,8 @@ from matplotlib._pylab_helpers import Gcf
 
 from torchplot._convert import convert_call
 from torchplot._frameworks import Kind, kind_of
-from torchplot._native import Layer, layers_for
-from torchplot._twins import adopt, twin_of
+from torchplot._native import layers_for
+from torchplot._twins import CallNext, adopt, bind_layer, twin_of
 
 __all__ = [
     "tensor_aware",
@@ -117,36 +117,22 @@ def layered_function(func: _F) -> _F:
     on the first call, not at import: ``import torchplot`` loads none.
     """
     converting = tensor_aware(func)
-    chain: list[Layer] | None = None
+    chain: CallNext | None = None
+
+    def innermost(args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        return converting(*args, **kwargs)
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         nonlocal chain
         if chain is None:
-            chain = layers_for(f"pyplot.{func.__name__}")
-        call: Callable[[tuple[Any, ...], dict[str, Any]], Any] = _unpacked(converting)
-        for lay in reversed(chain):
-            call = _next_layer(lay, call)
-        return call(args, kwargs)
+            # Built once: a function has no object to bind, its layers get None.
+            chain = innermost
+            for lay in reversed(layers_for(f"pyplot.{func.__name__}")):
+                chain = bind_layer(lay, None, chain)
+        return chain(args, kwargs)
 
     return cast(_F, wrapper)
-
-
-def _unpacked(func: Callable[..., Any]) -> Callable[[tuple[Any, ...], dict[str, Any]], Any]:
-    def call(args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
-        return func(*args, **kwargs)
-
-    return call
-
-
-def _next_layer(
-    lay: Layer, call_next: Callable[[tuple[Any, ...], dict[str, Any]], Any]
-) -> Callable[[tuple[Any, ...], dict[str, Any]], Any]:
-    # A function has no object to hand its layers: they get ``None``.
-    def call(args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
-        return lay(None, call_next, args, kwargs)
-
-    return call
 
 
 def registry_view(registry: _R) -> _R:
