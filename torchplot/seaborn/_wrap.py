@@ -195,15 +195,11 @@ def _same_vectors(
     must become the same array, as the same NumPy array stays itself.
     """
     (args, kwargs), (new_args, new_kwargs) = given, converted
-    originals = [*args, *kwargs.values()]
     news = [*new_args, *new_kwargs.values()]
     first: dict[int, Any] = {}
-    for i, (old, new) in enumerate(zip(originals, news, strict=True)):
-        if new is old:
-            continue
-        news[i] = first.setdefault(id(old), new)
-    if all(a is b for a, b in zip(news, [*new_args, *new_kwargs.values()], strict=True)):
-        return new_args, new_kwargs
+    for i, old in enumerate([*args, *kwargs.values()]):
+        if news[i] is not old:
+            news[i] = first.setdefault(id(old), news[i])
     n = len(new_args)
     return tuple(news[:n]), dict(zip(new_kwargs, news[n:], strict=True))
 
