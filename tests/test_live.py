@@ -62,19 +62,19 @@ def _reference_png(
 # --------------------------------------------------------------------------- pixels
 
 
+def _live_png(path, process, **kwargs):
+    """A Live that refreshes every 10 steps into the PNG ``path``, here or in its process."""
+    return torchplot.Live(
+        every=10, path=path, display="file", process=process, budget=None, **kwargs
+    )
+
+
 @pytest.mark.parametrize("process", [False, True], ids=["here", "process"])
 @pytest.mark.parametrize("steps", [95, 400])
 def test_png_after_refreshes_equals_plain_matplotlib(tmp_path, steps, process):
     path = tmp_path / "live.png"
-    live = torchplot.Live(
-        every=10,
-        path=path,
-        display="file",
-        process=process,
-        budget=None,
-        figsize=(8, 3),
-        groups={"loss": ["train", "val"]},
-        logy=["loss"],
+    live = _live_png(
+        path, process, figsize=(8, 3), groups={"loss": ["train", "val"]}, logy=["loss"]
     )
     gen = torch.Generator().manual_seed(0)
     logged: dict[str, list] = {"train": [], "val": [], "acc": []}
@@ -150,15 +150,7 @@ def test_str_logy_and_group_are_one_name(tmp_path, process):
     # ``logy="loss"`` is one panel name, not the characters of one ("os" is
     # in "loss"); and it must mean the same in the drawing process.
     path = tmp_path / "live.png"
-    live = torchplot.Live(
-        every=10,
-        path=path,
-        display="file",
-        process=process,
-        budget=None,
-        logy="loss",
-        groups={"loss": "train"},
-    )
+    live = _live_png(path, process, logy="loss", groups={"loss": "train"})
     for step in range(30):
         live.log(step, train=torch.tensor(10.0 ** (-step / 10)), os=1.0 + step)
     live.close()
