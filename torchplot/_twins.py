@@ -91,6 +91,7 @@ ADOPTED_ROOTS: tuple[type, ...] = (
 #: nor in ``NOT_ADOPTING_GETTERS``.
 ADOPTING_GETTERS: frozenset[str] = frozenset(
     {
+        "get_aux_axes",
         "get_axes",
         "get_bbox_patch",
         "get_celld",
@@ -139,7 +140,10 @@ NOT_WRAPPED: dict[str, str] = {
     "draw_artist": "the blitting hot path; takes an artist, not data",
     "redraw_in_frame": "the blitting hot path; takes no data",
     "set": "Artist.set is replaced by _plain_set: routes through the wrapped set_* methods",
-    "update": "routes through the wrapped set_* methods",
+    "update": (
+        "Artist.update routes through the wrapped set_* methods (GridSpec.update, which "
+        "takes numbers, is wrapped: _data_methods)"
+    ),
     "cla": "Axes.__init_subclass__ treats a 'cla' in a subclass as an override",
     "pchanged": "a notification called on every property change",
     "convert_xunits": "unit plumbing run on every recache; data entered through a wrapped method",
@@ -258,6 +262,9 @@ class _DataAttribute:
 _NOT_WRAPPED_PREFIXES = ("get_", "is_", "has_")
 #: Dunders that take data or hand out objects (``table[0, 0]``, ``colormaps["viridis"]``).
 _WRAPPED_DUNDERS = ("__init__", "__call__", "__getitem__")
+
+#: The packages whose classes' methods a twin wraps (see _data_methods).
+_MATPLOTLIB_PACKAGES = frozenset({"matplotlib", "mpl_toolkits"})
 
 # Reading an Enum member (``Kind.PLAIN``) costs ten times a global read.
 _PLAIN, _CONTAINER = Kind.PLAIN, Kind.CONTAINER
@@ -538,11 +545,20 @@ def _data_methods(base: type) -> dict[str, Any]:
     # milliseconds per class at import).
     members: dict[str, Any] = {}
     owners: dict[str, type] = {}
+    # The names a Matplotlib class in the MRO defines.  A method only a user's
+    # own subclass has (``MyAxes.plot_weights(w)``) is the user's API, not
+    # Matplotlib's: it gets its arguments as given, as under pyplot.  A user's
+    # override of a Matplotlib method takes what Matplotlib's takes.
+    matplotlibs: set[str] = set()
     for klass in reversed(base.__mro__):
         members.update(vars(klass))
         owners.update(dict.fromkeys(vars(klass), klass))
+        if klass.__module__.partition(".")[0] in _MATPLOTLIB_PACKAGES:
+            matplotlibs.update(vars(klass))
     methods: dict[str, Any] = {}
     for name, attr in sorted(members.items()):
+        if name not in matplotlibs:
+            continue
         if isinstance(attr, property):
             if name in DATA_PROPERTIES and inspect.isfunction(attr.fset):
                 setter = _shared_wrapper(attr.fset)
@@ -560,7 +576,9 @@ def _data_methods(base: type) -> dict[str, Any]:
         if name.startswith("_"):
             if name not in _WRAPPED_DUNDERS:
                 continue
-        elif name.startswith(_NOT_WRAPPED_PREFIXES) or name in NOT_WRAPPED:
+        elif name.startswith(_NOT_WRAPPED_PREFIXES) or (
+            name in NOT_WRAPPED and (name != "update" or issubclass(base, Artist))
+        ):
             continue
         if not (inspect.isfunction(attr) and _takes_arguments(attr)):
             continue
@@ -584,6 +602,8 @@ def _data_methods(base: type) -> dict[str, Any]:
     elif inspect.isfunction(members.get("set")):
         # Not Artist.set: an ordinary data-taking method (``LayoutEngine.set(rect=t)``).
         methods["set"] = _shared_wrapper(members["set"])
+    if members.get("__reduce__") is not object.__reduce__:
+        methods["__reduce__"] = _reducing_to_twin(members["__reduce__"])
     for holder, names in DATA_ATTRIBUTES.items():
         if issubclass(base, holder):
             for name in names:
@@ -595,6 +615,33 @@ def _data_methods(base: type) -> dict[str, Any]:
         for name in names:
             methods[name] = _adopting_holdings(methods.get(name, members[name]), holdings)
     return methods
+
+
+def _reducing_to_twin(reduce: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """``__reduce__`` of a twin whose base defines its own.
+
+    The classes Matplotlib makes with ``cbook._make_class_factory`` (the host
+    and inset Axes of ``mpl_toolkits.axes_grid1``) pickle by rebuilding the
+    factory's class; the rebuilt object must come back as its twin, as the
+    objects of every other adopted class do.
+    """
+
+    @functools.wraps(reduce)
+    def __reduce__(self: Any) -> Any:
+        reduced = reduce(self)
+        if not isinstance(reduced, tuple):
+            return reduced  # a global's name: pickled by reference
+        make, args, *rest = reduced
+        return (_rebuilt_as_twin, (make, args), *rest)
+
+    return __reduce__
+
+
+def _rebuilt_as_twin(make: Callable[..., Any], args: tuple[Any, ...]) -> Any:
+    """What ``make(*args)`` rebuilds, as its twin (see :func:`_reducing_to_twin`)."""
+    obj = make(*args)
+    obj.__class__ = twin_of(type(obj))
+    return obj
 
 
 def _shared_wrapper(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -787,6 +834,15 @@ def _axis_holdings(axis: Axis) -> list[Any]:
 
 
 _AXIS3D_PARTS = ("pane", "line", "gridlines")
+_AXIS_ARTIST_PARTS = (
+    "line",
+    "major_ticks",
+    "major_ticklabels",
+    "minor_ticks",
+    "minor_ticklabels",
+    "label",
+    "offsetText",
+)
 
 
 def _axes_holdings(ax: Axes) -> list[Any]:
@@ -835,6 +891,13 @@ def _holdings(tp: type) -> tuple[Callable[[Any], Any], ...]:
     if issubclass(tp, InsetIndicator):
         # Its connectors are made when first read or drawn: ADOPTING_PROPERTIES.
         found.append(_attributes("_rectangle", "_connectors"))
+    parasite_axes = sys.modules.get("mpl_toolkits.axes_grid1.parasite_axes")
+    if parasite_axes is not None and issubclass(tp, parasite_axes.HostAxesBase):
+        found.append(_attributes("parasites"))
+    axis_artist = sys.modules.get("mpl_toolkits.axisartist.axis_artist")
+    if axis_artist is not None and issubclass(tp, axis_artist.AxisArtist):
+        # axisartist's axis lists none of its parts as children.
+        found.append(_attributes(*_AXIS_ARTIST_PARTS))
     if issubclass(tp, QuiverKey):
         found.append(_attributes("text"))
     if issubclass(tp, Cell):
