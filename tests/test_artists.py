@@ -291,7 +291,10 @@ def test_clear_adopts_the_new_title_and_patch():
 
 def _matplotlib_classes():
     """Every class under torchplot's adopted roots that Matplotlib defines (imported ones)."""
-    import mpl_toolkits.mplot3d  # noqa: F401  (its artists and Axis too)
+    # The toolkits' artists and Axis classes too.
+    import mpl_toolkits.axes_grid1
+    import mpl_toolkits.axisartist
+    import mpl_toolkits.mplot3d  # noqa: F401
 
     found, stack = set(), list(_twins.ADOPTED_ROOTS)
     while stack:

@@ -99,11 +99,18 @@ def test_every_mapped_dtype_is_exact(name):
     np.testing.assert_array_equal(out.astype(wide.numpy().dtype), wide.numpy())
 
 
-def test_zero_d_tensor_becomes_numpy_scalar():
-    assert to_numpy(torch.tensor(5)) == 5 and isinstance(to_numpy(torch.tensor(5)), np.int64)
+def test_zero_d_tensor_becomes_a_scalar():
+    # Integers and booleans are counts, indices and flags: Python's own types.
+    for value, dtype in [(5, torch.int64), (200, torch.uint8), (-3, torch.int8), (True, None)]:
+        got = to_numpy(torch.tensor(value, dtype=dtype))
+        assert type(got) is type(value) and got == value, (value, dtype)
+    assert to_numpy(torch.tensor(False)) is False
+    assert str(to_numpy(torch.tensor(5))) == "5"
+    # Floats keep their dtype as NumPy scalars.
     f = to_numpy(torch.tensor(0.5, dtype=torch.bfloat16, requires_grad=True))
     assert isinstance(f, np.float32) and f == 0.5
-    assert str(to_numpy(torch.tensor(5))) == "5"
+    assert str(to_numpy(torch.tensor(0.1))) == "0.1"
+    assert isinstance(to_numpy(torch.tensor(1 + 2j)), np.complex64)
 
 
 def test_conjugate_and_negative_views_are_resolved():

@@ -300,3 +300,32 @@ def test_cuda_tensors_in_a_grid_and_its_axes():
     ref = seaborn.displot(x=_host(t), col=np.arange(40) % 2, height=2)
     ref.axes[0, 0].plot(_host(t[:5]))
     assert np.array_equal(_pixels(g.figure), _pixels(ref.figure))
+
+
+# --------------------------------------------------------------------------- 0-d tensors as flags and counts
+
+MATRIX = np.arange(12, dtype=np.float64).reshape(3, 4)
+TIPS = pd.DataFrame({"day": np.repeat(["a", "b"], 20), "v": X})
+
+
+@pytest.mark.parametrize(
+    ("draw", "scalar"),
+    [
+        (lambda sns, s: sns.heatmap(MATRIX, xticklabels=s), 2),
+        (lambda sns, s: sns.heatmap(MATRIX, annot=s), True),
+        (lambda sns, s: sns.boxenplot(TIPS, x="day", y="v", k_depth=s), 3),
+        (lambda sns, s: sns.histplot(np.exp(X), log_scale=s), True),
+        (lambda sns, s: sns.pointplot(TIPS, x="day", y="v", hue="day", dodge=s, errorbar=None), True),
+        (lambda sns, s: sns.stripplot(TIPS, x="day", y="v", jitter=s), True),
+    ],
+)
+def test_zero_d_int_and_bool_tensors_mean_what_the_python_scalar_means(draw, scalar):
+    # seaborn checks these with isinstance(v, int), isinstance(v, bool) or v is True.
+    figs = []
+    for sns, value in ((tsns, torch.tensor(scalar)), (seaborn, scalar)):
+        fig = mpl.figure(figsize=(3, 2), dpi=50)
+        np.random.seed(0)  # stripplot's jitter
+        draw(sns, value)
+        figs.append(_pixels(fig))
+        mpl.close(fig)
+    assert np.array_equal(*figs)

@@ -17,7 +17,9 @@ quantized (``qint8``, ``quint8``, ...)      dequantized (``float32``)
 ``float8_e8m0fnu``                          ``float32``
 ``complex32`` (``chalf``)                   ``complex64``
 nested (jagged) tensor                      ``list`` of arrays, one per component
-0-d tensor                                  NumPy scalar of the dtype above
+0-d tensor                                  Python ``int``/``bool`` for an integer or
+                                            boolean dtype, else NumPy scalar of the
+                                            dtype above
 meta / fake / data-less tensor              ``TypeError`` naming argument and fix
 lazy module's uninitialized parameter       ``TypeError``: run the forward once first
 tensor inside ``torch.func.grad``/``vmap``  ``TypeError``: plot outside the transform
@@ -175,6 +177,19 @@ def _direct_types() -> frozenset[type]:
     return _DIRECT_TYPES
 
 
+def _scalar(arr: np.ndarray) -> Any:
+    """What a 0-d array stands for as a scalar argument.
+
+    An integer or boolean is a count, an index or a flag (``bins=``,
+    ``k_depth=``, ``annot=``, ``dodge=``): Python's ``int``/``bool``, which
+    every ``isinstance(v, int)`` and ``v is True`` in Matplotlib and seaborn
+    accepts, where ``np.int64``/``np.bool_`` fail or mean something else.  A
+    float or complex keeps its dtype as a NumPy scalar, so a ``float32`` prints
+    as one (``0.1``, not ``0.10000000149011612``).
+    """
+    return arr.item() if arr.dtype.kind in "biu" else arr[()]
+
+
 def _torch_leaf(t: Any, where: Where) -> Any:
     if type(t) in (_DIRECT_TYPES or _direct_types()) and t.is_cpu:
         # The common case, a host tensor of a dtype NumPy has, without the
@@ -189,7 +204,7 @@ def _torch_leaf(t: Any, where: Where) -> Any:
             pass
         else:
             # A copy: ``arr`` may share the tensor's memory (promise 3).
-            return arr[()] if arr.ndim == 0 else arr.copy()
+            return _scalar(arr) if arr.ndim == 0 else arr.copy()
     torch = sys.modules["torch"]
     if t.is_meta or _is_fake(t):
         if _is_uninitialized(t):
@@ -230,7 +245,7 @@ def _torch_leaf(t: Any, where: Where) -> Any:
         raise _unreadable(where, given, t, exc) from None
     if not fresh:
         arr = arr.copy()
-    return arr[()] if arr.ndim == 0 else arr
+    return _scalar(arr) if arr.ndim == 0 else arr
 
 
 #: torch dtype -> why the rule cannot convert tensors of it (None: it can).
@@ -359,12 +374,12 @@ def _jax_leaf(x: Any, where: Where) -> Any:
             "plot concrete arrays outside `jax.jit`/`vmap`, e.g. return them from the function",
         ) from None
     arr = _cast_ml_dtypes(arr)
-    return arr[()] if arr.ndim == 0 else arr
+    return _scalar(arr) if arr.ndim == 0 else arr
 
 
 def _cupy_leaf(x: Any, where: Where) -> Any:
     arr = x.get()  # one device-to-host copy into fresh memory
-    return arr[()] if arr.ndim == 0 else arr
+    return _scalar(arr) if arr.ndim == 0 else arr
 
 
 def _dlpack_leaf(x: Any, where: Where) -> Any:
@@ -381,7 +396,7 @@ def _dlpack_leaf(x: Any, where: Where) -> Any:
             else "copy it to host memory with its own library first (NumPy reads DLPack "
             "data only on the CPU)",
         ) from None
-    return arr[()] if arr.ndim == 0 else arr
+    return _scalar(arr) if arr.ndim == 0 else arr
 
 
 #: The converter of each kind of foreign array.

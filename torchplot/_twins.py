@@ -169,6 +169,7 @@ NOT_WRAPPED: dict[str, str] = {
 #: property with a setter is listed neither here nor in ``NOT_WRAPPED_PROPERTIES``.
 DATA_PROPERTIES: frozenset[str] = frozenset(
     {
+        "LABELPAD",
         "angle",
         "center",
         "d_interval",
