@@ -480,6 +480,50 @@ def test_plot_of_views_and_deques_of_tensors_is_matplotlibs(fig_test, fig_ref, m
     getattr(fig_ref.subplots(), method)(wrap(ref))
 
 
+def test_slices_and_dict_keys_holding_tensors_are_rebuilt_and_keep_none():
+    start, step = torch.tensor(1), torch.tensor(3)
+    assert to_numpy(slice(start, None, step)) == slice(1, None, 3)
+    plain = slice(1, None, np.int64(3))
+    assert to_numpy(plain) is plain
+    level = torch.tensor(0.5, requires_grad=True)
+    d = to_numpy({level: "a", "b": torch.tensor(2)})
+    assert d == {np.float32(0.5): "a", "b": 2} and all(type(k) is not torch.Tensor for k in d)
+    with pytest.raises(TypeError, match=r"value\['<key>'\]: a dict key must be a single value"):
+        to_numpy({torch.ones(2): "a"})
+
+
+@check_figures_equal(extensions=["png"], tol=0)
+def test_markevery_slice_and_clabel_dict_of_tensors_draw_as_numpy(fig_test, fig_ref):
+    # A slice keeps its tensors, and a tensor key hashes by identity, unless converted.
+    z = np.add.outer(np.arange(5.0), np.arange(5.0))
+    torchplot.adopt(fig_test)
+    for fig, start, levels in (
+        (fig_test, torch.tensor(1), torch.tensor([2.0, 4.0, 6.0])),
+        (fig_ref, 1, np.array([2.0, 4.0, 6.0], np.float32)),
+    ):
+        ax = fig.subplots()
+        ax.plot(np.arange(10.0), marker="o", markevery=slice(start, None, 3))
+        contours = ax.contour(z, levels=levels)
+        ax.clabel(contours, fmt=dict(zip(levels, "abc", strict=True)))
+        if isinstance(start, torch.Tensor):
+            start.add_(1)  # changed in place after plotting: not the figure's
+
+
+def test_masked_tensor_becomes_numpy_masked_array():
+    masked = pytest.importorskip("torch.masked")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # MaskedTensor is a prototype
+        mt = masked.masked_tensor(
+            torch.tensor([1.0, 2.0, 3.0]), torch.tensor([True, False, True]), requires_grad=True
+        )
+        one = masked.masked_tensor(torch.tensor(2.0), torch.tensor(False))
+    out = to_numpy(mt)
+    assert isinstance(out, np.ma.MaskedArray) and out.dtype == np.float32
+    np.testing.assert_array_equal(out.mask, [False, True, False])
+    np.testing.assert_array_equal(out.compressed(), [1.0, 3.0])
+    assert to_numpy(one) is np.ma.masked
+
+
 def test_list_of_many_plain_floats_is_returned_as_is():
     values = [float(i) for i in range(100_000)]
     assert to_numpy(values) is values
@@ -580,6 +624,37 @@ def test_jax_arrays():
     assert out.dtype == np.float32
     np.testing.assert_array_equal(out, [0, 1, 2, 3])
     assert isinstance(to_numpy(jnp.float32(2.5)), np.float32)
+
+
+@pytest.mark.parametrize("name", sorted(ML_DTYPES_CAST))
+def test_every_ml_dtype_becomes_its_exact_target(name):
+    ml_dtypes = pytest.importorskip("ml_dtypes")
+    jnp = pytest.importorskip("jax.numpy")
+    if not hasattr(ml_dtypes, name):
+        pytest.fail(f"ML_DTYPES_CAST names {name}, which ml_dtypes does not have")
+    values = [0, 1, 2, 3] if name.startswith(("int", "uint")) else [0.5, 1.0, 2.0, 4.0]
+    if name == "float8_e8m0fnu":  # powers of two only, no zero
+        values = [0.5, 1.0, 2.0, 4.0]
+    if name in ("int2", "uint2"):
+        values = [0, 1, 1, 0]
+    out = to_numpy(jnp.array(values, dtype=getattr(ml_dtypes, name)))
+    assert out.dtype == np.dtype(ML_DTYPES_CAST[name])
+    np.testing.assert_array_equal(out, values)
+
+
+def test_jax_tracers_and_key_arrays_get_the_rules_error():
+    jax = pytest.importorskip("jax")
+
+    @jax.jit
+    def traced(v):
+        with pytest.raises(TypeError, match=r"plot\(\) .*Fix: plot concrete arrays outside"):
+            torchplot.plot(v)
+        return v
+
+    traced(jax.numpy.ones(3))
+    keys = jax.random.split(jax.random.key(0), 4)
+    with pytest.raises(TypeError, match=r"dtype key<fry>.*Fix: .*jax.random.key_data"):
+        to_numpy(keys)
 
 
 # ------------------------------------------------------------------ no leaks

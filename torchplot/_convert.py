@@ -17,6 +17,8 @@ quantized (``qint8``, ``quint8``, ...)      dequantized (``float32``)
 ``float8_e8m0fnu``                          ``float32``
 ``complex32`` (``chalf``)                   ``complex64``
 nested (jagged) tensor                      ``list`` of arrays, one per component
+``torch.masked.MaskedTensor``               ``numpy.ma.masked_array``, masked where the
+                                            tensor holds no value
 0-d tensor                                  Python ``int``/``bool`` for an integer or
                                             boolean dtype, else NumPy scalar of the
                                             dtype above
@@ -26,11 +28,14 @@ tensor inside ``torch.func.grad``/``vmap``  ``TypeError``: plot outside the tran
 wrapper subclass without storage            ``TypeError``: make it a plain tensor first
 bit-packed (``uint4``, ``bits8``, ...)      ``TypeError``; fix: its raw bytes,
                                             ``tensor.view(torch.uint8)``
-``jax.Array``                               fresh ``ndarray`` (ml_dtypes mapped as above)
+``jax.Array``                               fresh ``ndarray`` (ml_dtypes mapped as above,
+                                            and in ``ML_DTYPES_CAST``)
 ``cupy.ndarray``                            fresh ``ndarray`` (one ``.get()``)
 other object with ``__array__``             untouched: NumPy's own path
 other object with only ``__dlpack__``       ``np.from_dlpack`` then copied
 list / tuple / namedtuple / dict            rebuilt only if it held one of the above
+                                            (a dict's keys converted as its values)
+``slice``                                   rebuilt only if its start, stop or step was one
 ``collections.deque``                       rebuilt (same type) only if it held one
 dict view (``d.values()``, ``d.items()``)   ``list`` of its converted items, only if it
                                             held one (as Matplotlib's ``sanitize_sequence``)
@@ -76,12 +81,19 @@ TORCH_CAST: dict[str, str] = {
 #: ml_dtypes (JAX) dtype name -> NumPy dtype it is cast to.
 ML_DTYPES_CAST: dict[str, str] = {
     "bfloat16": "float32",
+    "float8_e3m4": "float16",
+    "float8_e4m3": "float16",
     "float8_e4m3fn": "float16",
     "float8_e4m3fnuz": "float16",
     "float8_e4m3b11fnuz": "float16",
     "float8_e5m2": "float16",
     "float8_e5m2fnuz": "float16",
     "float8_e8m0fnu": "float32",
+    "float4_e2m1fn": "float16",
+    "int2": "int8",
+    "int4": "int8",
+    "uint2": "uint8",
+    "uint4": "uint8",
 }
 
 _FIX_NO_DATA = (
@@ -212,6 +224,9 @@ def _torch_leaf(t: Any, where: Where) -> Any:
         raise _error(where, t, "cannot plot a tensor that holds no data", _FIX_NO_DATA)
     if t.is_nested:
         return [_torch_leaf(part, ("item", where, i)) for i, part in enumerate(t.detach().unbind())]
+    masked = sys.modules.get("torch.masked.maskedtensor.core")
+    if masked is not None and isinstance(t, masked.MaskedTensor):
+        return _masked_leaf(t, where)
     fresh = False  # does `t` own memory the caller cannot reach?
     given, t = t, t.detach()
     if type(t) is not torch.Tensor and not isinstance(t, torch.nn.Parameter):
@@ -246,6 +261,19 @@ def _torch_leaf(t: Any, where: Where) -> Any:
     if not fresh:
         arr = arr.copy()
     return _scalar(arr) if arr.ndim == 0 else arr
+
+
+def _masked_leaf(t: Any, where: Where) -> Any:
+    """A ``MaskedTensor`` as NumPy's masked array, whose masked-out values Matplotlib leaves out.
+
+    ``MaskedTensor`` marks the values it holds with ``True``; NumPy marks
+    the ones it hides.
+    """
+    data = _torch_leaf(t.get_data(), where)
+    held = _torch_leaf(t.get_mask(), where)
+    if np.ndim(data) == 0:
+        return data if held else np.ma.masked
+    return np.ma.masked_array(data, mask=~held)
 
 
 #: torch dtype -> why the rule cannot convert tensors of it (None: it can).
@@ -359,19 +387,25 @@ def _is_uninitialized(obj: Any) -> bool:
 
 
 def _cast_ml_dtypes(arr: np.ndarray) -> np.ndarray:
-    target = ML_DTYPES_CAST.get(arr.dtype.name) if arr.dtype.kind == "V" else None
+    # By name: ml_dtypes registers most of its types with kind "V", but
+    # float8_e5m2 with kind "f".
+    target = ML_DTYPES_CAST.get(arr.dtype.name)
     return arr.astype(target) if target is not None else arr
 
 
 def _jax_leaf(x: Any, where: Where) -> Any:
     try:
         arr = np.array(x, copy=True)
-    except Exception as exc:  # tracers inside jit/vmap have no value
+    except Exception as exc:
+        jax = sys.modules["jax"]
+        if jax.dtypes.issubdtype(x.dtype, jax.dtypes.prng_key):
+            fix = "plot the keys' raw bits, `jax.random.key_data(keys)`"
+        else:  # a tracer, inside jit/vmap/grad, has no value yet
+            fix = (
+                "plot concrete arrays outside `jax.jit`/`vmap`, e.g. return them from the function"
+            )
         raise _error(
-            where,
-            x,
-            f"cannot read the value of this JAX array ({type(exc).__name__})",
-            "plot concrete arrays outside `jax.jit`/`vmap`, e.g. return them from the function",
+            where, x, f"cannot read the value of this JAX array ({type(exc).__name__})", fix
         ) from None
     arr = _cast_ml_dtypes(arr)
     return _scalar(arr) if arr.ndim == 0 else arr
@@ -422,7 +456,7 @@ def needs_conversion(obj: Any) -> bool:
         return False
     if kind is not _CONTAINER:
         return True
-    items = obj.values() if isinstance(obj, Mapping) else obj
+    items = _items(obj)
     # A C-speed pass over the element types: a list of a million floats costs
     # one set() of one type, not a million Python-level checks.
     for tp in set(map(type, items)):
@@ -433,6 +467,17 @@ def needs_conversion(obj: Any) -> bool:
         elif kind is not _PLAIN:
             return True
     return False
+
+
+def _items(obj: Any) -> Any:
+    """What a container holds that the rule converts: a dict's keys and values, a slice's ends."""
+    if isinstance(obj, Mapping):
+        # A 0-d tensor as a key (``clabel(fmt={level: name})``) hashes by
+        # identity, so Matplotlib's lookup by value would miss it.
+        return [*obj.keys(), *obj.values()]
+    if type(obj) is slice:
+        return (obj.start, obj.stop, obj.step)
+    return obj
 
 
 def rebuild(obj: Any, items: list[Any]) -> Any:
@@ -466,12 +511,26 @@ def _convert(obj: Any, where: Where) -> Any:
     if not needs_conversion(obj):
         return obj
     if isinstance(obj, Mapping):
-        pairs = [(k, _convert(v, ("item", where, k))) for k, v in obj.items()]
+        pairs = [(_key(k, where), _convert(v, ("item", where, k))) for k, v in obj.items()]
         try:
             return type(obj)(pairs)  # type: ignore[call-arg]
         except Exception:
             return dict(pairs)
+    if type(obj) is slice:
+        return slice(*(_convert(v, ("item", where, i)) for i, v in enumerate(_items(obj))))
     return rebuild(obj, [_convert(v, ("item", where, i)) for i, v in enumerate(obj)])
+
+
+def _key(key: Any, where: Where) -> Any:
+    converted = _convert(key, ("item", where, "<key>"))
+    if isinstance(converted, np.ndarray):
+        raise _error(
+            ("item", where, "<key>"),
+            key,
+            "a dict key must be a single value",
+            "use a 0-d tensor (`t[i]`) or a Python number as the key",
+        )
+    return converted
 
 
 def to_numpy(obj: Any, *, name: str = "value") -> Any:

@@ -18,6 +18,7 @@ import sys
 from collections import deque
 from collections.abc import MappingView
 from enum import IntEnum
+from typing import Any
 
 import numpy as np
 
@@ -27,8 +28,8 @@ class Kind(IntEnum):
 
     #: Never holds a foreign array: passed through untouched (identity kept).
     PLAIN = 0
-    #: A list, tuple, dict, dict view or deque: looked into, rebuilt only if
-    #: it held a foreign array.
+    #: A list, tuple, dict, dict view, deque or slice: looked into, rebuilt
+    #: only if it held a foreign array.
     CONTAINER = 1
     #: A ``torch.Tensor`` (or subclass).
     TORCH = 2
@@ -48,7 +49,6 @@ _PLAIN_TYPES: tuple[type, ...] = (
     complex,
     str,
     bytes,
-    slice,
     range,
     type(Ellipsis),
 )
@@ -73,11 +73,7 @@ def _classify(tp: type) -> Kind:
     if torch is not None and issubclass(tp, torch.Tensor):
         return Kind.TORCH
     jax = sys.modules.get("jax")
-    if (
-        jax is not None
-        and isinstance(getattr(jax, "Array", None), type)
-        and issubclass(tp, jax.Array)
-    ):
+    if jax is not None and issubclass(tp, _jax_array_types(jax)):
         return Kind.JAX
     cupy = sys.modules.get("cupy")
     if (
@@ -86,13 +82,14 @@ def _classify(tp: type) -> Kind:
         and issubclass(tp, cupy.ndarray)
     ):
         return Kind.CUPY
-    if issubclass(tp, (list, tuple, dict, deque, MappingView)):
+    if issubclass(tp, (list, tuple, dict, deque, MappingView, slice)):
         # pandas, Matplotlib's own list types (silent_list, ArtistList is not a
         # list) and namedtuples all land here or in PLAIN: looking inside is
         # cheap and the container is rebuilt only when it held a tensor.  Dict
         # views and deques are sequences Matplotlib itself accepts (its
         # sanitize_sequence lists a dict view); a generator or other iterator
-        # stays PLAIN: looking inside would consume it.
+        # stays PLAIN: looking inside would consume it.  A slice holds its
+        # start, stop and step (``markevery=slice(t0, None, t1)``).
         return Kind.CONTAINER
     if hasattr(tp, "__array__"):
         # NumPy's own path: Matplotlib calls np.asarray itself.
@@ -100,6 +97,13 @@ def _classify(tp: type) -> Kind:
     if hasattr(tp, "__dlpack__"):
         return Kind.DLPACK
     return Kind.PLAIN
+
+
+def _jax_array_types(jax: Any) -> tuple[type, ...]:
+    # A tracer (inside ``jax.jit``/``vmap``) passes ``isinstance(x, jax.Array)``
+    # but is no subclass of it; it must reach the JAX leaf for its clear error.
+    found = (getattr(jax, "Array", None), getattr(getattr(jax, "core", None), "Tracer", None))
+    return tuple(t for t in found if isinstance(t, type))
 
 
 def kind_of(tp: type) -> Kind:
