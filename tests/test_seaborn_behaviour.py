@@ -302,7 +302,7 @@ def test_cuda_tensors_in_a_grid_and_its_axes():
     assert np.array_equal(_pixels(g.figure), _pixels(ref.figure))
 
 
-# --------------------------------------------------------------------------- 0-d tensors as flags and counts
+# ------------------------------------------------------------- 0-d tensors as flags and counts
 
 MATRIX = np.arange(12, dtype=np.float64).reshape(3, 4)
 TIPS = pd.DataFrame({"day": np.repeat(["a", "b"], 20), "v": X})
@@ -315,7 +315,10 @@ TIPS = pd.DataFrame({"day": np.repeat(["a", "b"], 20), "v": X})
         (lambda sns, s: sns.heatmap(MATRIX, annot=s), True),
         (lambda sns, s: sns.boxenplot(TIPS, x="day", y="v", k_depth=s), 3),
         (lambda sns, s: sns.histplot(np.exp(X), log_scale=s), True),
-        (lambda sns, s: sns.pointplot(TIPS, x="day", y="v", hue="day", dodge=s, errorbar=None), True),
+        (
+            lambda sns, s: sns.pointplot(TIPS, x="day", y="v", hue="day", dodge=s, errorbar=None),
+            True,
+        ),
         (lambda sns, s: sns.stripplot(TIPS, x="day", y="v", jitter=s), True),
     ],
 )
@@ -329,3 +332,47 @@ def test_zero_d_int_and_bool_tensors_mean_what_the_python_scalar_means(draw, sca
         figs.append(_pixels(fig))
         mpl.close(fig)
     assert np.array_equal(*figs)
+
+
+# --------------------------------------------------------------------------- pipe and apply
+
+
+GRID_DATA = pd.DataFrame({"a": [1.0, 2.0, 3.0, 4.0], "b": [4.0, 3.0, 1.0, 2.0], "c": [0, 0, 1, 1]})
+
+
+def _every_grid(sns):
+    return [
+        sns.FacetGrid(GRID_DATA, col="c", height=1),
+        sns.PairGrid(GRID_DATA, vars=["a", "b"], height=1),
+        sns.JointGrid(data=GRID_DATA, x="a", y="b", height=3),
+        sns.clustermap(MATRIX, row_cluster=False, col_cluster=False, figsize=(2, 2)),
+    ]
+
+
+def test_pipe_and_apply_hand_the_users_function_the_tensors_themselves_as_seaborn_does():
+    # seaborn's pipe/apply call func(grid, *args, **kwargs) and nothing else:
+    # the function is the user's, so it gets the very objects it was given.
+    t, w = torch.arange(3.0), torch.ones(2, requires_grad=True)
+    for g in _every_grid(tsns):
+        seen = []
+
+        def record(grid, v, *, weight, seen=seen):
+            seen.append((grid, v, weight))
+            return v
+
+        assert g.pipe(record, t, weight=w) is t
+        assert g.apply(record, t, weight=w) is g
+        assert len(seen) == 2
+        assert all(grid is g and v is t and weight is w for grid, v, weight in seen)
+        # What the function draws with the tensor on the grid's Axes is adopted as usual.
+        g.apply(lambda grid, v: grid.figure.axes[0].plot(v), t)
+        assert np.array_equal(g.figure.axes[0].lines[-1].get_ydata(), t.numpy())
+        mpl.close(g.figure)
+
+
+def test_map_keyword_arguments_still_reach_the_plotting_function_as_arrays():
+    g = tsns.FacetGrid(GRID_DATA, col="c", height=1)
+    kinds = []
+    g.map(lambda *args, weight, **kwargs: kinds.append(type(weight)), "a", weight=torch.ones(2))
+    assert kinds and all(k is np.ndarray for k in kinds)
+    mpl.close(g.figure)

@@ -28,7 +28,9 @@ The seaborn-specific parts, all here:
   so the Axes seaborn drew on, ``g.axes`` and ``g.ax_joint`` accept tensors.
   Grids and ``Plot`` get *twins* (as Matplotlib classes do in
   :mod:`torchplot._twins`): subclasses whose public methods convert their
-  arguments the same way.
+  arguments the same way, except the methods of :data:`PASS_THROUGH`
+  (``pipe``, ``apply``), which only hand their arguments to the user's own
+  function and so pass them on untouched, as seaborn does.
 """
 
 from __future__ import annotations
@@ -53,7 +55,7 @@ from torchplot._convert import convert_call, describe, needs_conversion, to_nump
 from torchplot._frameworks import Kind, kind_of
 from torchplot._twins import adopt, build_twin, derives_from_twin, is_twin, twin_lookup
 
-__all__ = ["FRAME_ONLY", "tensor_aware", "twin_of", "adopt_result"]
+__all__ = ["FRAME_ONLY", "PASS_THROUGH", "tensor_aware", "twin_of", "adopt_result"]
 
 _F = TypeVar("_F", bound=Callable[..., Any])
 _T = TypeVar("_T")
@@ -63,6 +65,19 @@ _T = TypeVar("_T")
 FRAME_ONLY: frozenset[str] = frozenset(
     {"pairplot", "lmplot", "FacetGrid.__init__", "PairGrid.__init__"}
 )
+
+#: Public methods of the grid and ``Plot`` twins whose arguments are passed on
+#: to seaborn untouched, with the reason.  Each only hands its arguments to a
+#: function the user gave it, which gets what seaborn would give it: the
+#: tensor itself, not an array.  The twin still adopts the figure and the
+#: result, as it does for every method.  Not listed: ``map``,
+#: ``map_dataframe``, ``map_diag``, ``map_lower``, ``map_upper``,
+#: ``map_offdiag``, ``plot``, ``plot_joint`` and ``plot_marginals``, whose
+#: keyword arguments reach plotting functions beside the grid's own arrays.
+PASS_THROUGH: dict[str, str] = {
+    "pipe": "grid.pipe(func, *args, **kwargs) returns func(grid, *args, **kwargs), nothing else",
+    "apply": "grid.apply(func, *args, **kwargs) calls func(grid, *args, **kwargs), returns grid",
+}
 
 #: Exceptions re-raised with the tensors' descriptions: the types seaborn,
 #: pandas and NumPy use for bad shapes and lengths.
@@ -349,10 +364,18 @@ def _plain_axes(args: tuple[Any, ...], kwargs: dict[str, Any]) -> Iterator[None]
 _TWINS: dict[type, type] = {}
 
 
-def _method(func: Callable[..., Any]) -> Callable[..., Any]:
+def _method(func: Callable[..., Any], *, convert: bool = True) -> Callable[..., Any]:
+    """A twin's method: ``func`` with its arguments converted (unless not ``convert``).
+
+    Either way the grid's figure and the result are adopted afterwards.
+    """
+
     @functools.wraps(func)
     def method(self: Any, *args: Any, **kwargs: Any) -> Any:
-        result = _call(func, (self,), args, kwargs)
+        if convert:
+            result = _call(func, (self,), args, kwargs)
+        else:
+            result = func(self, *args, **kwargs)
         if isinstance(self, _BaseGrid):
             # A grid method may add Axes (``map_diag``) or artists (``map``).
             _adopt_figure(self.figure)
@@ -365,9 +388,10 @@ def twin_of(base: type[_T]) -> type[_T]:
     """The tensor-aware twin of a seaborn grid class or of ``seaborn.objects.Plot``.
 
     A direct subclass (created once, then cached) whose ``__init__`` and public
-    methods convert tensor arguments and adopt what they return; it answers
-    ``isinstance`` like ``base`` (:class:`torchplot._twins.TwinMeta`), so a
-    grid made by seaborn itself is an instance of ``torchplot.seaborn.FacetGrid``.
+    methods convert tensor arguments (but for :data:`PASS_THROUGH`) and adopt
+    what they return; it answers ``isinstance`` like ``base``
+    (:class:`torchplot._twins.TwinMeta`), so a grid made by seaborn itself is
+    an instance of ``torchplot.seaborn.FacetGrid``.
     """
     twin = _TWINS.get(base)
     if twin is not None:
@@ -378,7 +402,7 @@ def twin_of(base: type[_T]) -> type[_T]:
     for name in ["__init__", *(n for n in dir(base) if not n.startswith("_"))]:
         attr = inspect.getattr_static(base, name)
         if inspect.isfunction(attr):
-            methods[name] = _method(attr)
+            methods[name] = _method(attr, convert=name not in PASS_THROUGH)
     twin = _TWINS[base] = build_twin(base, methods, __name__)
     return cast(type[_T], twin)
 
