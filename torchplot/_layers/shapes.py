@@ -6,11 +6,18 @@ orders 20-29) and the one conversion rule:
 
 * ``hist(x)`` with ``x.ndim > 2`` (a conv weight ``(64, 3, 3, 3)``): one
   histogram of all the values, ``x.flatten()`` (Matplotlib accepts at most
-  2-D, a column per dataset).  ``weights`` of the same shape is flattened too.
-* ``scatter(points)`` with one ``(N, 2)`` tensor: ``x, y = points[:, 0], points[:, 1]``.
+  2-D, a column per dataset).  ``weights`` of the same shape is flattened too,
+  and ``x`` or ``weights`` named through ``data=`` is looked up as Matplotlib
+  looks it up.
+* ``scatter(points)`` with one ``(N, 2)`` tensor: ``x, y = points[:, 0], points[:, 1]``
+  (not when ``y``, or mplot3d's ``ys``, is given by keyword).
 * ``plot`` with a 3-D or larger tensor: an explainer of Matplotlib's own
   ``ValueError``, which names neither the argument nor a fix, raising one that
   names the argument, its shape, dtype and device and the shapes that work.
+
+Sparse and quantized tensors are made strided and dequantized, on their own
+device, before they are flattened or indexed: neither layout supports all of
+``flatten``, ``reshape`` and indexing.
 """
 
 from __future__ import annotations
@@ -20,6 +27,7 @@ from typing import Any
 
 from torchplot._convert import describe
 from torchplot._frameworks import Kind, kind_of
+from torchplot._layers.images import _dense, _from_data
 from torchplot._native import explains, layer
 
 __all__: list[str] = []
@@ -38,13 +46,24 @@ def _is_tensor(obj: Any) -> bool:
 def _hist_of_all_values(
     ax: Any, call_next: Next, args: tuple[Any, ...], kwargs: dict[str, Any]
 ) -> Any:
-    x: Any = args[0] if args else kwargs.get("x")
+    given: Any = args[0] if args else kwargs.get("x")
+    x, weights, data = given, kwargs.get("weights"), kwargs.get("data")
+    if data is not None:  # the two names hist looks up in ``data``
+        x = _from_data(data, x) if isinstance(x, str) else x
+        weights = _from_data(data, weights) if isinstance(weights, str) else weights
     if not _is_tensor(x) or x.is_nested or x.ndim <= 2:
         return call_next(args, kwargs)
-    flat = x.flatten()  # a view when it can be; values stay on their device
-    weights = kwargs.get("weights")
+    flat = _dense(x).flatten()  # a view when it can be; values stay on their device
     if weights is not None and tuple(getattr(weights, "shape", ())) == tuple(x.shape):
-        kwargs = {**kwargs, "weights": weights.reshape(-1)}
+        weights = (_dense(weights) if _is_tensor(weights) else weights).reshape(-1)
+    kwargs = {**kwargs, "weights": weights} if "weights" in kwargs else dict(kwargs)
+    if data is not None:
+        # ``x`` and ``weights``, the names hist looks up, are resolved above;
+        # Matplotlib's ``data=`` path would test the flat array's truth value.
+        # The label it would have given, the name of ``x``, is kept.
+        del kwargs["data"]
+        if isinstance(given, str) and "label" not in kwargs:
+            kwargs["label"] = given
     if args:
         return call_next((flat, *args[1:]), kwargs)
     return call_next(args, {**kwargs, "x": flat})
@@ -52,7 +71,7 @@ def _hist_of_all_values(
 
 @layer("scatter", order=10, keywords=())
 def _scatter_points(ax: Any, call_next: Next, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
-    if len(args) != 1 or "y" in kwargs or not _is_tensor(args[0]):
+    if len(args) != 1 or "y" in kwargs or "ys" in kwargs or not _is_tensor(args[0]):
         return call_next(args, kwargs)
     points = args[0]
     if points.is_nested or points.ndim != 2 or points.shape[1] != 2:
@@ -61,6 +80,7 @@ def _scatter_points(ax: Any, call_next: Next, args: tuple[Any, ...], kwargs: dic
             f"argument 'x' has {describe(points)}. Fix: pass x and y, e.g. "
             "`scatter(points[:, 0], points[:, 1])`, or a (N, 2) tensor."
         )
+    points = _dense(points)
     return call_next((points[:, 0], points[:, 1]), kwargs)
 
 
