@@ -430,3 +430,53 @@ def test_grid_specs_and_layout_engines_handed_out_are_tensor_aware():
     for obj in (ax.get_subplotspec(), ax.get_gridspec(), ax.figure.get_layout_engine()):
         assert _twins.derives_from_twin(type(obj)), obj
     assert isinstance(mpl.GridSpec(1, 1), plt.GridSpec)  # isinstance as Matplotlib's
+
+
+def _formatted_figure(labels, offset, limits):
+    fig, (left, right) = plt.subplots(1, 2, figsize=(4, 2), dpi=50)
+    left.plot([0, 1, 2], [0, 1, 2])
+    left.xaxis.set_major_locator(plt.FixedLocator([0, 1, 2]))
+    left.xaxis.set_major_formatter(plt.FixedFormatter(labels))
+    right.plot([1e6, 1e6 + 3], [0, 1e-5])
+    xfmt, yfmt = plt.ScalarFormatter(), plt.ScalarFormatter()
+    xfmt.set_useOffset(offset)
+    yfmt.set_powerlimits(limits)
+    right.xaxis.set_major_formatter(xfmt)
+    right.yaxis.set_major_formatter(yfmt)
+    return fig
+
+
+def test_formatters_users_make_take_tensors_as_their_numpy_equivalents():
+    labels, offset = torch.tensor([10, 20, 30]), torch.tensor(1e6, requires_grad=True)
+    fig = _formatted_figure(labels, offset, (torch.tensor(-2), torch.tensor(2)))
+    ref = _formatted_figure(np.array([10, 20, 30]), np.float32(1e6), (-2, 2))
+    kept = [weakref.ref(labels), weakref.ref(offset)]
+    labels.add_(5)  # changed in place after plotting: not the figure's
+    del labels, offset
+    fig.canvas.draw()
+    ref.canvas.draw()
+    assert [t.get_text() for t in fig.axes[0].get_xticklabels()] == ["10", "20", "30"]
+    assert np.array_equal(
+        np.asarray(fig.canvas.buffer_rgba()), np.asarray(ref.canvas.buffer_rgba())
+    )
+    assert [k() for k in kept] == [None, None]
+
+
+def test_locators_users_make_compute_ticks_from_tensors():
+    lo, hi = torch.tensor(0.0, requires_grad=True), torch.tensor(10.0)
+    np.testing.assert_array_equal(
+        plt.MultipleLocator(2.5).tick_values(lo, hi),
+        mpl.MultipleLocator(2.5).tick_values(np.float32(0.0), np.float32(10.0)),
+    )
+
+
+def test_a_slider_takes_tensors_and_keeps_none():
+    ax = plt.figure().add_subplot()
+    lo, hi, start = torch.tensor(0.0), torch.tensor(1.0), torch.tensor(0.3, requires_grad=True)
+    slider = plt.Slider(ax, "s", lo, hi, valinit=start, valstep=torch.tensor(0.1))
+    kept = weakref.ref(start)
+    del start
+    slider.set_val(torch.tensor(0.5))
+    assert kept() is None
+    assert not any(isinstance(v, torch.Tensor) for v in vars(slider).values())
+    assert slider.val == np.float32(0.5)

@@ -65,13 +65,21 @@ def test_classes_answer_isinstance_like_matplotlibs():
 
 
 def test_names_outside_the_adopted_roots_are_the_same_objects():
-    for name in ("rcParams", "np", "FuncFormatter", "Formatter", "cm", "style"):
+    for name in ("rcParams", "np", "FigureCanvasBase", "MouseButton", "cm", "style"):
         assert getattr(torchplot, name) is getattr(mpl, name)
 
 
 def test_data_taking_helper_classes_are_twins():
-    # A locator's positions, a grid's ratios: data, so these classes are twins.
-    for name in ("GridSpec", "SubplotSpec", "FixedLocator", "MaxNLocator"):
+    # A locator's positions, a grid's ratios, a slider's range: data, so these classes are twins.
+    for name in (
+        "GridSpec",
+        "SubplotSpec",
+        "FixedLocator",
+        "MaxNLocator",
+        "FixedFormatter",
+        "ScalarFormatter",
+        "Slider",
+    ):
         ours, theirs = getattr(torchplot, name), getattr(mpl, name)
         assert ours is not theirs and issubclass(ours, theirs)
 

@@ -40,7 +40,8 @@ from matplotlib.colorizer import Colorizer
 from matplotlib.colors import Colormap, ColorSequenceRegistry, Normalize
 from matplotlib.gridspec import GridSpecBase, SubplotSpec
 from matplotlib.layout_engine import LayoutEngine
-from matplotlib.ticker import Locator
+from matplotlib.ticker import Formatter, Locator
+from matplotlib.widgets import Widget
 
 #: Must equal ``torchplot._twins.ADOPTED_ROOTS`` (``tests/test_namespace.py``
 #: checks); spelled out here so the generator runs without torchplot importable.
@@ -54,6 +55,8 @@ ADOPTED_ROOTS = (
     SubplotSpec,
     LayoutEngine,
     Locator,
+    Formatter,
+    Widget,
 )
 
 #: Matplotlib's registries of named objects: callable or not, they are mappings

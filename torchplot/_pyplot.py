@@ -212,29 +212,41 @@ TWIN_BASES: dict[str, type] = {
     'AutoLocator': _pyplot.AutoLocator,
     'AxLine': _pyplot.AxLine,
     'Axes': _pyplot.Axes,
+    'Button': _pyplot.Button,
     'Circle': _pyplot.Circle,
     'Colorizer': _pyplot.Colorizer,
     'ColorizingArtist': _pyplot.ColorizingArtist,
     'Colormap': _pyplot.Colormap,
     'Figure': _pyplot.Figure,
     'FigureBase': _pyplot.FigureBase,
+    'FixedFormatter': _pyplot.FixedFormatter,
     'FixedLocator': _pyplot.FixedLocator,
+    'FormatStrFormatter': _pyplot.FormatStrFormatter,
+    'Formatter': _pyplot.Formatter,
+    'FuncFormatter': _pyplot.FuncFormatter,
     'GridSpec': _pyplot.GridSpec,
     'IndexLocator': _pyplot.IndexLocator,
     'Line2D': _pyplot.Line2D,
     'LinearLocator': _pyplot.LinearLocator,
     'Locator': _pyplot.Locator,
+    'LogFormatter': _pyplot.LogFormatter,
+    'LogFormatterExponent': _pyplot.LogFormatterExponent,
+    'LogFormatterMathtext': _pyplot.LogFormatterMathtext,
     'LogLocator': _pyplot.LogLocator,
     'MaxNLocator': _pyplot.MaxNLocator,
     'MultipleLocator': _pyplot.MultipleLocator,
     'Normalize': _pyplot.Normalize,
+    'NullFormatter': _pyplot.NullFormatter,
     'NullLocator': _pyplot.NullLocator,
     'PolarAxes': _pyplot.PolarAxes,
     'Polygon': _pyplot.Polygon,
     'Rectangle': _pyplot.Rectangle,
+    'ScalarFormatter': _pyplot.ScalarFormatter,
+    'Slider': _pyplot.Slider,
     'Subplot': _pyplot.Subplot,
     'SubplotSpec': _pyplot.SubplotSpec,
     'Text': _pyplot.Text,
+    'Widget': _pyplot.Widget,
 }
 
 
@@ -248,25 +260,13 @@ def __getattr__(name: str) -> type:
 # Modules and classes: the same objects as pyplot's.
 AbstractContextManager = _pyplot.AbstractContextManager
 BackendFilter = _pyplot.BackendFilter
-Button = _pyplot.Button
 Enum = _pyplot.Enum
 ExitStack = _pyplot.ExitStack
 FigureCanvasBase = _pyplot.FigureCanvasBase
 FigureManagerBase = _pyplot.FigureManagerBase
-FixedFormatter = _pyplot.FixedFormatter
-FormatStrFormatter = _pyplot.FormatStrFormatter
-Formatter = _pyplot.Formatter
-FuncFormatter = _pyplot.FuncFormatter
 IO = _pyplot.IO
-LogFormatter = _pyplot.LogFormatter
-LogFormatterExponent = _pyplot.LogFormatterExponent
-LogFormatterMathtext = _pyplot.LogFormatterMathtext
 MouseButton = _pyplot.MouseButton
-NullFormatter = _pyplot.NullFormatter
-ScalarFormatter = _pyplot.ScalarFormatter
-Slider = _pyplot.Slider
 TickHelper = _pyplot.TickHelper
-Widget = _pyplot.Widget
 cbook = _pyplot.cbook
 cm = _pyplot.cm
 functools = _pyplot.functools
@@ -288,26 +288,14 @@ time = _pyplot.time
 __all__ = [
     'AbstractContextManager',
     'BackendFilter',
-    'Button',
     'Enum',
     'ExitStack',
     'FigureCanvasBase',
     'FigureManagerBase',
-    'FixedFormatter',
-    'FormatStrFormatter',
-    'Formatter',
-    'FuncFormatter',
     'IO',
-    'LogFormatter',
-    'LogFormatterExponent',
-    'LogFormatterMathtext',
     'MouseButton',
-    'NullFormatter',
-    'ScalarFormatter',
-    'Slider',
     'TYPE_CHECKING',
     'TickHelper',
-    'Widget',
     'acorr',
     'angle_spectrum',
     'annotate',
@@ -510,29 +498,41 @@ if _typing.TYPE_CHECKING:
     AutoLocator = _twin_of(_pyplot.AutoLocator)
     AxLine = _twin_of(_pyplot.AxLine)
     Axes = _twin_of(_pyplot.Axes)
+    Button = _twin_of(_pyplot.Button)
     Circle = _twin_of(_pyplot.Circle)
     Colorizer = _twin_of(_pyplot.Colorizer)
     ColorizingArtist = _twin_of(_pyplot.ColorizingArtist)
     Colormap = _twin_of(_pyplot.Colormap)
     Figure = _twin_of(_pyplot.Figure)
     FigureBase = _twin_of(_pyplot.FigureBase)
+    FixedFormatter = _twin_of(_pyplot.FixedFormatter)
     FixedLocator = _twin_of(_pyplot.FixedLocator)
+    FormatStrFormatter = _twin_of(_pyplot.FormatStrFormatter)
+    Formatter = _twin_of(_pyplot.Formatter)
+    FuncFormatter = _twin_of(_pyplot.FuncFormatter)
     GridSpec = _twin_of(_pyplot.GridSpec)
     IndexLocator = _twin_of(_pyplot.IndexLocator)
     Line2D = _twin_of(_pyplot.Line2D)
     LinearLocator = _twin_of(_pyplot.LinearLocator)
     Locator = _twin_of(_pyplot.Locator)
+    LogFormatter = _twin_of(_pyplot.LogFormatter)
+    LogFormatterExponent = _twin_of(_pyplot.LogFormatterExponent)
+    LogFormatterMathtext = _twin_of(_pyplot.LogFormatterMathtext)
     LogLocator = _twin_of(_pyplot.LogLocator)
     MaxNLocator = _twin_of(_pyplot.MaxNLocator)
     MultipleLocator = _twin_of(_pyplot.MultipleLocator)
     Normalize = _twin_of(_pyplot.Normalize)
+    NullFormatter = _twin_of(_pyplot.NullFormatter)
     NullLocator = _twin_of(_pyplot.NullLocator)
     PolarAxes = _twin_of(_pyplot.PolarAxes)
     Polygon = _twin_of(_pyplot.Polygon)
     Rectangle = _twin_of(_pyplot.Rectangle)
+    ScalarFormatter = _twin_of(_pyplot.ScalarFormatter)
+    Slider = _twin_of(_pyplot.Slider)
     Subplot = _twin_of(_pyplot.Subplot)
     SubplotSpec = _twin_of(_pyplot.SubplotSpec)
     Text = _twin_of(_pyplot.Text)
+    Widget = _twin_of(_pyplot.Widget)
     __all__ += [
         'Annotation',
         'Arrow',
@@ -540,29 +540,41 @@ if _typing.TYPE_CHECKING:
         'AutoLocator',
         'AxLine',
         'Axes',
+        'Button',
         'Circle',
         'Colorizer',
         'ColorizingArtist',
         'Colormap',
         'Figure',
         'FigureBase',
+        'FixedFormatter',
         'FixedLocator',
+        'FormatStrFormatter',
+        'Formatter',
+        'FuncFormatter',
         'GridSpec',
         'IndexLocator',
         'Line2D',
         'LinearLocator',
         'Locator',
+        'LogFormatter',
+        'LogFormatterExponent',
+        'LogFormatterMathtext',
         'LogLocator',
         'MaxNLocator',
         'MultipleLocator',
         'Normalize',
+        'NullFormatter',
         'NullLocator',
         'PolarAxes',
         'Polygon',
         'Rectangle',
+        'ScalarFormatter',
+        'Slider',
         'Subplot',
         'SubplotSpec',
         'Text',
+        'Widget',
     ]
 TYPE_CHECKING = _pyplot.TYPE_CHECKING
 annotations = _pyplot.annotations

@@ -56,7 +56,8 @@ from matplotlib.patches import ConnectionPatch
 from matplotlib.quiver import QuiverKey
 from matplotlib.table import Cell
 from matplotlib.text import Annotation, Text, _AnnotationBase
-from matplotlib.ticker import Locator
+from matplotlib.ticker import Formatter, Locator
+from matplotlib.widgets import Widget
 
 from torchplot._convert import convert_call, needs_conversion, to_numpy
 from torchplot._frameworks import Kind, kind_of, plain_types
@@ -70,7 +71,7 @@ CallNext = Callable[[tuple[Any, ...], dict[str, Any]], Any]
 
 #: The Matplotlib roots whose objects are adopted: artists and the objects
 #: that take data for them (a norm's limits, a grid's ratios, a locator's
-#: tick positions, a layout's rectangle).
+#: tick positions, a formatter's offset, a layout's rectangle, a slider's range).
 ADOPTED_ROOTS: tuple[type, ...] = (
     Artist,
     Colorbar,
@@ -81,6 +82,8 @@ ADOPTED_ROOTS: tuple[type, ...] = (
     SubplotSpec,
     LayoutEngine,
     Locator,
+    Formatter,
+    Widget,
 )
 
 #: Getters that hand out objects users edit (``ax.get_xticklabels()``,
@@ -156,11 +159,18 @@ NOT_WRAPPED: dict[str, str] = {
     "contains": "takes a mouse event",
     "pick": "takes a mouse event",
     "execute": "LayoutEngine's, run on every draw; takes the figure",
-    "tick_values": "Locator's, run on every draw with the limits Matplotlib computed",
-    "nonsingular": "as tick_values",
-    "view_limits": "as tick_values",
-    "raise_if_exceeds": "as tick_values",
     "set_axis": "takes the Axis a locator is given to",
+}
+
+#: Methods left alone on the objects of one root only, with the reason (the
+#: same name takes data elsewhere: ``colormap(t)``, ``norm(t)``).
+NOT_WRAPPED_FOR: dict[type, dict[str, str]] = {
+    Formatter: {
+        "__call__": (
+            "formats each tick label in every draw, with the positions Matplotlib computed; "
+            "format_ticks(t) takes tensors"
+        ),
+    },
 }
 
 #: Properties whose setter takes data or a number (``patch.xy = t``,
@@ -173,18 +183,23 @@ DATA_PROPERTIES: frozenset[str] = frozenset(
         "angle",
         "center",
         "d_interval",
+        "extents",
         "halfrange",
         "height",
         "linear_width",
         "linthresh",
         "num2",
         "numticks",
+        "orderOfMagnitude",
         "pickradius",
         "radii",
         "radius",
+        "rotation",
         "rotation_point",
         "v_interval",
+        "useOffset",
         "vcenter",
+        "verts",
         "vmax",
         "vmin",
         "width",
@@ -228,6 +243,16 @@ NOT_WRAPPED_PROPERTIES: dict[str, str] = {
     "isDefault_minfmt": "as isDefault_majfmt",
     "isDefault_minloc": "as isDefault_majfmt",
     "number": "the figure's number in pyplot's registry",
+    "locs": "a formatter's, set by set_locs in every draw with the positions Matplotlib computed",
+    "format": "a formatter's format string, set in every draw",
+    "offset_string": "a string",
+    "symbol": "a string",
+    "direction": "a string",
+    "useLocale": "a bool",
+    "useMathText": "a bool",
+    "usetex": "a bool",
+    "active": "a bool",
+    "activecolor": "a colour; deprecated by Matplotlib (RadioButtons' radio_props)",
     "dpi": (
         "set twice by every text extent Matplotlib measures, hundreds of times in each draw; "
         "Figure.set_dpi takes tensors"
@@ -540,7 +565,7 @@ _WRAPPERS: dict[tuple[Callable[..., Any], bool], Callable[..., Any]] = {}
 def _data_methods(base: type) -> dict[str, Any]:
     is_axes = issubclass(base, Axes)
     # Layers are for artists; a registry's twin must not load them at import.
-    layered = issubclass(base, Artist)
+    layered = is_artist = issubclass(base, Artist)
     # What ``inspect.getattr_static`` finds for each name, and the class that
     # defines it, in one pass over the MRO (a lookup per name costs
     # milliseconds per class at import).
@@ -556,9 +581,12 @@ def _data_methods(base: type) -> dict[str, Any]:
         owners.update(dict.fromkeys(vars(klass), klass))
         if klass.__module__.partition(".")[0] in _MATPLOTLIB_PACKAGES:
             matplotlibs.update(vars(klass))
+    left_alone = NOT_WRAPPED.keys() | {
+        name for root, names in NOT_WRAPPED_FOR.items() if issubclass(base, root) for name in names
+    }
     methods: dict[str, Any] = {}
     for name, attr in sorted(members.items()):
-        if name not in matplotlibs:
+        if name not in matplotlibs or (name in left_alone and (name != "update" or is_artist)):
             continue
         if isinstance(attr, property):
             if name in DATA_PROPERTIES and inspect.isfunction(attr.fset):
@@ -577,9 +605,7 @@ def _data_methods(base: type) -> dict[str, Any]:
         if name.startswith("_"):
             if name not in _WRAPPED_DUNDERS:
                 continue
-        elif name.startswith(_NOT_WRAPPED_PREFIXES) or (
-            name in NOT_WRAPPED and (name != "update" or issubclass(base, Artist))
-        ):
+        elif name.startswith(_NOT_WRAPPED_PREFIXES):
             continue
         if not (inspect.isfunction(attr) and _takes_arguments(attr)):
             continue
@@ -816,6 +842,11 @@ NOT_ADOPTING_GETTERS: dict[str, str] = {
         "(the ones users make, plt.FixedLocator(t), are twins)"
     ),
     "get_minor_locator": "as get_major_locator",
+    "get_major_formatter": (
+        "the formatters Matplotlib makes hold no user data (the ones users make, "
+        "plt.ScalarFormatter(), are twins)"
+    ),
+    "get_minor_formatter": "as get_major_formatter",
     "get_gridspec": (
         "runs some forty times per Axes in each constrained-layout draw; an Axes' subplot "
         "spec and grid spec are adopted with the Axes (_axes_holdings)"
