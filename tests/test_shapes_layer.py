@@ -148,3 +148,10 @@ def test_hist_of_a_name_missing_from_data_is_matplotlib_s(fig_test, fig_ref):
     # Matplotlib falls back to the string itself: one bar for the category "v".
     torchplot.adopt(fig_test).subplots().hist("v", data={"w": randn(4, 3, 5)})
     fig_ref.subplots().hist("v", data={"w": np.zeros((4, 3, 5))})
+
+
+def test_pyplot_polar_of_a_3d_tensor_gets_plots_explained_error():
+    # plt.polar forwards to the polar Axes' plot, whose explainer must see the tensor.
+    torchplot.figure()
+    with pytest.raises(ValueError, match=r"shape \(2, 3, 4\).*Fix: select what to draw"):
+        torchplot.polar(torch.zeros(2, 3, 4))

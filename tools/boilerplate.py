@@ -69,6 +69,12 @@ REGISTRIES = (ColormapRegistry, ColorSequenceRegistry)
 #: agree; spelled out here so the generator runs without torchplot importable).
 LAYERED_FUNCTIONS = frozenset({"imsave"})
 
+#: pyplot functions that pick (or make) an Axes of the current Figure, then
+#: pass their arguments on to one of its methods (``polar``: ``ax.plot(...)``):
+#: delegated like the Figure forwarders, so that method's layers and errors
+#: see the tensors themselves.
+FIGURE_FIRST = frozenset({"polar"})
+
 ROOT = Path(__file__).resolve().parent.parent
 TARGET = ROOT / "torchplot" / "_pyplot.py"
 
@@ -124,6 +130,8 @@ def classify(name: str) -> str:
         return "same"
     if name in LAYERED_FUNCTIONS:
         return "layered"
+    if name in FIGURE_FIRST:
+        return "figure"
     obj = getattr(pyplot, name)
     if isinstance(obj, type):
         return "twin" if issubclass(obj, ADOPTED_ROOTS) else "same"
@@ -163,7 +171,7 @@ WRAPPERS = (
     (
         "figure",
         "_figure_delegate",
-        "# Forwarders to the current Figure: its tensor-aware method converts.",
+        "# Forwarders to the current Figure (or an Axes of it): its tensor-aware method converts.",
     ),
     (
         "layered",

@@ -92,10 +92,11 @@ violinplot = _axes_delegate(_pyplot.violinplot)
 vlines = _axes_delegate(_pyplot.vlines)
 xcorr = _axes_delegate(_pyplot.xcorr)
 
-# Forwarders to the current Figure: its tensor-aware method converts.
+# Forwarders to the current Figure (or an Axes of it): its tensor-aware method converts.
 figimage = _figure_delegate(_pyplot.figimage)
 gca = _figure_delegate(_pyplot.gca)
 ginput = _figure_delegate(_pyplot.ginput)
+polar = _figure_delegate(_pyplot.polar)
 suptitle = _figure_delegate(_pyplot.suptitle)
 waitforbuttonpress = _figure_delegate(_pyplot.waitforbuttonpress)
 
@@ -158,7 +159,6 @@ overload = _tensor_aware(_pyplot.overload)
 pause = _tensor_aware(_pyplot.pause)
 pink = _tensor_aware(_pyplot.pink)
 plasma = _tensor_aware(_pyplot.plasma)
-polar = _tensor_aware(_pyplot.polar)
 prism = _tensor_aware(_pyplot.prism)
 rc = _tensor_aware(_pyplot.rc)
 rc_context = _tensor_aware(_pyplot.rc_context)

@@ -98,6 +98,9 @@ def figure_delegate(func: _F) -> _F:
 
     As :func:`axes_delegate` for the current Figure: its tensor-aware method
     converts, and its layers (``figimage`` of a CHW tensor) see the tensors.
+    Also for a function that picks or makes an Axes of the current Figure and
+    forwards to one of its methods (``polar``): Axes the adopted Figure makes
+    are adopted, so that method converts.
     """
 
     @functools.wraps(func)
