@@ -456,7 +456,14 @@ def needs_conversion(obj: Any) -> bool:
         return False
     if kind is not _CONTAINER:
         return True
-    items = _items(obj)
+    # _items(obj), inlined: Matplotlib's draw passes tuples to wrapped setters
+    # (``text.set_position((x, y))``) some fifty times in a small figure's draw.
+    if isinstance(obj, Mapping):
+        items = [*obj.keys(), *obj.values()]
+    elif type(obj) is slice:
+        items = (obj.start, obj.stop, obj.step)
+    else:
+        items = obj
     # A C-speed pass over the element types: a list of a million floats costs
     # one set() of one type, not a million Python-level checks.
     for tp in set(map(type, items)):
@@ -473,7 +480,8 @@ def _items(obj: Any) -> Any:
     """What a container holds that the rule converts: a dict's keys and values, a slice's ends."""
     if isinstance(obj, Mapping):
         # A 0-d tensor as a key (``clabel(fmt={level: name})``) hashes by
-        # identity, so Matplotlib's lookup by value would miss it.
+        # identity, so Matplotlib's lookup by value would miss it.  (Inlined in
+        # needs_conversion.)
         return [*obj.keys(), *obj.values()]
     if type(obj) is slice:
         return (obj.start, obj.stop, obj.step)
