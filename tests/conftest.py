@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import pickle
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
 import matplotlib
 
 matplotlib.use("Agg")
 
 import matplotlib.pyplot as mpl_plt
 import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def _cuda_available() -> bool:
@@ -33,3 +42,26 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 def _close_figures():
     yield
     mpl_plt.close("all")
+
+
+@pytest.fixture
+def unpickled_in_a_fresh_process(tmp_path: Path) -> Callable[[Any, str], str]:
+    """Pickle a figure, run ``script`` on it in a fresh process, return its output.
+
+    The script reads the figure from ``sys.argv[1]``; torchplot is importable
+    there but not imported: unpickling must find the twins by itself.
+    """
+
+    def run(fig: Any, script: str) -> str:
+        path = tmp_path / "fig.pickle"
+        path.write_bytes(pickle.dumps(fig))
+        out = subprocess.run(
+            [sys.executable, "-c", script, str(path)],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={"PYTHONPATH": str(ROOT), "PATH": ""},
+        )
+        return out.stdout
+
+    return run

@@ -5,11 +5,8 @@ from __future__ import annotations
 import copy
 import inspect
 import pickle
-import subprocess
-import sys
 import warnings
 import weakref
-from pathlib import Path
 
 import matplotlib.pyplot as mpl
 import numpy as np
@@ -19,8 +16,6 @@ from matplotlib.colors import to_rgb
 
 import torchplot as plt
 from torchplot import _twins
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_int_tensor_bar_labels_read_as_numbers():
@@ -87,19 +82,11 @@ print(type(fig.axes[0]).__name__, fig.axes[0].lines[0].get_ydata().tolist())
 """
 
 
-def test_pickled_figure_loads_in_a_fresh_process(tmp_path):
+def test_pickled_figure_loads_in_a_fresh_process(unpickled_in_a_fresh_process):
     fig, ax = plt.subplots()
     ax.plot(torch.arange(4.0))
-    path = tmp_path / "fig.pickle"
-    path.write_bytes(pickle.dumps(fig))
-    out = subprocess.run(
-        [sys.executable, "-c", _UNPICKLE, str(path)],
-        capture_output=True,
-        text=True,
-        check=True,
-        env={"PYTHONPATH": str(ROOT), "PATH": ""},
-    )
-    assert out.stdout.split() == ["Axes", "[1.0,", "1.0,", "1.0,", "1.0]"]
+    out = unpickled_in_a_fresh_process(fig, _UNPICKLE)
+    assert out.split() == ["Axes", "[1.0,", "1.0,", "1.0,", "1.0]"]
 
 
 def test_every_axes_kind_is_adopted():

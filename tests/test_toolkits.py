@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import copy
 import pickle
-import subprocess
-import sys
 import weakref
-from pathlib import Path
 
 import matplotlib.pyplot as mpl
 import numpy as np
@@ -21,8 +18,6 @@ from mpl_toolkits.axes_grid1.inset_locator import inset_axes
 
 import torchplot as plt
 from torchplot import _twins
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def _pixels(fig):
@@ -83,18 +78,10 @@ print(*sorted(type(ax).__module__ for ax in fig.axes))
 """
 
 
-def test_factory_made_axes_unpickle_as_twins_in_a_fresh_process(tmp_path):
+def test_factory_made_axes_unpickle_as_twins_in_a_fresh_process(unpickled_in_a_fresh_process):
     fig, _, _ = _factory_axes_figure()
-    path = tmp_path / "fig.pickle"
-    path.write_bytes(pickle.dumps(fig))
-    out = subprocess.run(
-        [sys.executable, "-c", _UNPICKLE, str(path)],
-        capture_output=True,
-        text=True,
-        check=True,
-        env={"PYTHONPATH": str(ROOT), "PATH": ""},
-    )
-    assert out.stdout.split() == ["torchplot._twins"] * 3
+    out = unpickled_in_a_fresh_process(fig, _UNPICKLE)
+    assert out.split() == ["torchplot._twins"] * 3
 
 
 def _axisartist_figure(pyplot, size):
