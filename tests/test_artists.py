@@ -467,3 +467,27 @@ def test_a_slider_takes_tensors_and_keeps_none():
     assert kept() is None
     assert not any(isinstance(v, torch.Tensor) for v in vars(slider).values())
     assert slider.val == np.float32(0.5)
+
+
+def test_flags_assigned_as_zero_d_bool_tensors_become_bools():
+    ax = plt.figure().add_subplot()
+    slider = plt.Slider(ax, "s", 0.0, 1.0)
+    patch = ax.add_patch(plt.Rectangle((0, 0), 1, 1))
+    for obj, name in [(slider, "active"), (patch, "fill"), (ax, "use_sticky_edges")]:
+        flag = torch.tensor(False)
+        kept = weakref.ref(flag)
+        setattr(obj, name, flag)
+        del flag
+        assert getattr(obj, name) is False and kept() is None, name
+
+
+def test_a_subplot_tools_sliders_take_tensors_and_keep_none():
+    target = plt.figure()
+    target.add_subplot().plot([1, 2])
+    tool = plt.adopt(mpl.matplotlib.widgets.SubplotTool(target, mpl.figure()))
+    left = torch.tensor(0.2, requires_grad=True)
+    kept = weakref.ref(left)
+    tool.sliderleft.set_val(left)
+    del left
+    assert tool.sliderleft.val == np.float32(0.2) and kept() is None
+    assert target.subplotpars.left == np.float32(0.2)

@@ -57,7 +57,7 @@ from matplotlib.quiver import QuiverKey
 from matplotlib.table import Cell
 from matplotlib.text import Annotation, Text, _AnnotationBase
 from matplotlib.ticker import Formatter, Locator
-from matplotlib.widgets import Widget
+from matplotlib.widgets import SubplotTool, Widget
 
 from torchplot._convert import convert_call, needs_conversion, to_numpy
 from torchplot._frameworks import Kind, kind_of, plain_types
@@ -180,6 +180,17 @@ NOT_WRAPPED_FOR: dict[type, dict[str, str]] = {
 DATA_PROPERTIES: frozenset[str] = frozenset(
     {
         "LABELPAD",
+        # Flags: a 0-d bool tensor (``slider.active = loss < 1``) becomes a bool.
+        "active",
+        "clip",
+        "clip_children",
+        "fill",
+        "frameon",
+        "minor",
+        "mouseover",
+        "remove_overlapping_locs",
+        "use_sticky_edges",
+        # Data and numbers.
         "angle",
         "center",
         "d_interval",
@@ -230,14 +241,6 @@ NOT_WRAPPED_PROPERTIES: dict[str, str] = {
     "minorlocator": "a ticker object",
     "edges": "a string of edge names",
     "visible_edges": "as edges",
-    "clip": "a bool",
-    "clip_children": "a bool",
-    "fill": "a bool",
-    "frameon": "a bool",
-    "mouseover": "a bool",
-    "minor": "a bool (LogitLocator)",
-    "remove_overlapping_locs": "a bool",
-    "use_sticky_edges": "a bool",
     "isDefault_majfmt": "a bool, Matplotlib's bookkeeping",
     "isDefault_majloc": "as isDefault_majfmt",
     "isDefault_minfmt": "as isDefault_majfmt",
@@ -251,7 +254,6 @@ NOT_WRAPPED_PROPERTIES: dict[str, str] = {
     "useLocale": "a bool",
     "useMathText": "a bool",
     "usetex": "a bool",
-    "active": "a bool",
     "activecolor": "a colour; deprecated by Matplotlib (RadioButtons' radio_props)",
     "dpi": (
         "set twice by every text extent Matplotlib measures, hundreds of times in each draw; "
@@ -866,6 +868,16 @@ def _axis_holdings(axis: Axis) -> list[Any]:
 
 
 _AXIS3D_PARTS = ("pane", "line", "gridlines")
+_SUBPLOT_TOOL_PARTS = (
+    "figure",
+    "sliderleft",
+    "sliderbottom",
+    "sliderright",
+    "slidertop",
+    "sliderwspace",
+    "sliderhspace",
+    "buttonreset",
+)
 _AXIS_ARTIST_PARTS = (
     "line",
     "major_ticks",
@@ -930,6 +942,8 @@ def _holdings(tp: type) -> tuple[Callable[[Any], Any], ...]:
     if axis_artist is not None and issubclass(tp, axis_artist.AxisArtist):
         # axisartist's axis lists none of its parts as children.
         found.append(_attributes(*_AXIS_ARTIST_PARTS))
+    if issubclass(tp, SubplotTool):
+        found.append(_attributes(*_SUBPLOT_TOOL_PARTS))
     if issubclass(tp, QuiverKey):
         found.append(_attributes("text"))
     if issubclass(tp, Cell):
