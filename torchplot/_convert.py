@@ -458,6 +458,7 @@ def needs_conversion(obj: Any) -> bool:
         return True
     # _items(obj), inlined: Matplotlib's draw passes tuples to wrapped setters
     # (``text.set_position((x, y))``) some fifty times in a small figure's draw.
+    items: Any
     if isinstance(obj, Mapping):
         items = [*obj.keys(), *obj.values()]
     elif type(obj) is slice:
