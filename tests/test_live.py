@@ -11,6 +11,7 @@ import os
 import sys
 import time
 import tracemalloc
+import warnings
 import weakref
 from pathlib import Path
 
@@ -672,6 +673,108 @@ def test_show_nested_lists_as_imshow_and_plot_take_them(tmp_path, process):
         live.panels["img"].ax.images[0].get_array(), [[0, 1, 2], [3, 4, 5]]
     )
     np.testing.assert_array_equal(live.panels["row"].series[0].get_ydata(), [1.0, 2.0, 3.0])
+    np.testing.assert_array_equal(_png_pixels(path), np.asarray(live.figure.canvas.buffer_rgba()))
+
+
+def test_show_between_refreshes_keeps_and_sends_only_the_latest_data(tmp_path, monkeypatch):
+    # With the drawing process, show() called more often than Live refreshes
+    # keeps one device copy per panel (the newest: it replaces the last), not
+    # one per call, and the refresh transfers and sends only those.
+    from torchplot._live import _remote, _transfer
+
+    copies = []
+    own_copy = _transfer._own_copy
+
+    def spy(t):
+        c = own_copy(t)
+        if c.numel() > 1:
+            copies.append(weakref.ref(c))
+        return c
+
+    sent = []
+    send = _remote.RemoteRenderer.send
+
+    def spy_send(self, ops):
+        sent.append(list(ops))
+        return send(self, ops)
+
+    monkeypatch.setattr(_transfer, "_own_copy", spy)
+    monkeypatch.setattr(_remote.RemoteRenderer, "send", spy_send)
+    path = tmp_path / "l.png"
+    live = torchplot.Live(every=1000, path=path, display="file", budget=None)
+    assert live._ops is not None  # the drawing process draws
+    x = torch.linspace(0, 1, 50)
+    for step in range(60):
+        live.log(step, loss=torch.tensor(1.0 / (step + 1)))
+        live.show("pred", x, torch.sin(x * step), target=torch.cos(x))
+        live.show("img", torch.full((3, 8, 8), step / 60))
+    gc.collect()
+    assert sum(r() is not None for r in copies) == 4  # x, y, target; the image
+    live.refresh()
+    shows = [op for ops in sent for op in ops if op[0] == "show"]
+    assert [op[1] for op in shows] == ["pred", "img"]  # one per panel, in the order made
+    np.testing.assert_array_equal(shows[0][3][1], torch.sin(x * 59).numpy())
+    np.testing.assert_allclose(shows[1][3][0], np.full((3, 8, 8), 59 / 60))
+    live.close()
+    assert live._remote.failed is None
+    assert list(live.panels) == ["loss", "pred", "img"]
+    # The drawing process made the panels in the same order: the same frame.
+    np.testing.assert_array_equal(_png_pixels(path), np.asarray(live.figure.canvas.buffer_rgba()))
+
+
+@pytest.mark.parametrize("process", [False, True], ids=["here", "process"])
+def test_rejected_show_records_nothing(tmp_path, process):
+    path = tmp_path / "l.png"
+    live = torchplot.Live(every=5, path=path, display="file", process=process, budget=None)
+    x = torch.linspace(0, 1, 10)
+    with pytest.raises(ValueError, match="same length"):
+        live.show("bad", x, x[:5])
+    with pytest.raises(ValueError, match="1-D values"):
+        live.show("bad2", torch.ones(3, 2), target=torch.ones(3, 2))
+    live.show("pred", x, x**2)
+    with pytest.raises(ValueError, match="same length"):
+        live.show("pred", x, x[:5])  # the last accepted data stays
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the drawing process must not fail
+        _log_some(live, 10)
+        live.close()
+    assert list(live.panels) == ["pred", "loss"]
+    np.testing.assert_array_equal(
+        live.panels["pred"].series[0].get_ydata(), (torch.linspace(0, 1, 10) ** 2).numpy()
+    )
+    if process:
+        assert live._remote.failed is None
+    np.testing.assert_array_equal(_png_pixels(path), np.asarray(live.figure.canvas.buffer_rgba()))
+
+
+@pytest.mark.parametrize("process", [False, True], ids=["here", "process"])
+def test_show_rejects_an_image_imshow_rejects_when_called(tmp_path, process):
+    # The image's shape is checked at show(), as imshow will check it, from
+    # metadata: not at a later log() (the refresh) or in the drawing process.
+    path = tmp_path / "l.png"
+    live = torchplot.Live(every=5, path=path, display="file", process=process, budget=None)
+    batch = torch.rand(8, 3, 8, 8)
+    with _OpRecorder() as rec:
+        live.show("ok", batch)
+        with pytest.raises(ValueError, match="1, 3 or 4 channels") as err:
+            live.show("img", torch.rand(8, 2, 8, 8))
+        with pytest.raises(ValueError, match="zero-size"):
+            live.show("img", torch.rand(0, 8, 8))
+    assert "Live.show('img')" in str(err.value)
+    assert not _HOST_READS & set(rec.ops), rec.ops  # no value read
+    with pytest.raises(TypeError, match="invalid shape"):
+        live.show("img", np.zeros((8, 2, 8, 8)))  # Matplotlib's imshow rejects it too
+    with pytest.raises(TypeError, match="invalid shape"):
+        live.show("img", torch.rand(5), kind="image")
+    live.show("chw", torch.rand(3, 8, 8))
+    live.show("hw1", np.zeros((4, 5, 1)))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        _log_some(live, 10)
+        live.close()
+    assert list(live.panels) == ["ok", "chw", "hw1", "loss"]
+    if process:
+        assert live._remote.failed is None
     np.testing.assert_array_equal(_png_pixels(path), np.asarray(live.figure.canvas.buffer_rgba()))
 
 

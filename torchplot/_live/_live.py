@@ -23,6 +23,7 @@ from torchplot._live._panels import (
     Panel,
     ShowPanel,
     curve_shapes,
+    image_shapes,
 )
 from torchplot._live._remote import SHARE_PER_BUDGET, RemoteRenderer
 from torchplot._live._sinks import GallerySink, NotebookSink, PngSink
@@ -345,6 +346,10 @@ class Live:
         ``show(name, image)`` (2-D or more): drawn by the Axes' tensor-aware
         ``imshow``.  Tensors are copied on their device (no sync) and drawn at
         the next refresh.  ``style`` goes to ``plot``/``scatter``/``imshow``.
+
+        Shapes are checked here, from metadata (curves: ``ValueError``; an
+        image: what ``imshow`` would raise).  A call that raises records
+        nothing.  Only the latest data of a panel is kept until the refresh.
         """
         if self._closed:
             raise RuntimeError("Live.show() after close(); create a new Live to keep plotting")
@@ -371,31 +376,53 @@ class Live:
             raise ValueError(
                 f"Live.show(kind=...) must be 'line', 'scatter' or 'image', got {kind!r}"
             )
+        # Everything is checked before anything is recorded: a call that
+        # raises leaves no panel and no operation for the drawing process.
+        # Shapes are metadata: checked now, converted at the next refresh.
+        has_target = kind != "image" and target is not None
+        if kind == "image":
+            arrays = held[:1]
+            image_shapes(name, shape, is_torch(held[0]))
+        else:
+            arrays = held + ([hold_array(target)] if has_target else [])
+            curve_shapes(name, [shape_of(a, where) for a in arrays], has_target)
         for _, items in self._pending:  # metrics logged first get their panels first
             for metric, _ in items:
                 if metric not in self._panel_of:
                     self._metric_panel(metric)
         panel = self._dash.panels.get(name)
         wanted = ImagePanel if kind == "image" else ShowPanel
+        if panel is not None and (
+            type(panel) is not wanted or (isinstance(panel, ShowPanel) and panel.kind != kind)
+        ):
+            raise ValueError(f"Live.show(): panel {name!r} already shows another kind of data")
         if panel is None:
             panel = self._dash.add(
                 name, ImagePanel(name) if kind == "image" else ShowPanel(name, kind)
             )
-        elif type(panel) is not wanted or (isinstance(panel, ShowPanel) and panel.kind != kind):
-            raise ValueError(f"Live.show(): panel {name!r} already shows another kind of data")
         if isinstance(panel, ImagePanel):
-            panel.set(held[0], style)
-            if self._ops is not None:
-                self._ops.append(("show", name, kind, held, False, style))
-            return
-        arrays = held + ([hold_array(target)] if target is not None else [])
+            panel.set(arrays[0], style)
+        else:
+            assert isinstance(panel, ShowPanel)
+            labels = ["prediction", "target"] if has_target else [name]
+            panel.set(arrays, labels, style)
         if self._ops is not None:
-            self._ops.append(("show", name, kind, arrays, target is not None, style))
-        # Shapes are metadata: checked now, converted at the next refresh.
-        curve_shapes(name, [shape_of(a, where) for a in arrays], target is not None)
-        labels = ["prediction", "target"] if target is not None else [name]
-        assert isinstance(panel, ShowPanel)
-        panel.set(arrays, labels, style)
+            self._record_show(("show", name, kind, arrays, has_target, style))
+
+    def _record_show(self, op: tuple[Any, ...]) -> None:
+        """Record a ``show`` for the drawing process, replacing one of the same panel not yet sent.
+
+        Only the newest data of a panel is drawn, so only it is kept (on its
+        device) and sent at the next refresh.  It takes the replaced
+        operation's place: the first ``show`` of a panel creates it in the
+        drawing process, in the order this process created its panels.
+        """
+        assert self._ops is not None
+        for i, old in enumerate(self._ops):
+            if old[0] == "show" and old[1] == op[1]:
+                self._ops[i] = op
+                return
+        self._ops.append(op)
 
     # ------------------------------------------------------------------ refresh
 

@@ -28,10 +28,19 @@ from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from torchplot._grid import image_layout
 from torchplot._live._history import ReducedSeries, extremes
 from torchplot._live._transfer import to_host
 
-__all__ = ["Dashboard", "ImagePanel", "MetricPanel", "Panel", "ShowPanel", "curve_shapes"]
+__all__ = [
+    "Dashboard",
+    "ImagePanel",
+    "MetricPanel",
+    "Panel",
+    "ShowPanel",
+    "curve_shapes",
+    "image_shapes",
+]
 
 Limits = tuple[float, float]
 
@@ -337,6 +346,30 @@ def curve_shapes(name: str, shapes: list[tuple[int, ...]], has_target: bool) -> 
             f"Live.show({name!r}): x, values and target must have the same length, got "
             f"shapes {shapes}"
         )
+
+
+def image_shapes(name: str, shape: tuple[int, ...], tensor: bool) -> None:
+    """Check the shape of ``show(name, image)`` as the panel's ``imshow`` will, from metadata.
+
+    ``tensor``: the image is a torch tensor, laid out by the tensor-aware
+    ``imshow`` (CHW images, batches as a grid: :func:`torchplot._grid.image_layout`);
+    anything else goes to Matplotlib, which takes ``(H, W)`` and ``(H, W, 1|3|4)``.
+    Raises what that ``imshow`` would raise (``ValueError`` for a batch it
+    cannot lay out, ``TypeError`` for a shape Matplotlib rejects), now
+    rather than at the refresh that draws it.
+    """
+    call = f"Live.show({name!r})"
+    if tensor and len(shape) >= 2:
+        image_layout(shape, call, "image")
+        return
+    if not (len(shape) == 2 or (len(shape) == 3 and shape[-1] in (1, 3, 4))):
+        fix = (
+            "pass an (H, W) or (H, W, 1|3|4) image, or a torch tensor for a CHW image or a "
+            "batch (drawn as a grid)"
+            if not tensor
+            else "pass an image of 2 or more dimensions, or kind='line' for a curve"
+        )
+        raise TypeError(f"{call}: invalid shape {shape} for image data. Fix: {fix}.")
 
 
 def _curves(arrays: list[np.ndarray], n_y: int) -> list[tuple[np.ndarray, np.ndarray]]:
