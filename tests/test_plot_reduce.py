@@ -88,6 +88,21 @@ def _plot(y, *args, **kwargs):
     return fig, ax, line
 
 
+def _drawn(line):
+    """The polyline a reduced line draws: its data without the points kept alone between NaNs.
+
+    After a zoom the line also holds the full line's first, last, lowest and
+    highest points outside the view, each between NaNs, for ``Axes.relim``.
+    """
+    x, y = line.get_xdata(), line.get_ydata()
+    ok = ~np.isnan(np.asarray(x, dtype=float))
+    padded = np.r_[False, ok, False]
+    joined = ok & (padded[:-2] | padded[2:])  # a point with a neighbour to draw a segment to
+    at = np.nonzero(joined)[0]
+    assert len(at) and np.all(np.diff(at) == 1)  # one polyline
+    return x[joined], y[joined]
+
+
 def test_off_by_default():
     y = _walk(100_000)
     _, _, line = _plot(y)
@@ -130,10 +145,11 @@ def test_zoom_shows_every_point_and_pan_follows():
     fig, ax, line = _plot(y, "r-", reduce=True)
     fig.canvas.draw()
     ax.set_xlim(1000, 1500)  # 500 points visible: all of them, plus one neighbour each side
-    np.testing.assert_array_equal(line.get_xdata(), np.arange(999, 1502, dtype=float))
-    np.testing.assert_array_equal(line.get_ydata(), y.numpy()[999:1502])
+    x, yd = _drawn(line)
+    np.testing.assert_array_equal(x, np.arange(999, 1502, dtype=float))
+    np.testing.assert_array_equal(yd, y.numpy()[999:1502])
     ax.set_xlim(100_000, 250_000)  # a wide view again: reduced, within the view
-    x = line.get_xdata()
+    x, _ = _drawn(line)
     assert len(x) < 150_000 and x[0] == 99_999 and x[-1] == 250_001
     assert line.get_color() == "r"
 
@@ -149,7 +165,7 @@ def test_monotonic_x_tensor_and_array():
         ax.set_xlim(-0.001, 0.001)
         inside = (x.numpy() >= -0.001) & (x.numpy() <= 0.001)
         assert inside.sum() < 4 * ax.bbox.width * 16  # few enough: every one is kept
-        np.testing.assert_array_equal(line.get_xdata()[1:-1], x.numpy()[inside])
+        np.testing.assert_array_equal(_drawn(line)[0][1:-1], x.numpy()[inside])
 
 
 @pytest.mark.parametrize("fixed", ["set_xlim", "autoscale_off"])
@@ -169,7 +185,7 @@ def test_limits_fixed_before_plotting_are_the_first_view(fig_test, fig_ref, fixe
     (line,) = ax.plot(x, y, reduce=True)
     ax_ref.plot(x.numpy(), y.numpy())
     lo, hi = ax.get_xlim()
-    drawn = line.get_xdata()
+    drawn = _drawn(line)[0]
     visible = x.numpy()[(x.numpy() >= lo) & (x.numpy() <= hi)]
     np.testing.assert_array_equal(drawn[(drawn >= lo) & (drawn <= hi)], visible)  # every one
     np.testing.assert_array_equal(ax.dataLim.get_points(), ax_ref.dataLim.get_points())
@@ -181,7 +197,7 @@ def test_in_place_change_after_plotting_does_not_reach_the_figure():
     _fig, ax, line = _plot(y, reduce=True)
     y.zero_()
     ax.set_xlim(10, 20)
-    np.testing.assert_array_equal(line.get_ydata(), before.numpy()[9:22])
+    np.testing.assert_array_equal(_drawn(line)[1], before.numpy()[9:22])
 
 
 def test_set_data_stops_the_recompute():
@@ -197,6 +213,122 @@ def test_set_ydata_stops_the_recompute():
     line.set_ydata(zeros)
     ax.set_xlim(0, 50)
     np.testing.assert_array_equal(line.get_ydata(), zeros)
+
+
+@pytest.mark.parametrize("setter", ["set_ydata", "set_xdata", "set_data"])
+def test_setting_the_data_frees_the_device_clone(setter):
+    # The clone is of no use once the line's data is someone else's: freed at once,
+    # not kept until the line goes (nor until the next zoom).
+    import gc
+    import weakref
+
+    _fig, ax, line = _plot(_walk(100_000), reduce=True)
+    ax.set_xlim(0, 50_000)  # a re-reduction: the clone is in use until the data is set
+    clone = weakref.ref(line._torchplot_reduction.y)
+    data = np.arange(10.0)
+    if setter == "set_data":
+        line.set_data(data, data)
+    else:
+        getattr(line, setter)(np.zeros(len(line.get_xdata())))
+    gc.collect()
+    assert clone() is None
+    ax.set_xlim(0, 10)  # no error, the data stays the caller's
+    if setter == "set_data":
+        np.testing.assert_array_equal(line.get_ydata(), data)
+
+
+def _relim_after_zoom(y, reduce, x=None, xlim=(0, 1000), then=None):
+    fig = torchplot.figure(figsize=(4, 3), dpi=100)
+    ax = fig.add_axes([0, 0, 1, 1])
+    (line,) = ax.plot(*(() if x is None else (x,)), y, reduce=reduce)
+    fig.canvas.draw()
+    ax.set_xlim(*xlim)  # zoom in, or follow the last steps
+    ax.relim()  # the live-update idiom
+    if then == "autoscale_view":
+        ax.autoscale_view()
+    elif then == "autoscale":
+        ax.autoscale(True)  # back to autoscaling: the full line again
+    fig.canvas.draw()
+    return fig, ax, line
+
+
+@pytest.mark.parametrize(
+    "xlim", [(0, 1000), (1000, 2000), (299_000, 300_000), (-5000, 100)], ids=str
+)
+@pytest.mark.parametrize("with_x", [False, True], ids=["implicit_x", "x"])
+def test_relim_after_a_zoom_sees_the_full_line(xlim, with_x):
+    # Axes.relim reads the line's data: a re-reduction for the view must keep
+    # the full line's extent, or the data limits shrink to the view.
+    y = _walk(300_000)
+    x = torch.arange(300_000, dtype=torch.float64) * 0.5 + 7 if with_x else None
+    if with_x:
+        xlim = (xlim[0] * 0.5 + 7, xlim[1] * 0.5 + 7)
+    _, ax, line = _relim_after_zoom(y, True, x, xlim, "autoscale_view")
+    _, ref, _ = _relim_after_zoom(y, False, x, xlim, "autoscale_view")
+    np.testing.assert_array_equal(ax.dataLim.get_points(), ref.dataLim.get_points())
+    assert ax.get_xlim() == ref.get_xlim() and ax.get_ylim() == ref.get_ylim()
+    assert len(line.get_xdata()) < 1100
+
+
+@pytest.mark.parametrize(
+    ("dtype", "base"), [(torch.int64, 2**40), (torch.float32, 0)], ids=["int64", "float32"]
+)
+def test_relim_after_a_zoom_keeps_exact_extremes(dtype, base):
+    # The spikes are outside the view; int64's are under float32's spacing at 2**40.
+    y = torch.full((100_000,), base, dtype=dtype)
+    y[12_345] += 20
+    y[67_890] -= 20
+    _, ax, _ = _relim_after_zoom(y, True, xlim=(40_000, 41_000), then="autoscale_view")
+    _, ref, _ = _relim_after_zoom(y, False, xlim=(40_000, 41_000), then="autoscale_view")
+    np.testing.assert_array_equal(ax.dataLim.get_points(), ref.dataLim.get_points())
+    assert ax.get_ylim() == ref.get_ylim()
+
+
+@check_figures_equal(extensions=["png"], tol=0)
+def test_zoom_out_after_relim_and_autoscale(fig_test, fig_ref):
+    # With the data limits shrunk to the view, autoscale(True) could never zoom
+    # out again.  Back to the full view, the line draws what it drew before the zoom.
+    y = _walk(100_000)
+    torchplot.adopt(fig_test)
+    torchplot.adopt(fig_ref)
+    ax, ax_ref = fig_test.subplots(), fig_ref.subplots()
+    (line,) = ax.plot(y, reduce=True)
+    ax_ref.plot(y, reduce=True)
+    fig_test.canvas.draw()
+    ax.set_xlim(0, 1000)
+    ax.relim()
+    ax.autoscale(True)
+    fig_test.canvas.draw()
+    fig_ref.canvas.draw()
+    exact = mpl_plt.figure().subplots()
+    exact.plot(y.numpy())
+    exact.set_xlim(0, 1000)
+    exact.relim()
+    exact.autoscale(True)
+    exact.figure.canvas.draw()
+    assert ax.get_xlim() == ax_ref.get_xlim() == exact.get_xlim()
+    assert ax.get_ylim() == ax_ref.get_ylim() == exact.get_ylim()
+    np.testing.assert_array_equal(line.get_xdata(), ax_ref.lines[0].get_xdata())
+    assert len(line.get_xdata()) < 100_000
+
+
+@pytest.mark.parametrize("linewidth", [1.5, 40])
+@pytest.mark.parametrize("xlim", [(1000, 1500), (49_990.5, 50_010.5), (0, 400)], ids=str)
+@check_figures_equal(extensions=["png"], tol=0)
+def test_kept_extremes_draw_nothing(fig_test, fig_ref, xlim, linewidth, monkeypatch):
+    # The full line's extremes outside the view, kept for relim, do not change
+    # a pixel, however wide the line (a cap or join would reach into the view):
+    # every visible point is drawn, as Matplotlib draws the full line unsimplified.
+    monkeypatch.setitem(mpl_plt.rcParams, "path.simplify", False)
+    y = _walk(100_000, seed=3)
+    torchplot.adopt(fig_test)
+    ax, ax_ref = fig_test.subplots(), fig_ref.subplots()
+    (line,) = ax.plot(y, lw=linewidth, reduce=True)
+    ax_ref.plot(y.numpy(), lw=linewidth)
+    for a in (ax, ax_ref):
+        a.set_xlim(*xlim)
+        a.set_ylim(float(y.min()) - 1, float(y.max()) + 1)
+    assert np.isnan(line.get_xdata()).any()  # extremes are kept outside the view
 
 
 @pytest.mark.parametrize(

@@ -7,8 +7,11 @@ tensor ``y`` (and a monotonic ``x``) of more than
 (:mod:`torchplot._m4`) over ``ceil(axes width in pixels *
 rc_params["plot.reduce_oversample"])`` columns, on the tensor's device, and only
 the kept points are transferred.  The Line2D is Matplotlib's, its data the
-kept points; the data limits (hence autoscaling) are those of the full line,
-because each column's extremes and the end points are kept.
+kept points; the data limits (hence autoscaling, and ``Axes.relim``) are those
+of the full line, because each column's extremes and the end points are kept,
+and a re-reduction for a narrower view keeps the full line's first, last,
+lowest and highest points outside the view, each alone between NaNs (a point
+with no neighbour draws no line: the drawing is the view's).
 
 When the x limits change (zoom, pan, ``set_xlim``, the first autoscale), the
 reduction is re-done for the visible range, so zooming in shows every point
@@ -19,7 +22,8 @@ tensor after plotting do not reach the figure).  The clone costs one copy of
 the series in the device's memory per reduced line; it is freed with the line
 (``line.remove()`` and dropping it, or closing the figure).  The recompute
 stops (the line keeps its current data) once the line's data is set by
-anything else (``set_data``, ``set_xdata``, ``set_ydata``).  A pickled figure
+anything else (``set_data``, ``set_xdata``, ``set_ydata``), and the clone is
+freed then, as soon as the line lets go of the data it replaced.  A pickled figure
 keeps the reduced data, not the clone: the unpickled line no longer follows
 zooms.
 
@@ -91,8 +95,13 @@ class LineReduction:
         self._line: Any = None  # a weak reference once attached
         self.x = x  # detached clone on y's device, or None for x = 0, 1, ..., n-1
         self.y = y  # detached clone on its device
-        self._set_x: Any = None  # the line's x and y arrays as this reduction last set them
+        # Weak references to the line's x and y arrays as this reduction last set
+        # them: when the line lets go of one, its data was set by someone else.
+        self._set_x: Any = None
         self._set_y: Any = None
+        # The full line's first, last, lowest and highest points (host x, y), kept
+        # in every narrower view so that ``Axes.relim`` sees the full line.
+        self._extremes: tuple[np.ndarray, np.ndarray] | None = None
         self._cid: int | None = None
         self._view: tuple[float, float, int] | None = None  # (x0, x1, columns) reduced for
 
@@ -104,6 +113,11 @@ class LineReduction:
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self._line = self.x = self.y = self._set_x = self._set_y = self._cid = self._view = None
+        self._extremes = None
+
+    def release(self) -> None:
+        """Free the device clone: the line's data is no longer this reduction's to set."""
+        self.x = self.y = self._extremes = self._set_x = self._set_y = None
 
     @property
     def n(self) -> int:
@@ -146,7 +160,49 @@ class LineReduction:
             keep = torch.arange(start, stop, device=self.y.device)
         else:
             keep = m4_indices(self.x, self.y, start, stop, x0, x1, columns)
-        return self._gather(keep)
+        x, y = self._gather(keep)
+        if start == 0 and stop == self.n and self._extremes is None and len(y):
+            # Every point was in a column, so the full line's first, last, lowest
+            # and highest points are among the kept ones (as values: a tie may
+            # keep another point of the same value, which bounds the same).
+            at = np.unique([0, len(y) - 1, int(np.argmin(y)), int(np.argmax(y))])
+            self._extremes = (x[at], y[at])
+        return x, y
+
+    def with_extremes(
+        self, x: np.ndarray, y: np.ndarray, x0: float, x1: float
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """``(x, y)`` kept for the view ``[x0, x1]`` plus the full line's extremes outside it.
+
+        ``Axes.relim`` reads the line's data: with only the view's points it would
+        shrink the data limits to the view (and ``autoscale`` could never zoom
+        out again).  The first, last, lowest and highest points of the full line
+        that lie outside the view are added, in the line's order, each alone
+        between NaNs: Matplotlib breaks a line at NaN and a point with no
+        neighbour draws no line, so the pixels are those of the view's points.
+        Extremes inside the view are kept by the reduction already.
+        """
+        if self._extremes is None or not len(x):
+            return x, y
+        ex, ey = self._extremes
+        left, right = ex < x0, ex > x1
+        # The neighbours that take the line into and out of the view are drawn already.
+        left &= (ex != x[0]) | (ey != y[0])
+        right &= (ex != x[-1]) | (ey != y[-1])
+        if not (left.any() or right.any()):
+            return x, y
+
+        def alone(v: np.ndarray, nan_first: bool) -> np.ndarray:
+            gaps = np.full(len(v), np.nan, dtype=v.dtype)
+            return np.column_stack((gaps, v) if nan_first else (v, gaps)).ravel()
+
+        def joined(kept: np.ndarray, extremes: np.ndarray) -> np.ndarray:
+            # Integers cannot hold NaN; Matplotlib draws them as float64 anyway.
+            floats = extremes.astype(kept.dtype if kept.dtype.kind == "f" else np.float64)
+            parts = (alone(floats[left], False), kept, alone(floats[right], True))
+            return np.concatenate(parts).astype(floats.dtype, copy=False)
+
+        return joined(x, ex), joined(y, ey)
 
     def full(self) -> tuple[np.ndarray, np.ndarray]:
         torch = sys.modules["torch"]
@@ -183,6 +239,7 @@ class LineReduction:
         if line is None or line.axes is not ax or not self._owns(line):
             # Gone, moved or re-set by someone else: stop following the limits.
             ax.callbacks.disconnect(self._cid)
+            self.release()
             return
         if not _linear(ax):
             xy, self._view = self.full(), None
@@ -190,19 +247,34 @@ class LineReduction:
             lo, hi = sorted(map(float, ax.get_xlim()))
             if self._same_view(lo, hi, _columns(ax)):
                 return  # xlim_changed fires for unchanged limits too
-            xy = self.reduced(ax, lo, hi)
+            xy = self.with_extremes(*self.reduced(ax, lo, hi), lo, hi)
+        self._set_x = self._set_y = None  # replacing them is not losing the line
         line.set_data(*xy)
         _unsimplified(line)
         self._remember(line)
 
     def _remember(self, line: Any) -> None:
-        # Matplotlib keeps its own copy of each array it is given, so a new
-        # object in either means the data was set by someone else.
-        self._set_x, self._set_y = line.get_xdata(orig=True), line.get_ydata(orig=True)
+        # Matplotlib keeps its own copy of each array it is given (a NumPy
+        # array: ``_gather`` makes them), so when the line drops one, its data
+        # was set by someone else: the clone is freed then, not at the next zoom.
+        me = weakref.ref(self)
+
+        def lost(_: Any) -> None:
+            reduction = me()
+            if reduction is not None:
+                reduction.release()
+
+        self._set_x = weakref.ref(line.get_xdata(orig=True), lost)
+        self._set_y = weakref.ref(line.get_ydata(orig=True), lost)
 
     def _owns(self, line: Any) -> bool:
         """Whether ``line``'s data is still the data this reduction set."""
-        return line.get_xdata(orig=True) is self._set_x and line.get_ydata(orig=True) is self._set_y
+        if self.y is None or self._set_x is None or self._set_y is None:
+            return False
+        return (
+            line.get_xdata(orig=True) is self._set_x()
+            and line.get_ydata(orig=True) is self._set_y()
+        )
 
 
 def _finite(torch: Any, t: Any) -> bool:
