@@ -143,10 +143,6 @@ NOT_WRAPPED: dict[str, str] = {
     "draw_artist": "the blitting hot path; takes an artist, not data",
     "redraw_in_frame": "the blitting hot path; takes no data",
     "set": "Artist.set is replaced by _plain_set: routes through the wrapped set_* methods",
-    "update": (
-        "Artist.update routes through the wrapped set_* methods (GridSpec.update, which "
-        "takes numbers, is wrapped: _data_methods)"
-    ),
     "cla": "Axes.__init_subclass__ treats a 'cla' in a subclass as an override",
     "pchanged": "a notification called on every property change",
     "convert_xunits": "unit plumbing run on every recache; data entered through a wrapped method",
@@ -165,6 +161,12 @@ NOT_WRAPPED: dict[str, str] = {
 #: Methods left alone on the objects of one root only, with the reason (the
 #: same name takes data elsewhere: ``colormap(t)``, ``norm(t)``).
 NOT_WRAPPED_FOR: dict[type, dict[str, str]] = {
+    Artist: {
+        "update": (
+            "routes through the wrapped set_* methods (GridSpec.update, which takes "
+            "numbers, is wrapped)"
+        ),
+    },
     Formatter: {
         "__call__": (
             "formats each tick label in every draw, with the positions Matplotlib computed; "
@@ -567,7 +569,7 @@ _WRAPPERS: dict[tuple[Callable[..., Any], bool], Callable[..., Any]] = {}
 def _data_methods(base: type) -> dict[str, Any]:
     is_axes = issubclass(base, Axes)
     # Layers are for artists; a registry's twin must not load them at import.
-    layered = is_artist = issubclass(base, Artist)
+    layered = issubclass(base, Artist)
     # What ``inspect.getattr_static`` finds for each name, and the class that
     # defines it, in one pass over the MRO (a lookup per name costs
     # milliseconds per class at import).
@@ -588,7 +590,7 @@ def _data_methods(base: type) -> dict[str, Any]:
     }
     methods: dict[str, Any] = {}
     for name, attr in sorted(members.items()):
-        if name not in matplotlibs or (name in left_alone and (name != "update" or is_artist)):
+        if name not in matplotlibs or name in left_alone:
             continue
         if isinstance(attr, property):
             if name in DATA_PROPERTIES and inspect.isfunction(attr.fset):
