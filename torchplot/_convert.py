@@ -456,8 +456,11 @@ def needs_conversion(obj: Any) -> bool:
         return False
     if kind is not _CONTAINER:
         return True
-    # _items(obj), inlined: Matplotlib's draw passes tuples to wrapped setters
-    # (``text.set_position((x, y))``) some fifty times in a small figure's draw.
+    # What the rule converts inside: a dict's keys too (a 0-d tensor key, as in
+    # ``clabel(fmt={level: name})``, hashes by identity, so Matplotlib's lookup
+    # by value would miss it) and a slice's ends.  Inline, not a helper:
+    # Matplotlib's draw passes tuples to wrapped setters some fifty times in a
+    # small figure's draw.
     items: Any
     if isinstance(obj, Mapping):
         items = [*obj.keys(), *obj.values()]
@@ -475,18 +478,6 @@ def needs_conversion(obj: Any) -> bool:
         elif kind is not _PLAIN:
             return True
     return False
-
-
-def _items(obj: Any) -> Any:
-    """What a container holds that the rule converts: a dict's keys and values, a slice's ends."""
-    if isinstance(obj, Mapping):
-        # A 0-d tensor as a key (``clabel(fmt={level: name})``) hashes by
-        # identity, so Matplotlib's lookup by value would miss it.  (Inlined in
-        # needs_conversion.)
-        return [*obj.keys(), *obj.values()]
-    if type(obj) is slice:
-        return (obj.start, obj.stop, obj.step)
-    return obj
 
 
 def rebuild(obj: Any, items: list[Any]) -> Any:
@@ -526,7 +517,8 @@ def _convert(obj: Any, where: Where) -> Any:
         except Exception:
             return dict(pairs)
     if type(obj) is slice:
-        return slice(*(_convert(v, ("item", where, i)) for i, v in enumerate(_items(obj))))
+        ends = (obj.start, obj.stop, obj.step)
+        return slice(*(_convert(v, ("item", where, i)) for i, v in enumerate(ends)))
     return rebuild(obj, [_convert(v, ("item", where, i)) for i, v in enumerate(obj)])
 
 
