@@ -2,7 +2,7 @@
 
 ``hist`` of a >2-D tensor and ``scatter`` of one ``(N, 2)`` tensor, for
 layouts whose ``flatten``/``reshape``/indexing fail (sparse, per-channel
-quantized), for ``x`` and ``weights`` named through ``data=``, and mplot3d's
+quantized), for names looked up through ``data=``, and mplot3d's
 ``scatter(xs, ys=..., zs=...)``, which is not the one-tensor form.
 """
 
@@ -148,6 +148,40 @@ def test_hist_of_a_name_missing_from_data_is_matplotlib_s(fig_test, fig_ref):
     # Matplotlib falls back to the string itself: one bar for the category "v".
     torchplot.adopt(fig_test).subplots().hist("v", data={"w": randn(4, 3, 5)})
     fig_ref.subplots().hist("v", data={"w": np.zeros((4, 3, 5))})
+
+
+@EQUAL
+def test_scatter_of_points_named_in_data_looks_up_the_other_names_too(fig_test, fig_ref):
+    points, c, s = randn(20, 2, seed=11), torch.arange(20), randn(20, seed=12).abs() * 40
+    data = {"p": points.requires_grad_(), "c": c, "s": s, "o": "unused"}
+    # "o" is a marker, not a name scatter looks up, even though data holds it.
+    torchplot.adopt(fig_test).subplots().scatter("p", c="c", s="s", marker="o", data=data)
+    ref = points.detach().numpy()
+    fig_ref.subplots().scatter(ref[:, 0], ref[:, 1], c=c.numpy(), s=s.numpy(), marker="o")
+
+
+@EQUAL
+def test_3d_scatter_of_points_named_in_data(fig_test, fig_ref):
+    points, z = randn(20, 2, seed=13), randn(20, seed=14)
+    ax = torchplot.adopt(fig_test).add_subplot(projection="3d")
+    ax.scatter("p", zs="z", c="z", data={"p": points, "z": z})
+    ref = points.numpy()
+    fig_ref.add_subplot(projection="3d").scatter(ref[:, 0], ref[:, 1], zs=z.numpy(), c=z.numpy())
+
+
+@EQUAL
+def test_pyplot_scatter_of_points_named_in_data(fig_test, fig_ref):
+    points = randn(20, 2, seed=15)
+    torchplot.figure(fig_test)  # pyplot makes fig_test's Axes, as for plt.scatter(points)
+    pc = torchplot.scatter("p", c="p0", data={"p": points, "p0": points[:, 0]})
+    assert torchplot.gci() is pc
+    ref = points.numpy()
+    fig_ref.subplots().scatter(ref[:, 0], ref[:, 1], c=ref[:, 0])
+
+
+def test_scatter_of_a_name_missing_from_data_is_matplotlib_s():
+    with pytest.raises(TypeError, match="missing a required argument: 'y'"):
+        torchplot.figure().subplots().scatter("q", data={"p": randn(4, 2)})
 
 
 def test_pyplot_polar_of_a_3d_tensor_gets_plots_explained_error():

@@ -56,6 +56,7 @@ __all__ = [
     "LayerSpec",
     "explainer_specs",
     "explains",
+    "from_data",
     "layer",
     "layer_specs",
     "layers_for",
@@ -90,6 +91,20 @@ class ExplainerSpec(NamedTuple):
 
 _LAYERS: dict[str, list[LayerSpec]] = {}
 _EXPLAINERS: dict[str, list[ExplainerSpec]] = {}
+
+
+def from_data(data: Any, key: str) -> Any:
+    """What ``key`` names in a call's ``data=``, as Matplotlib's ``data=`` resolves it.
+
+    ``data[key]``, else ``key`` itself: Matplotlib's ``_replacer`` falls back to
+    the string on any error.  So that a layer (and a pyplot function with a
+    one-tensor form) sees in ``imshow("img", data=d)`` what it sees in
+    ``imshow(d["img"])``.
+    """
+    try:
+        return data[key]
+    except Exception:
+        return key
 
 
 def layer(

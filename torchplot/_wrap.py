@@ -11,7 +11,7 @@ from matplotlib._pylab_helpers import Gcf
 
 from torchplot._convert import convert_call
 from torchplot._frameworks import Kind, kind_of
-from torchplot._native import layers_for
+from torchplot._native import from_data, layers_for
 from torchplot._twins import CallNext, adopt, bind_layer, twin_of
 
 __all__ = [
@@ -60,6 +60,10 @@ def tensor_aware(func: _F) -> _F:
     return cast(_F, wrapper)
 
 
+def _one_tensor(arg: Any, data: Any) -> Any:
+    return from_data(data, arg) if data is not None and isinstance(arg, str) else arg
+
+
 def axes_delegate(func: _F) -> _F:
     """Wrap a pyplot function that only forwards to ``gca().<same name>(...)``.
 
@@ -78,8 +82,8 @@ def axes_delegate(func: _F) -> _F:
         if (
             one_tensor_form
             and len(args) == 1
-            and not kwargs.keys() & {"y", "data"}
-            and (kind_of(type(args[0])) is Kind.TORCH)
+            and "y" not in kwargs
+            and kind_of(type(_one_tensor(args[0], kwargs.get("data")))) is Kind.TORCH
         ):
             # The Matplotlib signature requires more positional arguments than
             # the tensor form has: call the Axes method (whose layer handles

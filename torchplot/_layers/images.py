@@ -56,7 +56,7 @@ from torchplot._grid import (
     host_grid,
     image_layout,
 )
-from torchplot._native import layer
+from torchplot._native import from_data, layer
 
 __all__ = ["KEYWORDS", "TITLE_FONTSIZE"]
 
@@ -143,7 +143,7 @@ def _tensor_layouts(
     """The shape rule for the image argument ``arg`` of one call; ``ax``: where titles go."""
     x: Any = args[arg.position] if len(args) > arg.position else kwargs.get(arg.name)
     if isinstance(x, str) and kwargs.get("data") is not None:
-        x = _from_data(kwargs["data"], x)
+        x = from_data(kwargs["data"], x)
     is_tensor = kind_of(type(x)) is Kind.TORCH
     ours = arg.keywords & kwargs.keys()
     if is_tensor and "titles" in kwargs and "titles" not in arg.keywords:
@@ -203,20 +203,6 @@ def _set_data_channels_first(
     if layout is None or layout.matplotlib_accepts or layout.batch != 1:
         return call_next(args, kwargs)
     return _call_with_x(_SET_DATA, call_next, args, kwargs, _single_view(_dense(a), layout))
-
-
-def _from_data(data: Any, key: str) -> Any:
-    """``X`` as Matplotlib's ``data=`` resolves a string argument: ``data[key]``, else ``key``.
-
-    So that ``imshow("img", data=d)`` means what ``imshow(d["img"])`` means.
-    The call keeps its ``"img"`` (and ``data``) until this layer replaces
-    ``X`` with the image it lays out; a call passed on is Matplotlib's own.
-    """
-    try:
-        return data[key]
-    except Exception:
-        # Matplotlib's ``_replacer`` falls back to the string on any error.
-        return key
 
 
 # --------------------------------------------------------------------------- options

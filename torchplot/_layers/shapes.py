@@ -10,7 +10,8 @@ orders 20-29) and the one conversion rule:
   and ``x`` or ``weights`` named through ``data=`` is looked up as Matplotlib
   looks it up.
 * ``scatter(points)`` with one ``(N, 2)`` tensor: ``x, y = points[:, 0], points[:, 1]``
-  (not when ``y``, or mplot3d's ``ys``, is given by keyword).
+  (not when ``y``, or mplot3d's ``ys``, is given by keyword); ``scatter("p", data=d)``
+  looks ``"p"`` up in ``d`` first, as Matplotlib's ``data=`` would.
 * ``plot`` with a 3-D or larger tensor: an explainer of Matplotlib's own
   ``ValueError``, which names neither the argument nor a fix, raising one that
   names the argument, its shape, dtype and device and the shapes that work.
@@ -27,8 +28,8 @@ from typing import Any
 
 from torchplot._convert import describe
 from torchplot._frameworks import Kind, kind_of
-from torchplot._layers.images import _dense, _from_data
-from torchplot._native import explains, layer
+from torchplot._layers.images import _dense
+from torchplot._native import explains, from_data, layer
 
 __all__: list[str] = []
 
@@ -49,8 +50,8 @@ def _hist_of_all_values(
     given: Any = args[0] if args else kwargs.get("x")
     x, weights, data = given, kwargs.get("weights"), kwargs.get("data")
     if data is not None:  # the two names hist looks up in ``data``
-        x = _from_data(data, x) if isinstance(x, str) else x
-        weights = _from_data(data, weights) if isinstance(weights, str) else weights
+        x = from_data(data, x) if isinstance(x, str) else x
+        weights = from_data(data, weights) if isinstance(weights, str) else weights
     if not _is_tensor(x) or x.is_nested or x.ndim <= 2:
         return call_next(args, kwargs)
     flat = _dense(x).flatten()  # a view when it can be; values stay on their device
@@ -69,11 +70,35 @@ def _hist_of_all_values(
     return call_next(args, {**kwargs, "x": flat})
 
 
+# What ``Axes.scatter`` and ``Axes3D.scatter`` look up in ``data=`` besides
+# the coordinates the points give (their ``_preprocess_data(replace_names=...)``).
+_SCATTER_DATA_NAMES = frozenset(
+    ("s", "linewidths", "edgecolors", "c", "facecolor", "facecolors", "color")
+)
+_SCATTER3D_DATA_NAMES = frozenset(
+    ("zs", "s", "edgecolors", "c", "facecolor", "facecolors", "color")
+)
+
+
 @layer("scatter", order=10, keywords=())
 def _scatter_points(ax: Any, call_next: Next, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
-    if len(args) != 1 or "y" in kwargs or "ys" in kwargs or not _is_tensor(args[0]):
+    if len(args) != 1 or "y" in kwargs or "ys" in kwargs:
         return call_next(args, kwargs)
-    points = args[0]
+    points, data = args[0], kwargs.get("data")
+    if data is not None and isinstance(points, str):
+        points = from_data(data, points)
+    if not _is_tensor(points):
+        return call_next(args, kwargs)
+    if data is not None:
+        # Matplotlib's ``data=`` path tests ``y``'s truth value for a label,
+        # which raises for an array, so the names it would look up are
+        # looked up here and ``data`` is not passed on.
+        names = _SCATTER3D_DATA_NAMES if hasattr(ax, "zaxis") else _SCATTER_DATA_NAMES
+        kwargs = {
+            k: from_data(data, v) if k in names and isinstance(v, str) else v
+            for k, v in kwargs.items()
+            if k != "data"
+        }
     if points.is_nested or points.ndim != 2 or points.shape[1] != 2:
         raise ValueError(
             f"Axes.scatter() with one tensor argument takes points of shape (N, 2); "
