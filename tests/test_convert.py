@@ -509,6 +509,66 @@ def test_markevery_slice_and_clabel_dict_of_tensors_draw_as_numpy(fig_test, fig_
             start.add_(1)  # changed in place after plotting: not the figure's
 
 
+def test_mappings_holding_tensors_are_rebuilt_keeping_their_state():
+    t = torch.arange(3.0, requires_grad=True)
+    factory = collections.defaultdict(lambda: np.ones(3), {"x": t})
+    out = to_numpy(factory)
+    assert type(out) is collections.defaultdict and isinstance(out["x"], np.ndarray)
+    np.testing.assert_array_equal(out["y"], np.ones(3))  # the factory is kept
+    counts = to_numpy(collections.Counter({"a": torch.tensor(2), "b": 1}))
+    assert type(counts) is collections.Counter and counts == {"a": 2, "b": 1}
+    ordered = to_numpy(collections.OrderedDict([("b", t), ("a", 1)]))
+    assert type(ordered) is collections.OrderedDict and list(ordered) == ["b", "a"]
+    for mapping in (collections.UserDict({"x": t}), types.MappingProxyType({"x": t})):
+        assert kind_of(type(mapping)) is Kind.CONTAINER
+        assert isinstance(to_numpy(mapping)["x"], np.ndarray)
+    plain = types.MappingProxyType({"x": np.arange(3)})
+    assert to_numpy(plain) is plain
+
+
+def test_structseqs_become_tuples_of_all_their_fields():
+    # A structseq holding arrays has a ``values`` array, which Matplotlib would
+    # take for a pandas object's and draw alone.
+    t = torch.tensor([[1.0, 5.0, 2.0], [4.0, 0.0, 3.0]])
+    out = to_numpy(t.max(0))
+    assert type(out) is tuple and len(out) == 2
+    np.testing.assert_array_equal(out[1], [1, 0, 1])
+    assert len(torchplot.figure().subplots().plot(t.max(0))) == 3  # as plt.plot(t.max(0)) in mpl
+
+
+@pytest.mark.parametrize(
+    "make",
+    [dict, collections.UserDict, types.MappingProxyType, collections.ChainMap],
+    ids=["dict", "UserDict", "MappingProxyType", "ChainMap"],
+)
+@check_figures_equal(extensions=["png"], tol=0)
+def test_data_mapping_of_any_kind_is_read_as_matplotlib_reads_it(fig_test, fig_ref, make):
+    x, y = torch.arange(5.0, requires_grad=True), torch.rand(5, dtype=torch.float64).bfloat16()
+    # Values no call names are never read: not even one that cannot be drawn.
+    unused = torch.empty(100, 100, device="meta")
+    ax = torchplot.adopt(fig_test).subplots()
+    ax.plot("x", "y", "o-", data=make({"x": x, "y": y, "unused": unused}))
+    ax.scatter("x", "y", c="y", s="x", data=make({"x": x, "y": y, "unused": unused}))
+    ref = {"x": x.detach().numpy(), "y": y.float().numpy()}
+    ref_ax = fig_ref.subplots()
+    ref_ax.plot("x", "y", "o-", data=ref)
+    ref_ax.scatter("x", "y", c="y", s="x", data=ref)
+
+
+@check_figures_equal(extensions=["png"], tol=0)
+def test_data_defaultdict_factory_runs_as_in_matplotlib(fig_test, fig_ref):
+    def data(ones):
+        d = collections.defaultdict(ones)
+        d["x"] = torch.arange(4.0, requires_grad=True) if ones is torch_ones else np.arange(4.0)
+        return d
+
+    def torch_ones():
+        return torch.ones(4, requires_grad=True)
+
+    torchplot.adopt(fig_test).subplots().scatter("x", "y", data=data(torch_ones))
+    fig_ref.subplots().scatter("x", "y", data=data(lambda: np.ones(4)))
+
+
 def test_masked_tensor_becomes_numpy_masked_array():
     masked = pytest.importorskip("torch.masked")
     with warnings.catch_warnings():

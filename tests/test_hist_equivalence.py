@@ -68,6 +68,8 @@ DATA = {
     "on_edges": _on_edges,
     "nan_laden": _nan_laden,
     "grad": lambda: _data().requires_grad_(),
+    # No memory to view: NumPy's view of a CPU tensor cannot be taken.
+    "zero_tensor": lambda: torch._efficientzerotensor(50),
 }
 
 KWARGS = {
@@ -103,6 +105,18 @@ def test_hist_data_kinds(fig_test, fig_ref, data, path):
     _draw(fig_ref.subplots(), torchplot.to_numpy(t), bins=13)
     mode, calls = path
     assert bool(calls) == (mode == "device")
+
+
+@pytest.mark.parametrize("layout", [torch.strided, torch.jagged])
+@check_figures_equal(extensions=["png"], tol=0)
+def test_hist_of_a_nested_tensor_is_hist_of_its_list(fig_test, fig_ref, layout, path):
+    parts = [_data(40, seed=1), _data(25, seed=2) * 2]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # nested tensors are a prototype
+        t = torch.nested.nested_tensor(parts, layout=layout)
+    _draw(torchplot.adopt(fig_test).subplots(), t, bins=9)
+    _draw(fig_ref.subplots(), [p.numpy() for p in parts], bins=9)
+    assert not path[1]  # Matplotlib counts a list of datasets; the device path does not
 
 
 @pytest.mark.parametrize("kw", list(KWARGS))

@@ -196,6 +196,14 @@ def test_channels_last_batch_equals_channels_first(fig_test, fig_ref):
     fig_ref.subplots().imshow(np_grid(t.permute(0, 2, 3, 1).numpy()))
 
 
+@pytest.mark.parametrize("shape", [(4, 3, 7, 9), (4, 7, 9)])
+@EQUAL
+def test_zero_tensor_batch_is_a_batch_of_zeros(fig_test, fig_ref, shape):
+    # A ZeroTensor has no memory for NumPy to view: the grid is built by torch.
+    torchplot.adopt(fig_test).subplots().imshow(torch._efficientzerotensor(*shape), nrow=3)
+    torchplot.adopt(fig_ref).subplots().imshow(torch.zeros(shape), nrow=3)
+
+
 @EQUAL
 def test_leading_dims_flatten_into_the_batch(fig_test, fig_ref):
     t = rgb_batch(6)

@@ -34,7 +34,9 @@ bit-packed (``uint4``, ``bits8``, ...)      ``TypeError``; fix: its raw bytes,
 other object with ``__array__``             untouched: NumPy's own path
 other object with only ``__dlpack__``       ``np.from_dlpack`` then copied
 list / tuple / namedtuple / dict            rebuilt only if it held one of the above
-                                            (a dict's keys converted as its values)
+(or other mapping)                          (a dict's keys converted as its values); as
+                                            ``data=`` of a Matplotlib call, only the values
+                                            the call names
 ``slice``                                   rebuilt only if its start, stop or step was one
 ``collections.deque``                       rebuilt (same type) only if it held one
 dict view (``d.values()``, ``d.items()``)   ``list`` of its converted items, only if it
@@ -51,10 +53,11 @@ tensor cannot reach a figure, and dropping the tensor frees it.
 
 from __future__ import annotations
 
+import copy
 import functools
 import inspect
 import sys
-from collections import deque
+from collections import ChainMap, deque
 from collections.abc import Callable, Mapping, MappingView
 from typing import Any
 
@@ -495,6 +498,12 @@ def rebuild(obj: Any, items: list[Any]) -> Any:
             return deque(items, obj.maxlen)
     if hasattr(obj, "_fields"):  # namedtuple
         return tp._make(items)
+    if hasattr(tp, "n_sequence_fields"):
+        # A structseq (``t.max(0)``, ``t.sort()``: torch.return_types) holding
+        # arrays has a ``values`` array, which Matplotlib's ``_unpack_to_numpy``
+        # would take for a pandas object's and draw alone: a tuple draws what
+        # the tensors' structseq draws, all of its fields.
+        return tuple(items)
     try:
         return tp(items)
     except Exception:  # a subclass with another constructor: fall back to its base
@@ -511,15 +520,54 @@ def _convert(obj: Any, where: Where) -> Any:
     if not needs_conversion(obj):
         return obj
     if isinstance(obj, Mapping):
-        pairs = [(_key(k, where), _convert(v, ("item", where, k))) for k, v in obj.items()]
-        try:
-            return type(obj)(pairs)  # type: ignore[call-arg]
-        except Exception:
-            return dict(pairs)
+        return _rebuilt_mapping(
+            obj, [(_key(k, where), _convert(v, ("item", where, k))) for k, v in obj.items()]
+        )
     if type(obj) is slice:
         ends = (obj.start, obj.stop, obj.step)
         return slice(*(_convert(v, ("item", where, i)) for i, v in enumerate(ends)))
     return rebuild(obj, [_convert(v, ("item", where, i)) for i, v in enumerate(obj)])
+
+
+def _rebuilt_mapping(obj: Mapping[Any, Any], pairs: list[tuple[Any, Any]]) -> Any:
+    if type(obj) is dict or not isinstance(obj, dict):
+        # A mapping that is no dict (``MappingProxyType``, ``UserDict``) is
+        # read by key and iterated, as a dict is.
+        return dict(pairs)
+    try:
+        # A copy keeps a subclass's own state: a defaultdict's factory, a
+        # Counter's type (whose ``update`` would add, not replace).
+        new = copy.copy(obj)
+        new.clear()
+        for k, v in pairs:
+            new[k] = v
+        return new
+    except Exception:
+        return dict(pairs)
+
+
+def _looked_up(data: Any, args: tuple[Any, ...], kwargs: dict[str, Any], where: Where) -> Any:
+    """``data=`` of a Matplotlib call, with the values the call reads from it converted.
+
+    Matplotlib's ``data=`` replaces each string argument ``s`` with ``data[s]``
+    when that lookup succeeds (``_preprocess_data``), and reads nothing else.
+    So only those values are converted, looked up as Matplotlib looks them up
+    (any indexable object; a defaultdict's factory runs): a dict of model
+    outputs holding images moves to the host only what is drawn.  The result
+    serves the converted values first and ``data`` itself for anything else;
+    it is ``data`` when nothing changed.
+    """
+    found: dict[str, Any] = {}
+    for s in (*args, *kwargs.values()):
+        if type(s) is str and s not in found:
+            try:
+                value = data[s]
+            except Exception:  # Matplotlib keeps the string: nothing to convert
+                continue
+            new = _convert(value, ("item", where, s))
+            if new is not value:
+                found[s] = new
+    return ChainMap(found, data) if found else data
 
 
 def _key(key: Any, where: Where) -> Any:
@@ -597,6 +645,7 @@ def convert_call(
     kwargs: dict[str, Any],
     func: Callable[..., Any],
     self_offset: int = 0,
+    data_looked_up: bool = True,
 ) -> tuple[tuple[Any, ...], dict[str, Any]]:
     """Convert the arguments of one call to ``func``; the inputs themselves when nothing changes.
 
@@ -604,7 +653,9 @@ def convert_call(
     anywhere) costs one cached type lookup per argument.
     ``self_offset`` is 1 when ``args`` excludes a bound ``self``.  One pass:
     each argument is looked at once, and a new ``args`` (``kwargs``) is built
-    only when one of its own values changes.
+    only when one of its own values changes.  ``data_looked_up``: ``data=`` is
+    Matplotlib's, of which the call reads only what its string arguments name;
+    seaborn reads all of a ``data=``.
     """
     new_args: list[Any] | None = None
     for i, a in enumerate(args):
@@ -622,7 +673,12 @@ def convert_call(
         if type(v) in plain_types:
             continue
         leaf = leaf_of(type(v))
-        new = leaf(v, ("kwarg", func, k)) if leaf is not None else _convert(v, ("kwarg", func, k))
+        if leaf is not None:
+            new = leaf(v, ("kwarg", func, k))
+        elif k == "data" and data_looked_up:
+            new = _looked_up(v, args, kwargs, ("kwarg", func, k))
+        else:
+            new = _convert(v, ("kwarg", func, k))
         if new is not v:
             if new_kwargs is None:
                 new_kwargs = dict(kwargs)

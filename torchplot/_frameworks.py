@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import sys
 from collections import deque
-from collections.abc import MappingView
+from collections.abc import Mapping, MappingView
 from enum import IntEnum
 from typing import Any
 
@@ -28,7 +28,7 @@ class Kind(IntEnum):
 
     #: Never holds a foreign array: passed through untouched (identity kept).
     PLAIN = 0
-    #: A list, tuple, dict, dict view, deque or slice: looked into, rebuilt
+    #: A list, tuple, mapping, dict view, deque or slice: looked into, rebuilt
     #: only if it held a foreign array.
     CONTAINER = 1
     #: A ``torch.Tensor`` (or subclass).
@@ -82,14 +82,17 @@ def _classify(tp: type) -> Kind:
         and issubclass(tp, cupy.ndarray)
     ):
         return Kind.CUPY
-    if issubclass(tp, (list, tuple, dict, deque, MappingView, slice)):
+    if issubclass(tp, (list, tuple, dict, deque, MappingView, slice, Mapping)):
         # pandas, Matplotlib's own list types (silent_list, ArtistList is not a
         # list) and namedtuples all land here or in PLAIN: looking inside is
         # cheap and the container is rebuilt only when it held a tensor.  Dict
         # views and deques are sequences Matplotlib itself accepts (its
         # sanitize_sequence lists a dict view); a generator or other iterator
         # stays PLAIN: looking inside would consume it.  A slice holds its
-        # start, stop and step (``markevery=slice(t0, None, t1)``).
+        # start, stop and step (``markevery=slice(t0, None, t1)``).  Any other
+        # mapping (``UserDict``, ``MappingProxyType``, a user's own) is what
+        # ``data=`` takes as well as a dict; as ``data=`` of a Matplotlib call
+        # only the values the call names are read (``_convert.convert_call``).
         return Kind.CONTAINER
     if hasattr(tp, "__array__"):
         # NumPy's own path: Matplotlib calls np.asarray itself.

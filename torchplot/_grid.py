@@ -362,7 +362,8 @@ def _host_array(t: Any, bits: bool = True) -> Any:
 
     With ``bits``, a dtype NumPy lacks is viewed as the integer dtype of its
     element size.  ``None`` for another device, a tensor subclass, a tensor
-    with a pending conjugation or negation bit, or one that requires grad.
+    with a pending conjugation or negation bit, a zero tensor, or one that
+    requires grad.
     """
     torch = sys.modules["torch"]
     if (
@@ -371,6 +372,7 @@ def _host_array(t: Any, bits: bool = True) -> Any:
         or t.requires_grad
         or t.is_conj()
         or t.is_neg()
+        or t._is_zerotensor()  # no memory to view: ``numpy()`` raises
     ):
         return None
     try:

@@ -269,7 +269,7 @@ def _named_width(name: str, x: Any, dtype: np.dtype, proxy: np.ndarray) -> tuple
     std = float(x64.std(correction=0))
     rounding = _rounding(dtype, size, mean, std)
     if name in ("fd", "auto"):
-        q75, q25 = (_percentile(x, q) for q in (75, 25))
+        q75, q25 = (_percentile(x, q, dtype) for q in (75, 25))
         iqr = q75 - q25
         fd_w = 2.0 * iqr * size ** (-1.0 / 3.0)
         # Each percentile is NumPy's interpolation in the data's dtype: off by
@@ -316,17 +316,27 @@ def _rounding(dtype: np.dtype, size: int, mean: float, std: float) -> float:
     return eps * (math.log2(max(size, 2)) + 2) * (1 + abs(mean) / std)
 
 
-def _percentile(x: Any, q: float) -> float:
-    """``np.percentile(a, q)`` (linear method) from two exact order statistics, in float64."""
+def _percentile(x: Any, q: float, dtype: np.dtype) -> float:
+    """``np.percentile(a, q)`` (linear method) from two exact order statistics, in float64.
+
+    NumPy subtracts the two statistics in the data's dtype: for integers that
+    difference wraps around on overflow (``int8`` data spanning -128..127), and
+    so does it here.
+    """
     torch = _torch()
     n = x.numel()
     virtual = (n - 1) * q / 100.0
     lower = math.floor(virtual)
     upper = min(lower + 1, n - 1)
     gamma = virtual - lower
-    a = float(torch.kthvalue(x, lower + 1).values)
-    b = float(torch.kthvalue(x, upper + 1).values)
-    diff = b - a
+    a_exact = torch.kthvalue(x, lower + 1).values.item()
+    b_exact = torch.kthvalue(x, upper + 1).values.item()
+    a, b = float(a_exact), float(b_exact)
+    if dtype.kind in "iu":
+        # Arrays, not NumPy scalars: array arithmetic wraps without a warning.
+        diff = float(np.subtract(np.array([b_exact], dtype), np.array([a_exact], dtype))[0])
+    else:
+        diff = b - a
     return b - diff * (1 - gamma) if gamma >= 0.5 else a + diff * gamma
 
 

@@ -502,6 +502,11 @@ def _layered_method(
     keywords: frozenset[str] | None = frozenset()
     for spec in specs:
         keywords = None if keywords is None or spec.keywords is None else keywords | spec.keywords
+    if keywords is not None:
+        # A call with ``data=`` takes the chain, whose last step reads only
+        # what the call names in it (convert_call): telling whether the call
+        # is plain would read every value (an ``np.load``-ed file loads each).
+        keywords |= {"data"}
     # Each chain as (outermost layer or None, the others innermost first).
     every = _split_chain([spec.func for spec in specs])
     always = _split_chain([spec.func for spec in specs if spec.setting is None])

@@ -68,6 +68,7 @@ def _host_view(torch: Any, t: Any) -> np.ndarray | None:
         or t.is_nested
         or t.is_conj()
         or t.is_neg()
+        or t._is_zerotensor()  # no memory to view: ``numpy()`` raises
         or type(t) not in (torch.Tensor, torch.nn.Parameter)
         or str(t.dtype).removeprefix("torch.") not in _VIEWABLE
     ):
@@ -124,7 +125,8 @@ def _hist_on_device(ax: Any, call_next: Any, args: tuple[Any, ...], kwargs: dict
     except TypeError:
         return call_next(args, kwargs)  # Matplotlib raises its own error
     x = bound.arguments["x"]
-    if not readable_here(x) or x.ndim not in (1, 2) or x.numel() == 0:
+    # A nested tensor is a list of datasets to Matplotlib, which the rule makes it.
+    if not readable_here(x) or x.is_nested or x.ndim not in (1, 2) or x.numel() == 0:
         return call_next(args, kwargs)
     if x.device.type == "cpu" and not DEVICE_PATH_ON_CPU:
         view = _host_view(torch, x)
@@ -135,7 +137,7 @@ def _hist_on_device(ax: Any, call_next: Any, args: tuple[Any, ...], kwargs: dict
         )
     params = bound.arguments
     weights = params.get("weights")
-    if isinstance(weights, torch.Tensor) and not readable_here(weights):
+    if isinstance(weights, torch.Tensor) and (not readable_here(weights) or weights.is_nested):
         return call_next(args, kwargs)
     bins = params.get("bins")
     if bins is None:

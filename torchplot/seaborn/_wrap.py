@@ -183,7 +183,7 @@ def _call(
     ``head`` is ``(self,)`` for a method, ``()`` for a function.
     """
     args, kwargs = _settings_converted(args, kwargs)
-    new_args, new_kwargs = convert_call(args, kwargs, func, len(head))
+    new_args, new_kwargs = convert_call(args, kwargs, func, len(head), data_looked_up=False)
     if new_args is args and new_kwargs is kwargs:
         return func(*head, *args, **kwargs)  # no tensor: exactly seaborn's call
     new_args, new_kwargs = _same_vectors((args, kwargs), (new_args, new_kwargs))
