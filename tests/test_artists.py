@@ -309,6 +309,7 @@ def test_every_public_property_setter_is_classified():
 def _setting_cases():
     """``(object, attribute, make value)``: data set by assignment, as Matplotlib documents."""
     fig, ax = plt.subplots()
+    ax.set_xlabel("x")  # drawn where ``xaxis.labelpad`` puts it
     image = ax.imshow(np.eye(3), norm=mpl.matplotlib.colors.TwoSlopeNorm(0.5))
     g = {"requires_grad": True}
     # Closed already: Matplotlib appends the first vertex to an open one.
@@ -330,6 +331,7 @@ def _setting_cases():
             lambda: torch.tensor([0.5, 0.5]),
         ),
         (ax.annotate("b", (0, 0), xytext=(1, 1)), "xyann", lambda: torch.tensor([0.2, 0.3], **g)),
+        (ax.xaxis, "labelpad", lambda: torch.tensor(12.0, **g)),
     ]
 
 

@@ -56,3 +56,73 @@ def test_matplotlib_objects_not_handed_out_by_torchplot_stay_plain():
     assert type(other) is mpl.Figure  # not current when torchplot ran
     buf = io.BytesIO()
     fig.savefig(buf)
+
+
+# Matplotlib code that tests an object's exact type (``type(x) is C``) sees a
+# twin, not ``C``: each such test reachable from a torchplot object is listed
+# here, drawn without tensors.
+
+
+@check_figures_equal(extensions=["png"], tol=0)
+def test_colorbar_of_a_plain_normalize_gets_a_linear_axis(fig_test, fig_ref):
+    # Colorbar asks ``type(norm) is Normalize`` and else draws a 'function'
+    # axis, whose ticks land on other pixels for this data (19 px differed).
+    z = np.linspace(-1, 1, 20).reshape(4, 5)
+    for P, fig in ((torchplot, fig_test), (mpl, fig_ref)):
+        P.figure(fig)
+        P.imshow(z)
+        cb = P.colorbar()
+        assert cb.ax.get_yscale() == "linear"
+        norm = P.Normalize(-1, 1)
+        ax = fig.add_axes((0.1, 0.1, 0.2, 0.2))
+        assert fig.colorbar(ax.pcolormesh(z, norm=norm), ax=ax).ax.get_yscale() == "linear"
+
+
+def test_colorbar_of_a_normalize_subclass_keeps_matplotlib_s_function_axis():
+    class Mine(torchplot.Normalize):
+        pass
+
+    fig, ax = torchplot.subplots()
+    cb = fig.colorbar(ax.imshow(np.eye(3), norm=Mine(0, 1)))
+    assert cb.ax.get_yscale() == "function"
+
+
+@check_figures_equal(extensions=["png"], tol=0)
+def test_add_collection3d_of_a_collection_torchplot_handed_out(fig_test, fig_ref):
+    # ``Axes3D.add_collection3d`` converts only a collection whose type *is*
+    # LineCollection (PolyCollection, PatchCollection); a twin stayed 2-D and
+    # failed to draw.
+    for P, fig in ((torchplot, fig_test), (mpl, fig_ref)):
+        P.figure(fig)
+        flat = fig.add_subplot(121)
+        lines = flat.vlines([0.2, 0.5], 0, 1)
+        polys = flat.broken_barh([(0, 1)], (0, 1))  # a PolyCollection
+        lines.remove()
+        polys.remove()
+        ax = fig.add_subplot(122, projection="3d")
+        ax.add_collection3d(lines, zs=[0.1, 0.9])
+        ax.add_collection3d(col=polys, zs=0.5)
+
+
+def test_setp_lists_what_matplotlib_lists():
+    # Matplotlib's ArtistInspector reads a setter's docstring (inherited ones
+    # included) and its first parameter's name.
+    fig, ax = torchplot.subplots()
+    (line,) = ax.plot([1, 2])
+    text = ax.set_title("t")
+    for obj in (line, ax, text, ax.bar([0], [1])[0], fig):
+        plain = type(obj).__dict__.get("__tensor_base__")
+        assert plain is not None
+        out, ref = io.StringIO(), io.StringIO()
+        torchplot.setp(obj, file=out)
+        obj.__class__, twin = plain, type(obj)
+        try:
+            mpl.setp(obj, file=ref)
+        finally:
+            obj.__class__ = twin
+        assert out.getvalue() == ref.getvalue()
+    out = io.StringIO()
+    torchplot.setp(ax, "xlabel", file=out)
+    assert out.getvalue().strip() == "xlabel: str"
+    torchplot.setp(line, "transform", file=out)
+    assert out.getvalue().split("\n")[1] == "  transform: `~matplotlib.transforms.Transform`"

@@ -268,7 +268,18 @@ NOT_WRAPPED_PROPERTIES: dict[str, str] = {
 DATA_ATTRIBUTES: dict[type, tuple[str, ...]] = {
     _AnnotationBase: ("xy",),
     AnnotationBbox: ("xybox",),
+    Axis: ("labelpad",),  # ``ax.xaxis.labelpad = t``, an attribute its docs list
     ConnectionPatch: ("xy1", "xy2"),
+}
+
+#: Methods that test an argument's exact type, not ``isinstance``:
+#: ``Axes3D.add_collection3d`` makes a 3-D collection only of a collection
+#: whose type *is* ``PolyCollection`` (``LineCollection``, ``PatchCollection``),
+#: and leaves a twin 2-D, which then fails to draw.  The argument at that
+#: position (or keyword) is handed to Matplotlib as its Matplotlib class for
+#: the call, and adopted again after it.
+AS_MATPLOTLIB_CLASS: dict[str, tuple[int, str]] = {
+    "Axes3D.add_collection3d": (0, "col"),
 }
 
 
@@ -286,6 +297,52 @@ class _DataAttribute:
 
     def __set__(self, obj: Any, value: Any) -> None:
         obj.__dict__[self.name] = to_numpy(value, name=self.where)
+
+
+class _PlainNormalizeScale:
+    """``_scale`` of the twin of ``Normalize`` itself: ``"linear"`` where Matplotlib keeps None.
+
+    A colorbar gives a norm whose type *is* ``Normalize`` a linear axis and any
+    other norm without a ``_scale`` a 'function' axis, whose ticks can land on
+    other pixels.  The twin of ``Normalize`` is not ``Normalize`` itself, so it
+    answers the question the colorbar asks first, ``norm._scale``, with the
+    scale a plain ``Normalize`` gets.  A user's subclass (of either) reads its
+    own value, as under Matplotlib.
+    """
+
+    def __get__(self, obj: Any, owner: type | None = None) -> Any:
+        if obj is None:
+            return self
+        value = obj.__dict__.get("_scale")
+        if value is None and type(obj).__dict__.get("__tensor_base__") is Normalize:
+            return "linear"
+        return value
+
+    def __set__(self, obj: Any, value: Any) -> None:
+        obj.__dict__["_scale"] = value
+
+
+def _as_matplotlib_class(
+    method: Callable[..., Any], position: int, name: str
+) -> Callable[..., Any]:
+    """``method`` handing its argument ``position`` (``name``) over as its Matplotlib class.
+
+    See :data:`AS_MATPLOTLIB_CLASS`.
+    """
+
+    @functools.wraps(method)
+    def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
+        obj = args[position] if len(args) > position else kwargs.get(name)
+        base = type(obj).__dict__.get("__tensor_base__")
+        if base is None:
+            return method(self, *args, **kwargs)
+        obj.__class__ = base
+        try:
+            return method(self, *args, **kwargs)
+        finally:
+            adopt(obj)  # as the class Matplotlib made of it (a 3-D collection)
+
+    return wrapper
 
 
 #: Getters take no data and many run on every draw.
@@ -427,8 +484,11 @@ def _exact_method(
         "_tp_adopt": _ADOPT.get,
         "_tp_adopt_new": _adopt_new,
     }
-    method = types.FunctionType(code, namespace, func.__name__, func.__defaults__)
-    return functools.wraps(func)(method)
+    method = functools.wraps(func)(
+        types.FunctionType(code, namespace, func.__name__, func.__defaults__)
+    )
+    _inspectable_as(method, func)
+    return method
 
 
 def _wrapped_method(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -449,10 +509,32 @@ def _wrapped_method(func: Callable[..., Any]) -> Callable[..., Any]:
     # (``ConstrainedLayoutEngine.set`` walks ``self.set.__kwdefaults__``);
     # ``method`` has no keyword-only parameters of its own for them to change.
     method.__kwdefaults__ = func.__kwdefaults__  # type: ignore[attr-defined]
+    _inspectable_as(method, func)
     names = _exact_parameters(func)
     if names is not None and func.__name__.isidentifier():
         return _exact_method(func, names, method)
     return method
+
+
+def _inspectable_as(method: Callable[..., Any], func: Callable[..., Any]) -> None:
+    """Make ``plt.setp``/``getp`` (Matplotlib's ``ArtistInspector``) read ``method`` as ``func``.
+
+    The inspector lists a setter's valid values from its docstring and its
+    first parameter's name (``__code__.co_varnames[1]``).  A docstring
+    Matplotlib inherits (``# docstring inherited``) is found by ``inspect``
+    only for the function its class defines, so the wrapper gets it
+    resolved; and ``method``'s ``*args`` takes ``func``'s first name.
+    """
+    if method.__doc__ is None:
+        method.__doc__ = inspect.getdoc(func)
+    code, func_code = method.__code__, getattr(func, "__code__", None)
+    if func_code is None or func_code.co_argcount + func_code.co_kwonlyargcount < 2:
+        return
+    first = func_code.co_varnames[1]
+    if first not in code.co_varnames:
+        method.__code__ = code.replace(
+            co_varnames=(code.co_varnames[0], first, *code.co_varnames[2:])
+        )
 
 
 def _all_plain(values: Iterable[Any]) -> bool:
@@ -564,6 +646,7 @@ def _layered_method(
             action(result)
         return result
 
+    _inspectable_as(method, func)
     return method
 
 
@@ -632,7 +715,8 @@ def _data_methods(base: type) -> dict[str, Any]:
             else:
                 wrapper = _wrapped_method(attr)
             _WRAPPERS[key] = wrapper
-        methods[name] = wrapper
+        exact = AS_MATPLOTLIB_CLASS.get(f"{owners[name].__qualname__}.{name}")
+        methods[name] = wrapper if exact is None else _as_matplotlib_class(wrapper, *exact)
     if issubclass(base, Artist):
         methods["set"] = _plain_set(base)
     elif inspect.isfunction(members.get("set")):
@@ -640,6 +724,8 @@ def _data_methods(base: type) -> dict[str, Any]:
         methods["set"] = _shared_wrapper(members["set"])
     if members.get("__reduce__") is not object.__reduce__:
         methods["__reduce__"] = _reducing_to_twin(members["__reduce__"])
+    if base is Normalize:
+        methods["_scale"] = _PlainNormalizeScale()
     for holder, names in DATA_ATTRIBUTES.items():
         if issubclass(base, holder):
             for name in names:
