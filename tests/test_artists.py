@@ -13,6 +13,7 @@ import numpy as np
 import torch
 from matplotlib.axis import Axis
 from matplotlib.colors import to_rgb
+from matplotlib.testing.decorators import check_figures_equal
 
 import torchplot as plt
 from torchplot import _twins
@@ -493,3 +494,23 @@ def test_a_subplot_tools_sliders_take_tensors_and_keep_none():
     del left
     assert tool.sliderleft.val == np.float32(0.2) and kept() is None
     assert target.subplotpars.left == np.float32(0.2)
+
+
+@check_figures_equal(extensions=["png"], tol=0)
+def test_colorbar_of_a_users_scalar_mappable_takes_tensors(fig_test, fig_ref):
+    # The colorbar idiom for a colormap with no image: ``cm.ScalarMappable``.
+    values = torch.linspace(0.0, 2.0, 7, requires_grad=True).bfloat16()
+    mappables = []
+    for fig, data, low in (
+        (plt.adopt(fig_test), values, torch.tensor(0.5)),
+        (fig_ref, values.float().detach().numpy(), 0.5),
+    ):
+        sm = mpl.cm.ScalarMappable(norm=mpl.Normalize(0, 3), cmap="magma")
+        fig.colorbar(sm, ax=fig.subplots())
+        sm.set_array(data)  # adopted by the colorbar (of an adopted figure)
+        sm.set_clim(low, 2.5)
+        mappables.append(sm)
+    assert _twins.is_twin(type(mappables[0])) and not _twins.is_twin(type(mappables[1]))
+    ref = weakref.ref(values)
+    del values
+    assert ref() is None

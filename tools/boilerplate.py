@@ -34,7 +34,7 @@ from pathlib import Path
 import matplotlib
 import matplotlib.pyplot as pyplot
 from matplotlib.artist import Artist
-from matplotlib.cm import ColormapRegistry
+from matplotlib.cm import ColormapRegistry, ScalarMappable
 from matplotlib.colorbar import Colorbar
 from matplotlib.colorizer import Colorizer
 from matplotlib.colors import Colormap, ColorSequenceRegistry, Normalize
@@ -51,6 +51,7 @@ ADOPTED_ROOTS = (
     Colorizer,
     Colormap,
     Normalize,
+    ScalarMappable,
     GridSpecBase,
     SubplotSpec,
     LayoutEngine,

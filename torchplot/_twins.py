@@ -44,6 +44,7 @@ import numpy as np
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.axis import Axis
+from matplotlib.cm import ScalarMappable
 from matplotlib.colorbar import Colorbar
 from matplotlib.colorizer import Colorizer, ColorizingArtist
 from matplotlib.colors import Colormap, Normalize
@@ -78,6 +79,7 @@ ADOPTED_ROOTS: tuple[type, ...] = (
     Colorizer,
     Colormap,
     Normalize,
+    ScalarMappable,
     GridSpecBase,
     SubplotSpec,
     LayoutEngine,
@@ -990,7 +992,8 @@ def _axes_holdings(ax: Axes) -> list[Any]:
 def _colorbar_holdings(colorbar: Colorbar) -> list[Any]:
     # The colorbar's Axes was adopted when it was made (``Figure.add_axes``),
     # before the colorbar filled it with its outline and solids.
-    return [colorbar.ax, *colorbar.ax.get_children()]
+    # Its mappable may be one the user made (``cm.ScalarMappable(norm, cmap)``).
+    return [colorbar.ax, *colorbar.ax.get_children(), colorbar.mappable]
 
 
 def _children(obj: Any) -> Any:
