@@ -67,9 +67,11 @@ def test_torchplot_axes_keep_accepting_tensors_after_seaborn_drew(fig_test, fig_
     twin_type = type(ax)
     out = tsns.kdeplot(x=_grad(X), fill=True, ax=ax)
     assert out is ax and type(ax) is twin_type
+    # Artists seaborn created are tensor-aware too.  (Read through the
+    # Axes' lists: ``get_children`` would adopt what it hands out.)
+    made = [*ax.collections, *ax.lines, *ax.patches, ax.xaxis.label]
+    assert made and all(is_twin(type(a)) for a in made)
     ax.scatter(_grad(X), _grad(Y))
-    # Artists seaborn created are tensor-aware too.
-    assert all(is_twin(type(a)) for a in ax.get_children())
     ax.collections[-1].set_offsets(torch.stack([_grad(Y), _grad(X)], 1))
     ref = fig_ref.subplots()
     seaborn.kdeplot(x=_host(_grad(X)), fill=True, ax=ref)
@@ -188,6 +190,101 @@ def test_objects_plot_on_a_torchplot_axes(fig_test, fig_ref):
     ref.axhline(0.0)
 
 
+def _draw_and_set(ax, h):
+    # seaborn's artists, then tensors handed to them after the fact.
+    tsns.scatterplot(x=_grad(X), y=_grad(Y), ax=ax)
+    tsns.histplot(x=_grad(X), ax=ax)
+    ax.collections[0].set_offsets(torch.stack([_grad(Y), _grad(X)], 1))
+    ax.patches[0].set_height(h)
+    with torch.no_grad():
+        h.add_(5.0)  # in place, after plotting: the figure must not change
+
+
+def _draw_and_set_ref(ax):
+    seaborn.scatterplot(x=_host(_grad(X)), y=_host(_grad(Y)), ax=ax)
+    seaborn.histplot(x=_host(_grad(X)), ax=ax)
+    ax.collections[0].set_offsets(np.stack([_host(_grad(Y)), _host(_grad(X))], 1))
+    ax.patches[0].set_height(np.float32(2.0))
+
+
+@check_figures_equal(extensions=["png"], tol=0)
+def test_artists_seaborn_draws_in_a_subfigure_accept_tensors(fig_test, fig_ref):
+    h = torch.tensor(2.0, requires_grad=True)
+    _draw_and_set(torchplot.adopt(fig_test).subfigures(1, 2)[0].subplots(), h)
+    _draw_and_set_ref(fig_ref.subfigures(1, 2)[0].subplots())
+
+
+@check_figures_equal(extensions=["png"], tol=0)
+def test_artists_seaborn_draws_on_an_inset_axes_accept_tensors(fig_test, fig_ref):
+    h = torch.tensor(2.0, requires_grad=True)
+    _draw_and_set(torchplot.adopt(fig_test).subplots().inset_axes([0.5, 0.5, 0.4, 0.4]), h)
+    _draw_and_set_ref(fig_ref.subplots().inset_axes([0.5, 0.5, 0.4, 0.4]))
+
+
+def test_artists_seaborn_draws_on_a_nested_inset_in_a_subfigure_are_adopted():
+    fig = torchplot.figure()
+    inset = fig.subfigures(2, 1)[1].subfigures(1, 2)[1].subplots().inset_axes([0, 0, 0.5, 0.5])
+    inner = inset.inset_axes([0.5, 0.5, 0.5, 0.5])
+    assert tsns.kdeplot(x=X, fill=True, ax=inner) is inner
+    # (Not ``get_children()``: that adopts what it returns.)
+    assert inner.collections and all(is_twin(type(c)) for c in inner.collections)
+    mpl.close(fig)
+
+
+def _grid_of(sns, data, func):
+    return sns.PairGrid(data, hue="h", height=1.5).map_offdiag(func).add_legend()
+
+
+@pytest.mark.parametrize("name", ["kdeplot", "histplot"])
+def test_pair_grid_collects_the_legend_of_torchplots_kdeplot_and_histplot(name):
+    # seaborn turns the legend of these two on by identity, ``func is kdeplot``.
+    frame = pd.DataFrame({"x": X, "y": Y, "h": np.arange(40) % 3})
+    ref = _grid_of(seaborn, frame, getattr(seaborn, name))
+    tensors = {k: torch.tensor(v.to_numpy()) for k, v in frame.items()}
+    for g in (
+        _grid_of(tsns, frame, getattr(tsns, name)),
+        _grid_of(tsns, tensors, getattr(tsns, name)),
+    ):
+        assert [t.get_text() for t in g._legend.get_texts()] == ["0", "1", "2"]
+        assert np.array_equal(_pixels(g.figure), _pixels(ref.figure))
+        # The grid's Axes are twins again, and what seaborn drew is adopted.
+        assert all(is_twin(type(ax)) for ax in g.figure.axes)
+        assert all(is_twin(type(c)) for c in g.axes[1, 0].collections)
+        g.axes[1, 0].plot(_grad(X[:3]))
+        mpl.close(g.figure)
+    mpl.close(ref.figure)
+
+
+def test_a_grid_method_given_torchplots_function_converts_its_keyword_tensors():
+    frame = pd.DataFrame({"x": X[:8], "y": Y[:8], "c": list("abababab")})
+    g = tsns.FacetGrid(frame, col="c", height=2)
+    g.map(tsns.scatterplot, "x", "y", s=torch.tensor(80.0, requires_grad=True))
+    ref = seaborn.FacetGrid(frame, col="c", height=2).map(seaborn.scatterplot, "x", "y", s=80.0)
+    assert np.array_equal(_pixels(g.figure), _pixels(ref.figure))
+    assert all(is_twin(type(ax)) for ax in g.figure.axes)
+    mpl.close(g.figure)
+    mpl.close(ref.figure)
+
+
+def test_the_users_function_beside_torchplots_draws_on_the_adopted_axes():
+    # ``JointGrid.plot(joint_func, marginal_func)``: the user's function may
+    # pass tensors to the grid's Axes, which must stay tensor-aware meanwhile.
+    frame = pd.DataFrame({"x": X, "y": Y})
+    g = tsns.JointGrid(data=frame, x="x", y="y", height=3)
+    kinds = []
+
+    def marginal(values, orientation, **kwargs):
+        # (Not only the current Axes, which ``plt.sca`` adopts again.)
+        kinds.append(is_twin(type(g.ax_joint)))
+        g.ax_joint.axhline(torch.tensor(0.5, requires_grad=True))
+
+    g.plot(tsns.scatterplot, marginal)  # seaborn draws the marginals first
+    assert kinds == [True, True]
+    assert [line.get_ydata()[0] for line in g.ax_joint.lines] == [0.5, 0.5]
+    assert all(is_twin(type(ax)) for ax in g.figure.axes)
+    mpl.close(g.figure)
+
+
 # --------------------------------------------------------------------------- series naming
 
 
@@ -236,6 +333,28 @@ def test_length_mismatch_raises_seaborns_error_type_with_the_tensor_shapes(call)
     assert "shape (7,), dtype torch.float32, device cpu" in message
     assert "shape (40,), dtype torch.float32, device cpu" in message
     assert "same length" in message
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda sns, x, to: sns.histplot(x=to(x), bins=to(torch.tensor([2.0, 1.0, 0.0]))),
+        lambda sns, x, to: sns.kdeplot(x=to(x), y=to(x + 1), levels=to(torch.tensor([0.5, 2.0]))),
+        lambda sns, x, to: sns.heatmap(to(torch.ones(6, 5)), mask=to(torch.zeros(3, 5) > 0)),
+        lambda sns, x, to: sns.histplot(data=[to(x), to(x[:7])], bins=to(torch.tensor([1.0, 0.0]))),
+    ],
+    ids=["histplot-bins", "kdeplot-levels", "heatmap-mask", "histplot-wide-list"],
+)
+def test_tensors_that_are_no_data_vectors_get_no_same_length_advice(call):
+    x = torch.from_numpy(X.astype(np.float32))
+    with pytest.raises(ValueError) as ref_info:
+        call(seaborn, x, lambda t: t.numpy())
+    with pytest.raises(ValueError) as info:
+        call(tsns, x, lambda t: t)
+    message = str(info.value)
+    assert message.startswith(str(ref_info.value))
+    assert "shape (40,), dtype torch.float32, device cpu" in message or "(6, 5)" in message
+    assert "same length" not in message
 
 
 def test_unconvertible_tensor_gets_the_core_rules_error():

@@ -31,6 +31,10 @@ The seaborn-specific parts, all here:
   arguments the same way, except the methods of :data:`PASS_THROUGH`
   (``pipe``, ``apply``), which only hand their arguments to the user's own
   function and so pass them on untouched, as seaborn does.
+* Functions given to a grid method (``g.map_offdiag(sns.kdeplot)``) reach
+  seaborn as seaborn's own: it tells them by identity (``func is kdeplot``
+  turns on a ``PairGrid``'s legend), and the grid method converts their
+  keyword arguments itself.
 """
 
 from __future__ import annotations
@@ -40,13 +44,16 @@ import copy
 import dataclasses
 import functools
 import inspect
+import operator
 import sys
+import types
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any, TypeVar, cast
 
 import numpy as np
 import pandas as pd
 from matplotlib._pylab_helpers import Gcf
+from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.figure import FigureBase
 from seaborn.axisgrid import _BaseGrid
@@ -82,6 +89,13 @@ PASS_THROUGH: dict[str, str] = {
 #: Exceptions re-raised with the tensors' descriptions: the types seaborn,
 #: pandas and NumPy use for bad shapes and lengths.
 _DESCRIBED_ERRORS = (ValueError, TypeError, IndexError)
+
+#: The parameters that take one data vector each, one value per observation:
+#: the only tensors whose lengths must agree.  (``row`` and ``col`` are
+#: vectors in ``relplot``, ``displot`` and ``catplot``.)
+_DATA_VECTORS: frozenset[str] = frozenset(
+    {"x", "y", "hue", "size", "style", "units", "weights", "row", "col"}
+)
 
 
 # --------------------------------------------------------------------------- calls
@@ -160,11 +174,13 @@ def _described(
     listing = "; ".join(f"{label}: {describe(t)}" for label, t in leaves)
     qual = getattr(func, "__qualname__", "call")
     message = f"{exc}\n(torchplot: the tensors passed to {qual}() were {listing}"
-    # Vectors of one plot (x=, y=, hue=, ... or the columns of long-form
-    # ``data``) must have one length; the items of a wide-form list need not,
-    # so only top-level tensors, or pandas' own complaint, count here.
+    # Vectors of one plot must have one length; ``bins``, ``levels``, ``mask``
+    # or the items of a wide-form list need not, so only the data vectors, or
+    # pandas' own complaint (long-form ``data`` becomes a DataFrame), count.
     lengths = {
-        t.shape[0] for label, t in leaves if "[" not in label and len(getattr(t, "shape", ())) > 0
+        t.shape[0]
+        for label, t in leaves
+        if label in _DATA_VECTORS and len(getattr(t, "shape", ())) > 0
     }
     if len(lengths) > 1 or "same length" in str(exc):
         message += ". Give every vector of one plot the same length"
@@ -266,15 +282,29 @@ def _settings_converted(
 def _adopt_figure(fig: FigureBase | None) -> None:
     # ``adopt`` walks an object's children only when it swaps its class, so the
     # Axes and artists seaborn added to an already adopted figure are adopted
-    # here, one level each (cheap: a cached type lookup per child).
+    # here (cheap: a cached type lookup per child).
     if fig is None:
         return
     adopt(fig)
-    children = fig.get_children()
+    _adopt_inside(fig)
+
+
+def _adopt_inside(parent: Artist) -> None:
+    """Adopt ``parent``'s children, and those of its subfigures and (inset) Axes.
+
+    Their own parts (a legend's texts, a container's bars) come with each
+    child as it is swapped; only the holders seaborn may draw into are
+    walked, so a histogram's thousand bars are looked at once.
+    """
+    children = parent.get_children()
     adopt(children)
+    if isinstance(parent, Axes):
+        for child_axes in parent.child_axes:  # inset Axes, among the children
+            _adopt_inside(child_axes)
+        return
     for child in children:
-        if isinstance(child, Axes):
-            adopt(child.get_children())
+        if isinstance(child, (Axes, FigureBase)):
+            _adopt_inside(child)
 
 
 def _swap(obj: Any) -> None:
@@ -308,6 +338,11 @@ def adopt_result(obj: _T) -> _T:
     return adopt(obj)
 
 
+#: seaborn's own function behind each :func:`tensor_aware` wrapper, and those functions.
+_SEABORN_OF: dict[Callable[..., Any], Callable[..., Any]] = {}
+_SEABORN_FUNCTIONS: set[Callable[..., Any]] = set()
+
+
 def tensor_aware(func: _F) -> _F:
     """Wrap a seaborn function: convert tensor arguments, adopt what it returns.
 
@@ -321,7 +356,42 @@ def tensor_aware(func: _F) -> _F:
             result = _call(func, (), args, kwargs)
         return adopt_result(result)
 
+    _SEABORN_OF[wrapper] = func
+    _SEABORN_FUNCTIONS.add(func)
     return cast(_F, wrapper)
+
+
+def _not_users_function(value: Any) -> bool:
+    """Whether ``value`` is no function but seaborn's own (which takes no tensors)."""
+    if isinstance(value, types.FunctionType):
+        return value in _SEABORN_FUNCTIONS
+    return not callable(value)
+
+
+def _seaborn_own(value: Any) -> Any:
+    """seaborn's function if ``value`` is a torchplot.seaborn wrapper, else ``value``."""
+    if isinstance(value, types.FunctionType):
+        return _SEABORN_OF.get(value, value)
+    return value
+
+
+def _seaborn_functions(
+    args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> tuple[tuple[Any, ...], dict[str, Any]] | None:
+    """A grid method's arguments with seaborn's own functions for the wrappers; None if none.
+
+    seaborn tells its functions by identity (``PairGrid`` collects the legend
+    of ``histplot`` and ``kdeplot`` only if ``func is kdeplot``), and a
+    wrapper has nothing to do there: the grid hands the function its own
+    pandas data, and the grid method converts its keyword arguments itself.
+    """
+    new_args = tuple(map(_seaborn_own, args))
+    new_kwargs = {k: _seaborn_own(v) for k, v in kwargs.items()}
+    if all(map(operator.is_, new_args, args)) and all(
+        map(operator.is_, new_kwargs.values(), kwargs.values())
+    ):
+        return None
+    return new_args, new_kwargs
 
 
 @contextlib.contextmanager
@@ -337,13 +407,20 @@ def _plain_axes(args: tuple[Any, ...], kwargs: dict[str, Any]) -> Iterator[None]
     back for the call, and their twin class after it; :func:`adopt_result`
     then adopts what seaborn added, as it does on a plain Axes.  Grid methods
     keep their adopted Axes: ``map`` runs the user's functions, which may pass
-    tensors to them.
+    tensors to them (unless given only seaborn's functions: :func:`_method`).
     """
     found = [a for a in (*args, *kwargs.values()) if isinstance(a, Axes)]
     if not found:
         manager = Gcf.get_active()
         if manager is not None:
             found = manager.canvas.figure.axes
+    with _as_plain(found):
+        yield
+
+
+@contextlib.contextmanager
+def _as_plain(found: list[Axes]) -> Iterator[None]:
+    """The adopted Axes among ``found`` as plain Matplotlib Axes meanwhile."""
     unadopted: list[tuple[Axes, type, type]] = []
     for ax in found:
         twin: type = type(ax)
@@ -373,7 +450,17 @@ def _method(func: Callable[..., Any], *, convert: bool = True) -> Callable[..., 
     @functools.wraps(func)
     def method(self: Any, *args: Any, **kwargs: Any) -> Any:
         if convert:
-            result = _call(func, (self,), args, kwargs)
+            own = _seaborn_functions(args, kwargs) if isinstance(self, _BaseGrid) else None
+            if own is None:
+                result = _call(func, (self,), args, kwargs)
+            else:
+                args, kwargs = own
+                # Only seaborn's functions draw on the grid's Axes (so far as
+                # no other function is given), and they pass Matplotlib only
+                # NumPy and pandas: as in ``tensor_aware``, plain Axes meanwhile.
+                plain = all(map(_not_users_function, (*args, *kwargs.values())))
+                with _as_plain(self.figure.axes if plain else []):
+                    result = _call(func, (self,), args, kwargs)
         else:
             result = func(self, *args, **kwargs)
         if isinstance(self, _BaseGrid):
