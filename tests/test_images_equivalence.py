@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import warnings
 
 import matplotlib.pyplot as mpl_plt
 import numpy as np
@@ -382,3 +383,133 @@ def test_geometry_helper_used_here_is_make_grid_s():
     # The hand-built reference grids above rely on tile_origin; pin it independently.
     geom = GridGeometry(5, 2, 3, 7, 9, padding=2)
     assert [geom.tile_origin(i) for i in range(5)] == [(2, 2), (2, 13), (2, 24), (11, 2), (11, 13)]
+
+
+# --------------------------------------------------------------------------- masked tensors
+
+
+def masked(data: torch.Tensor, held: torch.Tensor) -> torch.Tensor:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # MaskedTensor is a prototype
+        return torch.masked.masked_tensor(data, held)
+
+
+def held_pattern(shape: tuple[int, ...]) -> torch.Tensor:
+    """A mask with some pixels of some channels held, others not."""
+    return torch.rand(shape, generator=torch.Generator().manual_seed(9)) > 0.3
+
+
+def masked_hwc(data: torch.Tensor, held: torch.Tensor) -> np.ndarray:
+    """The (H, W, C) NumPy equivalent of a masked CHW image."""
+    return np.ma.masked_array(data.permute(1, 2, 0).numpy(), mask=~held.permute(1, 2, 0).numpy())
+
+
+@pytest.mark.parametrize("call", ["imshow", "figimage", "set_data", "set_array"])
+@EQUAL
+def test_masked_chw_equals_the_masked_hwc_array(fig_test, fig_ref, call):
+    data, held = rgb_batch(1)[0], held_pattern((3, 7, 9))
+    chw, ref = masked(data, held), masked_hwc(data, held)
+    torchplot.adopt(fig_test)
+    if call == "figimage":
+        fig_test.figimage(chw)
+        fig_ref.figimage(ref)
+        return
+    ax, ax_ref = fig_test.subplots(), fig_ref.subplots()
+    if call == "imshow":
+        ax.imshow(chw)
+    else:
+        getattr(ax.imshow(torch.zeros(3, 7, 9)), call)(chw)
+    ax_ref.imshow(ref)
+
+
+@EQUAL
+def test_masked_batch_is_a_masked_grid_with_the_border_drawn(fig_test, fig_ref):
+    data, held = rgb_batch(5), held_pattern((5, 3, 7, 9))
+    torchplot.adopt(fig_test).subplots().imshow(masked(data, held), nrow=3, pad_value=0.5)
+    hwc, kept = data.permute(0, 2, 3, 1).numpy(), held.permute(0, 2, 3, 1).numpy()
+    grid = np_grid(hwc, nrow=3, pad_value=0.5)
+    border_held = np_grid(kept, nrow=3, pad_value=True)
+    fig_ref.subplots().imshow(np.ma.masked_array(grid, mask=~border_held))
+
+
+@EQUAL
+def test_masked_one_channel_batch_is_coloured_by_its_held_values(fig_test, fig_ref):
+    data = torch.rand(4, 1, 7, 9, generator=torch.Generator().manual_seed(3))
+    held = held_pattern((4, 1, 7, 9))
+    data[~held] = 100.0  # not drawn: no part of the colour range
+    torchplot.adopt(fig_test).subplots().imshow(masked(data, held))
+    hwc, kept = data.permute(0, 2, 3, 1).numpy(), held.permute(0, 2, 3, 1).numpy()
+    grid = np.ma.masked_array(np_grid(hwc)[..., 0], mask=~np_grid(kept, pad_value=True)[..., 0])
+    values = data[held]
+    fig_ref.subplots().imshow(grid, vmin=float(values.min()), vmax=float(values.max()))
+
+
+@EQUAL
+def test_masked_batch_normalize_ranges_over_held_values(fig_test, fig_ref):
+    data, held = rgb_batch(4), held_pattern((4, 3, 7, 9))
+    data[~held] = -50.0
+    torchplot.adopt(fig_test).subplots().imshow(masked(data, held), normalize=True)
+    lo, hi = data[held].min(), data[held].max()
+    scaled = ((data - lo) / (hi - lo)).permute(0, 2, 3, 1).numpy()
+    kept = held.permute(0, 2, 3, 1).numpy()
+    fig_ref.subplots().imshow(
+        np.ma.masked_array(np_grid(scaled), mask=~np_grid(kept, pad_value=True))
+    )
+
+
+# --------------------------------------------------------------------------- set_array, figimage
+
+
+@pytest.mark.parametrize("c", [1, 3, 4])
+@EQUAL
+def test_set_array_takes_the_next_chw_frame_as_set_data_does(fig_test, fig_ref, c):
+    # Matplotlib's set_array is set_data's alias: the same frames.
+    first, second = rgb_batch(2, c=c)
+    torchplot.adopt(fig_test).subplots().imshow(first).set_array(second)
+    torchplot.adopt(fig_ref).subplots().imshow(first).set_data(second)
+
+
+@EQUAL
+def test_set_data_of_a_figure_image_takes_the_next_chw_frame(fig_test, fig_ref):
+    first, second = rgb_batch(2)
+    torchplot.adopt(fig_test).figimage(first).set_data(second)
+    fig_ref.figimage(first.permute(1, 2, 0).numpy()).set_data(second.permute(1, 2, 0).numpy())
+
+
+# --------------------------------------------------------------------------- keyword values
+
+
+@EQUAL
+def test_grid_keywords_take_0d_tensors(fig_test, fig_ref):
+    batch = rgb_batch(7)
+    torchplot.adopt(fig_test).subplots().imshow(
+        batch, nrow=torch.tensor(3), padding=torch.tensor(1), pad_value=batch.max()
+    )
+    torchplot.adopt(fig_ref).subplots().imshow(
+        batch, nrow=3, padding=1, pad_value=float(batch.max())
+    )
+
+
+@pytest.mark.parametrize("b", [1, 4])
+@EQUAL
+def test_quantized_images_are_their_dequantized_values(fig_test, fig_ref, b):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # quantized creation is deprecated
+        q = torch.quantize_per_tensor(rgb_batch(b), 1 / 255, 0, torch.quint8)
+    x = q if b > 1 else q[0]
+    torchplot.adopt(fig_test).subplots().imshow(x, nrow=2)
+    torchplot.adopt(fig_ref).subplots().imshow(x.dequantize(), nrow=2)
+
+
+@pytest.mark.parametrize("dtype", [torch.float8_e4m3fn, torch.float8_e5m2, torch.float8_e8m0fnu])
+@pytest.mark.parametrize(
+    "kwargs",
+    [{"normalize": True}, {"normalize": "per_image"}, {"denorm": ([0.5, 0.4, 0.3], [0.2] * 3)}],
+    ids=["minmax", "per_image", "denorm"],
+)
+@EQUAL
+def test_float8_batches_scale_as_their_float32_values(fig_test, fig_ref, dtype, kwargs):
+    # float8 is a plottable dtype; its values are exact in float32, where torch computes.
+    batch = rgb_batch(4).to(dtype)
+    torchplot.adopt(fig_test).subplots().imshow(batch, **kwargs)
+    torchplot.adopt(fig_ref).subplots().imshow(batch.float(), **kwargs)

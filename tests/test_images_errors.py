@@ -31,7 +31,7 @@ def ax():
     ],
 )
 def test_batch_with_no_valid_channel_dim(ax, shape, named):
-    with pytest.raises(ValueError) as info:
+    with pytest.raises(TypeError) as info:
         ax.imshow(torch.zeros(shape))
     message = str(info.value)
     assert named in message and "1, 3 or 4 channels" in message and "X.flatten(0, -3)" in message
@@ -48,7 +48,7 @@ def test_the_fix_for_a_batch_without_channels_draws_every_channel_as_a_grey_tile
     # (2, 2, 5, 6) and (2, 1, 2, 5, 6) flatten to (4, 5, 6): one RGBA image, had
     # the advice been `X.flatten(0, -3)` alone.
     x = torch.rand(shape, generator=torch.Generator().manual_seed(0))
-    with pytest.raises(ValueError) as info:
+    with pytest.raises(TypeError) as info:
         ax.imshow(x)
     fix = _suggested(str(info.value), "own grey tile pass")
     im = ax.imshow(eval(fix, {"X": x}))
@@ -62,7 +62,7 @@ def test_the_fix_for_a_batch_without_channels_draws_every_channel_as_a_grey_tile
 
 @pytest.mark.parametrize("shape", [(0, 3, 8, 8), (0, 8, 8), (4, 3, 0, 8), (3, 8, 0)])
 def test_zero_size(ax, shape):
-    with pytest.raises(ValueError, match=r"zero-size dimension"):
+    with pytest.raises(TypeError, match=r"zero-size dimension"):
         ax.imshow(torch.zeros(shape))
     assert not ax.images
 
@@ -372,3 +372,168 @@ def test_too_many_rows_of_titles_for_the_figure():
     ax = torchplot.figure(figsize=(4, 2)).subplots()
     with pytest.raises(ValueError, match=r"cannot fit 40 rows of titles.*figsize="):
         ax.imshow(torch.rand(40, 1, 8, 8), nrow=1, titles=[str(i) for i in range(40)])
+
+
+# --------------------------------------------------------------------------- Matplotlib's types
+
+
+@pytest.mark.parametrize("shape", [(2, 3, 0, 4), (3, 0, 5), (2, 5, 6, 7)])
+@pytest.mark.parametrize("call", ["imshow", "figimage", "set_data"])
+def test_shape_errors_have_matplotlibs_type_for_the_same_array(shape, call):
+    # Matplotlib refuses each of these shapes as NumPy with a TypeError ("Invalid
+    # shape"); torchplot explains them, with the same exception type.
+    fig = torchplot.figure()
+    draw = {
+        "imshow": fig.subplots().imshow,
+        "figimage": fig.figimage,
+        "set_data": fig.subplots().imshow(np.zeros((4, 5))).set_data,
+    }[call]
+    with pytest.raises(TypeError, match="Invalid shape"):
+        draw(np.zeros(shape))
+    # (set_data leaves batches to Matplotlib: its own error.)
+    with pytest.raises(TypeError, match=re.escape(f"shape {shape}")):
+        draw(torch.zeros(shape))
+
+
+# --------------------------------------------------------------------------- the tensor as given
+
+
+def _calls(x):
+    """Each image function, called with ``x`` as its image, and the argument's name."""
+    return [
+        (lambda: torchplot.figure().subplots().imshow(x), "Axes.imshow() argument 'X'"),
+        (lambda: torchplot.figure().figimage(x), "Figure.figimage() argument 'X'"),
+        (lambda: torchplot.imsave("never.png", x), "imsave() argument 'arr'"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: torch.zeros(3, 4, 5, dtype=torch.uint8).view(torch.bits8),
+        lambda: torch.zeros(2, 3, 4, 4, dtype=torch.uint8).view(torch.bits8),
+        lambda: torch.empty(2, 3, 4, 4, dtype=torch.uint4),
+    ],
+    ids=["bits8-chw", "bits8-batch", "uint4-batch"],
+)
+def test_unconvertible_dtype_gets_the_rules_error_for_the_tensor_as_given(make):
+    x = make()
+    described = re.escape(f"(shape {tuple(x.shape)}, dtype {x.dtype}, device cpu)")
+    for call, named in _calls(x):
+        with pytest.raises(TypeError, match=re.escape(named) + ".*" + described + ".*view"):
+            call()
+    if x.ndim == 3:
+        image = torchplot.figure().subplots().imshow(torch.zeros(4, 5, 3))
+        with pytest.raises(TypeError, match="set_data.*" + described):
+            image.set_data(x)
+
+
+@pytest.mark.parametrize("shape", [(3, 4, 5), (2, 3, 4, 5), (2, 4, 5)])
+@pytest.mark.parametrize("transform", ["grad", "vmap"])
+def test_tensor_inside_a_transform_is_described_as_given(shape, transform):
+    seen = {}
+
+    def show(x):
+        seen["shape"] = tuple(x.shape)
+        with pytest.raises(TypeError, match=r"torch\.func transform") as info:
+            torchplot.figure().subplots().imshow(x)
+        seen["message"] = str(info.value)
+        return x.sum()
+
+    if transform == "grad":
+        torch.func.grad(show)(torch.ones(shape))
+    else:
+        torch.func.vmap(show)(torch.ones(2, *shape))
+    assert f"(shape {seen['shape']}, dtype torch.float32" in seen["message"]
+    assert "argument 'X'" in seen["message"]
+
+
+def test_set_data_inside_grad_names_set_data_and_the_frame():
+    image = torchplot.figure().subplots().imshow(torch.zeros(4, 5, 3))
+
+    def step(x):
+        image.set_data(x)
+        return x.sum()
+
+    with pytest.raises(TypeError, match=r"set_data\(\) argument 'A'.*\(shape \(3, 4, 5\)"):
+        torch.func.grad(step)(torch.ones(3, 4, 5))
+
+
+class _Wrapper(torch.Tensor):
+    """A wrapper subclass without storage of its own (as DTensor, or a tracing tensor)."""
+
+    @staticmethod
+    def __new__(cls, elem):
+        return torch.Tensor._make_wrapper_subclass(cls, elem.shape, dtype=elem.dtype)
+
+    def __init__(self, elem):
+        self.elem = elem
+
+    @classmethod
+    def __torch_dispatch__(cls, func, types, args=(), kwargs=None):
+        def unwrap(t):
+            return t.elem if isinstance(t, _Wrapper) else t
+
+        def wrap(t):
+            return _Wrapper(t) if isinstance(t, torch.Tensor) else t
+
+        tree = torch.utils._pytree
+        out = func(*tree.tree_map(unwrap, args), **tree.tree_map(unwrap, kwargs or {}))
+        return tree.tree_map(wrap, out)
+
+
+@pytest.mark.parametrize("shape", [(3, 4, 5), (2, 3, 4, 5)])
+def test_wrapper_subclass_is_described_as_given(shape):
+    x = _Wrapper(torch.rand(shape))
+    for call, named in _calls(x):
+        with pytest.raises(TypeError, match=re.escape(f"{named}: cannot read the data of a")) as e:
+            call()
+        assert f"(shape {shape}, dtype torch.float32, device cpu)" in str(e.value)
+
+
+def test_denorm_statistics_without_data_get_the_rules_error(ax):
+    with pytest.raises(TypeError, match=r"keyword 'denorm' mean: cannot plot a tensor that holds"):
+        ax.imshow(torch.rand(2, 3, 4, 5), denorm=(torch.empty(3, device="meta"), torch.ones(3)))
+
+
+# --------------------------------------------------------------------------- complex images
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [{"normalize": True}, {"normalize": "per_image"}, {"denorm": ([0.5] * 3, [0.2] * 3)}],
+)
+@pytest.mark.parametrize("shape", [(2, 3, 4, 5), (3, 4, 5)])
+def test_complex_images_are_refused_also_when_scaled(ax, kwargs, shape):
+    # Matplotlib draws no complex image; scaling must not draw the real part instead.
+    x = torch.rand(shape, dtype=torch.complex64)
+    with pytest.raises(TypeError, match="cannot be converted to float"):
+        ax.imshow(x)
+    with pytest.raises(TypeError, match=r"complex image data cannot be converted.*X\.abs\(\)"):
+        ax.imshow(x, **kwargs)
+    assert not ax.images
+
+
+# --------------------------------------------------------------------------- keyword values
+
+
+@pytest.mark.parametrize(
+    "kwargs, error, match",
+    [
+        ({"nrow": torch.tensor(0)}, ValueError, r"'nrow' must be an integer >= 1, got tensor\(0\)"),
+        ({"nrow": torch.tensor(2.0)}, ValueError, "'nrow' must be an integer >= 1"),
+        ({"padding": torch.tensor([1, 2])}, ValueError, "'padding' must be an integer >= 0"),
+        ({"pad_value": torch.tensor(True)}, TypeError, "'pad_value' must be a real number"),
+        ({"nrow": torch.tensor(2, device="meta")}, TypeError, "'nrow': cannot plot a tensor"),
+    ],
+)
+def test_tensor_keyword_values_pass_the_checks_their_numbers_pass(ax, kwargs, error, match):
+    with pytest.raises(error, match=match):
+        ax.imshow(torch.rand(4, 3, 8, 8), **kwargs)
+
+
+def test_pad_value_tensor_must_fit_an_integer_image(ax):
+    batch = torch.zeros(4, 3, 8, 8, dtype=torch.uint8)
+    with pytest.raises(ValueError, match=r"integer in \[0, 255\].*got 300\."):
+        ax.imshow(batch, pad_value=torch.tensor(300))
+    assert ax.imshow(batch, pad_value=torch.tensor(7)).get_array()[0, 0, 0] == 7

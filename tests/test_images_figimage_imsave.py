@@ -123,7 +123,7 @@ def test_imsave_to_a_vector_format_takes_the_layout(tmp_path):
 def test_imsave_errors_name_imsave_and_arr(tmp_path):
     with pytest.raises(TypeError, match=r"imsave\(\) keyword\(s\) nrow .* 'arr' is a numpy"):
         torchplot.imsave(tmp_path / "x.png", np.zeros((3, 4, 5)), nrow=2)
-    with pytest.raises(ValueError, match=r"imsave\(\) argument 'arr' of shape \(2, 5, 6, 7\)"):
+    with pytest.raises(TypeError, match=r"imsave\(\) argument 'arr' of shape \(2, 5, 6, 7\)"):
         torchplot.imsave(tmp_path / "x.png", torch.rand(2, 5, 6, 7))
     with pytest.raises(TypeError, match=r"imsave\(\) keyword 'titles' needs an Axes"):
         torchplot.imsave(tmp_path / "x.png", rgb_batch(2), titles=["a", "b"])

@@ -89,7 +89,7 @@ def test_fewer_than_two_dims_are_left_to_matplotlib(shape):
 
 @pytest.mark.parametrize("shape", [(8, 2, 5, 7), (8, 5, 7, 2), (8, 16, 5, 7), (2, 3, 6, 5, 7)])
 def test_batch_without_a_channel_dim_is_an_error_naming_shape_and_fix(shape):
-    with pytest.raises(ValueError) as info:
+    with pytest.raises(TypeError) as info:
         image_layout(shape)
     message = str(info.value)
     assert str(shape) in message
@@ -106,7 +106,7 @@ def test_batch_without_a_channel_dim_is_an_error_naming_shape_and_fix(shape):
 
 
 def test_channel_selection_advice_works_with_leading_dims():
-    with pytest.raises(ValueError, match=re.escape("`X[..., :3, :, :]`")):
+    with pytest.raises(TypeError, match=re.escape("`X[..., :3, :, :]`")):
         image_layout((2, 3, 6, 5, 7))
     advised = torch.empty(2, 3, 6, 5, 7, device="meta")[..., :3, :, :]
     assert image_layout(tuple(advised.shape)).channels == 3
@@ -114,7 +114,7 @@ def test_channel_selection_advice_works_with_leading_dims():
 
 @pytest.mark.parametrize("shape", [(0, 5, 7), (0, 3, 5, 7), (4, 3, 0, 7), (4, 5, 0, 3), (3, 0, 7)])
 def test_zero_size_is_an_error(shape):
-    with pytest.raises(ValueError, match="zero-size"):
+    with pytest.raises(TypeError, match="zero-size"):
         image_layout(shape)
 
 

@@ -118,8 +118,10 @@ class ImageLayout:
         return self.image_shape[2] if self.channel_axis == "first" else self.image_shape[1]
 
 
-def _shape_error(call: str, arg: str, shape: tuple[int, ...], problem: str, fix: str) -> ValueError:
-    return ValueError(f"{call} argument {arg!r} of shape {shape}: {problem}. Fix: {fix}.")
+def _shape_error(call: str, arg: str, shape: tuple[int, ...], problem: str, fix: str) -> TypeError:
+    # A TypeError, as Matplotlib's own "Invalid shape ... for image data" for
+    # the same shape as a NumPy array: only the explanation is torchplot's.
+    return TypeError(f"{call} argument {arg!r} of shape {shape}: {problem}. Fix: {fix}.")
 
 
 def image_layout(
@@ -145,10 +147,11 @@ def image_layout(
 
     Raises
     ------
-    ValueError
+    TypeError
         For a tensor-only shape that cannot be shown: a batch whose images
         have no 1, 3 or 4 channel dim, or a zero-size dimension.  The message
-        names the shape and what to pass instead.
+        names the shape and what to pass instead; the type is the one
+        Matplotlib raises for an array of that shape (``Invalid shape``).
     """
     shape = tuple(int(n) for n in shape)
     ndim = len(shape)

@@ -31,7 +31,11 @@ into a fresh host array (:func:`torchplot._grid.host_grid`), the one copy of
 its pixels, handed to Matplotlib as it is; any other batch on its own device
 (:func:`torchplot._grid.build_grid`), then converted once, by the one rule
 (:func:`torchplot._convert.to_numpy`): the only array that crosses to the host
-is the grid.
+is the grid.  A tensor that torch ops here cannot read as the rule reads it (a
+subclass with its own dispatch, a ``MaskedTensor``, one inside a ``torch.func``
+transform) and a dtype the rule cannot convert meet the rule first, as given:
+its error describes the user's tensor, not a view or grid made of it, and a
+masked tensor is laid out as its data and mask, drawn as a masked array.
 """
 
 from __future__ import annotations
@@ -46,7 +50,7 @@ from matplotlib import rcParams
 from matplotlib.colors import Normalize
 from matplotlib.font_manager import FontProperties
 
-from torchplot._convert import _is_fake, describe, to_numpy
+from torchplot._convert import _is_fake, describe, dtype_error, readable_here, to_numpy
 from torchplot._frameworks import Kind, kind_of
 from torchplot._grid import (
     GridGeometry,
@@ -101,6 +105,7 @@ _IMSHOW = _ImageArgument("Axes.imshow()", "X", 0, frozenset(KEYWORDS), True)
 _FIGIMAGE = _ImageArgument("Figure.figimage()", "X", 0, frozenset(KEYWORDS) - {"titles"}, False)
 _IMSAVE = _ImageArgument("imsave()", "arr", 1, frozenset(KEYWORDS) - {"titles"}, False)
 _SET_DATA = _ImageArgument("set_data()", "A", 0, frozenset(), False)
+_SET_ARRAY = _ImageArgument("set_array()", "A", 0, frozenset(), False)
 
 
 @layer("imshow", order=10)
@@ -177,16 +182,19 @@ def _tensor_layouts(
     opts = {k: kwargs.pop(k, default) for k, default in KEYWORDS.items() if k in arg.keywords}
     if layout is None:  # fewer than 2 dims: Matplotlib's own error, without our keywords
         return call_next(args, kwargs)
+    _refuse_unconvertible_dtype(arg, x)
     _check_options(arg, opts, layout, x)
     plain = all(opts.get(k) is None for k in ("normalize", "denorm", "titles"))
     if plain and layout.batch == 1:
         # One image: a view in Matplotlib's layout, converted by the next steps
         # (a batch of one is the image itself, as in ``make_grid``).
-        return _call_with_x(arg, call_next, args, kwargs, _single_view(_dense(x), layout))
+        x, held = _readable(arg, x)
+        return _call_with_x(arg, call_next, args, kwargs, _single_image(x, held, layout))
     return _grid_call(arg, ax, call_next, args, kwargs, x, layout, opts)
 
 
 @layer("_ImageBase.set_data", order=10, keywords=())
+@layer("FigureImage.set_data", order=10, keywords=())
 def _set_data_channels_first(
     image: Any, call_next: Next, args: tuple[Any, ...], kwargs: dict[str, Any]
 ) -> Any:
@@ -196,13 +204,85 @@ def _set_data_channels_first(
     loop) takes the next frame in the same layout.  Anything else, batches
     included (a grid's geometry is fixed by ``imshow``), is Matplotlib's call.
     """
-    a: Any = args[0] if args else kwargs.get("A")
+    return _next_frame(_SET_DATA, call_next, args, kwargs)
+
+
+@layer("_ImageBase.set_array", order=10, keywords=())
+def _set_array_channels_first(
+    image: Any, call_next: Next, args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> Any:
+    """``im.set_array(chw)``: Matplotlib's alias of ``set_data``, so the same frames.
+
+    Matplotlib's ``set_array`` hands its argument to ``set_data``, but after
+    the conversion rule has made a NumPy array of it, whose CHW shape
+    ``set_data`` then rejects: the layout is decided here, on the tensor.
+    """
+    return _next_frame(_SET_ARRAY, call_next, args, kwargs)
+
+
+def _next_frame(
+    arg: _ImageArgument, call_next: Next, args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> Any:
+    a: Any = args[0] if args else kwargs.get(arg.name)
     if kind_of(type(a)) is not Kind.TORCH or a.is_nested or a.is_meta or _is_fake(a):
         return call_next(args, kwargs)
-    layout = image_layout(tuple(a.shape)) if a.ndim == 3 else None
+    layout = image_layout(tuple(a.shape), arg.call, arg.name) if a.ndim == 3 else None
     if layout is None or layout.matplotlib_accepts or layout.batch != 1:
         return call_next(args, kwargs)
-    return _call_with_x(_SET_DATA, call_next, args, kwargs, _single_view(_dense(a), layout))
+    _refuse_unconvertible_dtype(arg, a)
+    a, held = _readable(arg, a)
+    return _call_with_x(arg, call_next, args, kwargs, _single_image(a, held, layout))
+
+
+# --------------------------------------------------------------------------- the tensor as given
+
+
+def _refuse_unconvertible_dtype(arg: _ImageArgument, x: Any) -> None:
+    """The conversion rule's ``TypeError`` for a dtype it cannot convert (``uint4``, ``bits8``).
+
+    Raised before any layout step, which would fail in torch (no arithmetic,
+    no ``iinfo``) or describe a view rather than ``x`` as the user gave it.
+    Not asked while a ``torch.func`` transform runs: ``dtype_error`` probes
+    (and remembers) the dtype with a tensor it makes, which ``grad`` would
+    wrap; a tensor of the transform is refused by :func:`_readable` anyway.
+    """
+    if x.is_quantized:  # dequantized by the rule, whatever its dtype
+        return
+    functorch = getattr(sys.modules["torch"]._C, "_functorch", None)
+    if functorch is not None and functorch.peek_interpreter_stack() is not None:
+        return
+    problem = dtype_error(f"{arg.call} argument {arg.name!r}", x)
+    if problem is not None:
+        raise problem
+
+
+def _readable(arg: _ImageArgument, x: Any) -> tuple[Any, Any]:
+    """``x`` as a tensor the layout steps can read, and its mask of held values (or ``None``).
+
+    A tensor whose values torch ops here cannot read as the conversion rule
+    reads them (see :func:`torchplot._convert.readable_here`: a subclass with
+    its own dispatch, a ``MaskedTensor``, a tensor inside a ``torch.func``
+    transform) goes through the rule first, as given: the rule raises its
+    ``TypeError`` describing ``x`` itself (not a view or grid made of it), or
+    returns fresh host data, laid out from there.  A masked array comes back
+    as its data and the mask of the values it holds, laid out alike.
+    """
+    if readable_here(x):
+        return x, None
+    torch = sys.modules["torch"]
+    arr = to_numpy(x, name=f"{arg.call} argument {arg.name!r}")
+    if isinstance(arr, np.ma.MaskedArray):
+        held = torch.from_numpy(~np.ma.getmaskarray(arr))
+        return torch.from_numpy(np.ma.getdata(arr)), held
+    return torch.from_numpy(arr), None
+
+
+def _single_image(x: Any, held: Any, layout: ImageLayout) -> Any:
+    """The one image of ``x`` in Matplotlib's layout: a view, or a masked array for ``held``."""
+    view = _single_view(_dense(x), layout)
+    if held is None:
+        return view
+    return np.ma.masked_array(view.numpy(), mask=~_single_view(held, layout).numpy())
 
 
 # --------------------------------------------------------------------------- options
@@ -211,17 +291,19 @@ def _set_data_channels_first(
 def _check_options(arg: _ImageArgument, opts: dict[str, Any], layout: ImageLayout, x: Any) -> None:
     where = arg.call
     for name in ("nrow", "padding"):
-        value = opts[name]
+        given = opts[name]
+        value = opts[name] = _number(given, f"{where} keyword {name!r}")
         low = 1 if name == "nrow" else 0
         if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
             raise ValueError(
-                f"{where} keyword {name!r} must be an integer >= {low}, got {value!r}."
+                f"{where} keyword {name!r} must be an integer >= {low}, got {given!r}."
             )
-    pad_value = opts["pad_value"]
+    given = opts["pad_value"]
+    pad_value = opts["pad_value"] = _number(given, f"{where} keyword 'pad_value'")
     if isinstance(pad_value, bool) or not isinstance(
         pad_value, (int, float, np.integer, np.floating)
     ):
-        raise TypeError(f"{where} keyword 'pad_value' must be a real number, got {pad_value!r}.")
+        raise TypeError(f"{where} keyword 'pad_value' must be a real number, got {given!r}.")
     normalize = opts["normalize"]
     if normalize is True:
         opts["normalize"] = "minmax"
@@ -233,6 +315,17 @@ def _check_options(arg: _ImageArgument, opts: dict[str, Any], layout: ImageLayou
             f"whole batch) or 'per_image' (each image its own range), got {normalize!r}."
         )
     denorm = opts["denorm"]
+    if x.is_complex() and (opts["normalize"] is not None or denorm is not None):
+        # Matplotlib draws no complex image ("Image data of dtype complex64
+        # cannot be converted to float"); scaling must not hide that by
+        # dropping the imaginary part.
+        scaling = "normalize" if opts["normalize"] is not None else "denorm"
+        raise TypeError(
+            f"{where} keyword {scaling!r}: {arg.name!r} has {describe(x)}, and complex "
+            f"image data cannot be converted to float (Matplotlib draws no complex image). "
+            f"Fix: pass real values, e.g. `{arg.name}.abs()`, `{arg.name}.real` or "
+            f"`{arg.name}.angle()`."
+        )
     if denorm is not None:
         if not (isinstance(denorm, Sequence) and len(denorm) == 2):
             raise TypeError(
@@ -279,6 +372,15 @@ def _check_options(arg: _ImageArgument, opts: dict[str, Any], layout: ImageLayou
         opts["titles"] = [str(t) for t in titles]
 
 
+def _number(value: Any, name: str) -> Any:
+    """A keyword's value with a tensor converted by the rule (a 0-d one: a Python or NumPy scalar).
+
+    ``nrow=torch.tensor(3)`` or ``pad_value=batch.max()`` then pass the checks
+    the same number passes; a tensor of another shape fails them as an array.
+    """
+    return to_numpy(value, name=name) if kind_of(type(value)) is Kind.TORCH else value
+
+
 # --------------------------------------------------------------------------- device-side steps
 
 
@@ -312,18 +414,28 @@ def _channels_last(x: Any, layout: ImageLayout) -> Any:
 
 
 def _as_float(x: Any) -> Any:
+    """``x`` in a floating dtype torch computes in: ``float32`` for integers and ``float8_*``.
+
+    The float8 dtypes have no reductions and no type promotion in torch; every
+    float8 value is exact in ``float32``.
+    """
     torch = sys.modules["torch"]
-    return x if x.is_floating_point() else x.to(torch.float32)
+    if x.is_floating_point() and x.element_size() > 1:
+        return x
+    return x.to(torch.float32)
 
 
 def _channel_values(value: Any, what: str, imgs: Any, where: str) -> Any:
     torch = sys.modules["torch"]
     channels = imgs.shape[-1]
-    if kind_of(type(value)) is Kind.TORCH:
+    if kind_of(type(value)) is Kind.TORCH and readable_here(value):
         v = value.detach().to(device=imgs.device, dtype=imgs.dtype).reshape(-1)
     else:
+        # Anything else through the rule: a tensor it cannot read (meta, in a
+        # transform) gets its error naming this keyword; lists of tensors convert.
+        host = to_numpy(value, name=f"{where} keyword 'denorm' {what}")
         v = torch.as_tensor(
-            np.asarray(value, dtype=np.float64).reshape(-1), dtype=imgs.dtype, device=imgs.device
+            np.asarray(host, dtype=np.float64).reshape(-1), dtype=imgs.dtype, device=imgs.device
         )
     if v.numel() not in (1, channels):
         raise ValueError(
@@ -335,6 +447,7 @@ def _channel_values(value: Any, what: str, imgs: Any, where: str) -> Any:
 
 def _denorm(imgs: Any, denorm: tuple[Any, Any], where: str) -> Any:
     torch = sys.modules["torch"]
+    imgs = _as_float(imgs)
     imgs = imgs.to(torch.promote_types(imgs.dtype, torch.float32))
     mean = _channel_values(denorm[0], "mean", imgs, where)
     std = _channel_values(denorm[1], "std", imgs, where)
@@ -345,12 +458,17 @@ def _denorm(imgs: Any, denorm: tuple[Any, Any], where: str) -> Any:
     return imgs
 
 
-def _minmax(imgs: Any, per_image: bool) -> Any:
-    """Scale to [0, 1] over finite values, batch-wide or per image (constant images give 0)."""
+def _minmax(imgs: Any, per_image: bool, held: Any = None) -> Any:
+    """Scale to [0, 1] over finite values, batch-wide or per image (constant images give 0).
+
+    ``held``: the values a masked tensor holds; the others, never drawn, set no limit.
+    """
     torch = sys.modules["torch"]
     imgs = _as_float(imgs)
     dims = (1, 2, 3) if per_image else (0, 1, 2, 3)
-    if imgs.device.type == "cpu":
+    if held is not None:
+        lo, hi = _finite_limits(torch.where(held, imgs, math.nan), dims)
+    elif imgs.device.type == "cpu":
         # The plain limits first: ``amin``/``amax`` propagate NaN and reach
         # +-inf, so finite limits mean every value is finite and are the
         # limits over finite values.  Saves three full passes (``isfinite``
@@ -421,26 +539,42 @@ def _grid_call(
             gap_after=origin == "lower",
             **size,
         )
+    x, held = _readable(arg, x)
     imgs = _channels_last(_dense(x), layout)
+    held_imgs = None if held is None else _channels_last(held, layout)
     if opts["denorm"] is not None:
         imgs = _denorm(imgs, opts["denorm"], arg.call)
     if opts["normalize"] is not None:
-        imgs = _minmax(imgs, per_image=opts["normalize"] == "per_image")
-    arr = host_grid(imgs, geom, opts["pad_value"])
-    if arr is None:
-        grid = build_grid(imgs, geom, opts["pad_value"])
-        if layout.channels == 1:
-            grid = grid[..., 0]
-        # The one device-to-host transfer: the grid, by the one conversion rule.
-        arr = to_numpy(grid, name=f"{arg.call} argument {arg.name!r}")
-    elif layout.channels == 1:
-        arr = arr[..., 0]
+        imgs = _minmax(imgs, per_image=opts["normalize"] == "per_image", held=held_imgs)
+    arr: Any = _grid_array(arg, imgs, geom, opts["pad_value"], layout.channels)
+    if held_imgs is not None:
+        # The padding is drawn: held, as every pixel of a plain grid.
+        kept = _grid_array(arg, held_imgs, geom, True, layout.channels)
+        arr = np.ma.masked_array(arr, mask=~kept)
     if layout.channels == 1:
         _fill_color_range(kwargs, arr, geom, opts["normalize"] is not None)
-    image = _call_with_x(arg, call_next, args, kwargs, _HandOver(arr) if arg.hand_over else arr)
+    # A masked grid is passed as it is: the hand-over's ``__array__`` would drop the mask.
+    hand_over = arg.hand_over and held_imgs is None
+    image = _call_with_x(arg, call_next, args, kwargs, _HandOver(arr) if hand_over else arr)
     if titles is not None:
         _draw_titles(ax, image, arr, geom, titles, origin)
     return image
+
+
+def _grid_array(
+    arg: _ImageArgument, imgs: Any, geom: GridGeometry, pad_value: Any, channels: int
+) -> np.ndarray:
+    """The grid of ``imgs`` ``(B, H, W, C)`` on the host; ``(height, width)`` for one channel."""
+    arr = host_grid(imgs, geom, pad_value)
+    if arr is None:
+        grid = build_grid(imgs, geom, pad_value)
+        if channels == 1:
+            grid = grid[..., 0]
+        # The one device-to-host transfer: the grid, by the one conversion rule.
+        arr = to_numpy(grid, name=f"{arg.call} argument {arg.name!r}")
+    elif channels == 1:
+        arr = arr[..., 0]
+    return arr
 
 
 class _HandOver:
@@ -511,6 +645,8 @@ def _tile_range(arr: np.ndarray, geom: GridGeometry) -> tuple[float, float] | No
     parts = [tiles[:full], tiles[full, :, :rest]] if rest else [tiles[:full]]
     lo, hi = math.inf, -math.inf
     for part in parts:
+        if isinstance(part, np.ma.MaskedArray):
+            part = part.compressed()  # the held values: Matplotlib autoscales on those
         if part.size == 0:
             continue
         if part.dtype.kind == "f":
