@@ -218,6 +218,19 @@ def test_hist_errors_are_matplotlibs(special, path):
     assert str(got.value) == str(expected.value)
 
 
+@pytest.mark.parametrize("kw", [{"bins": 1}, {"bins": 10, "range": (-65566.3, 38680.4)}], ids=str)
+def test_hist_of_a_float16_span_past_its_largest_value_is_numpys_error(kw, path):
+    # NumPy's bin estimate overflows (NaN) and it raises; nothing is drawn.
+    t = torch.tensor([-60000.0, -100.0, 0.0, 100.0, 60000.0], dtype=torch.float16)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        with pytest.raises(IndexError) as expected:
+            mpl_plt.figure().subplots().hist(t.numpy(), **kw)
+        with pytest.raises(IndexError) as got:
+            torchplot.figure().subplots().hist(t, **kw)
+    assert str(got.value) == str(expected.value)
+
+
 @pytest.mark.parametrize(
     "kw", [{}, {"bins": 7}, {"range": (-1.0, 1.0)}, {"bins": [0.0, 1.0, 2.0]}], ids=str
 )

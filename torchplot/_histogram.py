@@ -201,6 +201,16 @@ def _uniform_indices(x: Any, edges: np.ndarray, first: Any, last: Any, n: int) -
     # (NEP 50: Python scalars are weak, NumPy scalars are not).
     denom = _unsigned_subtract(last, first)
     sub_dt = np.result_type(np.empty(0, edges.dtype), first)
+    span = denom
+    if sub_dt.kind == "f":
+        with np.errstate(over="ignore", invalid="ignore"):
+            span = np.asarray(last, sub_dt) - np.asarray(first, sub_dt)
+    if not (np.isfinite(denom) and np.isfinite(span)):
+        # A span past the dtype's largest value (float16 data from -60000 to
+        # 60000): NumPy's estimate is NaN or inf and it raises an IndexError;
+        # that error, on NumPy's own path, not a clamped index drawing wrong
+        # counts.  (Each ``x - first`` is at most ``last - first``.)
+        raise Unsupported("the bin span overflows the data's dtype")
     div_dt = np.result_type(np.empty(0, sub_dt), denom)
     mul_dt = np.result_type(np.empty(0, div_dt), n)
     first_t = torch.as_tensor(np.asarray(first, sub_dt), device=dev)
