@@ -727,3 +727,84 @@ def test_converted_array_keeps_no_reference_to_the_tensor():
     gc.collect()
     assert ref() is None
     assert out.shape == (1000,)
+
+
+# ------------------------------------------------------------------ fixes that run, nested shapes
+def _fake_tensor(*shape: int, dtype: torch.dtype = torch.float32) -> torch.Tensor:
+    from torch._subclasses.fake_tensor import FakeTensorMode
+
+    with FakeTensorMode():
+        return torch.empty(*shape, dtype=dtype)
+
+
+@pytest.mark.parametrize("kind", ["meta", "fake"])
+def test_no_data_error_suggests_code_that_runs(kind):
+    if kind == "meta":
+        tensor = torch.empty(2, 3, dtype=torch.float16, device="meta")
+    else:
+        tensor = _fake_tensor(2, 3, dtype=torch.float16)
+    with pytest.raises(TypeError) as err:
+        torchplot.plot(tensor)
+    fixes = re.findall(r"`([^`]*)`", str(err.value).partition("Fix:")[2])
+    # A real tensor of its shape and dtype (tensors have no ``to_empty``) ...
+    (make,) = [code for code in fixes if "tensor" in code]
+    real = eval(make, {"torch": torch, "tensor": tensor})
+    assert type(real) is torch.Tensor and real.device.type == "cpu"
+    assert (real.shape, real.dtype) == (tensor.shape, tensor.dtype)
+    real.fill_(1.0)
+    np.testing.assert_array_equal(to_numpy(real), np.ones((2, 3), np.float16))
+    # ... and, for a module built on the meta device, its weights made real.
+    (materialize,) = [code for code in fixes if code.startswith("module.")]
+    with torch.device("meta"):
+        module = torch.nn.Linear(2, 3)
+    eval(materialize, {"module": module})
+    assert all(p.device.type == "cpu" for p in module.parameters())
+
+
+def _strided_nested() -> torch.Tensor:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the strided layout is a prototype
+        return torch.nested.nested_tensor([torch.ones(2, 2), torch.ones(3, 2)])
+
+
+def test_describe_gives_the_components_of_a_nested_tensor():
+    from torchplot._convert import describe
+
+    jagged = torch.nested.nested_tensor([torch.ones(2, 2), torch.ones(3, 2)], layout=torch.jagged)
+    for t in (_strided_nested(), jagged):  # the strided one has no .shape at all
+        assert describe(t) == "shape [(2, 2), (3, 2)] (nested), dtype torch.float32, device cpu"
+    many = torch.nested.nested_tensor([torch.ones(i, 2) for i in range(1, 8)], layout=torch.jagged)
+    assert describe(many).startswith("shape [(1, 2), (2, 2), (3, 2), ..., (7, 2)] (nested, 7 ")
+
+
+@pytest.mark.parametrize("call", ["scatter", "imshow", "Live.log"])
+def test_errors_about_a_strided_nested_tensor_describe_it(call):
+    nested = _strided_nested()
+    shape = re.escape("shape [(2, 2), (3, 2)] (nested), dtype torch.float32")
+    if call == "scatter":
+        with pytest.raises(TypeError, match=rf"missing 1 required positional argument.*{shape}"):
+            torchplot.figure().subplots().scatter(nested)
+    elif call == "imshow":
+        with pytest.raises(TypeError, match=rf"cannot lay out a nested tensor \({shape}"):
+            torchplot.figure().subplots().imshow(nested, nrow=2)
+    else:
+        live = torchplot.Live(every=10, path=False, display="none")
+        with pytest.raises(ValueError, match=rf"metric 'loss' must be a scalar.*{shape}"):
+            live.log(0, loss=nested)
+        live.close()
+
+
+def test_dtype_verdict_asked_inside_a_transform_is_the_dtypes_own():
+    # Inside torch.func.grad every new tensor is the transform's wrapper: a
+    # probe made there was refused, and float32 stayed unplottable afterwards.
+    from torchplot._convert import _DTYPE_PROBLEM, dtype_error
+
+    _DTYPE_PROBLEM.pop(torch.float64, None)
+
+    def loss(x):
+        assert dtype_error("x", torch.ones(2, dtype=torch.float64)) is None
+        return (x * 2).sum()
+
+    torch.func.grad(loss)(torch.ones(3))
+    assert dtype_error("x", torch.ones(2, dtype=torch.float64)) is None
+    assert isinstance(to_numpy(torch.ones(2, dtype=torch.float64)), np.ndarray)

@@ -53,6 +53,7 @@ tensor cannot reach a figure, and dropping the tensor frees it.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import functools
 import inspect
@@ -99,14 +100,21 @@ ML_DTYPES_CAST: dict[str, str] = {
     "uint4": "uint8",
 }
 
+# Tensors have no ``to_empty`` (only modules do); ``torch.empty_like`` of a
+# FakeTensor is another FakeTensor.  A factory call with the shape and dtype
+# makes a real tensor from a meta or fake one alike.
 _FIX_NO_DATA = (
-    "materialize it first (for example run the model on real inputs, or "
-    "`tensor.to_empty(device='cpu')` then fill it)"
+    "compute it for real (e.g. run the model on real inputs, outside FakeTensorMode and "
+    "not on the meta device), or make a real tensor of its shape, "
+    "`torch.empty(tensor.shape, dtype=tensor.dtype)`, and fill it (a module built on the "
+    "meta device: `module.to_empty(device='cpu')`, then load or initialize its weights)"
 )
+_NO_DATA = "cannot plot a tensor that holds no data"
 _FIX_LAZY = "run the module's forward once first (it is a lazy module's uninitialized parameter)"
 _FIX_TRANSFORM = (
     "plot outside the torch.func transform (e.g. return the value and plot it afterwards)"
 )
+_IN_TRANSFORM = "cannot read the values of a tensor inside a torch.func transform (grad, vmap)"
 
 #: DLPack's ``DLDeviceType`` numbers (dlpack.h) -> a device name.
 _DLPACK_DEVICES: dict[int, str] = {
@@ -124,13 +132,32 @@ _DLPACK_DEVICES: dict[int, str] = {
 
 
 def describe(obj: Any) -> str:
-    """``shape (2, 3), dtype torch.float32, device cuda:0`` for any array-like."""
+    """``shape (2, 3), dtype torch.float32, device cuda:0`` for any array-like.
+
+    A nested tensor's shape is its components' shapes, ``[(2, 2), (3, 2)] (nested)``:
+    a strided-layout one has no ``.shape`` (reading it raises), and a jagged
+    one's, ``(2, j1, 2)``, names no component's length.
+    """
     if _is_uninitialized(obj):
         shape_s: Any = "unknown"  # reading it raises
+    elif getattr(obj, "is_nested", False) is True:
+        shape_s = _nested_shapes(obj)
     else:
         shape = getattr(obj, "shape", None)
         shape_s = tuple(shape) if shape is not None else "?"
     return f"shape {shape_s}, dtype {getattr(obj, 'dtype', '?')}, device {_device_of(obj)}"
+
+
+def _nested_shapes(t: Any) -> str:
+    """``[(2, 2), (3, 2)] (nested)``: a nested tensor's components' shapes, the middle elided."""
+    try:
+        shapes = [tuple(part.shape) for part in t.unbind()]
+    except Exception:
+        return "unknown (nested)"
+    n = len(shapes)
+    shown = [str(s) for s in shapes] if n <= 4 else [*map(str, shapes[:3]), "...", str(shapes[-1])]
+    count = "" if n <= 4 else f", {n} components"
+    return f"[{', '.join(shown)}] (nested{count})"
 
 
 def _device_of(obj: Any) -> Any:
@@ -222,9 +249,7 @@ def _torch_leaf(t: Any, where: Where) -> Any:
             return _scalar(arr) if arr.ndim == 0 else arr.copy()
     torch = sys.modules["torch"]
     if t.is_meta or _is_fake(t):
-        if _is_uninitialized(t):
-            raise _error(where, t, "cannot plot a tensor that holds no data yet", _FIX_LAZY)
-        raise _error(where, t, "cannot plot a tensor that holds no data", _FIX_NO_DATA)
+        raise _no_data_error(where, t)
     if t.is_nested:
         return [_torch_leaf(part, ("item", where, i)) for i, part in enumerate(t.detach().unbind())]
     masked = sys.modules.get("torch.masked.maskedtensor.core")
@@ -283,7 +308,47 @@ def _masked_leaf(t: Any, where: Where) -> Any:
 _DTYPE_PROBLEM: dict[Any, Exception | None] = {}
 
 
-def dtype_error(where: str, t: Any) -> TypeError | None:
+def _no_data_error(where: Where, t: Any) -> TypeError:
+    """The error for a meta or fake tensor, or a lazy module's uninitialized parameter."""
+    if _is_uninitialized(t):
+        return _error(where, t, f"{_NO_DATA} yet", _FIX_LAZY)
+    return _error(where, t, _NO_DATA, _FIX_NO_DATA)
+
+
+def tensor_error(where: Where, t: Any) -> TypeError | None:
+    """The rule's ``TypeError`` for a tensor it would refuse, told from metadata; else None.
+
+    For code that reshapes or holds a tensor before the rule converts it (a
+    layer's ``flatten``, ``Live.log``): its error must describe the tensor as
+    the caller gave it, and come before any operation that a meta, fake or
+    transformed tensor would run (a FakeTensor's, added to real ones, raises;
+    a vmapped one escapes its transform).  Wrapper subclasses are not told
+    apart here: only converting one tells whether it can be read.
+
+    Parameters
+    ----------
+    where : str or tuple
+        How the error names ``t`` (an argument label, as the rule's errors give it).
+    t : torch.Tensor
+        The tensor; neither its values nor its device are read.
+
+    Returns
+    -------
+    TypeError or None
+        What :func:`to_numpy` would raise for ``t``: it holds no data (meta,
+        fake, a lazy module's uninitialized parameter), is inside a
+        ``torch.func`` transform, or has a dtype the rule cannot convert.
+    """
+    if t.is_meta or _is_fake(t):
+        return _no_data_error(where, t)
+    if in_transform(t):
+        return _error(where, t, _IN_TRANSFORM, _FIX_TRANSFORM)
+    if t.is_quantized:  # dequantized by the rule, whatever its dtype
+        return None
+    return dtype_error(where, t)
+
+
+def dtype_error(where: Where, t: Any) -> TypeError | None:
     """The rule's ``TypeError`` for a tensor of ``t``'s dtype, or None when the rule converts it.
 
     For callers that hold a tensor to convert later (``Live.log``) and must
@@ -292,11 +357,16 @@ def dtype_error(where: str, t: Any) -> TypeError | None:
     """
     torch = sys.modules["torch"]
     dtype = t.dtype
+    # Inside a ``torch.func`` transform every new tensor is the transform's
+    # wrapper, which the rule refuses whatever its dtype (and the answer is
+    # kept for the process): the probe is made and read outside it.
+    outside = getattr(torch._C, "_DisableFuncTorch", contextlib.nullcontext)
     if dtype not in _DTYPE_PROBLEM:
         problem: Exception | None = None
         if _torch_dtype_name(dtype) not in TORCH_CAST:
             try:
-                to_numpy(torch.empty(0, dtype=dtype))
+                with outside():
+                    to_numpy(torch.empty(0, dtype=dtype))
             except TypeError as exc:
                 # The rule's error describes the probe; its cause is what PyTorch said.
                 cause = exc.__context__
@@ -305,7 +375,9 @@ def dtype_error(where: str, t: Any) -> TypeError | None:
     problem = _DTYPE_PROBLEM[dtype]
     if problem is None:
         return None
-    return _unreadable(where, t, torch.empty(0, dtype=dtype), problem)
+    with outside():
+        probe = torch.empty(0, dtype=dtype)
+    return _unreadable(where, t, probe, problem)
 
 
 def _unreadable(where: Where, given: Any, t: Any, exc: Exception) -> TypeError:
@@ -319,8 +391,7 @@ def _unreadable(where: Where, given: Any, t: Any, exc: Exception) -> TypeError:
     """
     torch = sys.modules["torch"]
     if in_transform(t):
-        problem = "cannot read the values of a tensor inside a torch.func transform (grad, vmap)"
-        return _error(where, given, problem, _FIX_TRANSFORM)
+        return _error(where, given, _IN_TRANSFORM, _FIX_TRANSFORM)
     if type(t) is not torch.Tensor and not isinstance(t, torch.nn.Parameter):
         # as_subclass gave it back unchanged: its __torch_dispatch__ keeps it a subclass.
         fix = f"convert the {type(t).__name__} to a plain tensor first"
