@@ -221,19 +221,20 @@ def test_denorm_rounding_is_snapped_without_warning(ax, caplog):
 def test_plot_of_3d_tensor(ax):
     t = torch.zeros(2, 3, 4)
     with pytest.raises(ValueError) as info:
-        ax.plot(torch.arange(4.0), t)
+        ax.plot(torch.arange(2.0), t)
     message = str(info.value)
-    assert "positional argument 1" in message and "shape (2, 3, 4)" in message
+    assert "argument args[1] has shape (2, 3, 4)" in message
     assert "dtype torch.float32" in message and "device cpu" in message
     assert "1-D data" in message and "2-D data" in message and "flatten" in message
-    with pytest.raises(ValueError, match="positional argument 0 has shape"):
+    assert "x and y can be no greater than 2D" in message  # Matplotlib's own text, kept
+    with pytest.raises(ValueError, match=r"argument args\[0\] has shape"):
         torchplot.plot(torch.zeros(1, 1, 1, 5))
     assert not ax.lines
 
 
 def test_plot_of_3d_tensor_with_reduction_on(ax):
     # The reduction layer runs inside the shape rule and passes a 3-D tensor on.
-    with pytest.raises(ValueError, match=r"positional argument 0 has shape \(4, 3, 2\)"):
+    with pytest.raises(ValueError, match=r"argument args\[0\] has shape \(4, 3, 2\)"):
         ax.plot(torch.zeros(4, 3, 2), reduce=True)
     assert not ax.lines
 
@@ -253,8 +254,9 @@ def test_plot_of_2d_tensor_still_works(ax):
 
 @pytest.mark.parametrize("shape", [(5, 3), (5,), (2, 5, 2)])
 def test_scatter_of_one_tensor_that_is_not_points(ax, shape):
-    expected = re.escape(f"points of shape (N, 2); argument 'x' has shape {shape}")
-    with pytest.raises(ValueError, match=expected):
+    # Matplotlib's TypeError (``y`` is missing), explained.
+    expected = re.escape(f"points of shape (N, 2); Axes.scatter() argument 'x' has shape {shape}")
+    with pytest.raises(TypeError, match=expected):
         ax.scatter(torch.zeros(shape))
 
 

@@ -8,12 +8,14 @@ quantized), for names looked up through ``data=``, and mplot3d's
 
 from __future__ import annotations
 
+import re
 import warnings
 from collections.abc import Callable
 
 import numpy as np
 import pytest
 import torch
+from matplotlib import pyplot as mpl_plt
 from matplotlib.testing.decorators import check_figures_equal
 
 import torchplot
@@ -189,3 +191,178 @@ def test_pyplot_polar_of_a_3d_tensor_gets_plots_explained_error():
     torchplot.figure()
     with pytest.raises(ValueError, match=r"shape \(2, 3, 4\).*Fix: select what to draw"):
         torchplot.polar(torch.zeros(2, 3, 4))
+
+
+# --------------------------------------------------------------------------- errors
+
+
+def _fake(*shape: int) -> torch.Tensor:
+    from torch._subclasses.fake_tensor import FakeTensorMode
+
+    with FakeTensorMode():
+        return torch.empty(*shape)
+
+
+def _bits8(*shape: int) -> torch.Tensor:
+    return torch.zeros(*shape, dtype=torch.uint8).view(torch.bits8)
+
+
+def _raised(func: Callable[..., object], *args: object, **kwargs: object) -> BaseException:
+    try:
+        func(*args, **kwargs)
+    except Exception as exc:
+        return exc
+    raise AssertionError("no error raised")
+
+
+def _as_numpy(args: tuple[object, ...]) -> list[object]:
+    return [a.numpy() if isinstance(a, torch.Tensor) else a for a in args]
+
+
+_T3, _T4 = torch.arange(3.0), torch.arange(4.0)
+
+
+@pytest.mark.parametrize(
+    ("args", "projection"),
+    [
+        ((randn(2, 3, 4), "qq"), None),  # a bad format string
+        ((_T3, _T4, randn(2, 3, 4)), None),  # the first pair's lengths differ
+        ((_T3, _T4, "r", randn(2, 3, 4)), None),
+        ((_T3, randn(2, 3, 4)), None),  # x and y of different lengths, y 3-D
+        ((_T3, randn(3, 3, 4)), "3d"),  # mplot3d's broadcast error
+    ],
+)
+def test_plot_errors_other_than_data_over_2d_are_matplotlibs(args, projection):
+    expected = _raised(mpl_plt.figure().add_subplot(projection=projection).plot, *_as_numpy(args))
+    ax = torchplot.figure().add_subplot(projection=projection)
+    got = _raised(ax.plot, *args)
+    assert (type(got), str(got)) == (type(expected), str(expected))
+    mpl_plt.close("all")
+
+
+@pytest.mark.parametrize("shape", [(3, 3, 4), (3, 2, 2, 2)])
+@pytest.mark.parametrize("form", ["y", "x, y", "y, x", "y, fmt", "x, y, fmt"])
+@EQUAL
+def test_plot_of_data_over_2d_names_the_argument_and_fixes_that_draw(
+    fig_test, fig_ref, shape, form
+):
+    t, x = randn(*shape, seed=9), torch.linspace(0, 1, shape[0])
+    args = {
+        "y": (t,),
+        "x, y": (x, t),
+        "y, x": (t, x),
+        "y, fmt": (t, "o-"),
+        "x, y, fmt": (x, t, "o-"),
+    }[form]
+    i = 1 if form.startswith("x") else 0
+    expected = _raised(mpl_plt.figure().add_subplot().plot, *_as_numpy(args))
+    mpl_plt.close("all")
+    ax = torchplot.adopt(fig_test).subplots()
+    error = _raised(ax.plot, *args)
+    assert type(error) is ValueError and not ax.lines
+    message = str(error)
+    assert message.startswith(f"Axes.plot() argument args[{i}] has shape {shape}, ")
+    assert str(expected) in message  # Matplotlib's own text
+    assert type(error.__cause__) is ValueError and str(error.__cause__) == str(expected)
+    fixes = re.findall(r"`([^`]*)`", message.partition("Fix:")[2])
+    assert len(fixes) >= 2
+    ref = fig_ref.subplots()
+    for fix in fixes:  # each suggested fix draws, as Matplotlib draws its NumPy equivalent
+        fixed = eval(fix, {"t": t})
+        ax.plot(*(fixed if a is t else a for a in args))
+        ref.plot(*_as_numpy(tuple(fixed if a is t else a for a in args)))
+
+
+def test_plot_of_data_over_2d_in_data_names_the_key():
+    ax = torchplot.figure().subplots()
+    with pytest.raises(ValueError, match=r"^Axes.plot\(\) argument 'data'\['y'\] has shape"):
+        ax.plot("x", "y", "o-", data={"x": torch.arange(3.0), "y": randn(3, 3, 4)})
+
+
+_UNREADABLE = {
+    "meta": lambda *shape: torch.empty(*shape, device="meta"),
+    "fake": _fake,
+    "bits8": _bits8,
+}
+
+
+@pytest.mark.parametrize("kind", _UNREADABLE)
+@pytest.mark.parametrize("keyword", [False, True])
+def test_hist_of_an_unreadable_tensor_describes_it_as_given(kind, keyword):
+    x = _UNREADABLE[kind](2, 3, 4)
+    ax = torchplot.figure().subplots()
+    call = (lambda: ax.hist(x=x)) if keyword else (lambda: ax.hist(x))
+    with pytest.raises(TypeError, match=r"^Axes.hist\(\) argument 'x': .*shape \(2, 3, 4\)"):
+        call()
+    with pytest.raises(TypeError, match=r"^Axes.hist\(\) argument 'weights': .*shape \(2, 3, 4\)"):
+        ax.hist(randn(2, 3, 4), weights=x)
+    with pytest.raises(TypeError, match=r"^Axes.hist\(\) argument 'data'\['v'\]: .*\(2, 3, 4\)"):
+        ax.hist("v", data={"v": x})
+
+
+@pytest.mark.parametrize("kind", _UNREADABLE)
+def test_scatter_of_unreadable_points_describes_them_as_given(kind):
+    points = _UNREADABLE[kind](5, 2)
+    ax = torchplot.figure().subplots()
+    with pytest.raises(TypeError, match=r"^Axes.scatter\(\) argument 'x': .*shape \(5, 2\)"):
+        ax.scatter(points)
+
+
+@pytest.mark.parametrize("method", ["hist", "scatter"])
+def test_layers_inside_vmap_describe_the_tensor_as_given(method):
+    ax = torchplot.figure().subplots()
+    shape = (3, 4) if method == "hist" else (5, 2)  # of each batch element, as vmap shows it
+
+    def draw(t: torch.Tensor) -> torch.Tensor:
+        # hist: a 3-D tensor, which the layer would flatten; scatter: (N, 2) points.
+        getattr(ax, method)(t[None] if method == "hist" else t)
+        return t
+
+    expected = (1, *shape) if method == "hist" else shape
+    pattern = re.escape(f"shape {expected}") + r".*Fix: plot outside the torch.func transform"
+    with pytest.raises(TypeError, match=pattern):
+        torch.func.vmap(draw)(torch.ones(2, *shape))
+
+
+def test_scatter_of_a_lazy_parameter_gets_the_rules_error():
+    weight = torch.nn.LazyLinear(2).weight
+    with pytest.raises(TypeError, match=r"holds no data yet.*run the module's forward once"):
+        torchplot.figure().subplots().scatter(weight)
+
+
+def _nested() -> torch.Tensor:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the strided layout is a prototype
+        return torch.nested.nested_tensor([torch.ones(2, 2), torch.ones(3, 2)])
+
+
+@pytest.mark.parametrize(
+    ("points", "projection", "data"),
+    [
+        (torch.arange(3.0), None, False),
+        (randn(5, 3), None, False),
+        (randn(2, 3, 4), None, True),
+        (randn(5, 3), "3d", False),
+        (randn(2, 3, 4), "3d", True),
+        (_nested(), None, False),
+    ],
+)
+def test_scatter_of_one_tensor_that_is_not_points_keeps_matplotlibs_type_error(
+    points, projection, data
+):
+    mpl_args = ("p",) if data else (torchplot.to_numpy(points),)
+    mpl_kwargs = {"data": {"p": torchplot.to_numpy(points)}} if data else {}
+    mpl_ax = mpl_plt.figure().add_subplot(projection=projection)
+    expected = _raised(mpl_ax.scatter, *mpl_args, **mpl_kwargs)
+    mpl_plt.close("all")
+    ax = torchplot.figure().add_subplot(projection=projection)
+    args, kwargs = (("p",), {"data": {"p": points}}) if data else ((points,), {})
+    error = _raised(ax.scatter, *args, **kwargs)
+    assert type(error) is type(expected) is TypeError
+    assert str(error).startswith(f"{expected} (torchplot: scatter of one tensor takes points")
+    name = "'data'['p']" if data else "'xs'" if projection else "'x'"
+    assert f"argument {name} has shape " in str(error)
+    if points.is_nested:
+        assert "shape [(2, 2), (3, 2)] (nested)" in str(error)
+    else:
+        assert f"shape {tuple(points.shape)}" in str(error)

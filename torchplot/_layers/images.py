@@ -242,14 +242,8 @@ def _refuse_unconvertible_dtype(arg: _ImageArgument, x: Any) -> None:
 
     Raised before any layout step, which would fail in torch (no arithmetic,
     no ``iinfo``) or describe a view rather than ``x`` as the user gave it.
-    Not asked while a ``torch.func`` transform runs: ``dtype_error`` probes
-    (and remembers) the dtype with a tensor it makes, which ``grad`` would
-    wrap; a tensor of the transform is refused by :func:`_readable` anyway.
     """
     if x.is_quantized:  # dequantized by the rule, whatever its dtype
-        return
-    functorch = getattr(sys.modules["torch"]._C, "_functorch", None)
-    if functorch is not None and functorch.peek_interpreter_stack() is not None:
         return
     problem = dtype_error(f"{arg.call} argument {arg.name!r}", x)
     if problem is not None:

@@ -13,8 +13,15 @@ orders 20-29) and the one conversion rule:
   (not when ``y``, or mplot3d's ``ys``, is given by keyword); ``scatter("p", data=d)``
   looks ``"p"`` up in ``d`` first, as Matplotlib's ``data=`` would.
 * ``plot`` with a 3-D or larger tensor: an explainer of Matplotlib's own
-  ``ValueError``, which names neither the argument nor a fix, raising one that
-  names the argument, its shape, dtype and device and the shapes that work.
+  ``ValueError`` for data of more than 2 dims, which names neither the argument
+  nor a fix, raising one that keeps Matplotlib's text and names the argument,
+  its shape, dtype and device and the shapes that work.
+
+A tensor the conversion rule refuses (meta, fake, inside a ``torch.func``
+transform, a dtype NumPy lacks) gets the rule's ``TypeError`` before it is
+flattened or sliced, so that the error describes the tensor as given.  A
+scatter of one tensor that is not points gets Matplotlib's own ``TypeError``
+(``y`` is missing), with what the one-tensor form takes.
 
 Sparse and quantized tensors are made strided and dequantized, on their own
 device, before they are flattened or indexed: neither layout supports all of
@@ -23,10 +30,13 @@ device, before they are flattened or indexed: neither layout supports all of
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Sequence
 from typing import Any
 
-from torchplot._convert import describe
+from matplotlib.axes import Axes
+
+from torchplot._convert import Where, _where_text, describe, tensor_error
 from torchplot._frameworks import Kind, kind_of
 from torchplot._layers.images import _dense
 from torchplot._native import explains, from_data, layer
@@ -43,6 +53,25 @@ def _is_tensor(obj: Any) -> bool:
     return kind_of(type(obj)) is _TORCH
 
 
+def _method(ax: Any, name: str) -> Any:
+    """The method the rule's errors name: ``Axes3D.scatter`` for a 3-D Axes (``xs``, not ``x``)."""
+    return getattr(type(ax), name, None) or getattr(Axes, name)
+
+
+def _where(func: Any, given: Any, position: int | None, name: str) -> Where:
+    """How the rule's errors name an argument of ``func``: by position, keyword, or in ``data=``."""
+    if isinstance(given, str):  # looked up in ``data=``
+        return ("item", ("kwarg", func, "data"), given)
+    return ("arg", func, position, 1) if position is not None else ("kwarg", func, name)
+
+
+def _refuse_unreadable(t: Any, where: Where) -> None:
+    """Raise the rule's error for ``t`` now, before a reshape changes the shape it would name."""
+    error = tensor_error(where, t)
+    if error is not None:
+        raise error
+
+
 @layer("hist", order=10, keywords=())
 def _hist_of_all_values(
     ax: Any, call_next: Next, args: tuple[Any, ...], kwargs: dict[str, Any]
@@ -54,9 +83,14 @@ def _hist_of_all_values(
         weights = from_data(data, weights) if isinstance(weights, str) else weights
     if not _is_tensor(x) or x.is_nested or x.ndim <= 2:
         return call_next(args, kwargs)
+    func = _method(ax, "hist")
+    _refuse_unreadable(x, _where(func, given, 0 if args else None, "x"))
     flat = _dense(x).flatten()  # a view when it can be; values stay on their device
     if weights is not None and tuple(getattr(weights, "shape", ())) == tuple(x.shape):
-        weights = (_dense(weights) if _is_tensor(weights) else weights).reshape(-1)
+        if _is_tensor(weights):
+            _refuse_unreadable(weights, _where(func, kwargs["weights"], None, "weights"))
+            weights = _dense(weights)
+        weights = weights.reshape(-1)
     kwargs = {**kwargs, "weights": weights} if "weights" in kwargs else dict(kwargs)
     if data is not None:
         # ``x`` and ``weights``, the names hist looks up, are resolved above;
@@ -89,6 +123,10 @@ def _scatter_points(ax: Any, call_next: Next, args: tuple[Any, ...], kwargs: dic
         points = from_data(data, points)
     if not _is_tensor(points):
         return call_next(args, kwargs)
+    where = _where(_method(ax, "scatter"), args[0], 0, "x")
+    _refuse_unreadable(points, where)
+    if points.is_nested or points.ndim != 2 or points.shape[1] != 2:
+        return _not_points(call_next, args, kwargs, points, where)
     if data is not None:
         # Matplotlib's ``data=`` path tests ``y``'s truth value for a label,
         # which raises for an array, so the names it would look up are
@@ -99,26 +137,94 @@ def _scatter_points(ax: Any, call_next: Next, args: tuple[Any, ...], kwargs: dic
             for k, v in kwargs.items()
             if k != "data"
         }
-    if points.is_nested or points.ndim != 2 or points.shape[1] != 2:
-        raise ValueError(
-            f"Axes.scatter() with one tensor argument takes points of shape (N, 2); "
-            f"argument 'x' has {describe(points)}. Fix: pass x and y, e.g. "
-            "`scatter(points[:, 0], points[:, 1])`, or a (N, 2) tensor."
-        )
     points = _dense(points)
     return call_next((points[:, 0], points[:, 1]), kwargs)
+
+
+def _not_points(
+    call_next: Next, args: tuple[Any, ...], kwargs: dict[str, Any], points: Any, where: Where
+) -> Any:
+    """Matplotlib's call as given, whose ``TypeError`` (``y`` is missing) gets the one-tensor form.
+
+    Matplotlib itself raises, so its exception type and text are kept, for
+    ``Axes3D.scatter`` (``'ys'``) and ``data=`` (its own wording) too.
+    """
+    try:
+        return call_next(args, kwargs)
+    except TypeError as exc:
+        if "missing" not in str(exc):
+            raise
+        raise TypeError(
+            f"{exc} (torchplot: scatter of one tensor takes points of shape (N, 2); "
+            f"{_where_text(where)} has {describe(points)}. Fix: pass x and y, e.g. "
+            "`scatter(points[:, 0], points[:, 1])`, or a (N, 2) tensor.)"
+        ) from exc
+
+
+#: Matplotlib's error for data of more than 2 dims, and the two shapes it names.
+_NOT_2D = re.compile(r"can be no greater than 2D, but have shapes (\(.*?\)) and (\(.*?\))$")
 
 
 @explains("plot", ValueError)
 def _plot_of_3d(error: Exception, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
     # Matplotlib rejects such data with a ValueError of its own before it
-    # draws anything, so the shapes are looked at only then.
-    for i, arg in enumerate(args):
-        if _is_tensor(arg) and not arg.is_nested and arg.ndim >= 3:
-            raise ValueError(
-                f"Axes.plot() positional argument {i} has {describe(arg)}, but plot draws "
-                "1-D data (one line) or 2-D data (one line per column). Fix: select what "
-                "to draw, e.g. `t.flatten(1).T` for one line per leading index, "
-                "`t.reshape(-1, t.shape[-1]).T` for one line per vector along the last "
-                "dim, or `t.flatten()` for one line of all values."
-            ) from None
+    # draws anything, so the shapes are looked at only then; any other of its
+    # ValueErrors (a format string, x and y of different lengths) is its own.
+    found = _NOT_2D.search(str(error))
+    if found is None:
+        return
+    named = {found[1], found[2]}
+    data = kwargs.get("data")
+    # With ``data=``, Matplotlib groups the looked-up values, not the strings.
+    resolved = (
+        [from_data(data, a) if isinstance(a, str) else a for a in args]
+        if data is not None
+        else args
+    )
+    for i, role in enumerate(_plot_roles(resolved)):
+        arg, given = resolved[i], args[i]
+        if (
+            not _is_tensor(arg)
+            or arg.is_nested
+            or arg.ndim < 3
+            or str(tuple(arg.shape)) not in named
+        ):
+            continue
+        where = f"'data'[{given!r}]" if isinstance(given, str) else f"args[{i}]"
+        if role == "y alone":
+            fix = (
+                "`t.flatten(1).T` for one line per leading index, `t.reshape(-1, t.shape[-1]).T` "
+                "for one line per vector along the last dim, or `t.flatten()` for one line "
+                "of all values"
+            )
+        else:  # its first dim pairs with the other coordinate's
+            other = "y" if role == "x" else "x"
+            index = ", ".join(["0"] * (arg.ndim - 2))
+            fix = (
+                f"`t.flatten(1)` for one line per index of its other dims, or a part of it, "
+                f"e.g. `t[:, {index}]` (its first dim pairs with {other}'s)"
+            )
+        raise ValueError(
+            f"Axes.plot() argument {where} has {describe(arg)}, but plot draws 1-D data "
+            f"(one line) or 2-D data (one line per column); Matplotlib: {error}. "
+            f"Fix: select what to draw, with t this argument: {fix}."
+        ) from error
+
+
+def _plot_roles(args: Sequence[Any]) -> list[str]:
+    """The role of each argument of ``plot``, grouped as Matplotlib groups them.
+
+    Matplotlib takes two arguments at a time, and a format string after them:
+    ``(x, y)``, ``(x, y, fmt)``, ``(y, fmt)`` or a last ``(y,)``.
+    """
+    roles: list[str] = []
+    rest = list(args)
+    while rest:
+        this, rest = rest[:2], rest[2:]
+        if rest and isinstance(rest[0], str):
+            this, rest = [*this, rest[0]], rest[1:]
+        fmt = len(this) > 1 and isinstance(this[-1], str)
+        n = len(this) - fmt
+        roles += ["y alone"] if n == 1 else ["x", "y"]
+        roles += ["fmt"] * fmt
+    return roles
