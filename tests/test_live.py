@@ -317,6 +317,98 @@ def test_bit_packed_metric_rejected_at_log(dtype):
     np.testing.assert_array_equal(live.history("loss")[0], [0.0, 2.0, 3.0])
 
 
+def _fake(*shape: int) -> torch.Tensor:
+    from torch._subclasses.fake_tensor import FakeTensorMode
+
+    with FakeTensorMode():
+        return torch.ones(shape)
+
+
+def _in_transform(kind: str, body, shape: tuple[int, ...]) -> None:
+    """Run ``body(t)`` inside ``torch.func.grad`` or ``vmap``, ``t`` of ``shape`` there."""
+    if kind == "grad":
+        torch.func.grad(lambda t: (body(t), t.sum())[1])(torch.ones(shape))
+    else:
+        torch.func.vmap(lambda t: (body(t), t)[1])(torch.ones(2, *shape))
+
+
+_NO_DATA_FIX = {"meta": "holds no data", "fake": "holds no data", "lazy": "forward once"}
+
+
+@pytest.mark.parametrize("kind", ["meta", "fake", "lazy", "grad", "vmap"])
+def test_unreadable_metric_rejected_at_log_records_nothing(kind):
+    # Such a value, held, failed only at the refresh, without the metric's
+    # name, and stayed pending: every later log() and close() raised.
+    live = torchplot.Live(every=2, path=False, display="none", budget=None)
+    live.log(0, loss=torch.tensor(1.0))
+    errors: list[BaseException] = []
+
+    def log_it(value: torch.Tensor) -> None:
+        with pytest.raises(TypeError) as err:
+            live.log(1, ok=1.0, loss=value)
+        errors.append(err.value)
+
+    if kind in ("grad", "vmap"):
+        _in_transform(
+            kind, lambda t: log_it(t.sum() if kind == "grad" else t), (3,) if kind == "grad" else ()
+        )
+        fix = "plot outside the torch.func transform"
+    else:
+        bad = {
+            "meta": lambda: torch.tensor(1.0, device="meta"),
+            "fake": lambda: _fake(),
+            "lazy": lambda: torch.nn.LazyLinear(1).weight,
+        }[kind]()
+        log_it(bad)
+        fix = _NO_DATA_FIX[kind]
+    (error,) = errors
+    assert str(error).startswith("Live.log() metric 'loss': ") and fix in str(error), error
+    live.log(2, loss=torch.tensor(3.0))  # the refresh: only real values are pending
+    live.log(3, loss=4.0)
+    live.close()
+    assert live.metrics == ["loss"]
+    steps, values = live.history("loss")
+    np.testing.assert_array_equal(steps, [0.0, 2.0, 3.0])
+    np.testing.assert_array_equal(values, [1.0, 3.0, 4.0])
+
+
+@pytest.mark.parametrize("kind", ["meta", "fake", "bits8", "vmap"])
+def test_unreadable_show_rejected_at_show(kind):
+    # Accepted before, it failed at every later refresh (or at close).
+    live = torchplot.Live(every=1, path=False, display="none", budget=None, process=False)
+    x = torch.linspace(0, 1, 4)
+    errors: list[BaseException] = []
+
+    def show(image: torch.Tensor) -> None:
+        with pytest.raises(TypeError) as err:
+            live.show("img", image)
+        errors.append(err.value)
+        with pytest.raises(TypeError) as err:
+            live.show("pred", x, x, target=image[0])
+        errors.append(err.value)
+
+    if kind == "vmap":
+        _in_transform("vmap", show, (4, 4))
+    else:
+        show(
+            {
+                "meta": lambda: torch.empty(4, 4, device="meta"),
+                "fake": lambda: _fake(4, 4),
+                "bits8": lambda: torch.zeros(4, 4, dtype=torch.uint8).view(torch.bits8),
+            }[kind]()
+        )
+    image_error, target_error = errors
+    assert str(image_error).startswith("Live.show('img') argument data[0]: ")
+    assert "shape (4, 4)" in str(image_error)
+    assert str(target_error).startswith("Live.show('pred') argument 'target': ")
+    assert "shape (4,)" in str(target_error)
+    live.log(0, loss=1.0)
+    live.show("pred", x, x)
+    live.log(1, loss=2.0)
+    live.close()
+    assert list(live.panels) == ["loss", "pred"]
+
+
 def test_failed_transfer_keeps_the_rows_pending(monkeypatch):
     from torchplot._live import _live
 
@@ -756,9 +848,9 @@ def test_show_rejects_an_image_imshow_rejects_when_called(tmp_path, process):
     batch = torch.rand(8, 3, 8, 8)
     with _OpRecorder() as rec:
         live.show("ok", batch)
-        with pytest.raises(ValueError, match="1, 3 or 4 channels") as err:
+        with pytest.raises(TypeError, match="1, 3 or 4 channels") as err:
             live.show("img", torch.rand(8, 2, 8, 8))
-        with pytest.raises(ValueError, match="zero-size"):
+        with pytest.raises(TypeError, match="zero-size"):
             live.show("img", torch.rand(0, 8, 8))
     assert "Live.show('img')" in str(err.value)
     assert not _HOST_READS & set(rec.ops), rec.ops  # no value read

@@ -316,8 +316,11 @@ class Live:
             or infinite (a tensor step: at the refresh that reads it, which
             drops the rows logged at such steps and keeps the others).
         TypeError
-            A value is not a real number, or has a dtype that NumPy lacks and
-            PyTorch cannot cast (bit-packed: ``torch.bits8``, ``uint4``, ...).
+            A value is not a real number, holds no data (meta, fake, a lazy
+            module's uninitialized parameter), is inside a ``torch.func``
+            transform, or has a dtype that NumPy lacks and PyTorch cannot cast
+            (bit-packed: ``torch.bits8``, ``uint4``, ...): the conversion
+            rule's error, naming the metric.
         RuntimeError
             After :meth:`close`.
 
@@ -348,7 +351,9 @@ class Live:
         the next refresh.  ``style`` goes to ``plot``/``scatter``/``imshow``.
 
         Shapes are checked here, from metadata (curves: ``ValueError``; an
-        image: what ``imshow`` would raise).  A call that raises records
+        image: what ``imshow`` would raise), and a tensor the conversion rule
+        would refuse (meta, fake, inside a ``torch.func`` transform, a dtype it
+        cannot convert) gets its ``TypeError`` here.  A call that raises records
         nothing.  Only the latest data of a panel is kept until the refresh.
         """
         if self._closed:
@@ -361,7 +366,7 @@ class Live:
         # tensors (np.shape would convert it: a sync per element, and an error
         # for a tensor that requires grad).
         where = f"Live.show({name!r})"
-        held = [hold_array(d) for d in data]
+        held = [hold_array(d, f"{where} argument data[{i}]") for i, d in enumerate(data)]
         shape = shape_of(held[0], where)
         if kind is None:
             kind = (
@@ -384,7 +389,9 @@ class Live:
             arrays = held[:1]
             image_shapes(name, shape, is_torch(held[0]))
         else:
-            arrays = held + ([hold_array(target)] if has_target else [])
+            arrays = held + (
+                [hold_array(target, f"{where} argument 'target'")] if has_target else []
+            )
             curve_shapes(name, [shape_of(a, where) for a in arrays], has_target)
         for _, items in self._pending:  # metrics logged first get their panels first
             for metric, _ in items:

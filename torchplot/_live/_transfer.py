@@ -6,10 +6,12 @@ keeps a detached *copy* of the 0-d tensor on its own device (``clone`` is one
 asynchronous kernel, so nothing waits; the copy means a later in-place change
 of the caller's tensor cannot reach the plot; a quantized tensor is
 dequantized instead, so that it keeps its own scale).  Checks use metadata
-only (``numel``, ``dtype``, ``is_meta``), never values; whether the
-conversion rule can read a dtype at all is asked of the rule once per dtype,
-on an empty host tensor.  :func:`hold_array` does the same for the arrays of
-``Live.show``, lists of tensors included.
+only (``numel``, ``dtype``, ``is_meta``), never values: a tensor the
+conversion rule would refuse (meta, fake, inside a ``torch.func`` transform,
+a dtype it cannot convert) gets the rule's error now, naming the metric,
+rather than at a refresh, where it would stay pending and fail every later
+one.  :func:`hold_array` does the same for the arrays of ``Live.show``, lists
+of tensors included.
 
 At a refresh, :func:`to_host` stacks all held tensors of one device and dtype,
 those in lists included (one kernel) and copies each stack to the host once: on CUDA into pinned
@@ -32,7 +34,7 @@ from typing import Any
 
 import numpy as np
 
-from torchplot._convert import describe, dtype_error, needs_conversion, rebuild, to_numpy
+from torchplot._convert import Where, describe, needs_conversion, rebuild, tensor_error, to_numpy
 from torchplot._frameworks import Kind, kind_of
 
 __all__ = ["hold", "hold_array", "is_torch", "shape_of", "step_error", "to_host"]
@@ -99,19 +101,14 @@ def hold(value: Any, name: str | None) -> Any:
     where = "Live.log() argument 'step'" if name is None else f"Live.log() metric {name!r}"
     kind = kind_of(tp)
     if kind is Kind.TORCH:
+        _refuse_unreadable(value, where)
         if value.numel() != 1:
             raise _scalar_error(where, value)
-        if value.is_complex() or value.is_meta:
+        if value.is_complex():
             raise TypeError(
-                f"{where} must be a real number, got {describe(value)}. Fix: log `.real`, "
-                "`.abs()` or a materialised tensor instead."
+                f"{where} must be a real number, got {describe(value)}. Fix: log `.real` "
+                "or `.abs()` instead."
             )
-        if not value.is_quantized:  # (dequantized below, to float32)
-            error = dtype_error(where, value)
-            if error is not None:
-                # Now, not at the refresh: there, the error could name neither
-                # the metric nor its shape, and would stop every other metric.
-                raise error
         value = _own_copy(value)
         return value.reshape(()) if value.dim() else value
     if kind is Kind.PLAIN:
@@ -139,6 +136,19 @@ def hold(value: Any, name: str | None) -> Any:
     return value if kind is Kind.JAX else value.copy() if hasattr(value, "copy") else value
 
 
+def _refuse_unreadable(t: Any, where: Where) -> None:
+    """Raise the conversion rule's error for a tensor it would refuse, now.
+
+    At the refresh, the error could name neither the metric nor the shape
+    given, and the held copy would stay pending and fail every later refresh
+    (a FakeTensor cannot be stacked with real ones; a copy made inside
+    ``vmap`` escapes it).  Before ``numel``: a lazy parameter's raises.
+    """
+    error = tensor_error(where, t)
+    if error is not None:
+        raise error
+
+
 def _items(container: Any) -> Any:
     return container.values() if isinstance(container, Mapping) else container
 
@@ -155,23 +165,29 @@ def _holds_arrays(value: Any) -> bool:
     return kind_of(type(value)) is Kind.CONTAINER and needs_conversion(value)
 
 
-def hold_array(value: Any) -> Any:
+def hold_array(value: Any, where: Where) -> Any:
     """A detached copy of an array-like argument of ``show`` on its own device (no sync).
 
     A container of tensors (``[t0, t1, ...]``, as ``ax.plot`` accepts) is
     rebuilt around copies of its tensors, so that neither a later in-place
     change nor autograd reaches the plot, and ``imshow`` still gets the
-    container it was given.
+    container it was given.  ``where`` names ``value`` in the conversion
+    rule's error for a tensor it would refuse (raised now, not at the refresh).
     """
     kind = kind_of(type(value))
     if kind is Kind.TORCH:
+        _refuse_unreadable(value, where)
         return _own_copy(value)
     if kind is Kind.CUPY:
         return value.copy()
     if isinstance(value, np.ndarray):
         return value.copy()
     if _holds_arrays(value):
-        return _rebuilt(value, [hold_array(v) for v in _items(value)])
+        keys = value.keys() if isinstance(value, Mapping) else range(len(value))
+        return _rebuilt(
+            value,
+            [hold_array(v, ("item", where, k)) for k, v in zip(keys, _items(value), strict=True)],
+        )
     return value
 
 
