@@ -495,3 +495,12 @@ def test_map_keyword_arguments_still_reach_the_plotting_function_as_arrays():
     g.map(lambda *args, weight, **kwargs: kinds.append(type(weight)), "a", weight=torch.ones(2))
     assert kinds and all(k is np.ndarray for k in kinds)
     mpl.close(g.figure)
+
+
+def test_error_about_a_strided_nested_tensor_describes_it():
+    # Reading a strided nested tensor's shape raises a PyTorch internal error.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # nested tensors are a prototype
+        nested = torch.nested.nested_tensor([torch.arange(3.0), torch.arange(2.0)])
+    with pytest.raises(ValueError, match=r"x: shape \[\(3,\), \(2,\)\] \(nested\)"):
+        tsns.lineplot(x=nested, y=torch.arange(3.0))

@@ -180,7 +180,10 @@ def _described(
     lengths = {
         t.shape[0]
         for label, t in leaves
-        if label in _DATA_VECTORS and len(getattr(t, "shape", ())) > 0
+        # A strided nested tensor has no ``shape`` (reading it raises).
+        if label in _DATA_VECTORS
+        and not getattr(t, "is_nested", False)
+        and len(getattr(t, "shape", ())) > 0
     }
     if len(lengths) > 1 or "same length" in str(exc):
         message += ". Give every vector of one plot the same length"
