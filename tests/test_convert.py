@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import collections
+import collections.abc
 import gc
 import re
 import sys
@@ -11,6 +12,7 @@ import warnings
 import weakref
 
 import matplotlib.cbook as cbook
+import matplotlib.pyplot as mpl_plt
 import numpy as np
 import pandas as pd
 import pytest
@@ -808,3 +810,69 @@ def test_dtype_verdict_asked_inside_a_transform_is_the_dtypes_own():
     torch.func.grad(loss)(torch.ones(3))
     assert dtype_error("x", torch.ones(2, dtype=torch.float64)) is None
     assert isinstance(to_numpy(torch.ones(2, dtype=torch.float64)), np.ndarray)
+
+
+class _CountingData(collections.abc.Mapping):
+    """A mapping that counts the reads of each key, as a lazily loaded file costs them."""
+
+    def __init__(self, values):
+        self.values_, self.reads = values, collections.Counter()
+
+    def __getitem__(self, key):
+        self.reads[key] += 1
+        return self.values_[key]
+
+    def __iter__(self):
+        return iter(self.values_)
+
+    def __len__(self):
+        return len(self.values_)
+
+
+@pytest.mark.parametrize(
+    "method, names",
+    [("plot", ("x", "y")), ("hist", ("x",)), ("scatter", ("x", "y")), ("imshow", ("img",))],
+)
+@pytest.mark.parametrize("tensors", [False, True], ids=["numpy", "tensors"])
+def test_data_values_are_read_once_as_matplotlib_reads_them(method, names, tensors):
+    values = {"x": np.arange(5.0), "y": np.arange(5.0) ** 2, "img": np.eye(3)}
+    if tensors:
+        values = {k: torch.from_numpy(v).requires_grad_() for k, v in values.items()}
+    ours, theirs = (
+        _CountingData(values),
+        _CountingData({k: np.asarray(v.detach() if tensors else v) for k, v in values.items()}),
+    )
+    getattr(torchplot.figure().subplots(), method)(*names, data=ours)
+    getattr(mpl_plt.figure().subplots(), method)(*names, data=theirs)
+    assert ours.reads == theirs.reads == collections.Counter(names)
+
+
+def test_data_is_read_only_where_matplotlib_reads_it():
+    # A defaultdict gains the keys Matplotlib looks up, and only those: not a
+    # label, a marker or hist's histtype passed by pyplot.
+    def run(P, make):
+        d = collections.defaultdict(make, {"step": make(), "val": make()})
+        P.figure().subplots().plot("step", "val", "r--", data=d, label="run", marker="o")
+        P.figure()
+        P.hist("step", data=d)
+        return sorted(d)
+
+    assert run(torchplot, lambda: torch.ones(3)) == run(mpl_plt, lambda: np.ones(3))
+
+
+def test_data_keys_of_str_subclasses_are_looked_up_as_matplotlib_does():
+    d = {"t": torch.arange(4.0, requires_grad=True), "loss": torch.rand(4, requires_grad=True)}
+    (line,) = torchplot.figure().subplots().plot(np.str_("t"), np.str_("loss"), data=d)
+    np.testing.assert_array_equal(line.get_xdata(), [0, 1, 2, 3])
+
+
+def test_a_data_keyword_that_is_the_values_converts_as_any_argument():
+    # plt.setp(line, data=...) is Line2D.set_data, not Matplotlib's data= lookup.
+    x, y = torch.arange(3.0, requires_grad=True), torch.ones(3, requires_grad=True)
+    line = mpl_plt.figure().subplots().plot([0, 1, 2])[0]
+    torchplot.setp(line, data=(x, y))
+    assert type(line.get_xdata(orig=True)) is np.ndarray
+    ref = weakref.ref(y)
+    y.detach().mul_(-5)
+    del x, y
+    assert ref() is None and list(line.get_ydata()) == [1, 1, 1]

@@ -609,6 +609,8 @@ def _rebuilt_mapping(obj: Mapping[Any, Any], pairs: list[tuple[Any, Any]]) -> An
         # A copy keeps a subclass's own state: a defaultdict's factory, a
         # Counter's type (whose ``update`` would add, not replace).
         new = copy.copy(obj)
+        if new is obj:  # a copy that is the object itself: never change the user's
+            return dict(pairs)
         new.clear()
         for k, v in pairs:
             new[k] = v
@@ -617,28 +619,112 @@ def _rebuilt_mapping(obj: Mapping[Any, Any], pairs: list[tuple[Any, Any]]) -> An
         return dict(pairs)
 
 
-def _looked_up(data: Any, args: tuple[Any, ...], kwargs: dict[str, Any], where: Where) -> Any:
+#: How a function reads its ``data=`` (see :func:`_data_reading`).
+_DataReading = (
+    tuple[inspect.Signature, "list[str] | None", "str | None", "str | None"]
+    | frozenset[str]
+    | str
+    | None
+)
+
+
+@functools.lru_cache(maxsize=1024)
+def _data_reading(func: Callable[..., Any]) -> _DataReading:
+    """How ``func`` reads a ``data=`` keyword, told once per function.
+
+    * Matplotlib's ``_preprocess_data`` decorator (``scatter``, ``hist``, ...):
+      its signature and what it replaces (``replace_names``, ``*args``' and
+      ``**kwargs``' names), read from the decorator's closure;
+    * a frozenset: a keyword-only ``data`` of a function with ``*args`` that is
+      not so decorated (``plot``, ``fill``, ``step``), which looks up its
+      positional strings itself: the names of the parameters that may also
+      be given by keyword;
+    * ``"strings"``: another keyword-only ``data`` (``barh``, which passes it
+      on to ``bar``, which reads every argument);
+    * ``None``: ``data`` is the values themselves (``plt.setp(line, data=xy)``,
+      ``Axis.update_units(data)``), converted as any argument is.
+    """
+    f: Any = func
+    while f is not None:
+        code = getattr(f, "__code__", None)
+        if code is not None and code.co_name == "inner" and f.__closure__ is not None:
+            cells = dict(zip(code.co_freevars, f.__closure__, strict=True))
+            names = ("new_sig", "replace_names", "varargs_name", "varkwargs_name")
+            if all(name in cells for name in names):
+                sig, replace, varargs, varkwargs = (cells[n].cell_contents for n in names)
+                return sig, replace, varargs, varkwargs
+        f = getattr(f, "__wrapped__", None)
+    try:
+        params = inspect.signature(func).parameters
+    except (TypeError, ValueError):
+        return None
+    data = params.get("data")
+    if data is None or data.kind is not data.KEYWORD_ONLY:
+        return None
+    if any(p.kind is p.VAR_POSITIONAL for p in params.values()):
+        return frozenset(n for n, p in params.items() if p.kind is p.POSITIONAL_OR_KEYWORD)
+    return "strings"
+
+
+def _names_read(
+    reading: _DataReading, args: tuple[Any, ...], kwargs: dict[str, Any], self_offset: int
+) -> list[str]:
+    """The strings a call looks up in its ``data=``, as Matplotlib picks them."""
+    if reading == "strings":
+        names = [*args, *kwargs.values()]
+    elif isinstance(reading, frozenset):
+        names = [*args, *(v for k, v in kwargs.items() if k in reading)]
+    else:
+        assert isinstance(reading, tuple)
+        sig, replace, varargs, varkwargs = reading
+        try:
+            bound = sig.bind(*(None,) * self_offset, *args, **kwargs)
+        except TypeError:  # Matplotlib raises its own error: nothing is drawn
+            return []
+        names = []
+        for k, v in bound.arguments.items():
+            if k == varkwargs:
+                names += [v1 for k1, v1 in v.items() if replace is None or k1 in replace]
+            elif k == varargs:
+                names += v  # replaced, or looked up by the method itself
+            elif replace is None or k in replace:
+                names.append(v)
+    return [v for v in names if isinstance(v, str)]
+
+
+def _looked_up(
+    data: Any,
+    reading: _DataReading,
+    call: tuple[tuple[Any, ...], dict[str, Any], int],
+    where: Where,
+) -> Any:
     """``data=`` of a Matplotlib call, with the values the call reads from it converted.
 
-    Matplotlib's ``data=`` replaces each string argument ``s`` with ``data[s]``
-    when that lookup succeeds (``_preprocess_data``), and reads nothing else.
-    So only those values are converted, looked up as Matplotlib looks them up
-    (any indexable object; a defaultdict's factory runs): a dict of model
-    outputs holding images moves to the host only what is drawn.  The result
-    serves the converted values first and ``data`` itself for anything else;
-    it is ``data`` when nothing changed.
+    Matplotlib's ``data=`` replaces a string argument ``s`` with ``data[s]``
+    when that lookup succeeds, and reads nothing else: so only those values
+    are read, once each, and converted, looked up as Matplotlib looks them up
+    (``isinstance(s, str)``; any indexable object; a defaultdict's factory
+    runs): a dict of model outputs holding images moves to the host only what
+    is drawn, a ``np.load``-ed file loads only what is drawn.  The result
+    serves the values read first and ``data`` itself for anything else; it is
+    ``data`` when nothing was read.
     """
     found: dict[str, Any] = {}
-    for s in (*args, *kwargs.values()):
-        if type(s) is str and s not in found:
+    changed = False
+    for s in _names_read(reading, *call):
+        if s not in found:
             try:
                 value = data[s]
             except Exception:  # Matplotlib keeps the string: nothing to convert
                 continue
-            new = _convert(value, ("item", where, s))
-            if new is not value:
-                found[s] = new
-    return ChainMap(found, data) if found else data
+            found[s] = _convert(value, ("item", where, s))
+            changed = changed or found[s] is not value
+    # Every value read is handed over, so that Matplotlib reads none again (a
+    # lazy mapping loads a key on each read); with nothing converted, only a
+    # dict, which reads for free, is handed over as given.
+    if not found or (not changed and type(data) is dict):
+        return data
+    return ChainMap(found, data)
 
 
 def _key(key: Any, where: Where) -> Any:
@@ -746,8 +832,8 @@ def convert_call(
         leaf = leaf_of(type(v))
         if leaf is not None:
             new = leaf(v, ("kwarg", func, k))
-        elif k == "data" and data_looked_up:
-            new = _looked_up(v, args, kwargs, ("kwarg", func, k))
+        elif k == "data" and data_looked_up and (reading := _data_reading(func)) is not None:
+            new = _looked_up(v, reading, (args, kwargs, self_offset), ("kwarg", func, k))
         else:
             new = _convert(v, ("kwarg", func, k))
         if new is not v:

@@ -46,6 +46,7 @@ opt-in costs nothing to the calls that do not use it.
 
 from __future__ import annotations
 
+from collections import ChainMap
 from collections.abc import Callable, Iterable
 from typing import Any, NamedTuple
 
@@ -93,18 +94,30 @@ _LAYERS: dict[str, list[LayerSpec]] = {}
 _EXPLAINERS: dict[str, list[ExplainerSpec]] = {}
 
 
-def from_data(data: Any, key: str) -> Any:
-    """What ``key`` names in a call's ``data=``, as Matplotlib's ``data=`` resolves it.
+class _Read(ChainMap[Any, Any]):
+    """A call's ``data=`` with the values already read from it served first."""
+
+
+def from_data(kwargs: dict[str, Any], key: str) -> Any:
+    """What ``key`` names in the call's ``data=`` (``kwargs["data"]``), as Matplotlib resolves it.
 
     ``data[key]``, else ``key`` itself: Matplotlib's ``_replacer`` falls back to
     the string on any error.  So that a layer (and a pyplot function with a
     one-tensor form) sees in ``imshow("img", data=d)`` what it sees in
-    ``imshow(d["img"])``.
+    ``imshow(d["img"])``.  The value read is kept: ``kwargs["data"]`` becomes a
+    mapping that serves it first and ``data`` for the rest, so that no later
+    step of the call (the rule, Matplotlib) reads it again; an ``np.load``-ed
+    file loads a key on each read.  ``kwargs`` must be the call's own dict.
     """
+    data = kwargs["data"]
     try:
-        return data[key]
+        value = data[key]
     except Exception:
         return key
+    if not isinstance(data, _Read):
+        kwargs["data"] = data = _Read({}, data)
+    data.maps[0][key] = value
+    return value
 
 
 def layer(

@@ -60,8 +60,10 @@ def tensor_aware(func: _F) -> _F:
     return cast(_F, wrapper)
 
 
-def _one_tensor(arg: Any, data: Any) -> Any:
-    return from_data(data, arg) if data is not None and isinstance(arg, str) else arg
+def _one_tensor(arg: Any, kwargs: dict[str, Any]) -> Any:
+    if kwargs.get("data") is None or not isinstance(arg, str):
+        return arg
+    return from_data(kwargs, arg)
 
 
 def axes_delegate(func: _F) -> _F:
@@ -83,7 +85,7 @@ def axes_delegate(func: _F) -> _F:
             one_tensor_form
             and len(args) == 1
             and "y" not in kwargs
-            and kind_of(type(_one_tensor(args[0], kwargs.get("data")))) is Kind.TORCH
+            and kind_of(type(_one_tensor(args[0], kwargs))) is Kind.TORCH
         ):
             # The Matplotlib signature requires more positional arguments than
             # the tensor form has: call the Axes method (whose layer handles

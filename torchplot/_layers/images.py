@@ -148,7 +148,7 @@ def _tensor_layouts(
     """The shape rule for the image argument ``arg`` of one call; ``ax``: where titles go."""
     x: Any = args[arg.position] if len(args) > arg.position else kwargs.get(arg.name)
     if isinstance(x, str) and kwargs.get("data") is not None:
-        x = from_data(kwargs["data"], x)
+        x = from_data(kwargs, x)
     is_tensor = kind_of(type(x)) is Kind.TORCH
     ours = arg.keywords & kwargs.keys()
     if is_tensor and "titles" in kwargs and "titles" not in arg.keywords:

@@ -79,8 +79,8 @@ def _hist_of_all_values(
     given: Any = args[0] if args else kwargs.get("x")
     x, weights, data = given, kwargs.get("weights"), kwargs.get("data")
     if data is not None:  # the two names hist looks up in ``data``
-        x = from_data(data, x) if isinstance(x, str) else x
-        weights = from_data(data, weights) if isinstance(weights, str) else weights
+        x = from_data(kwargs, x) if isinstance(x, str) else x
+        weights = from_data(kwargs, weights) if isinstance(weights, str) else weights
     if not _is_tensor(x) or x.is_nested or x.ndim <= 2:
         return call_next(args, kwargs)
     func = _method(ax, "hist")
@@ -120,7 +120,7 @@ def _scatter_points(ax: Any, call_next: Next, args: tuple[Any, ...], kwargs: dic
         return call_next(args, kwargs)
     points, data = args[0], kwargs.get("data")
     if data is not None and isinstance(points, str):
-        points = from_data(data, points)
+        points = from_data(kwargs, points)
     if not _is_tensor(points):
         return call_next(args, kwargs)
     where = _where(_method(ax, "scatter"), args[0], 0, "x")
@@ -133,7 +133,7 @@ def _scatter_points(ax: Any, call_next: Next, args: tuple[Any, ...], kwargs: dic
         # looked up here and ``data`` is not passed on.
         names = _SCATTER3D_DATA_NAMES if hasattr(ax, "zaxis") else _SCATTER_DATA_NAMES
         kwargs = {
-            k: from_data(data, v) if k in names and isinstance(v, str) else v
+            k: from_data(kwargs, v) if k in names and isinstance(v, str) else v
             for k, v in kwargs.items()
             if k != "data"
         }
@@ -177,7 +177,7 @@ def _plot_of_3d(error: Exception, args: tuple[Any, ...], kwargs: dict[str, Any])
     data = kwargs.get("data")
     # With ``data=``, Matplotlib groups the looked-up values, not the strings.
     resolved = (
-        [from_data(data, a) if isinstance(a, str) else a for a in args]
+        [from_data(kwargs, a) if isinstance(a, str) else a for a in args]
         if data is not None
         else args
     )
