@@ -852,6 +852,12 @@ def test_show_rejects_an_image_imshow_rejects_when_called(tmp_path, process):
             live.show("img", torch.rand(8, 2, 8, 8))
         with pytest.raises(TypeError, match="zero-size"):
             live.show("img", torch.rand(0, 8, 8))
+        # A grid over the pixel budget, for the nrow and padding show passes on.
+        big = torch.empty(100, 1, 1000, 1000, dtype=torch.uint8)
+        with pytest.raises(ValueError, match=r"Live.show\('img'\) of 100 images.*budget"):
+            live.show("img", big)
+        with pytest.raises(ValueError, match="budget"):
+            live.show("img", big[:60], padding=200)
     assert "Live.show('img')" in str(err.value)
     assert not _HOST_READS & set(rec.ops), rec.ops  # no value read
     with pytest.raises(TypeError, match="invalid shape"):

@@ -387,7 +387,7 @@ class Live:
         has_target = kind != "image" and target is not None
         if kind == "image":
             arrays = held[:1]
-            image_shapes(name, shape, is_torch(held[0]))
+            image_shapes(name, shape, is_torch(held[0]), style)
         else:
             arrays = held + (
                 [hold_array(target, f"{where} argument 'target'")] if has_target else []

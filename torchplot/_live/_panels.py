@@ -28,7 +28,7 @@ from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from torchplot._grid import image_layout
+from torchplot._grid import grid_geometry, image_layout
 from torchplot._live._history import ReducedSeries, extremes
 from torchplot._live._transfer import to_host
 
@@ -348,19 +348,38 @@ def curve_shapes(name: str, shapes: list[tuple[int, ...]], has_target: bool) -> 
         )
 
 
-def image_shapes(name: str, shape: tuple[int, ...], tensor: bool) -> None:
+def image_shapes(
+    name: str, shape: tuple[int, ...], tensor: bool, style: dict[str, Any] | None = None
+) -> None:
     """Check the shape of ``show(name, image)`` as the panel's ``imshow`` will, from metadata.
 
     ``tensor``: the image is a torch tensor, laid out by the tensor-aware
-    ``imshow`` (CHW images, batches as a grid: :func:`torchplot._grid.image_layout`);
-    anything else goes to Matplotlib, which takes ``(H, W)`` and ``(H, W, 1|3|4)``.
-    Raises what that ``imshow`` would raise (``ValueError`` for a batch it
-    cannot lay out, ``TypeError`` for a shape Matplotlib rejects), now
+    ``imshow`` (CHW images, batches as a grid: :func:`torchplot._grid.image_layout`,
+    within the grid's pixel budget for its ``nrow`` and ``padding`` in
+    ``style``); anything else goes to Matplotlib, which takes ``(H, W)`` and
+    ``(H, W, 1|3|4)``.  Raises what that ``imshow`` would raise (``TypeError``
+    for a shape it rejects, ``ValueError`` for a grid over the budget), now
     rather than at the refresh that draws it.
     """
     call = f"Live.show({name!r})"
     if tensor and len(shape) >= 2:
-        image_layout(shape, call, "image")
+        layout = image_layout(shape, call, "image")
+        style = style or {}
+        nrow, padding = style.get("nrow", 8), style.get("padding", 2)
+        if (
+            layout is not None
+            and layout.batch > 1
+            and all(type(v) is int for v in (nrow, padding))  # else imshow's own check
+        ):
+            grid_geometry(
+                layout.batch,
+                layout.height,
+                layout.width,
+                nrow=nrow,
+                padding=padding,
+                batch_name="image",
+                call=call,
+            )
         return
     if not (len(shape) == 2 or (len(shape) == 3 and shape[-1] in (1, 3, 4))):
         fix = (
