@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -54,3 +55,40 @@ def test_ruff_format():
 def test_mypy():
     result = subprocess.run([*_tool("mypy")], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+_USER_CODE = """\
+import torchplot as plt
+import torchplot.seaborn as sns
+
+
+def draw(ax: plt.Axes, fig: plt.Figure) -> plt.Line2D:
+    (line,) = ax.plot([1.0, 2.0])
+    fig.suptitle("x")
+    return line
+
+
+class MyAxes(plt.Axes):
+    pass
+
+
+def facet(g: sns.FacetGrid) -> None:
+    g.set_titles("x")
+"""
+
+
+def test_user_code_type_checks_against_torchplot_as_against_pyplot(tmp_path):
+    # Annotations and base classes name torchplot's classes (``ax: plt.Axes``).
+    script = tmp_path / "user.py"
+    script.write_text(_USER_CODE)
+    result = subprocess.run(
+        [*_tool("mypy"), "--no-incremental", "--ignore-missing-imports", str(script)],
+        cwd=tmp_path,
+        env={**os.environ, "MYPYPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+    )
+    user_errors = [
+        line for line in result.stdout.splitlines() if line.partition(":")[0].endswith("user.py")
+    ]
+    assert not user_errors, result.stdout

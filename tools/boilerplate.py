@@ -232,7 +232,9 @@ def render() -> str:
     ]
     lines.append("]")
     lines.append("if _typing.TYPE_CHECKING:")
-    lines += [f"    {n} = _twin_of(_pyplot.{n})" for n in groups["twin"]]
+    lines.append("    # Matplotlib's classes, which each twin subclasses: a variable holding")
+    lines.append("    # ``_twin_of(...)`` is no type to a type checker (``ax: plt.Axes``).")
+    lines += [f"    {n} = _pyplot.{n}" for n in groups["twin"]]
     lines.append("    __all__ += [")
     lines += [f"        {n!r}," for n in groups["twin"]]
     lines.append("    ]")
