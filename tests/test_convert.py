@@ -831,7 +831,13 @@ class _CountingData(collections.abc.Mapping):
 
 @pytest.mark.parametrize(
     "method, names",
-    [("plot", ("x", "y")), ("hist", ("x",)), ("scatter", ("x", "y")), ("imshow", ("img",))],
+    [
+        ("plot", ("x", "y")),
+        ("loglog", ("x", "y")),  # data= passed on to plot in **kwargs
+        ("hist", ("x",)),
+        ("scatter", ("x", "y")),
+        ("imshow", ("img",)),
+    ],
 )
 @pytest.mark.parametrize("tensors", [False, True], ids=["numpy", "tensors"])
 def test_data_values_are_read_once_as_matplotlib_reads_them(method, names, tensors):

@@ -335,7 +335,7 @@ def _in_transform(kind: str, body, shape: tuple[int, ...]) -> None:
 _NO_DATA_FIX = {"meta": "holds no data", "fake": "holds no data", "lazy": "forward once"}
 
 
-@pytest.mark.parametrize("kind", ["meta", "fake", "lazy", "grad", "vmap"])
+@pytest.mark.parametrize("kind", ["meta", "fake", "lazy", "grad", "vmap", "plain-in-grad"])
 def test_unreadable_metric_rejected_at_log_records_nothing(kind):
     # Such a value, held, failed only at the refresh, without the metric's
     # name, and stayed pending: every later log() and close() raised.
@@ -348,7 +348,12 @@ def test_unreadable_metric_rejected_at_log_records_nothing(kind):
             live.log(1, ok=1.0, loss=value)
         errors.append(err.value)
 
-    if kind in ("grad", "vmap"):
+    if kind == "plain-in-grad":
+        # Made outside the transform, logged inside it: unreadable there too.
+        plain = torch.tensor(1.5)
+        _in_transform("grad", lambda t: log_it(plain), (3,))
+        fix = "plot outside the torch.func transform"
+    elif kind in ("grad", "vmap"):
         _in_transform(
             kind, lambda t: log_it(t.sum() if kind == "grad" else t), (3,) if kind == "grad" else ()
         )
@@ -858,6 +863,8 @@ def test_show_rejects_an_image_imshow_rejects_when_called(tmp_path, process):
             live.show("img", big)
         with pytest.raises(ValueError, match="budget"):
             live.show("img", big[:60], padding=200)
+        with pytest.raises(ValueError, match="budget"):
+            live.show("img", big[:60], padding=np.int64(200))
     assert "Live.show('img')" in str(err.value)
     assert not _HOST_READS & set(rec.ops), rec.ops  # no value read
     with pytest.raises(TypeError, match="invalid shape"):

@@ -639,6 +639,8 @@ def _data_reading(func: Callable[..., Any]) -> _DataReading:
       not so decorated (``plot``, ``fill``, ``step``), which looks up its
       positional strings itself: the names of the parameters that may also
       be given by keyword;
+    * the same for a method of an Axes taking ``*args`` and ``**kwargs`` but
+      no ``data`` (``loglog``, ``semilogx``: ``data`` goes on to ``plot``);
     * ``"strings"``: another keyword-only ``data`` (``barh``, which passes it
       on to ``bar``, which reads every argument);
     * ``None``: ``data`` is the values themselves (``plt.setp(line, data=xy)``,
@@ -658,10 +660,20 @@ def _data_reading(func: Callable[..., Any]) -> _DataReading:
         params = inspect.signature(func).parameters
     except (TypeError, ValueError):
         return None
+    kinds = {p.kind for p in params.values()}
     data = params.get("data")
-    if data is None or data.kind is not data.KEYWORD_ONLY:
+    if data is None:
+        # ``loglog(*args, **kwargs)`` and its siblings pass ``data`` on to
+        # ``plot`` in ``**kwargs``; elsewhere (``plt.setp``) it is the values.
+        module = getattr(func, "__module__", None) or ""
+        if not (
+            {inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD} <= kinds
+            and module.startswith(("matplotlib.axes", "mpl_toolkits"))
+        ):
+            return None
+    elif data.kind is not data.KEYWORD_ONLY:
         return None
-    if any(p.kind is p.VAR_POSITIONAL for p in params.values()):
+    if inspect.Parameter.VAR_POSITIONAL in kinds:
         return frozenset(n for n, p in params.items() if p.kind is p.POSITIONAL_OR_KEYWORD)
     return "strings"
 

@@ -20,6 +20,7 @@ see the complete figure.
 from __future__ import annotations
 
 import math
+import operator
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -365,12 +366,13 @@ def image_shapes(
     if tensor and len(shape) >= 2:
         layout = image_layout(shape, call, "image")
         style = style or {}
-        nrow, padding = style.get("nrow", 8), style.get("padding", 2)
-        if (
-            layout is not None
-            and layout.batch > 1
-            and all(type(v) is int for v in (nrow, padding))  # else imshow's own check
-        ):
+        try:  # an int, NumPy or 0-d tensor integer; anything else meets imshow's own check
+            nrow, padding = (
+                operator.index(style.get(k, d)) for k, d in (("nrow", 8), ("padding", 2))
+            )
+        except TypeError:
+            return
+        if layout is not None and layout.batch > 1:
             grid_geometry(
                 layout.batch,
                 layout.height,

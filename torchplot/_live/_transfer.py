@@ -34,7 +34,18 @@ from typing import Any
 
 import numpy as np
 
-from torchplot._convert import Where, describe, needs_conversion, rebuild, tensor_error, to_numpy
+from torchplot._convert import (
+    _FIX_TRANSFORM,
+    _IN_TRANSFORM,
+    Where,
+    _error,
+    describe,
+    in_transform,
+    needs_conversion,
+    rebuild,
+    tensor_error,
+    to_numpy,
+)
 from torchplot._frameworks import Kind, kind_of
 
 __all__ = ["hold", "hold_array", "is_torch", "shape_of", "step_error", "to_host"]
@@ -145,6 +156,10 @@ def _refuse_unreadable(t: Any, where: Where) -> None:
     ``vmap`` escapes it).  Before ``numel``: a lazy parameter's raises.
     """
     error = tensor_error(where, t)
+    if error is None and in_transform(t.detach()):
+        # Inside ``torch.func.grad`` even a tensor made outside it is read
+        # through the transform's wrapper (a copy held would be one).
+        error = _error(where, t, _IN_TRANSFORM, _FIX_TRANSFORM)
     if error is not None:
         raise error
 
