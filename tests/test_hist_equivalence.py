@@ -284,6 +284,22 @@ def test_hist_inside_a_torch_func_transform_raises_the_rules_error(transform, pa
             torch.vmap(f)(_data(100).reshape(2, 50))
 
 
+def test_hist_inside_grad_of_a_tensor_made_outside_raises_the_rules_error(path):
+    # Not a transform's tensor, yet read through the transform: NumPy's view failed raw.
+    outside = _data(50)
+    errors = []
+
+    def loss(x):
+        with pytest.raises(TypeError, match=r"inside a torch\.func transform") as err:
+            torchplot.figure().subplots().hist(outside)
+        errors.append(err.value)
+        return x.sum()
+
+    torch.func.grad(loss)(torch.ones(3))
+    assert "Axes.hist() argument 'x'" in str(errors[0])
+    torchplot.figure().subplots().hist(outside)  # and outside the transform, as ever
+
+
 def test_hist_keeps_no_reference_to_the_tensor(path):
     t = _data()
     fig = torchplot.figure()

@@ -441,7 +441,9 @@ def readable_here(t: Any) -> bool:
     torch = sys.modules["torch"]
     if type(t) not in (torch.Tensor, torch.nn.Parameter) or t.is_meta:
         return False
-    return not in_transform(t)
+    # Inside ``torch.func.grad`` a tensor made outside it is read through the
+    # transform too: its ``detach()`` is the transform's wrapper.
+    return not in_transform(t.detach())
 
 
 def _is_fake(t: Any) -> bool:
