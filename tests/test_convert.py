@@ -882,3 +882,15 @@ def test_a_data_keyword_that_is_the_values_converts_as_any_argument():
     y.detach().mul_(-5)
     del x, y
     assert ref() is None and list(line.get_ydata()) == [1, 1, 1]
+
+
+def test_a_dict_subclass_whose_copy_is_itself_is_never_changed():
+    class Shared(dict):
+        def __copy__(self):
+            return self
+
+    t = torch.arange(2.0)
+    mine = Shared(a=t)
+    out = to_numpy(mine)
+    assert mine["a"] is t  # the user's object keeps its tensor
+    assert type(out) is dict and isinstance(out["a"], np.ndarray)
