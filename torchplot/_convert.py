@@ -315,15 +315,17 @@ def _no_data_error(where: Where, t: Any) -> TypeError:
     return _error(where, t, _NO_DATA, _FIX_NO_DATA)
 
 
-def tensor_error(where: Where, t: Any) -> TypeError | None:
-    """The rule's ``TypeError`` for a tensor it would refuse, told from metadata; else None.
+def refuse_unreadable(where: Where, t: Any) -> None:
+    """Raise now the ``TypeError`` the rule would raise for ``t``, told from metadata.
 
     For code that reshapes or holds a tensor before the rule converts it (a
     layer's ``flatten``, ``Live.log``): its error must describe the tensor as
     the caller gave it, and come before any operation that a meta, fake or
     transformed tensor would run (a FakeTensor's, added to real ones, raises;
-    a vmapped one escapes its transform).  Wrapper subclasses are not told
-    apart here: only converting one tells whether it can be read.
+    a vmapped one escapes its transform; inside ``torch.func.grad`` even a
+    tensor made outside it is read through the transform, and a copy held
+    would be the transform's wrapper).  Wrapper subclasses are not told apart
+    here: only converting one tells whether it can be read.
 
     Parameters
     ----------
@@ -332,20 +334,21 @@ def tensor_error(where: Where, t: Any) -> TypeError | None:
     t : torch.Tensor
         The tensor; neither its values nor its device are read.
 
-    Returns
-    -------
-    TypeError or None
+    Raises
+    ------
+    TypeError
         What :func:`to_numpy` would raise for ``t``: it holds no data (meta,
-        fake, a lazy module's uninitialized parameter), is inside a
+        fake, a lazy module's uninitialized parameter), is read inside a
         ``torch.func`` transform, or has a dtype the rule cannot convert.
     """
     if t.is_meta or _is_fake(t):
-        return _no_data_error(where, t)
-    if in_transform(t):
-        return _error(where, t, _IN_TRANSFORM, _FIX_TRANSFORM)
-    if t.is_quantized:  # dequantized by the rule, whatever its dtype
-        return None
-    return dtype_error(where, t)
+        raise _no_data_error(where, t)
+    if in_transform(t.detach()):
+        raise _error(where, t, _IN_TRANSFORM, _FIX_TRANSFORM)
+    if not t.is_quantized:  # dequantized by the rule, whatever its dtype
+        error = dtype_error(where, t)
+        if error is not None:
+            raise error
 
 
 def dtype_error(where: Where, t: Any) -> TypeError | None:

@@ -50,7 +50,7 @@ from matplotlib import rcParams
 from matplotlib.colors import Normalize
 from matplotlib.font_manager import FontProperties
 
-from torchplot._convert import _is_fake, describe, dtype_error, readable_here, to_numpy
+from torchplot._convert import _is_fake, describe, readable_here, refuse_unreadable, to_numpy
 from torchplot._frameworks import Kind, kind_of
 from torchplot._grid import (
     GridGeometry,
@@ -182,7 +182,9 @@ def _tensor_layouts(
     opts = {k: kwargs.pop(k, default) for k, default in KEYWORDS.items() if k in arg.keywords}
     if layout is None:  # fewer than 2 dims: Matplotlib's own error, without our keywords
         return call_next(args, kwargs)
-    _refuse_unconvertible_dtype(arg, x)
+    # The rule's error before any layout step, which would fail in torch (no
+    # arithmetic, no ``iinfo``) or describe a view rather than ``x`` as given.
+    refuse_unreadable(f"{arg.call} argument {arg.name!r}", x)
     _check_options(arg, opts, layout, x)
     plain = all(opts.get(k) is None for k in ("normalize", "denorm", "titles"))
     if plain and layout.batch == 1:
@@ -229,25 +231,12 @@ def _next_frame(
     layout = image_layout(tuple(a.shape), arg.call, arg.name) if a.ndim == 3 else None
     if layout is None or layout.matplotlib_accepts or layout.batch != 1:
         return call_next(args, kwargs)
-    _refuse_unconvertible_dtype(arg, a)
+    refuse_unreadable(f"{arg.call} argument {arg.name!r}", a)
     a, held = _readable(arg, a)
     return _call_with_x(arg, call_next, args, kwargs, _single_image(a, held, layout))
 
 
 # --------------------------------------------------------------------------- the tensor as given
-
-
-def _refuse_unconvertible_dtype(arg: _ImageArgument, x: Any) -> None:
-    """The conversion rule's ``TypeError`` for a dtype it cannot convert (``uint4``, ``bits8``).
-
-    Raised before any layout step, which would fail in torch (no arithmetic,
-    no ``iinfo``) or describe a view rather than ``x`` as the user gave it.
-    """
-    if x.is_quantized:  # dequantized by the rule, whatever its dtype
-        return
-    problem = dtype_error(f"{arg.call} argument {arg.name!r}", x)
-    if problem is not None:
-        raise problem
 
 
 def _readable(arg: _ImageArgument, x: Any) -> tuple[Any, Any]:

@@ -36,7 +36,7 @@ from typing import Any
 
 from matplotlib.axes import Axes
 
-from torchplot._convert import Where, _where_text, describe, tensor_error
+from torchplot._convert import Where, _where_text, describe, refuse_unreadable
 from torchplot._frameworks import Kind, kind_of
 from torchplot._layers.images import _dense
 from torchplot._native import explains, from_data, layer
@@ -65,13 +65,6 @@ def _where(func: Any, given: Any, position: int | None, name: str) -> Where:
     return ("arg", func, position, 1) if position is not None else ("kwarg", func, name)
 
 
-def _refuse_unreadable(t: Any, where: Where) -> None:
-    """Raise the rule's error for ``t`` now, before a reshape changes the shape it would name."""
-    error = tensor_error(where, t)
-    if error is not None:
-        raise error
-
-
 @layer("hist", order=10, keywords=())
 def _hist_of_all_values(
     ax: Any, call_next: Next, args: tuple[Any, ...], kwargs: dict[str, Any]
@@ -84,11 +77,11 @@ def _hist_of_all_values(
     if not _is_tensor(x) or x.is_nested or x.ndim <= 2:
         return call_next(args, kwargs)
     func = _method(ax, "hist")
-    _refuse_unreadable(x, _where(func, given, 0 if args else None, "x"))
+    refuse_unreadable(_where(func, given, 0 if args else None, "x"), x)
     flat = _dense(x).flatten()  # a view when it can be; values stay on their device
     if weights is not None and tuple(getattr(weights, "shape", ())) == tuple(x.shape):
         if _is_tensor(weights):
-            _refuse_unreadable(weights, _where(func, kwargs["weights"], None, "weights"))
+            refuse_unreadable(_where(func, kwargs["weights"], None, "weights"), weights)
             weights = _dense(weights)
         weights = weights.reshape(-1)
     kwargs = {**kwargs, "weights": weights} if "weights" in kwargs else dict(kwargs)
@@ -124,7 +117,7 @@ def _scatter_points(ax: Any, call_next: Next, args: tuple[Any, ...], kwargs: dic
     if not _is_tensor(points):
         return call_next(args, kwargs)
     where = _where(_method(ax, "scatter"), args[0], 0, "x")
-    _refuse_unreadable(points, where)
+    refuse_unreadable(where, points)
     if points.is_nested or points.ndim != 2 or points.shape[1] != 2:
         return _not_points(call_next, args, kwargs, points, where)
     if data is not None:

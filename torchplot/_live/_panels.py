@@ -349,6 +349,10 @@ def curve_shapes(name: str, shapes: list[tuple[int, ...]], has_target: bool) -> 
         )
 
 
+#: The keywords of ``imshow`` that size a grid (the rest take grid_geometry's defaults).
+_GRID_SIZE = ("nrow", "padding")
+
+
 def image_shapes(
     name: str, shape: tuple[int, ...], tensor: bool, style: dict[str, Any] | None = None
 ) -> None:
@@ -365,22 +369,15 @@ def image_shapes(
     call = f"Live.show({name!r})"
     if tensor and len(shape) >= 2:
         layout = image_layout(shape, call, "image")
-        style = style or {}
         try:  # an int, NumPy or 0-d tensor integer; anything else meets imshow's own check
-            nrow, padding = (
-                operator.index(style.get(k, d)) for k, d in (("nrow", 8), ("padding", 2))
-            )
+            size: dict[str, Any] = {
+                k: operator.index(v) for k, v in (style or {}).items() if k in _GRID_SIZE
+            }
         except TypeError:
             return
         if layout is not None and layout.batch > 1:
             grid_geometry(
-                layout.batch,
-                layout.height,
-                layout.width,
-                nrow=nrow,
-                padding=padding,
-                batch_name="image",
-                call=call,
+                layout.batch, layout.height, layout.width, batch_name="image", call=call, **size
             )
         return
     if not (len(shape) == 2 or (len(shape) == 3 and shape[-1] in (1, 3, 4))):

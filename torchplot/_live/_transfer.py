@@ -35,15 +35,11 @@ from typing import Any
 import numpy as np
 
 from torchplot._convert import (
-    _FIX_TRANSFORM,
-    _IN_TRANSFORM,
     Where,
-    _error,
     describe,
-    in_transform,
     needs_conversion,
     rebuild,
-    tensor_error,
+    refuse_unreadable,
     to_numpy,
 )
 from torchplot._frameworks import Kind, kind_of
@@ -112,7 +108,10 @@ def hold(value: Any, name: str | None) -> Any:
     where = "Live.log() argument 'step'" if name is None else f"Live.log() metric {name!r}"
     kind = kind_of(tp)
     if kind is Kind.TORCH:
-        _refuse_unreadable(value, where)
+        # Refused now (and before ``numel``, which a lazy parameter's raises):
+        # at the refresh the error could name neither the metric nor the shape
+        # given, and the copy held would fail every later refresh.
+        refuse_unreadable(where, value)
         if value.numel() != 1:
             raise _scalar_error(where, value)
         if value.is_complex():
@@ -147,23 +146,6 @@ def hold(value: Any, name: str | None) -> Any:
     return value if kind is Kind.JAX else value.copy() if hasattr(value, "copy") else value
 
 
-def _refuse_unreadable(t: Any, where: Where) -> None:
-    """Raise the conversion rule's error for a tensor it would refuse, now.
-
-    At the refresh, the error could name neither the metric nor the shape
-    given, and the held copy would stay pending and fail every later refresh
-    (a FakeTensor cannot be stacked with real ones; a copy made inside
-    ``vmap`` escapes it).  Before ``numel``: a lazy parameter's raises.
-    """
-    error = tensor_error(where, t)
-    if error is None and in_transform(t.detach()):
-        # Inside ``torch.func.grad`` even a tensor made outside it is read
-        # through the transform's wrapper (a copy held would be one).
-        error = _error(where, t, _IN_TRANSFORM, _FIX_TRANSFORM)
-    if error is not None:
-        raise error
-
-
 def _items(container: Any) -> Any:
     return container.values() if isinstance(container, Mapping) else container
 
@@ -191,7 +173,7 @@ def hold_array(value: Any, where: Where) -> Any:
     """
     kind = kind_of(type(value))
     if kind is Kind.TORCH:
-        _refuse_unreadable(value, where)
+        refuse_unreadable(where, value)  # now, not at the refresh: as in hold
         return _own_copy(value)
     if kind is Kind.CUPY:
         return value.copy()
