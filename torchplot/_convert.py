@@ -683,6 +683,19 @@ def _data_reading(func: Callable[..., Any]) -> _DataReading:
     return "strings"
 
 
+def replaced_names(func: Callable[..., Any]) -> frozenset[str] | None:
+    """The parameters whose string values ``func`` looks up in ``data=``; None for all of them.
+
+    As Matplotlib's ``_preprocess_data`` decorator of ``func`` says
+    (``replace_names``); for a layer that resolves ``data=`` itself
+    (``scatter("points", data=d)``).
+    """
+    reading = _data_reading(func)
+    if isinstance(reading, tuple) and reading[1] is not None:
+        return frozenset(reading[1])
+    return None
+
+
 def _names_read(
     reading: _DataReading, args: tuple[Any, ...], kwargs: dict[str, Any], self_offset: int
 ) -> list[str]:

@@ -36,7 +36,7 @@ from typing import Any
 
 from matplotlib.axes import Axes
 
-from torchplot._convert import Where, _where_text, describe, refuse_unreadable
+from torchplot._convert import Where, _where_text, describe, refuse_unreadable, replaced_names
 from torchplot._frameworks import Kind, kind_of
 from torchplot._layers.images import _dense
 from torchplot._native import explains, from_data, layer
@@ -97,16 +97,6 @@ def _hist_of_all_values(
     return call_next(args, {**kwargs, "x": flat})
 
 
-# What ``Axes.scatter`` and ``Axes3D.scatter`` look up in ``data=`` besides
-# the coordinates the points give (their ``_preprocess_data(replace_names=...)``).
-_SCATTER_DATA_NAMES = frozenset(
-    ("s", "linewidths", "edgecolors", "c", "facecolor", "facecolors", "color")
-)
-_SCATTER3D_DATA_NAMES = frozenset(
-    ("zs", "s", "edgecolors", "c", "facecolor", "facecolors", "color")
-)
-
-
 @layer("scatter", order=10, keywords=())
 def _scatter_points(ax: Any, call_next: Next, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
     if len(args) != 1 or "y" in kwargs or "ys" in kwargs:
@@ -124,9 +114,9 @@ def _scatter_points(ax: Any, call_next: Next, args: tuple[Any, ...], kwargs: dic
         # Matplotlib's ``data=`` path tests ``y``'s truth value for a label,
         # which raises for an array, so the names it would look up are
         # looked up here and ``data`` is not passed on.
-        names = _SCATTER3D_DATA_NAMES if hasattr(ax, "zaxis") else _SCATTER_DATA_NAMES
+        names = replaced_names(_method(ax, "scatter"))
         kwargs = {
-            k: from_data(kwargs, v) if k in names and isinstance(v, str) else v
+            k: from_data(kwargs, v) if (names is None or k in names) and isinstance(v, str) else v
             for k, v in kwargs.items()
             if k != "data"
         }
