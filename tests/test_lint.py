@@ -92,3 +92,37 @@ def test_user_code_type_checks_against_torchplot_as_against_pyplot(tmp_path):
         line for line in result.stdout.splitlines() if line.partition(":")[0].endswith("user.py")
     ]
     assert not user_errors, result.stdout
+
+
+_USER_MISTAKES = """\
+import {module} as plt
+
+plt.xlim(foo=1)
+plt.savefig(1, 2, 3, 4)
+plt.figure(num=[1])
+fig, ax = plt.subplots()
+ax.set_xlim(foo=1)
+plt.colorbar(mappable=1)
+"""
+
+
+def _mypy_messages(tmp_path, module):
+    script = tmp_path / f"{module.replace('.', '_')}_user.py"
+    script.write_text(_USER_MISTAKES.format(module=module))
+    result = subprocess.run(
+        [*_tool("mypy"), "--no-incremental", "--ignore-missing-imports", str(script)],
+        cwd=tmp_path,
+        env={**os.environ, "MYPYPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+    )
+    prefix = f"{script.name}:"
+    return [line.partition(prefix)[2] for line in result.stdout.splitlines() if prefix in line]
+
+
+def test_type_checker_says_of_user_mistakes_what_it_says_under_pyplot(tmp_path):
+    # The same messages, function names included ('Too many arguments for "savefig"').
+    expected = _mypy_messages(tmp_path, "matplotlib.pyplot")
+    assert len(expected) >= 5
+    assert any('"savefig"' in message for message in expected)
+    assert _mypy_messages(tmp_path, "torchplot") == expected

@@ -22,6 +22,10 @@ Each name is re-exported in one of these ways:
 * one of Matplotlib's registries (``colormaps``, ``color_sequences``): a view
   sharing its entries, by :func:`torchplot._wrap.registry_view`;
 * anything else (modules, constants, non-artist classes): the very same object.
+
+Type checkers see Matplotlib's own functions and classes in place of the
+wrappers and twins (``if TYPE_CHECKING``): a variable holding a wrapper is an
+anonymous callable to them, so their messages would not name the function.
 """
 
 from __future__ import annotations
@@ -205,10 +209,21 @@ def render() -> str:
     }
     for name in public_names():
         groups[classify(name)].append(name)
-    for group, wrapper, comment in WRAPPERS:
-        lines.append(comment)
-        lines += [f"{n} = {wrapper}(_pyplot.{n})" for n in groups[group]]
+    wrapped = [w for w in WRAPPERS if w[0] != "registry"]
+    functions = [n for group, _, _ in wrapped for n in groups[group]]
+    lines.append("if _typing.TYPE_CHECKING:")
+    lines.append("    # Matplotlib's own functions, whose names a type checker puts in its")
+    lines.append("    # messages; a variable holding a wrapper is an anonymous callable to it.")
+    lines += [f"    from matplotlib.pyplot import {n} as {n}" for n in sorted(functions)]
+    lines.append("else:")
+    for group, wrapper, comment in wrapped:
+        lines.append(f"    {comment}")
+        lines += [f"    {n} = {wrapper}(_pyplot.{n})" for n in groups[group]]
         lines.append("")
+    ((_, wrapper, comment),) = (w for w in WRAPPERS if w[0] == "registry")
+    lines.append(comment)
+    lines += [f"{n} = {wrapper}(_pyplot.{n})" for n in groups["registry"]]
+    lines.append("")
     lines.append(TWINS_COMMENT)
     lines.append("TWIN_BASES: dict[str, type] = {")
     lines += [f"    {n!r}: _pyplot.{n}," for n in groups["twin"]]

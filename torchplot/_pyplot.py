@@ -17,186 +17,363 @@ from torchplot._wrap import layered_function as _layered_function
 from torchplot._wrap import registry_view as _registry_view
 from torchplot._wrap import tensor_aware as _tensor_aware
 
-# Forwarders to the current Axes: its tensor-aware method converts.
-acorr = _axes_delegate(_pyplot.acorr)
-angle_spectrum = _axes_delegate(_pyplot.angle_spectrum)
-annotate = _axes_delegate(_pyplot.annotate)
-arrow = _axes_delegate(_pyplot.arrow)
-autoscale = _axes_delegate(_pyplot.autoscale)
-axhline = _axes_delegate(_pyplot.axhline)
-axhspan = _axes_delegate(_pyplot.axhspan)
-axis = _axes_delegate(_pyplot.axis)
-axline = _axes_delegate(_pyplot.axline)
-axvline = _axes_delegate(_pyplot.axvline)
-axvspan = _axes_delegate(_pyplot.axvspan)
-bar = _axes_delegate(_pyplot.bar)
-bar_label = _axes_delegate(_pyplot.bar_label)
-barbs = _axes_delegate(_pyplot.barbs)
-barh = _axes_delegate(_pyplot.barh)
-boxplot = _axes_delegate(_pyplot.boxplot)
-broken_barh = _axes_delegate(_pyplot.broken_barh)
-cla = _axes_delegate(_pyplot.cla)
-clabel = _axes_delegate(_pyplot.clabel)
-cohere = _axes_delegate(_pyplot.cohere)
-contour = _axes_delegate(_pyplot.contour)
-contourf = _axes_delegate(_pyplot.contourf)
-csd = _axes_delegate(_pyplot.csd)
-ecdf = _axes_delegate(_pyplot.ecdf)
-errorbar = _axes_delegate(_pyplot.errorbar)
-eventplot = _axes_delegate(_pyplot.eventplot)
-fill = _axes_delegate(_pyplot.fill)
-fill_between = _axes_delegate(_pyplot.fill_between)
-fill_betweenx = _axes_delegate(_pyplot.fill_betweenx)
-grid = _axes_delegate(_pyplot.grid)
-grouped_bar = _axes_delegate(_pyplot.grouped_bar)
-hexbin = _axes_delegate(_pyplot.hexbin)
-hist = _axes_delegate(_pyplot.hist)
-hist2d = _axes_delegate(_pyplot.hist2d)
-hlines = _axes_delegate(_pyplot.hlines)
-imshow = _axes_delegate(_pyplot.imshow)
-legend = _axes_delegate(_pyplot.legend)
-locator_params = _axes_delegate(_pyplot.locator_params)
-loglog = _axes_delegate(_pyplot.loglog)
-magnitude_spectrum = _axes_delegate(_pyplot.magnitude_spectrum)
-margins = _axes_delegate(_pyplot.margins)
-minorticks_off = _axes_delegate(_pyplot.minorticks_off)
-minorticks_on = _axes_delegate(_pyplot.minorticks_on)
-pcolor = _axes_delegate(_pyplot.pcolor)
-pcolormesh = _axes_delegate(_pyplot.pcolormesh)
-phase_spectrum = _axes_delegate(_pyplot.phase_spectrum)
-pie = _axes_delegate(_pyplot.pie)
-pie_label = _axes_delegate(_pyplot.pie_label)
-plot = _axes_delegate(_pyplot.plot)
-psd = _axes_delegate(_pyplot.psd)
-quiver = _axes_delegate(_pyplot.quiver)
-quiverkey = _axes_delegate(_pyplot.quiverkey)
-scatter = _axes_delegate(_pyplot.scatter)
-semilogx = _axes_delegate(_pyplot.semilogx)
-semilogy = _axes_delegate(_pyplot.semilogy)
-specgram = _axes_delegate(_pyplot.specgram)
-spy = _axes_delegate(_pyplot.spy)
-stackplot = _axes_delegate(_pyplot.stackplot)
-stairs = _axes_delegate(_pyplot.stairs)
-stem = _axes_delegate(_pyplot.stem)
-step = _axes_delegate(_pyplot.step)
-streamplot = _axes_delegate(_pyplot.streamplot)
-table = _axes_delegate(_pyplot.table)
-text = _axes_delegate(_pyplot.text)
-tick_params = _axes_delegate(_pyplot.tick_params)
-ticklabel_format = _axes_delegate(_pyplot.ticklabel_format)
-tricontour = _axes_delegate(_pyplot.tricontour)
-tricontourf = _axes_delegate(_pyplot.tricontourf)
-tripcolor = _axes_delegate(_pyplot.tripcolor)
-triplot = _axes_delegate(_pyplot.triplot)
-violinplot = _axes_delegate(_pyplot.violinplot)
-vlines = _axes_delegate(_pyplot.vlines)
-xcorr = _axes_delegate(_pyplot.xcorr)
+if _typing.TYPE_CHECKING:
+    # Matplotlib's own functions, whose names a type checker puts in its
+    # messages; a variable holding a wrapper is an anonymous callable to it.
+    from matplotlib.pyplot import acorr as acorr
+    from matplotlib.pyplot import angle_spectrum as angle_spectrum
+    from matplotlib.pyplot import annotate as annotate
+    from matplotlib.pyplot import arrow as arrow
+    from matplotlib.pyplot import autoscale as autoscale
+    from matplotlib.pyplot import autumn as autumn
+    from matplotlib.pyplot import axes as axes
+    from matplotlib.pyplot import axhline as axhline
+    from matplotlib.pyplot import axhspan as axhspan
+    from matplotlib.pyplot import axis as axis
+    from matplotlib.pyplot import axline as axline
+    from matplotlib.pyplot import axvline as axvline
+    from matplotlib.pyplot import axvspan as axvspan
+    from matplotlib.pyplot import bar as bar
+    from matplotlib.pyplot import bar_label as bar_label
+    from matplotlib.pyplot import barbs as barbs
+    from matplotlib.pyplot import barh as barh
+    from matplotlib.pyplot import bone as bone
+    from matplotlib.pyplot import box as box
+    from matplotlib.pyplot import boxplot as boxplot
+    from matplotlib.pyplot import broken_barh as broken_barh
+    from matplotlib.pyplot import cast as cast
+    from matplotlib.pyplot import cla as cla
+    from matplotlib.pyplot import clabel as clabel
+    from matplotlib.pyplot import clf as clf
+    from matplotlib.pyplot import clim as clim
+    from matplotlib.pyplot import close as close
+    from matplotlib.pyplot import cohere as cohere
+    from matplotlib.pyplot import colorbar as colorbar
+    from matplotlib.pyplot import connect as connect
+    from matplotlib.pyplot import contour as contour
+    from matplotlib.pyplot import contourf as contourf
+    from matplotlib.pyplot import cool as cool
+    from matplotlib.pyplot import copper as copper
+    from matplotlib.pyplot import csd as csd
+    from matplotlib.pyplot import cycler as cycler
+    from matplotlib.pyplot import delaxes as delaxes
+    from matplotlib.pyplot import disconnect as disconnect
+    from matplotlib.pyplot import draw as draw
+    from matplotlib.pyplot import draw_all as draw_all
+    from matplotlib.pyplot import draw_if_interactive as draw_if_interactive
+    from matplotlib.pyplot import ecdf as ecdf
+    from matplotlib.pyplot import errorbar as errorbar
+    from matplotlib.pyplot import eventplot as eventplot
+    from matplotlib.pyplot import figaspect as figaspect
+    from matplotlib.pyplot import figimage as figimage
+    from matplotlib.pyplot import figlegend as figlegend
+    from matplotlib.pyplot import fignum_exists as fignum_exists
+    from matplotlib.pyplot import figtext as figtext
+    from matplotlib.pyplot import figure as figure
+    from matplotlib.pyplot import fill as fill
+    from matplotlib.pyplot import fill_between as fill_between
+    from matplotlib.pyplot import fill_betweenx as fill_betweenx
+    from matplotlib.pyplot import findobj as findobj
+    from matplotlib.pyplot import flag as flag
+    from matplotlib.pyplot import gca as gca
+    from matplotlib.pyplot import gcf as gcf
+    from matplotlib.pyplot import gci as gci
+    from matplotlib.pyplot import get as get
+    from matplotlib.pyplot import get_backend as get_backend
+    from matplotlib.pyplot import get_cmap as get_cmap
+    from matplotlib.pyplot import get_current_fig_manager as get_current_fig_manager
+    from matplotlib.pyplot import get_figlabels as get_figlabels
+    from matplotlib.pyplot import get_fignums as get_fignums
+    from matplotlib.pyplot import get_plot_commands as get_plot_commands
+    from matplotlib.pyplot import get_scale_names as get_scale_names
+    from matplotlib.pyplot import getp as getp
+    from matplotlib.pyplot import ginput as ginput
+    from matplotlib.pyplot import gray as gray
+    from matplotlib.pyplot import grid as grid
+    from matplotlib.pyplot import grouped_bar as grouped_bar
+    from matplotlib.pyplot import hexbin as hexbin
+    from matplotlib.pyplot import hist as hist
+    from matplotlib.pyplot import hist2d as hist2d
+    from matplotlib.pyplot import hlines as hlines
+    from matplotlib.pyplot import hot as hot
+    from matplotlib.pyplot import hsv as hsv
+    from matplotlib.pyplot import imread as imread
+    from matplotlib.pyplot import imsave as imsave
+    from matplotlib.pyplot import imshow as imshow
+    from matplotlib.pyplot import inferno as inferno
+    from matplotlib.pyplot import install_repl_displayhook as install_repl_displayhook
+    from matplotlib.pyplot import interactive as interactive
+    from matplotlib.pyplot import ioff as ioff
+    from matplotlib.pyplot import ion as ion
+    from matplotlib.pyplot import isinteractive as isinteractive
+    from matplotlib.pyplot import jet as jet
+    from matplotlib.pyplot import legend as legend
+    from matplotlib.pyplot import locator_params as locator_params
+    from matplotlib.pyplot import loglog as loglog
+    from matplotlib.pyplot import magma as magma
+    from matplotlib.pyplot import magnitude_spectrum as magnitude_spectrum
+    from matplotlib.pyplot import margins as margins
+    from matplotlib.pyplot import matshow as matshow
+    from matplotlib.pyplot import minorticks_off as minorticks_off
+    from matplotlib.pyplot import minorticks_on as minorticks_on
+    from matplotlib.pyplot import new_figure_manager as new_figure_manager
+    from matplotlib.pyplot import nipy_spectral as nipy_spectral
+    from matplotlib.pyplot import overload as overload
+    from matplotlib.pyplot import pause as pause
+    from matplotlib.pyplot import pcolor as pcolor
+    from matplotlib.pyplot import pcolormesh as pcolormesh
+    from matplotlib.pyplot import phase_spectrum as phase_spectrum
+    from matplotlib.pyplot import pie as pie
+    from matplotlib.pyplot import pie_label as pie_label
+    from matplotlib.pyplot import pink as pink
+    from matplotlib.pyplot import plasma as plasma
+    from matplotlib.pyplot import plot as plot
+    from matplotlib.pyplot import polar as polar
+    from matplotlib.pyplot import prism as prism
+    from matplotlib.pyplot import psd as psd
+    from matplotlib.pyplot import quiver as quiver
+    from matplotlib.pyplot import quiverkey as quiverkey
+    from matplotlib.pyplot import rc as rc
+    from matplotlib.pyplot import rc_context as rc_context
+    from matplotlib.pyplot import rcdefaults as rcdefaults
+    from matplotlib.pyplot import rgrids as rgrids
+    from matplotlib.pyplot import savefig as savefig
+    from matplotlib.pyplot import sca as sca
+    from matplotlib.pyplot import scatter as scatter
+    from matplotlib.pyplot import sci as sci
+    from matplotlib.pyplot import semilogx as semilogx
+    from matplotlib.pyplot import semilogy as semilogy
+    from matplotlib.pyplot import set_cmap as set_cmap
+    from matplotlib.pyplot import set_loglevel as set_loglevel
+    from matplotlib.pyplot import setp as setp
+    from matplotlib.pyplot import show as show
+    from matplotlib.pyplot import specgram as specgram
+    from matplotlib.pyplot import spring as spring
+    from matplotlib.pyplot import spy as spy
+    from matplotlib.pyplot import stackplot as stackplot
+    from matplotlib.pyplot import stairs as stairs
+    from matplotlib.pyplot import stem as stem
+    from matplotlib.pyplot import step as step
+    from matplotlib.pyplot import streamplot as streamplot
+    from matplotlib.pyplot import subplot as subplot
+    from matplotlib.pyplot import subplot2grid as subplot2grid
+    from matplotlib.pyplot import subplot_mosaic as subplot_mosaic
+    from matplotlib.pyplot import subplot_tool as subplot_tool
+    from matplotlib.pyplot import subplots as subplots
+    from matplotlib.pyplot import subplots_adjust as subplots_adjust
+    from matplotlib.pyplot import summer as summer
+    from matplotlib.pyplot import suptitle as suptitle
+    from matplotlib.pyplot import switch_backend as switch_backend
+    from matplotlib.pyplot import table as table
+    from matplotlib.pyplot import text as text
+    from matplotlib.pyplot import thetagrids as thetagrids
+    from matplotlib.pyplot import tick_params as tick_params
+    from matplotlib.pyplot import ticklabel_format as ticklabel_format
+    from matplotlib.pyplot import tight_layout as tight_layout
+    from matplotlib.pyplot import title as title
+    from matplotlib.pyplot import tricontour as tricontour
+    from matplotlib.pyplot import tricontourf as tricontourf
+    from matplotlib.pyplot import tripcolor as tripcolor
+    from matplotlib.pyplot import triplot as triplot
+    from matplotlib.pyplot import twinx as twinx
+    from matplotlib.pyplot import twiny as twiny
+    from matplotlib.pyplot import uninstall_repl_displayhook as uninstall_repl_displayhook
+    from matplotlib.pyplot import violinplot as violinplot
+    from matplotlib.pyplot import viridis as viridis
+    from matplotlib.pyplot import vlines as vlines
+    from matplotlib.pyplot import waitforbuttonpress as waitforbuttonpress
+    from matplotlib.pyplot import winter as winter
+    from matplotlib.pyplot import xcorr as xcorr
+    from matplotlib.pyplot import xkcd as xkcd
+    from matplotlib.pyplot import xlabel as xlabel
+    from matplotlib.pyplot import xlim as xlim
+    from matplotlib.pyplot import xscale as xscale
+    from matplotlib.pyplot import xticks as xticks
+    from matplotlib.pyplot import ylabel as ylabel
+    from matplotlib.pyplot import ylim as ylim
+    from matplotlib.pyplot import yscale as yscale
+    from matplotlib.pyplot import yticks as yticks
+else:
+    # Forwarders to the current Axes: its tensor-aware method converts.
+    acorr = _axes_delegate(_pyplot.acorr)
+    angle_spectrum = _axes_delegate(_pyplot.angle_spectrum)
+    annotate = _axes_delegate(_pyplot.annotate)
+    arrow = _axes_delegate(_pyplot.arrow)
+    autoscale = _axes_delegate(_pyplot.autoscale)
+    axhline = _axes_delegate(_pyplot.axhline)
+    axhspan = _axes_delegate(_pyplot.axhspan)
+    axis = _axes_delegate(_pyplot.axis)
+    axline = _axes_delegate(_pyplot.axline)
+    axvline = _axes_delegate(_pyplot.axvline)
+    axvspan = _axes_delegate(_pyplot.axvspan)
+    bar = _axes_delegate(_pyplot.bar)
+    bar_label = _axes_delegate(_pyplot.bar_label)
+    barbs = _axes_delegate(_pyplot.barbs)
+    barh = _axes_delegate(_pyplot.barh)
+    boxplot = _axes_delegate(_pyplot.boxplot)
+    broken_barh = _axes_delegate(_pyplot.broken_barh)
+    cla = _axes_delegate(_pyplot.cla)
+    clabel = _axes_delegate(_pyplot.clabel)
+    cohere = _axes_delegate(_pyplot.cohere)
+    contour = _axes_delegate(_pyplot.contour)
+    contourf = _axes_delegate(_pyplot.contourf)
+    csd = _axes_delegate(_pyplot.csd)
+    ecdf = _axes_delegate(_pyplot.ecdf)
+    errorbar = _axes_delegate(_pyplot.errorbar)
+    eventplot = _axes_delegate(_pyplot.eventplot)
+    fill = _axes_delegate(_pyplot.fill)
+    fill_between = _axes_delegate(_pyplot.fill_between)
+    fill_betweenx = _axes_delegate(_pyplot.fill_betweenx)
+    grid = _axes_delegate(_pyplot.grid)
+    grouped_bar = _axes_delegate(_pyplot.grouped_bar)
+    hexbin = _axes_delegate(_pyplot.hexbin)
+    hist = _axes_delegate(_pyplot.hist)
+    hist2d = _axes_delegate(_pyplot.hist2d)
+    hlines = _axes_delegate(_pyplot.hlines)
+    imshow = _axes_delegate(_pyplot.imshow)
+    legend = _axes_delegate(_pyplot.legend)
+    locator_params = _axes_delegate(_pyplot.locator_params)
+    loglog = _axes_delegate(_pyplot.loglog)
+    magnitude_spectrum = _axes_delegate(_pyplot.magnitude_spectrum)
+    margins = _axes_delegate(_pyplot.margins)
+    minorticks_off = _axes_delegate(_pyplot.minorticks_off)
+    minorticks_on = _axes_delegate(_pyplot.minorticks_on)
+    pcolor = _axes_delegate(_pyplot.pcolor)
+    pcolormesh = _axes_delegate(_pyplot.pcolormesh)
+    phase_spectrum = _axes_delegate(_pyplot.phase_spectrum)
+    pie = _axes_delegate(_pyplot.pie)
+    pie_label = _axes_delegate(_pyplot.pie_label)
+    plot = _axes_delegate(_pyplot.plot)
+    psd = _axes_delegate(_pyplot.psd)
+    quiver = _axes_delegate(_pyplot.quiver)
+    quiverkey = _axes_delegate(_pyplot.quiverkey)
+    scatter = _axes_delegate(_pyplot.scatter)
+    semilogx = _axes_delegate(_pyplot.semilogx)
+    semilogy = _axes_delegate(_pyplot.semilogy)
+    specgram = _axes_delegate(_pyplot.specgram)
+    spy = _axes_delegate(_pyplot.spy)
+    stackplot = _axes_delegate(_pyplot.stackplot)
+    stairs = _axes_delegate(_pyplot.stairs)
+    stem = _axes_delegate(_pyplot.stem)
+    step = _axes_delegate(_pyplot.step)
+    streamplot = _axes_delegate(_pyplot.streamplot)
+    table = _axes_delegate(_pyplot.table)
+    text = _axes_delegate(_pyplot.text)
+    tick_params = _axes_delegate(_pyplot.tick_params)
+    ticklabel_format = _axes_delegate(_pyplot.ticklabel_format)
+    tricontour = _axes_delegate(_pyplot.tricontour)
+    tricontourf = _axes_delegate(_pyplot.tricontourf)
+    tripcolor = _axes_delegate(_pyplot.tripcolor)
+    triplot = _axes_delegate(_pyplot.triplot)
+    violinplot = _axes_delegate(_pyplot.violinplot)
+    vlines = _axes_delegate(_pyplot.vlines)
+    xcorr = _axes_delegate(_pyplot.xcorr)
 
-# Forwarders to the current Figure (or an Axes of it): its tensor-aware method converts.
-figimage = _figure_delegate(_pyplot.figimage)
-gca = _figure_delegate(_pyplot.gca)
-ginput = _figure_delegate(_pyplot.ginput)
-polar = _figure_delegate(_pyplot.polar)
-suptitle = _figure_delegate(_pyplot.suptitle)
-waitforbuttonpress = _figure_delegate(_pyplot.waitforbuttonpress)
+    # Forwarders to the current Figure (or an Axes of it): its tensor-aware method converts.
+    figimage = _figure_delegate(_pyplot.figimage)
+    gca = _figure_delegate(_pyplot.gca)
+    ginput = _figure_delegate(_pyplot.ginput)
+    polar = _figure_delegate(_pyplot.polar)
+    suptitle = _figure_delegate(_pyplot.suptitle)
+    waitforbuttonpress = _figure_delegate(_pyplot.waitforbuttonpress)
 
-# Functions with tensor-native layers: the layers, then the one rule.
-imsave = _layered_function(_pyplot.imsave)
+    # Functions with tensor-native layers: the layers, then the one rule.
+    imsave = _layered_function(_pyplot.imsave)
 
-# Functions: arguments converted by the one rule, results adopted.
-autumn = _tensor_aware(_pyplot.autumn)
-axes = _tensor_aware(_pyplot.axes)
-bone = _tensor_aware(_pyplot.bone)
-box = _tensor_aware(_pyplot.box)
-cast = _tensor_aware(_pyplot.cast)
-clf = _tensor_aware(_pyplot.clf)
-clim = _tensor_aware(_pyplot.clim)
-close = _tensor_aware(_pyplot.close)
-colorbar = _tensor_aware(_pyplot.colorbar)
-connect = _tensor_aware(_pyplot.connect)
-cool = _tensor_aware(_pyplot.cool)
-copper = _tensor_aware(_pyplot.copper)
-cycler = _tensor_aware(_pyplot.cycler)
-delaxes = _tensor_aware(_pyplot.delaxes)
-disconnect = _tensor_aware(_pyplot.disconnect)
-draw = _tensor_aware(_pyplot.draw)
-draw_all = _tensor_aware(_pyplot.draw_all)
-draw_if_interactive = _tensor_aware(_pyplot.draw_if_interactive)
-figaspect = _tensor_aware(_pyplot.figaspect)
-figlegend = _tensor_aware(_pyplot.figlegend)
-fignum_exists = _tensor_aware(_pyplot.fignum_exists)
-figtext = _tensor_aware(_pyplot.figtext)
-figure = _tensor_aware(_pyplot.figure)
-findobj = _tensor_aware(_pyplot.findobj)
-flag = _tensor_aware(_pyplot.flag)
-gcf = _tensor_aware(_pyplot.gcf)
-gci = _tensor_aware(_pyplot.gci)
-get = _tensor_aware(_pyplot.get)
-get_backend = _tensor_aware(_pyplot.get_backend)
-get_cmap = _tensor_aware(_pyplot.get_cmap)
-get_current_fig_manager = _tensor_aware(_pyplot.get_current_fig_manager)
-get_figlabels = _tensor_aware(_pyplot.get_figlabels)
-get_fignums = _tensor_aware(_pyplot.get_fignums)
-get_plot_commands = _tensor_aware(_pyplot.get_plot_commands)
-get_scale_names = _tensor_aware(_pyplot.get_scale_names)
-getp = _tensor_aware(_pyplot.getp)
-gray = _tensor_aware(_pyplot.gray)
-hot = _tensor_aware(_pyplot.hot)
-hsv = _tensor_aware(_pyplot.hsv)
-imread = _tensor_aware(_pyplot.imread)
-inferno = _tensor_aware(_pyplot.inferno)
-install_repl_displayhook = _tensor_aware(_pyplot.install_repl_displayhook)
-interactive = _tensor_aware(_pyplot.interactive)
-ioff = _tensor_aware(_pyplot.ioff)
-ion = _tensor_aware(_pyplot.ion)
-isinteractive = _tensor_aware(_pyplot.isinteractive)
-jet = _tensor_aware(_pyplot.jet)
-magma = _tensor_aware(_pyplot.magma)
-matshow = _tensor_aware(_pyplot.matshow)
-new_figure_manager = _tensor_aware(_pyplot.new_figure_manager)
-nipy_spectral = _tensor_aware(_pyplot.nipy_spectral)
-overload = _tensor_aware(_pyplot.overload)
-pause = _tensor_aware(_pyplot.pause)
-pink = _tensor_aware(_pyplot.pink)
-plasma = _tensor_aware(_pyplot.plasma)
-prism = _tensor_aware(_pyplot.prism)
-rc = _tensor_aware(_pyplot.rc)
-rc_context = _tensor_aware(_pyplot.rc_context)
-rcdefaults = _tensor_aware(_pyplot.rcdefaults)
-rgrids = _tensor_aware(_pyplot.rgrids)
-savefig = _tensor_aware(_pyplot.savefig)
-sca = _tensor_aware(_pyplot.sca)
-sci = _tensor_aware(_pyplot.sci)
-set_cmap = _tensor_aware(_pyplot.set_cmap)
-set_loglevel = _tensor_aware(_pyplot.set_loglevel)
-setp = _tensor_aware(_pyplot.setp)
-show = _tensor_aware(_pyplot.show)
-spring = _tensor_aware(_pyplot.spring)
-subplot = _tensor_aware(_pyplot.subplot)
-subplot2grid = _tensor_aware(_pyplot.subplot2grid)
-subplot_mosaic = _tensor_aware(_pyplot.subplot_mosaic)
-subplot_tool = _tensor_aware(_pyplot.subplot_tool)
-subplots = _tensor_aware(_pyplot.subplots)
-subplots_adjust = _tensor_aware(_pyplot.subplots_adjust)
-summer = _tensor_aware(_pyplot.summer)
-switch_backend = _tensor_aware(_pyplot.switch_backend)
-thetagrids = _tensor_aware(_pyplot.thetagrids)
-tight_layout = _tensor_aware(_pyplot.tight_layout)
-title = _tensor_aware(_pyplot.title)
-twinx = _tensor_aware(_pyplot.twinx)
-twiny = _tensor_aware(_pyplot.twiny)
-uninstall_repl_displayhook = _tensor_aware(_pyplot.uninstall_repl_displayhook)
-viridis = _tensor_aware(_pyplot.viridis)
-winter = _tensor_aware(_pyplot.winter)
-xkcd = _tensor_aware(_pyplot.xkcd)
-xlabel = _tensor_aware(_pyplot.xlabel)
-xlim = _tensor_aware(_pyplot.xlim)
-xscale = _tensor_aware(_pyplot.xscale)
-xticks = _tensor_aware(_pyplot.xticks)
-ylabel = _tensor_aware(_pyplot.ylabel)
-ylim = _tensor_aware(_pyplot.ylim)
-yscale = _tensor_aware(_pyplot.yscale)
-yticks = _tensor_aware(_pyplot.yticks)
+    # Functions: arguments converted by the one rule, results adopted.
+    autumn = _tensor_aware(_pyplot.autumn)
+    axes = _tensor_aware(_pyplot.axes)
+    bone = _tensor_aware(_pyplot.bone)
+    box = _tensor_aware(_pyplot.box)
+    cast = _tensor_aware(_pyplot.cast)
+    clf = _tensor_aware(_pyplot.clf)
+    clim = _tensor_aware(_pyplot.clim)
+    close = _tensor_aware(_pyplot.close)
+    colorbar = _tensor_aware(_pyplot.colorbar)
+    connect = _tensor_aware(_pyplot.connect)
+    cool = _tensor_aware(_pyplot.cool)
+    copper = _tensor_aware(_pyplot.copper)
+    cycler = _tensor_aware(_pyplot.cycler)
+    delaxes = _tensor_aware(_pyplot.delaxes)
+    disconnect = _tensor_aware(_pyplot.disconnect)
+    draw = _tensor_aware(_pyplot.draw)
+    draw_all = _tensor_aware(_pyplot.draw_all)
+    draw_if_interactive = _tensor_aware(_pyplot.draw_if_interactive)
+    figaspect = _tensor_aware(_pyplot.figaspect)
+    figlegend = _tensor_aware(_pyplot.figlegend)
+    fignum_exists = _tensor_aware(_pyplot.fignum_exists)
+    figtext = _tensor_aware(_pyplot.figtext)
+    figure = _tensor_aware(_pyplot.figure)
+    findobj = _tensor_aware(_pyplot.findobj)
+    flag = _tensor_aware(_pyplot.flag)
+    gcf = _tensor_aware(_pyplot.gcf)
+    gci = _tensor_aware(_pyplot.gci)
+    get = _tensor_aware(_pyplot.get)
+    get_backend = _tensor_aware(_pyplot.get_backend)
+    get_cmap = _tensor_aware(_pyplot.get_cmap)
+    get_current_fig_manager = _tensor_aware(_pyplot.get_current_fig_manager)
+    get_figlabels = _tensor_aware(_pyplot.get_figlabels)
+    get_fignums = _tensor_aware(_pyplot.get_fignums)
+    get_plot_commands = _tensor_aware(_pyplot.get_plot_commands)
+    get_scale_names = _tensor_aware(_pyplot.get_scale_names)
+    getp = _tensor_aware(_pyplot.getp)
+    gray = _tensor_aware(_pyplot.gray)
+    hot = _tensor_aware(_pyplot.hot)
+    hsv = _tensor_aware(_pyplot.hsv)
+    imread = _tensor_aware(_pyplot.imread)
+    inferno = _tensor_aware(_pyplot.inferno)
+    install_repl_displayhook = _tensor_aware(_pyplot.install_repl_displayhook)
+    interactive = _tensor_aware(_pyplot.interactive)
+    ioff = _tensor_aware(_pyplot.ioff)
+    ion = _tensor_aware(_pyplot.ion)
+    isinteractive = _tensor_aware(_pyplot.isinteractive)
+    jet = _tensor_aware(_pyplot.jet)
+    magma = _tensor_aware(_pyplot.magma)
+    matshow = _tensor_aware(_pyplot.matshow)
+    new_figure_manager = _tensor_aware(_pyplot.new_figure_manager)
+    nipy_spectral = _tensor_aware(_pyplot.nipy_spectral)
+    overload = _tensor_aware(_pyplot.overload)
+    pause = _tensor_aware(_pyplot.pause)
+    pink = _tensor_aware(_pyplot.pink)
+    plasma = _tensor_aware(_pyplot.plasma)
+    prism = _tensor_aware(_pyplot.prism)
+    rc = _tensor_aware(_pyplot.rc)
+    rc_context = _tensor_aware(_pyplot.rc_context)
+    rcdefaults = _tensor_aware(_pyplot.rcdefaults)
+    rgrids = _tensor_aware(_pyplot.rgrids)
+    savefig = _tensor_aware(_pyplot.savefig)
+    sca = _tensor_aware(_pyplot.sca)
+    sci = _tensor_aware(_pyplot.sci)
+    set_cmap = _tensor_aware(_pyplot.set_cmap)
+    set_loglevel = _tensor_aware(_pyplot.set_loglevel)
+    setp = _tensor_aware(_pyplot.setp)
+    show = _tensor_aware(_pyplot.show)
+    spring = _tensor_aware(_pyplot.spring)
+    subplot = _tensor_aware(_pyplot.subplot)
+    subplot2grid = _tensor_aware(_pyplot.subplot2grid)
+    subplot_mosaic = _tensor_aware(_pyplot.subplot_mosaic)
+    subplot_tool = _tensor_aware(_pyplot.subplot_tool)
+    subplots = _tensor_aware(_pyplot.subplots)
+    subplots_adjust = _tensor_aware(_pyplot.subplots_adjust)
+    summer = _tensor_aware(_pyplot.summer)
+    switch_backend = _tensor_aware(_pyplot.switch_backend)
+    thetagrids = _tensor_aware(_pyplot.thetagrids)
+    tight_layout = _tensor_aware(_pyplot.tight_layout)
+    title = _tensor_aware(_pyplot.title)
+    twinx = _tensor_aware(_pyplot.twinx)
+    twiny = _tensor_aware(_pyplot.twiny)
+    uninstall_repl_displayhook = _tensor_aware(_pyplot.uninstall_repl_displayhook)
+    viridis = _tensor_aware(_pyplot.viridis)
+    winter = _tensor_aware(_pyplot.winter)
+    xkcd = _tensor_aware(_pyplot.xkcd)
+    xlabel = _tensor_aware(_pyplot.xlabel)
+    xlim = _tensor_aware(_pyplot.xlim)
+    xscale = _tensor_aware(_pyplot.xscale)
+    xticks = _tensor_aware(_pyplot.xticks)
+    ylabel = _tensor_aware(_pyplot.ylabel)
+    ylim = _tensor_aware(_pyplot.ylim)
+    yscale = _tensor_aware(_pyplot.yscale)
+    yticks = _tensor_aware(_pyplot.yticks)
 
 # Registries: views sharing Matplotlib's entries, handing out tensor-aware ones.
 color_sequences = _registry_view(_pyplot.color_sequences)
