@@ -812,6 +812,33 @@ def test_dtype_verdict_asked_inside_a_transform_is_the_dtypes_own():
     assert isinstance(to_numpy(torch.ones(2, dtype=torch.float64)), np.ndarray)
 
 
+def _meta_device():
+    return torch.device("meta")
+
+
+def _fake_mode():
+    from torch._subclasses.fake_tensor import FakeTensorMode
+
+    return FakeTensorMode(allow_non_fake_inputs=True)
+
+
+@pytest.mark.parametrize("context", [_meta_device, _fake_mode], ids=["meta-device", "fake-mode"])
+def test_dtype_verdict_asked_where_new_tensors_hold_no_data_is_the_dtypes_own(context):
+    # Under ``with torch.device("meta")`` or a FakeTensorMode a probe made
+    # there held no data and was refused: float64 stayed unplottable (CHW
+    # images, >2-D hist, Live.log) for the rest of the process.
+    from torchplot._convert import _DTYPE_PROBLEM, dtype_error
+
+    _DTYPE_PROBLEM.pop(torch.float64, None)
+    real = torch.ones(2, dtype=torch.float64)
+    with context():
+        assert dtype_error("x", real) is None
+    assert dtype_error("x", real) is None
+    chw = torch.rand(3, 4, 5, dtype=torch.float64)
+    plain = torchplot.figure().subplots().imshow(chw).get_array()
+    np.testing.assert_array_equal(plain, chw.permute(1, 2, 0).numpy())
+
+
 class _CountingData(collections.abc.Mapping):
     """A mapping that counts the reads of each key, as a lazily loaded file costs them."""
 

@@ -53,7 +53,6 @@ tensor cannot reach a figure, and dropping the tensor frees it.
 
 from __future__ import annotations
 
-import contextlib
 import copy
 import functools
 import inspect
@@ -64,6 +63,7 @@ from typing import Any
 
 import numpy as np
 
+from torchplot._compat import plain_tensors
 from torchplot._frameworks import Kind, kind_of, plain_types
 
 __all__ = ["to_numpy", "convert_call", "needs_conversion", "describe"]
@@ -360,16 +360,15 @@ def dtype_error(where: Where, t: Any) -> TypeError | None:
     """
     torch = sys.modules["torch"]
     dtype = t.dtype
-    # Inside a ``torch.func`` transform every new tensor is the transform's
-    # wrapper, which the rule refuses whatever its dtype (and the answer is
-    # kept for the process): the probe is made and read outside it.
-    outside = getattr(torch._C, "_DisableFuncTorch", contextlib.nullcontext)
+    # The answer is kept for the process, so the probe is a plain host tensor
+    # whatever the caller's context: inside a transform, a FakeTensorMode or
+    # ``with torch.device("meta")`` a new tensor would be refused for that.
     if dtype not in _DTYPE_PROBLEM:
         problem: Exception | None = None
         if _torch_dtype_name(dtype) not in TORCH_CAST:
             try:
-                with outside():
-                    to_numpy(torch.empty(0, dtype=dtype))
+                with plain_tensors():
+                    to_numpy(torch.empty(0, dtype=dtype, device="cpu"))
             except TypeError as exc:
                 # The rule's error describes the probe; its cause is what PyTorch said.
                 cause = exc.__context__
@@ -378,8 +377,8 @@ def dtype_error(where: Where, t: Any) -> TypeError | None:
     problem = _DTYPE_PROBLEM[dtype]
     if problem is None:
         return None
-    with outside():
-        probe = torch.empty(0, dtype=dtype)
+    with plain_tensors():
+        probe = torch.empty(0, dtype=dtype, device="cpu")
     return _unreadable(where, t, probe, problem)
 
 
@@ -402,7 +401,8 @@ def _unreadable(where: Where, given: Any, t: Any, exc: Exception) -> TypeError:
             fix += ", e.g. `tensor.full_tensor()`"
         return _error(where, given, f"cannot read the data of a {type(t).__name__} ({exc})", fix)
     try:
-        torch.zeros(1, dtype=t.dtype).float()
+        with plain_tensors():
+            torch.zeros(1, dtype=t.dtype, device="cpu").float()
     except Exception:
         pass
     else:

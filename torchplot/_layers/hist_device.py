@@ -102,7 +102,7 @@ def _counts_and_edges(
         bin_range = to_numpy(bin_range, name="range")
     xs = _datasets(x)
     if weights is not None and not isinstance(weights, torch.Tensor):
-        weights = torch.as_tensor(np.asarray(weights))
+        weights = torch.as_tensor(np.asarray(weights), device=x.device)
     ws = _datasets(weights) if weights is not None else [None] * len(xs)
     if bin_range is None:
         bin_range = _matplotlib_range(xs)

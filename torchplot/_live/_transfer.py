@@ -224,7 +224,7 @@ def _stack_to_host(group: list[Any], where: str) -> np.ndarray:
     else:
         stacked = torch.cat([t.reshape(-1) for t in group])
     if stacked.device.type == "cuda":
-        host = torch.empty(stacked.shape, dtype=stacked.dtype, pin_memory=True)
+        host = torch.empty(stacked.shape, dtype=stacked.dtype, device="cpu", pin_memory=True)
         host.copy_(stacked, non_blocking=True)
         done = torch.cuda.Event()
         done.record(torch.cuda.current_stream(stacked.device))
