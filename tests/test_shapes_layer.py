@@ -123,6 +123,33 @@ def test_pyplot_3d_scatter_with_ys_keyword(fig_test, fig_ref):
     fig_ref.add_subplot(projection="3d").scatter(x.numpy(), ys=y.numpy(), zs=z.numpy())
 
 
+@pytest.mark.parametrize("form", ["axes", "pyplot", "data"])
+@EQUAL
+def test_3d_scatter_of_one_n_by_3_tensor_is_a_point_cloud(fig_test, fig_ref, form):
+    cloud = randn(30, 3, seed=21).requires_grad_()
+    c = randn(30, seed=22)
+    if form == "pyplot":
+        torchplot.figure(fig_test)
+        fig_test.add_subplot(projection="3d")
+        pc = torchplot.scatter(cloud, c=c, s=9)
+        assert torchplot.gci() is pc
+    else:
+        ax = torchplot.adopt(fig_test).add_subplot(projection="3d")
+        if form == "data":
+            ax.scatter("cloud", c="c", s=9, data={"cloud": cloud, "c": c})
+        else:
+            ax.scatter(cloud, c=c, s=9)
+    ref = cloud.detach().numpy()
+    fig_ref.add_subplot(projection="3d").scatter(ref[:, 0], ref[:, 1], ref[:, 2], c=c.numpy(), s=9)
+
+
+def test_3d_scatter_of_n_by_3_points_with_zs_given_is_matplotlibs_error():
+    cloud, z = randn(30, 3, seed=23), randn(30, seed=24)
+    ax = torchplot.figure().add_subplot(projection="3d")
+    with pytest.raises(TypeError, match=r"missing.*takes points of shape \(N, 2\) or \(N, 3\)"):
+        ax.scatter(cloud, zs=z)
+
+
 # --------------------------------------------------------------------------- data=
 
 
@@ -342,7 +369,7 @@ def _nested() -> torch.Tensor:
         (torch.arange(3.0), None, False),
         (randn(5, 3), None, False),
         (randn(2, 3, 4), None, True),
-        (randn(5, 3), "3d", False),
+        (randn(5, 4), "3d", False),
         (randn(2, 3, 4), "3d", True),
         (_nested(), None, False),
     ],

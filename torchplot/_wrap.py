@@ -24,7 +24,7 @@ __all__ = [
 ]
 
 #: pyplot functions with a one-tensor form, ``scatter(points)`` with ``points``
-#: of shape ``(N, 2)`` (:mod:`torchplot._layers.shapes`), that their
+#: of shape ``(N, 2)`` (``(N, 3)`` on a 3-D Axes; :mod:`torchplot._layers.shapes`), that their
 #: Matplotlib signature (``scatter(x, y, ...)``) would reject before the Axes
 #: method and its layer are reached.  All make their result current (``sci``).
 ONE_TENSOR_FORMS = frozenset({"scatter"})

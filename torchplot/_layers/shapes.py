@@ -10,8 +10,10 @@ orders 20-29) and the one conversion rule:
   and ``x`` or ``weights`` named through ``data=`` is looked up as Matplotlib
   looks it up.
 * ``scatter(points)`` with one ``(N, 2)`` tensor: ``x, y = points[:, 0], points[:, 1]``
-  (not when ``y``, or mplot3d's ``ys``, is given by keyword); ``scatter("p", data=d)``
-  looks ``"p"`` up in ``d`` first, as Matplotlib's ``data=`` would.
+  (not when ``y``, or mplot3d's ``ys``, is given by keyword); on a 3-D Axes
+  also one ``(N, 3)`` tensor, ``xs, ys, zs`` its columns (not when ``zs`` is
+  given); ``scatter("p", data=d)`` looks ``"p"`` up in ``d`` first, as
+  Matplotlib's ``data=`` would.
 * ``plot`` with a 3-D or larger tensor: an explainer of Matplotlib's own
   ``ValueError`` for data of more than 2 dims, which names neither the argument
   nor a fix, raising one that keeps Matplotlib's text and names the argument,
@@ -108,8 +110,10 @@ def _scatter_points(ax: Any, call_next: Next, args: tuple[Any, ...], kwargs: dic
         return call_next(args, kwargs)
     where = _where(_method(ax, "scatter"), args[0], 0, "x")
     refuse_unreadable(where, points)
-    if points.is_nested or points.ndim != 2 or points.shape[1] != 2:
-        return _not_points(call_next, args, kwargs, points, where)
+    # On a 3-D Axes (zs not given) a point may also have three coordinates.
+    widths = (2, 3) if ax.name == "3d" and "zs" not in kwargs else (2,)
+    if points.is_nested or points.ndim != 2 or points.shape[1] not in widths:
+        return _not_points(call_next, args, kwargs, points, where, ax.name == "3d")
     if data is not None:
         # Matplotlib's ``data=`` path tests ``y``'s truth value for a label,
         # which raises for an array, so the names it would look up are
@@ -121,11 +125,16 @@ def _scatter_points(ax: Any, call_next: Next, args: tuple[Any, ...], kwargs: dic
             if k != "data"
         }
     points = _dense(points)
-    return call_next((points[:, 0], points[:, 1]), kwargs)
+    return call_next(tuple(points[:, i] for i in range(points.shape[1])), kwargs)
 
 
 def _not_points(
-    call_next: Next, args: tuple[Any, ...], kwargs: dict[str, Any], points: Any, where: Where
+    call_next: Next,
+    args: tuple[Any, ...],
+    kwargs: dict[str, Any],
+    points: Any,
+    where: Where,
+    three_d: bool,
 ) -> Any:
     """Matplotlib's call as given, whose ``TypeError`` (``y`` is missing) gets the one-tensor form.
 
@@ -137,10 +146,13 @@ def _not_points(
     except TypeError as exc:
         if "missing" not in str(exc):
             raise
+        if three_d:
+            takes, fix = "(N, 2) or (N, 3)", "pass xs, ys and zs, e.g. `scatter(*points.T)`"
+        else:
+            takes, fix = "(N, 2)", "pass x and y, e.g. `scatter(points[:, 0], points[:, 1])`"
         raise TypeError(
-            f"{exc} (torchplot: scatter of one tensor takes points of shape (N, 2); "
-            f"{_where_text(where)} has {describe(points)}. Fix: pass x and y, e.g. "
-            "`scatter(points[:, 0], points[:, 1])`, or a (N, 2) tensor.)"
+            f"{exc} (torchplot: scatter of one tensor takes points of shape {takes}; "
+            f"{_where_text(where)} has {describe(points)}. Fix: {fix}, or a {takes} tensor.)"
         ) from exc
 
 
