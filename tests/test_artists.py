@@ -83,6 +83,56 @@ print(type(fig.axes[0]).__name__, fig.axes[0].lines[0].get_ydata().tolist())
 """
 
 
+def _built_once_by_racing_threads(twin_of, base, slow_to_build, module, monkeypatch):
+    import threading
+    import time
+
+    def slow(*args):
+        time.sleep(0.05)  # every thread reaches the build before the first one is done
+        return slow_to_build(*args)
+
+    monkeypatch.setattr(module, slow_to_build.__name__, slow)
+    start, twins = threading.Barrier(4), []
+
+    def first_use():
+        start.wait()
+        twins.append(twin_of(base))
+
+    threads = [threading.Thread(target=first_use) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(twins) == 4
+    assert all(twin is twins[0] for twin in twins)
+    assert twin_of(base) is twins[0]
+    return twins[0]
+
+
+def test_threads_using_a_class_for_the_first_time_share_one_twin(monkeypatch):
+    # Each thread built its own twin; objects adopted as one that another
+    # thread's build then replaced no longer pickled.
+    from matplotlib.patches import Shadow
+
+    monkeypatch.delitem(_twins._TWINS, Shadow, raising=False)
+    twin = _built_once_by_racing_threads(
+        _twins.twin_of, Shadow, _twins._make_twin, _twins, monkeypatch
+    )
+    shadow = twin(mpl.Rectangle((0, 0), 1, 1), torch.tensor(2.0), 3)
+    pickle.loads(pickle.dumps(shadow))
+
+
+def test_threads_using_a_seaborn_grid_for_the_first_time_share_one_twin(monkeypatch):
+    import seaborn
+
+    from torchplot.seaborn import _wrap
+
+    monkeypatch.delitem(_wrap._TWINS, seaborn.JointGrid, raising=False)
+    _built_once_by_racing_threads(
+        _wrap.twin_of, seaborn.JointGrid, _wrap.build_twin, _wrap, monkeypatch
+    )
+
+
 def test_pickled_figure_loads_in_a_fresh_process(unpickled_in_a_fresh_process):
     fig, ax = plt.subplots()
     ax.plot(torch.arange(4.0))

@@ -215,6 +215,71 @@ def test_set_ydata_stops_the_recompute():
     np.testing.assert_array_equal(line.get_ydata(), zeros)
 
 
+@pytest.mark.parametrize("zoomed", [False, True], ids=["first_view", "zoomed"])
+@pytest.mark.parametrize("with_x", [False, True], ids=["implicit_x", "x"])
+@pytest.mark.parametrize("setter", ["set_ydata", "set_xdata"])
+@check_figures_equal(extensions=["png"], tol=0)
+def test_one_full_coordinate_set_alone_draws_matplotlibs_line(
+    fig_test, fig_ref, setter, with_x, zoomed
+):
+    # The animation idiom, ``line.set_ydata(new_y)`` each frame: the reduced
+    # line kept its reduced x, and the draw raised (shape mismatch).
+    n = 50_000
+    x = torch.linspace(0, 10, n, dtype=torch.float64)
+    y, new = _walk(n), _walk(n, seed=1)
+    new_x = x * 2 if with_x else torch.arange(n, dtype=torch.float64) * 2
+    for fig, lib, reduce in ((fig_test, torchplot, True), (fig_ref, mpl_plt, False)):
+        args = [x, y] if with_x else [y]
+        if lib is mpl_plt:
+            args = [a.numpy() for a in args]
+        ax = (torchplot.adopt(fig) if reduce else fig).add_axes([0, 0, 1, 1])
+        (line,) = ax.plot(*args, reduce=True) if reduce else ax.plot(*args)
+        fig.canvas.draw()
+        if zoomed:
+            ax.set_xlim(1, 2)
+        if setter == "set_ydata":
+            line.set_ydata(new if reduce else new.numpy())
+        else:
+            line.set_xdata(new_x if reduce else new_x.numpy())
+    assert fig_test.axes[0].lines[0]._torchplot_reduction.y is None  # the clone is freed
+
+
+def test_one_coordinate_of_the_reduced_length_keeps_the_reduced_other():
+    # ``line.set_ydata(line.get_ydata() * 2)`` matches the x the line holds.
+    _fig, _ax, line = _plot(_walk(100_000), reduce=True)
+    x = line.get_xdata()
+    line.set_ydata(line.get_ydata() * 2)
+    np.testing.assert_array_equal(line.get_xdata(), x)
+    _fig.canvas.draw()
+
+
+def test_a_reduced_lines_frames_of_full_length_animate_as_matplotlibs():
+    from matplotlib.animation import FuncAnimation
+
+    n = 50_000
+    frames = [_walk(n, seed=k) for k in range(3)]
+    images = []
+    for lib, reduce in ((torchplot, True), (mpl_plt, False)):
+        fig = lib.figure(figsize=(4, 3), dpi=100)
+        ax = fig.add_axes([0, 0, 1, 1])
+        (line,) = ax.plot(frames[0], reduce=True) if reduce else ax.plot(frames[0].numpy())
+
+        def update(k, line=line, reduce=reduce):
+            line.set_ydata(frames[k] if reduce else frames[k].numpy())
+            return (line,)
+
+        anim = FuncAnimation(fig, update, frames=len(frames), blit=False)
+        drawn = []
+        for k in range(len(frames)):
+            anim._draw_frame(k)
+            fig.canvas.draw()
+            drawn.append(np.asarray(fig.canvas.buffer_rgba()).copy())
+        images.append(drawn)
+        lib.close(fig)
+    for got, want in zip(*images, strict=True):
+        np.testing.assert_array_equal(got, want)
+
+
 @pytest.mark.parametrize("setter", ["set_ydata", "set_xdata", "set_data"])
 def test_setting_the_data_frees_the_device_clone(setter):
     # The clone is of no use once the line's data is someone else's: freed at once,
@@ -516,3 +581,16 @@ def test_cuda_reduction_equals_cpu_reduction():
     _, _, gpu_line = _plot(y.cuda(), reduce=True)
     np.testing.assert_array_equal(cpu_line.get_xdata(), gpu_line.get_xdata())
     np.testing.assert_array_equal(cpu_line.get_ydata(), gpu_line.get_ydata())
+
+
+def test_a_numpy_x_moves_to_ys_device_whatever_the_default_device():
+    # ``torch.as_tensor(x)`` landed on the default device first: inside
+    # ``with torch.device("meta")`` it could not be copied out of there.
+    y = _walk(100_000)
+    x = np.linspace(0, 1, 100_000)
+    fig = torchplot.figure(figsize=(4, 3), dpi=100)
+    ax = fig.add_axes([0, 0, 1, 1])
+    with torch.device("meta"):
+        (line,) = ax.plot(x, y, reduce=True)
+    assert line._torchplot_reduction.x.device == y.device
+    assert len(line.get_xdata()) < 100_000

@@ -42,6 +42,13 @@ also passes on untouched every call, tensors or not, in which its
 :data:`torchplot.rc_params` setting is ``False`` and none of its keywords
 appears; the twin leaves it out of the chain for such calls, so that an
 opt-in costs nothing to the calls that do not use it.
+
+A *marked* layer (``layer("Line2D.set_ydata", order=10,
+marked="_torchplot_reduction")``) runs for every call on an object holding
+that instance attribute, plain calls included, and for no other call: the
+object is one another layer made and marked (a line ``plot(reduce=True)``
+reduced), whose every call is torchplot's to keep consistent.  Marked layers
+run before the method's other layers.
 """
 
 from __future__ import annotations
@@ -81,6 +88,8 @@ class LayerSpec(NamedTuple):
     keywords: frozenset[str] | None
     #: For an opt-in layer, the ``rc_params`` key that turns it on for every call.
     setting: str | None
+    #: For a marked layer, the instance attribute of the objects whose calls it sees.
+    marked: str | None = None
 
 
 class ExplainerSpec(NamedTuple):
@@ -126,6 +135,7 @@ def layer(
     order: int,
     keywords: Iterable[str] | None = None,
     setting: str | None = None,
+    marked: str | None = None,
 ) -> Callable[[Layer], Layer]:
     """Register a tensor-native layer for the Axes method ``method``.
 
@@ -137,15 +147,18 @@ def layer(
     reductions (how it is computed) use 20-29, so a reduction sees the shape
     the user meant.  ``keywords`` are the keywords the layer acts on when no
     argument is a foreign array (``()`` for none), ``setting`` the
-    ``rc_params`` key of an opt-in layer; see the module docstring.
+    ``rc_params`` key of an opt-in layer, ``marked`` the instance attribute
+    of the objects a marked layer sees every call of; see the module docstring.
     """
     if setting is not None and keywords is None:
         raise ValueError("an opt-in layer (setting=...) must name its keywords")
+    if marked is not None and (setting is not None or keywords is not None):
+        raise ValueError("a marked layer sees every call of its objects: no keywords or setting")
     names = None if keywords is None else frozenset(keywords)
 
     def register(func: Layer) -> Layer:
         chain = _LAYERS.setdefault(method, [])
-        chain.append(LayerSpec(order, func, names, setting))
+        chain.append(LayerSpec(order, func, names, setting, marked))
         chain.sort(key=lambda spec: spec.order)
         return func
 

@@ -36,6 +36,7 @@ import functools
 import importlib
 import inspect
 import sys
+import threading
 import types
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar
@@ -652,8 +653,38 @@ def _layered_method(
     return method
 
 
+def _marked_method(method: Callable[..., Any], specs: list[LayerSpec]) -> Callable[..., Any]:
+    """``method`` with its marked layers run first, for every call on a marked object.
+
+    Any other object's call goes straight to ``method``: one dictionary look-up.
+    """
+    attributes = tuple({spec.marked: None for spec in specs})
+    first, inner = _split_chain([spec.func for spec in specs])
+    assert first is not None
+    outermost: Layer = first
+
+    @functools.wraps(method)
+    def marked(self: Any, *args: Any, **kwargs: Any) -> Any:
+        held = self.__dict__
+        for attribute in attributes:
+            if attribute in held:
+                break
+        else:
+            return method(self, *args, **kwargs)
+
+        def rest(args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+            return method(self, *args, **kwargs)  # the method's own layers, rule, Matplotlib
+
+        call: CallNext = rest
+        for lay in inner:
+            call = bind_layer(lay, self, call)
+        return outermost(self, call, args, kwargs)
+
+    return marked
+
+
 #: One wrapper per Matplotlib function, shared by every twin that inherits it.
-_WRAPPERS: dict[tuple[Callable[..., Any], bool], Callable[..., Any]] = {}
+_WRAPPERS: dict[tuple[Callable[..., Any], bool, bool], Callable[..., Any]] = {}
 
 
 def _data_methods(base: type) -> dict[str, Any]:
@@ -708,14 +739,18 @@ def _data_methods(base: type) -> dict[str, Any]:
         # ("_ImageBase.set_data"): artists reuse names (``Line2D.set_data``).
         chain = name if is_axes else f"{owners[name].__qualname__}.{name}"
         specs = layer_specs(chain) if layered else []
+        marked = [spec for spec in specs if spec.marked is not None]
+        specs = [spec for spec in specs if spec.marked is None]
         explainers = explainer_specs(chain) if layered else []
-        key = (attr, bool(specs or explainers))
+        key = (attr, bool(specs or explainers), bool(marked))
         wrapper = _WRAPPERS.get(key)
         if wrapper is None:
             if specs or explainers:
                 wrapper = _layered_method(attr, specs, explainers)
             else:
                 wrapper = _wrapped_method(attr)
+            if marked:
+                wrapper = _marked_method(wrapper, marked)
             _WRAPPERS[key] = wrapper
         exact = AS_MATPLOTLIB_CLASS.get(f"{owners[name].__qualname__}.{name}")
         methods[name] = wrapper if exact is None else _as_matplotlib_class(wrapper, *exact)
@@ -770,9 +805,9 @@ def _rebuilt_as_twin(make: Callable[..., Any], args: tuple[Any, ...]) -> Any:
 
 def _shared_wrapper(func: Callable[..., Any]) -> Callable[..., Any]:
     """The converting wrapper of a setter (``Rectangle.set_xy`` is also ``Rectangle.xy``'s)."""
-    wrapper = _WRAPPERS.get((func, False))
+    wrapper = _WRAPPERS.get((func, False, False))
     if wrapper is None:
-        wrapper = _WRAPPERS[(func, False)] = _wrapped_method(func)
+        wrapper = _WRAPPERS[(func, False, False)] = _wrapped_method(func)
     return wrapper
 
 
@@ -851,6 +886,22 @@ def build_twin(base: type, methods: dict[str, Callable[..., Any]], module: str) 
     return twin
 
 
+#: Held while a twin is built.  Threads plotting for the first time at once
+#: would each build one, and an object adopted as a twin that another thread's
+#: build then replaced in the cache no longer pickles: ``pickle`` finds the
+#: class by its name, which names the other one.
+_BUILDING = threading.RLock()
+
+
+def cached_twin(cache: dict[type, type], base: type, make: Callable[[type], type]) -> type:
+    """``cache[base]``, made by ``make(base)`` by one thread only if missing."""
+    with _BUILDING:
+        twin = cache.get(base)
+        if twin is None:
+            twin = cache[base] = make(base)
+    return twin
+
+
 def twin_lookup(make: Callable[[type], type]) -> Callable[[str], type]:
     """A module ``__getattr__`` that rebuilds twins from their encoded names (for ``pickle``)."""
 
@@ -888,8 +939,12 @@ def twin_of(base: type[_T]) -> type[_T]:
     """
     twin = _TWINS.get(base)
     if twin is None:
-        twin = _TWINS[base] = base if derives_from_twin(base) else _make_twin(base)
+        twin = cached_twin(_TWINS, base, _twin_or_self)
     return twin
+
+
+def _twin_or_self(base: type) -> type:
+    return base if derives_from_twin(base) else _make_twin(base)
 
 
 __getattr__ = twin_lookup(twin_of)

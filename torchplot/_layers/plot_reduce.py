@@ -23,7 +23,11 @@ the series in the device's memory per reduced line; it is freed with the line
 (``line.remove()`` and dropping it, or closing the figure).  The recompute
 stops (the line keeps its current data) once the line's data is set by
 anything else (``set_data``, ``set_xdata``, ``set_ydata``), and the clone is
-freed then, as soon as the line lets go of the data it replaced.  A pickled figure
+freed then, as soon as the line lets go of the data it replaced.  The line
+then holds what Matplotlib's would: given a full-length ``y`` alone
+(``line.set_ydata(new_y)``, the animation idiom), it gets the full ``x`` back
+(and ``set_xdata`` the full ``y``); given data of the reduced length (from
+``line.get_ydata()``), it keeps the reduced other coordinate.  A pickled figure
 keeps the reduced data, not the clone: the unpickled line no longer follows
 zooms.
 
@@ -205,8 +209,15 @@ class LineReduction:
         return joined(x, ex), joined(y, ey)
 
     def full(self) -> tuple[np.ndarray, np.ndarray]:
-        torch = sys.modules["torch"]
-        return self._gather(torch.arange(self.n, device=self.y.device))
+        return self.full_x(), self.full_y()
+
+    def full_x(self) -> np.ndarray:
+        if self.x is None:
+            return np.arange(self.n, dtype=float)  # Matplotlib's implicit x
+        return to_numpy(self.x, name="x")
+
+    def full_y(self) -> np.ndarray:
+        return to_numpy(self.y, name="y")
 
     def _gather(self, keep: Any) -> tuple[np.ndarray, np.ndarray]:
         y = to_numpy(self.y[keep], name="y")
@@ -236,7 +247,7 @@ class LineReduction:
     def on_xlim_changed(self, ax: Any) -> None:
         """Re-reduce for the new visible range (the Axes' ``xlim_changed`` callback)."""
         line = self._line() if self._line is not None else None
-        if line is None or line.axes is not ax or not self._owns(line):
+        if line is None or line.axes is not ax or not self.owns(line):
             # Gone, moved or re-set by someone else: stop following the limits.
             ax.callbacks.disconnect(self._cid)
             self.release()
@@ -267,7 +278,7 @@ class LineReduction:
         self._set_x = weakref.ref(line.get_xdata(orig=True), lost)
         self._set_y = weakref.ref(line.get_ydata(orig=True), lost)
 
-    def _owns(self, line: Any) -> bool:
+    def owns(self, line: Any) -> bool:
         """Whether ``line``'s data is still the data this reduction set."""
         if self.y is None or self._set_x is None or self._set_y is None:
             return False
@@ -354,7 +365,8 @@ def _plan(
             if not (np.isfinite(arr).all() and (arr[1:] >= arr[:-1]).all()):
                 return None
             # Moved once, so that every re-reduction runs on the device.
-            x_dev = torch.as_tensor(arr).to(y.device, copy=True)
+            # A copy made on y's device, whatever the default device.
+            x_dev = torch.tensor(arr, device=y.device)
     return LineReduction(x_dev, y.clone())
 
 
@@ -381,3 +393,54 @@ def _plot_reduced(ax: Any, call_next: Any, args: tuple[Any, ...], kwargs: dict[s
         return lines
     reduction.attach(lines[0], ax)
     return lines
+
+
+def _one_coordinate_set(line: Any, value: Any, full_other: str, set_other: str) -> None:
+    """Before ``line`` takes a new x (or y) alone: the full other one, if the new one is full.
+
+    The line's other coordinate is the reduced one; with data of the full
+    length the line must draw what Matplotlib's, which was never reduced,
+    draws.  Data of the reduced length (``line.get_ydata() * 2``) matches the
+    reduced other coordinate, which it keeps.
+    """
+    reduction = line._torchplot_reduction
+    if reduction.y is None or not reduction.owns(line):
+        return
+    try:
+        length = len(value)
+    except TypeError:
+        return  # Matplotlib raises its own error
+    if length == reduction.n and length != len(line.get_xdata(orig=True)):
+        other = getattr(reduction, full_other)()
+        reduction.release()
+        getattr(line, set_other)(other)
+
+
+@layer("Line2D.set_xdata", order=10, marked="_torchplot_reduction")
+def _set_xdata_of_a_reduced_line(
+    line: Any, call_next: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> Any:
+    if args or "x" in kwargs:
+        _one_coordinate_set(line, args[0] if args else kwargs["x"], "full_y", "set_ydata")
+    return call_next(args, kwargs)
+
+
+@layer("Line2D.set_ydata", order=10, marked="_torchplot_reduction")
+def _set_ydata_of_a_reduced_line(
+    line: Any, call_next: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> Any:
+    if args or "y" in kwargs:
+        _one_coordinate_set(line, args[0] if args else kwargs["y"], "full_x", "set_xdata")
+    return call_next(args, kwargs)
+
+
+@layer("Line2D.set_data", order=10, marked="_torchplot_reduction")
+def _set_data_of_a_reduced_line(
+    line: Any, call_next: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> Any:
+    # Both coordinates are the caller's: nothing of the reduction is kept (a
+    # re-reduction's own set_data comes when the line's data is not owned).
+    reduction = line._torchplot_reduction
+    if reduction.owns(line):
+        reduction.release()
+    return call_next(args, kwargs)

@@ -60,7 +60,14 @@ from seaborn.axisgrid import _BaseGrid
 
 from torchplot._convert import convert_call, describe, needs_conversion, to_numpy
 from torchplot._frameworks import Kind, kind_of
-from torchplot._twins import adopt, build_twin, derives_from_twin, is_twin, twin_lookup
+from torchplot._twins import (
+    adopt,
+    build_twin,
+    cached_twin,
+    derives_from_twin,
+    is_twin,
+    twin_lookup,
+)
 
 __all__ = ["FRAME_ONLY", "PASS_THROUGH", "tensor_aware", "twin_of", "adopt_result"]
 
@@ -484,8 +491,12 @@ def twin_of(base: type[_T]) -> type[_T]:
     an instance of ``torchplot.seaborn.FacetGrid``.
     """
     twin = _TWINS.get(base)
-    if twin is not None:
-        return twin
+    if twin is None:
+        twin = cached_twin(_TWINS, base, _make_twin)
+    return cast(type[_T], twin)
+
+
+def _make_twin(base: type) -> type:
     if derives_from_twin(base):  # a twin, or a user's subclass of one
         return base
     methods: dict[str, Callable[..., Any]] = {}
@@ -493,8 +504,7 @@ def twin_of(base: type[_T]) -> type[_T]:
         attr = inspect.getattr_static(base, name)
         if inspect.isfunction(attr):
             methods[name] = _method(attr, convert=name not in PASS_THROUGH)
-    twin = _TWINS[base] = build_twin(base, methods, __name__)
-    return cast(type[_T], twin)
+    return build_twin(base, methods, __name__)
 
 
 __getattr__ = twin_lookup(twin_of)
