@@ -433,6 +433,40 @@ def test_objects_settings_keep_no_tensor():
     assert plotter._figure.axes[0].collections
 
 
+def _chained(so, x, y, v):
+    return {
+        "plot_then_layer": lambda: so.Plot(x=x, y=y, color=v).add(so.Dot(), marker=v),
+        "two_layers": lambda: so.Plot(x=x, y=y).add(so.Dot(), color=v).add(so.Line(), color=v),
+        "layer_then_scale": lambda: so.Plot(x=x, y=y, color=v).add(so.Dot(), pointsize=v),
+    }
+
+
+@pytest.mark.parametrize("chain", ["plot_then_layer", "two_layers", "layer_then_scale"])
+@EQUAL
+def test_one_tensor_in_two_calls_of_a_plot_chain_is_one_vector(fig_test, fig_ref, chain):
+    # seaborn merges legends by the vector's identity across the chain too: the
+    # tensor converted afresh in each call drew two legends (298-826 px).
+    g = np.random.default_rng(6)
+    x, y, labels = g.standard_normal(30), g.standard_normal(30), g.integers(0, 2, 30) > 0
+    t = torch.from_numpy(labels)
+    _chained(tso, x, y, t)[chain]().on(fig_test).plot()
+    _chained(seaborn.objects, x, y, labels)[chain]().on(fig_ref).plot()
+
+
+def test_a_plot_chain_keeps_no_tensor_and_sees_in_place_changes_as_new_vectors():
+    t = torch.tensor([0, 1, 0, 1])
+    first = tso.Plot(x=[0, 1, 2, 3], y=[0, 1, 2, 3], color=t)
+    t.add_(1)  # the chain's later calls see the tensor as it is then
+    second = first.add(tso.Dot(), marker=t)
+    layer = second._layers[0]["vars"]["marker"]
+    np.testing.assert_array_equal(layer, [1, 2, 1, 2])
+    np.testing.assert_array_equal(first._data.source_vars["color"], [0, 1, 0, 1])
+    kept = weakref.ref(t)
+    del t
+    gc.collect()
+    assert kept() is None
+
+
 @EQUAL
 def test_one_tensor_as_two_variables_is_one_vector(fig_test, fig_ref):
     # seaborn merges the legends of variables given the very same vector.

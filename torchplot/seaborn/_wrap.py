@@ -47,6 +47,7 @@ import inspect
 import operator
 import sys
 import types
+import weakref
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any, TypeVar, cast
 
@@ -201,18 +202,28 @@ def _described(
         return None
 
 
+#: ``id(tensor) -> (weak reference to it, its version, its array)``: the arrays
+#: the calls of one ``Plot`` chain made of its tensors.
+Vectors = dict[int, tuple[Any, int, Any]]
+
+
 def _call(
-    func: Callable[..., Any], head: tuple[Any, ...], args: tuple[Any, ...], kwargs: dict[str, Any]
+    func: Callable[..., Any],
+    head: tuple[Any, ...],
+    args: tuple[Any, ...],
+    kwargs: dict[str, Any],
+    vectors: Vectors | None = None,
 ) -> Any:
     """Run ``func(*head, *args, **kwargs)`` with tensors converted.
 
-    ``head`` is ``(self,)`` for a method, ``()`` for a function.
+    ``head`` is ``(self,)`` for a method, ``()`` for a function; ``vectors``
+    the arrays earlier calls of the same chain made (see :func:`_same_vectors`).
     """
     args, kwargs = _settings_converted(args, kwargs)
     new_args, new_kwargs = convert_call(args, kwargs, func, len(head), data_looked_up=False)
     if new_args is args and new_kwargs is kwargs:
         return func(*head, *args, **kwargs)  # no tensor: exactly seaborn's call
-    new_args, new_kwargs = _same_vectors((args, kwargs), (new_args, new_kwargs))
+    new_args, new_kwargs = _same_vectors((args, kwargs), (new_args, new_kwargs), vectors)
     try:
         if func.__qualname__ in FRAME_ONLY:
             # Inside the ``try``: pandas' own length check runs here.
@@ -228,19 +239,32 @@ def _call(
 def _same_vectors(
     given: tuple[tuple[Any, ...], dict[str, Any]],
     converted: tuple[tuple[Any, ...], dict[str, Any]],
+    vectors: Vectors | None = None,
 ) -> tuple[tuple[Any, ...], dict[str, Any]]:
     """``converted`` with one array for each tensor given more than once.
 
     seaborn recognises one vector passed as two variables by identity
-    (``Plot(color=v, marker=v)`` draws one legend for both): the same tensor
-    must become the same array, as the same NumPy array stays itself.
+    (``Plot(color=v, marker=v)`` draws one legend for both), also across the
+    calls of one ``Plot`` chain (``Plot(color=v).add(Dot(), marker=v)``): the
+    same tensor must become the same array, as the same NumPy array stays
+    itself.  Across calls (``vectors``) only while the tensor is unchanged
+    (its version), and held weakly: the chain keeps the arrays, never the tensor.
     """
     (args, kwargs), (new_args, new_kwargs) = given, converted
     news = [*new_args, *new_kwargs.values()]
     first: dict[int, Any] = {}
     for i, old in enumerate([*args, *kwargs.values()]):
-        if news[i] is not old:
-            news[i] = first.setdefault(id(old), news[i])
+        if news[i] is old:
+            continue
+        news[i] = first.setdefault(id(old), news[i])
+        version = getattr(old, "_version", None)
+        if vectors is None or not isinstance(version, int):
+            continue
+        held = vectors.get(id(old))
+        if held is not None and held[0]() is old and held[1] == version:
+            news[i] = first[id(old)] = held[2]
+        else:
+            vectors[id(old)] = (weakref.ref(old), version, news[i])
     n = len(new_args)
     return tuple(news[:n]), dict(zip(new_kwargs, news[n:], strict=True))
 
@@ -450,6 +474,10 @@ def _as_plain(found: list[Axes]) -> Iterator[None]:
 
 _TWINS: dict[type, type] = {}
 
+#: Each twin object's :data:`Vectors`, beside it rather than in it: an object
+#: that pickles must not come to hold weak references.
+_CHAIN_VECTORS: weakref.WeakKeyDictionary[Any, Vectors] = weakref.WeakKeyDictionary()
+
 
 def _method(func: Callable[..., Any], *, convert: bool = True) -> Callable[..., Any]:
     """A twin's method: ``func`` with its arguments converted (unless not ``convert``).
@@ -459,10 +487,13 @@ def _method(func: Callable[..., Any], *, convert: bool = True) -> Callable[..., 
 
     @functools.wraps(func)
     def method(self: Any, *args: Any, **kwargs: Any) -> Any:
+        # The arrays of this object's tensors, shared with the objects of its
+        # class it returns (a ``Plot`` chain's clones).
+        vectors = _CHAIN_VECTORS.setdefault(self, {})
         if convert:
             own = _seaborn_functions(args, kwargs) if isinstance(self, _BaseGrid) else None
             if own is None:
-                result = _call(func, (self,), args, kwargs)
+                result = _call(func, (self,), args, kwargs, vectors)
             else:
                 args, kwargs = own
                 # Only seaborn's functions draw on the grid's Axes (so far as
@@ -476,7 +507,10 @@ def _method(func: Callable[..., Any], *, convert: bool = True) -> Callable[..., 
         if isinstance(self, _BaseGrid):
             # A grid method may add Axes (``map_diag``) or artists (``map``).
             _adopt_figure(self.figure)
-        return adopt_result(result)
+        result = adopt_result(result)
+        if type(result) is type(self) and result is not self:
+            _CHAIN_VECTORS.setdefault(result, vectors)
+        return result
 
     return method
 
