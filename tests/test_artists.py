@@ -365,6 +365,8 @@ def _setting_cases():
     g = {"requires_grad": True}
     # Closed already: Matplotlib appends the first vertex to an open one.
     triangle = [[1.0, 0], [0, 1], [0, 0], [1, 0]]
+    three_d = fig.add_axes([0.55, 0.55, 0.4, 0.4], projection="3d")
+    three_d.plot([0, 1], [0, 1], [0, 1])
     return fig, [
         (ax.add_patch(plt.Circle((0.5, 0.5), 0.1)), "center", lambda: torch.tensor([1, 0.5], **g)),
         (ax.add_patch(plt.Circle((0.5, 0.5), 0.1)), "radius", lambda: torch.tensor(0.3, **g)),
@@ -383,12 +385,15 @@ def _setting_cases():
         ),
         (ax.annotate("b", (0, 0), xytext=(1, 1)), "xyann", lambda: torch.tensor([0.2, 0.3], **g)),
         (ax.xaxis, "labelpad", lambda: torch.tensor(12.0, **g)),
+        (three_d, "elev", lambda: torch.tensor(10.0, **g)),
+        (three_d, "azim", lambda: torch.tensor(-40.0, dtype=torch.bfloat16)),
+        (three_d, "roll", lambda: torch.tensor(15.0)),
     ]
 
 
 def _as_numpy(t):
     # What the one rule gives: a NumPy scalar for a 0-d tensor.
-    a = t.detach().numpy().copy()
+    a = np.array(plt.to_numpy(t))  # a copy
     return a[()] if a.ndim == 0 else a
 
 

@@ -60,6 +60,7 @@ from matplotlib.table import Cell
 from matplotlib.text import Annotation, Text, _AnnotationBase
 from matplotlib.ticker import Formatter, Locator
 from matplotlib.widgets import SubplotTool, Widget
+from mpl_toolkits.mplot3d import Axes3D
 
 from torchplot._convert import convert_call, needs_conversion, to_numpy
 from torchplot._frameworks import Kind, kind_of, plain_types
@@ -272,6 +273,9 @@ DATA_ATTRIBUTES: dict[type, tuple[str, ...]] = {
     _AnnotationBase: ("xy",),
     AnnotationBbox: ("xybox",),
     Axis: ("labelpad",),  # ``ax.xaxis.labelpad = t``, an attribute its docs list
+    # ``ax.azim = t``, the rotating-animation idiom; view_init and mouse
+    # rotation set them too, never in a draw.
+    Axes3D: ("elev", "azim", "roll"),
     ConnectionPatch: ("xy1", "xy2"),
 }
 
