@@ -133,6 +133,44 @@ def test_threads_using_a_seaborn_grid_for_the_first_time_share_one_twin(monkeypa
     )
 
 
+def test_a_draw_patched_while_the_twin_is_built_is_not_kept_by_the_twin():
+    # Matplotlib's own test fixture ``text_placeholders`` patches Text.draw
+    # for one test; a twin built meanwhile drew every later title as a box.
+    from matplotlib.patches import Shadow
+
+    original = Shadow.draw
+    Shadow.draw = lambda self, renderer: None
+    try:
+        twin = _twins._make_twin(Shadow)
+    finally:
+        Shadow.draw = original
+    assert twin.draw is original
+
+
+def test_patching_torchplots_class_reaches_its_objects(tmp_path):
+    # The documented way to mock a method of the objects torchplot hands out.
+    from unittest import mock
+
+    import matplotlib.text
+
+    fig, ax = plt.subplots()
+    title = ax.set_title("t")
+    with mock.patch.object(plt.Figure, "savefig") as fake:
+        fig.savefig(tmp_path / "never.png")
+    assert fake.called and not (tmp_path / "never.png").exists()
+    drawn = []
+    with mock.patch.object(matplotlib.text.Text, "draw", lambda self, r: drawn.append(self)):
+        fig.canvas.draw()
+    assert title in drawn  # a patched draw applies to torchplot's objects too
+
+
+def test_pyplots_private_names_are_read_through():
+    # Code in the wild reads ``plt._pylab_helpers.Gcf``.
+    assert plt._pylab_helpers is mpl._pylab_helpers
+    assert plt._get_backend_mod is mpl._get_backend_mod
+    assert not hasattr(plt, "_no_such_name")
+
+
 def test_pickled_figure_loads_in_a_fresh_process(unpickled_in_a_fresh_process):
     fig, ax = plt.subplots()
     ax.plot(torch.arange(4.0))

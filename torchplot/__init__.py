@@ -14,6 +14,8 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+import matplotlib.pyplot as _mpl_pyplot
+
 from torchplot import _pyplot
 from torchplot._convert import to_numpy
 from torchplot._pyplot import *  # noqa: F403
@@ -43,6 +45,14 @@ __all__ = [*_pyplot_all, *_pyplot.TWIN_BASES, "Gallery", "Live", "adopt", "rc_pa
 def __getattr__(name: str) -> Any:
     module = _LAZY.get(name)
     if module is None:
+        if name.startswith("_") and not name.startswith("__"):
+            # pyplot's private names, which code in the wild reads
+            # (``plt._pylab_helpers.Gcf``): looked up on each read, as some
+            # change (``_backend_mod``).
+            try:
+                return getattr(_mpl_pyplot, name)
+            except AttributeError:
+                pass
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     value = globals()[name] = getattr(importlib.import_module(module), name)
     return value

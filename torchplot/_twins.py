@@ -886,6 +886,12 @@ def build_twin(base: type, methods: dict[str, Callable[..., Any]], module: str) 
         **methods,
     }
     twin = meta(base.__name__, (base,), namespace)
+    if "draw" not in namespace and "draw" in twin.__dict__:
+        # Artist.__init_subclass__ wraps a ``draw`` that lacks its
+        # rasterization mark into the new class: one patched on the base while
+        # the twin was built (a test's ``mock.patch``).  The twin inherits the
+        # base's ``draw`` instead, whatever it is later.
+        del twin.draw
     _TWIN_SET.add(twin)
     return twin
 
