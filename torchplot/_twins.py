@@ -684,6 +684,7 @@ def _marked_method(method: Callable[..., Any], specs: list[LayerSpec]) -> Callab
             call = bind_layer(lay, self, call)
         return outermost(self, call, args, kwargs)
 
+    _inspectable_as(marked, method)
     return marked
 
 
