@@ -719,6 +719,18 @@ def test_jax_tracers_and_key_arrays_get_the_rules_error():
         to_numpy(keys)
 
 
+def test_a_deleted_jax_array_gets_the_rules_error():
+    # Donated to a jitted function (or ``.delete()``-d): reading its device
+    # raised a raw RuntimeError while the error message was being built.
+    jax = pytest.importorskip("jax")
+    x = jax.numpy.ones(5)
+    x.delete()
+    with pytest.raises(
+        TypeError, match=r"argument args\[0\]: this JAX array was deleted .*shape \(5,\).*Fix: "
+    ):
+        torchplot.figure().subplots().plot(x)
+
+
 # ------------------------------------------------------------------ no leaks
 def test_converted_array_keeps_no_reference_to_the_tensor():
     t = torch.randn(1000, requires_grad=True)

@@ -152,6 +152,17 @@ def test_keywords_with_numpy_input_say_to_pass_a_tensor(ax):
         torchplot.imshow(np.zeros((8, 8)), normalize="minmax")
 
 
+def test_keywords_with_a_jax_array_say_to_pass_it_through_dlpack(ax):
+    # ``torch.from_numpy`` of a JAX array raises; DLPack is the way over.
+    jax = pytest.importorskip("jax")
+    batch = jax.numpy.zeros((4, 3, 8, 8))
+    with pytest.raises(TypeError, match="torch tensors only") as info:
+        ax.imshow(batch, nrow=2)
+    assert "torch.from_dlpack(X)" in str(info.value)
+    assert "from_numpy" not in str(info.value)
+    ax.imshow(torch.from_dlpack(batch), nrow=2)  # the fix works
+
+
 def test_numpy_of_tensor_layouts_keeps_matplotlib_error(ax):
     with pytest.raises(TypeError, match=r"Invalid shape \(3, 8, 9\)"):
         ax.imshow(np.zeros((3, 8, 9)))

@@ -1143,3 +1143,55 @@ def test_drawing_process_without_budget_draws_when_idle(tmp_path):
     stats = live._remote.stats
     assert stats["share"] is None
     assert stats["frames"] >= 1 + (live.refreshes - drawn_at_start) - 1  # (close's own refresh)
+
+
+# --------------------------------------------------------------------------- JAX
+
+
+def test_jax_arrays_are_held_as_copies_and_refused_up_front():
+    # Live held the user's own JAX array: shown and refreshed, it stayed alive;
+    # donated (deleted) afterwards, every later refresh and close raised; a
+    # tracer logged inside jax.jit failed every refresh without naming the metric.
+    jax = pytest.importorskip("jax")
+    jnp = jax.numpy
+    live = torchplot.Live(every=1, path=False, display="none")
+    shown = jnp.arange(10.0)
+    kept = weakref.ref(shown)
+    live.show("w", shown)
+    live.refresh()
+    del shown
+    gc.collect()
+    assert kept() is None
+    donated = jnp.arange(5.0)
+    live.show("p", donated)
+    donated.delete()
+    live.log(0, loss=jnp.array(0.5))
+    live.refresh()
+
+    @jax.jit
+    def step(v):
+        with pytest.raises(TypeError, match=r"metric .loss.: cannot read the value of a JAX"):
+            live.log(1, loss=v.sum())
+        return v
+
+    step(jnp.ones(3))
+    with pytest.raises(TypeError, match=r"metric 'loss' must be a real number.*complex64"):
+        live.log(1, loss=jnp.array(1 + 2j))
+    live.log(1, loss=jnp.array(0.25))
+    assert live.history("loss")[1].tolist() == [0.5, 0.25]
+    live.close()
+
+
+def test_a_shown_tensors_copy_is_freed_by_the_refresh_that_draws_it():
+    # The panel kept its device copies until the next show; it keeps host
+    # copies for a relayout's redraw instead.
+    torch = pytest.importorskip("torch")
+    live = torchplot.Live(every=1, path=False, display="none")
+    live.show("w", torch.arange(10.0, requires_grad=True))
+    live.refresh()
+    panel = live._dash.panels["w"]
+    assert panel.arrays and all(isinstance(a, np.ndarray) for a in panel.arrays)
+    live.show("v", torch.arange(3.0))  # a new panel: a relayout redraws "w" from its copies
+    live.refresh()
+    np.testing.assert_array_equal(panel.series[0].get_ydata(), np.arange(10.0))
+    live.close()

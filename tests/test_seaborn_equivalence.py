@@ -441,14 +441,18 @@ def _chained(so, x, y, v):
     }
 
 
+@pytest.mark.parametrize("framework", ["torch", "jax"])
 @pytest.mark.parametrize("chain", ["plot_then_layer", "two_layers", "layer_then_scale"])
 @EQUAL
-def test_one_tensor_in_two_calls_of_a_plot_chain_is_one_vector(fig_test, fig_ref, chain):
+def test_one_tensor_in_two_calls_of_a_plot_chain_is_one_vector(fig_test, fig_ref, chain, framework):
     # seaborn merges legends by the vector's identity across the chain too: the
     # tensor converted afresh in each call drew two legends (298-826 px).
     g = np.random.default_rng(6)
     x, y, labels = g.standard_normal(30), g.standard_normal(30), g.integers(0, 2, 30) > 0
-    t = torch.from_numpy(labels)
+    if framework == "torch":
+        t = torch.from_numpy(labels)
+    else:
+        t = pytest.importorskip("jax").numpy.asarray(labels)
     _chained(tso, x, y, t)[chain]().on(fig_test).plot()
     _chained(seaborn.objects, x, y, labels)[chain]().on(fig_ref).plot()
 

@@ -162,7 +162,10 @@ def _nested_shapes(t: Any) -> str:
 
 def _device_of(obj: Any) -> Any:
     """Its ``.device``, else where its ``__dlpack_device__`` says its data is, else ``cpu``."""
-    device = getattr(obj, "device", None)
+    try:
+        device = getattr(obj, "device", None)
+    except Exception:  # a deleted JAX array raises, for an error message to describe
+        return "unknown"
     if device is not None:
         return device
     if not hasattr(obj, "__dlpack_device__"):
@@ -472,19 +475,53 @@ def _cast_ml_dtypes(arr: np.ndarray) -> np.ndarray:
     return arr.astype(target) if target is not None else arr
 
 
+def jax_error(where: Where, x: Any) -> TypeError | None:
+    """The rule's ``TypeError`` for a JAX array it cannot read, told without reading it; else None.
+
+    For callers that hold an array to convert later (``Live.log``): a tracer
+    (inside ``jax.jit``/``vmap``/``grad``) has no value yet, a PRNG key array
+    holds keys rather than numbers, and a deleted array (donated to a jitted
+    function) holds nothing.
+    """
+    jax = sys.modules["jax"]
+    tracer = getattr(getattr(jax, "core", None), "Tracer", None)
+    if tracer is not None and isinstance(x, tracer):
+        return _error(
+            where,
+            x,
+            "cannot read the value of a JAX tracer (inside `jax.jit`, `vmap` or `grad`)",
+            "plot concrete arrays outside the transform, e.g. return them from the function",
+        )
+    if jax.dtypes.issubdtype(x.dtype, jax.dtypes.prng_key):
+        return _error(
+            where,
+            x,
+            "a JAX PRNG key array holds keys, not numbers",
+            "plot the keys' raw bits, `jax.random.key_data(keys)`",
+        )
+    is_deleted = getattr(x, "is_deleted", None)
+    if is_deleted is not None and is_deleted():
+        return _error(
+            where,
+            x,
+            "this JAX array was deleted (donated to a jitted function, or `.delete()`)",
+            "plot it before donating it, or plot what the function returned",
+        )
+    return None
+
+
 def _jax_leaf(x: Any, where: Where) -> Any:
+    error = jax_error(where, x)
+    if error is not None:
+        raise error
     try:
         arr = np.array(x, copy=True)
     except Exception as exc:
-        jax = sys.modules["jax"]
-        if jax.dtypes.issubdtype(x.dtype, jax.dtypes.prng_key):
-            fix = "plot the keys' raw bits, `jax.random.key_data(keys)`"
-        else:  # a tracer, inside jit/vmap/grad, has no value yet
-            fix = (
-                "plot concrete arrays outside `jax.jit`/`vmap`, e.g. return them from the function"
-            )
         raise _error(
-            where, x, f"cannot read the value of this JAX array ({type(exc).__name__})", fix
+            where,
+            x,
+            f"cannot read the value of this JAX array ({type(exc).__name__}: {exc})",
+            "make it a concrete array on this host first, e.g. `jax.device_get(x)`",
         ) from None
     arr = _cast_ml_dtypes(arr)
     return _scalar(arr) if arr.ndim == 0 else arr

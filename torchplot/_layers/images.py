@@ -158,11 +158,17 @@ def _tensor_layouts(
         )
     if not is_tensor:
         if ours:
+            if kind_of(type(x)) in (Kind.JAX, Kind.CUPY, Kind.DLPACK):
+                make = f"`torch.from_dlpack({arg.name})` (shares memory where it can)"
+            else:
+                make = (
+                    f"`torch.from_numpy({arg.name})` (shares memory, no copy) or "
+                    f"`torch.as_tensor({arg.name})`"
+                )
             raise TypeError(
                 f"{arg.call} keyword(s) {', '.join(sorted(ours))} apply to torch tensors only, "
                 f"and {arg.name!r} is a {type(x).__module__}.{type(x).__qualname__}. Fix: pass "
-                f"`torch.from_numpy({arg.name})` (shares memory, no copy) or "
-                f"`torch.as_tensor({arg.name})`, or drop these keywords."
+                f"{make}, or drop these keywords."
             )
         return call_next(args, kwargs)
     if x.is_nested:

@@ -444,6 +444,8 @@ class ShowPanel(Panel):
     def update(self) -> bool:
         # One transfer per device and dtype for x, prediction and target.
         hosted = [np.asarray(a) for a in to_host(self.arrays, where=f"Live.show({self.title!r})")]
+        # Kept for a relayout's redraw as host copies: the device copies are freed now.
+        self.arrays = hosted
         xs, ys = [], []
         for art, (x, y) in zip(self.series, _curves(hosted, len(self.labels)), strict=True):
             if self.kind == "scatter":

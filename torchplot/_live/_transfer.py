@@ -37,6 +37,7 @@ import numpy as np
 from torchplot._convert import (
     Where,
     describe,
+    jax_error,
     needs_conversion,
     rebuild,
     refuse_unreadable,
@@ -138,12 +139,26 @@ def hold(value: Any, name: str | None) -> Any:
         )
     if kind is Kind.CONTAINER:
         raise _scalar_error(where, np.asarray(to_numpy(value, name=where), dtype=object))
-    # JAX / CuPy / DLPack: JAX arrays are immutable, so a reference is a copy;
-    # CuPy and the rest get their own copy on their device.
+    if kind is Kind.JAX:
+        _refuse_jax(where, value)
+    # JAX / CuPy / DLPack: each gets its own copy on its device (a JAX array
+    # is immutable, but donating it to a jitted function deletes it).
     size = getattr(value, "size", None)
     if size is not None and size != 1:
         raise _scalar_error(where, value)
-    return value if kind is Kind.JAX else value.copy() if hasattr(value, "copy") else value
+    if kind is Kind.JAX and np.issubdtype(value.dtype, np.complexfloating):
+        raise TypeError(
+            f"{where} must be a real number, got {describe(value)}. Fix: log `.real` or "
+            "`abs(...)` instead."
+        )
+    return value.copy() if hasattr(value, "copy") else value
+
+
+def _refuse_jax(where: Where, value: Any) -> None:
+    # Now, naming the metric: held, it would fail every later refresh instead.
+    error = jax_error(where, value)
+    if error is not None:
+        raise error
 
 
 def _items(container: Any) -> Any:
@@ -175,6 +190,9 @@ def hold_array(value: Any, where: Where) -> Any:
     if kind is Kind.TORCH:
         refuse_unreadable(where, value)  # now, not at the refresh: as in hold
         return _own_copy(value)
+    if kind is Kind.JAX:
+        _refuse_jax(where, value)
+        return value.copy()
     if kind is Kind.CUPY:
         return value.copy()
     if isinstance(value, np.ndarray):

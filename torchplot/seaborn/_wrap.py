@@ -257,7 +257,8 @@ def _same_vectors(
         if news[i] is old:
             continue
         news[i] = first.setdefault(id(old), news[i])
-        version = getattr(old, "_version", None)
+        # A JAX array cannot change (a donated one is converted already or refused).
+        version = 0 if kind_of(type(old)) is Kind.JAX else getattr(old, "_version", None)
         if vectors is None or not isinstance(version, int):
             continue
         held = vectors.get(id(old))
