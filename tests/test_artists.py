@@ -164,6 +164,29 @@ def test_patching_torchplots_class_reaches_its_objects(tmp_path):
     assert title in drawn  # a patched draw applies to torchplot's objects too
 
 
+def test_a_local_artist_class_fails_to_pickle_as_under_matplotlib():
+    # networkx draws curved edge labels with a class defined in a function.
+    def make():
+        class Local(mpl.Text):
+            pass
+
+        return Local
+
+    local = make()
+    expected = _raised(pickle.dumps, local(0, 0, "x"))
+    got = _raised(pickle.dumps, _twins.adopt(local(0, 0, "x")))
+    assert type(got) is type(expected) is AttributeError
+    assert str(got) == str(expected)
+
+
+def _raised(func, *args):
+    try:
+        func(*args)
+    except Exception as exc:
+        return exc
+    raise AssertionError(f"{func.__name__} did not raise")
+
+
 def test_pyplots_private_names_are_read_through():
     # Code in the wild reads ``plt._pylab_helpers.Gcf``.
     assert plt._pylab_helpers is mpl._pylab_helpers

@@ -382,7 +382,11 @@ class TwinMeta(type):
 
 def _qualname_for(base: type) -> str:
     # Encodes the base's import path so that ``pickle`` can find the twin
-    # through this module's ``__getattr__`` in a fresh process.
+    # through this module's ``__getattr__`` in a fresh process.  A class
+    # defined in a function has none: its twin keeps the base's name, which
+    # ``pickle`` refuses as it refuses the base ("Can't pickle local object").
+    if "<locals>" in base.__qualname__:
+        return base.__qualname__
     return f"{base.__module__.replace('.', '/')}:{base.__qualname__.replace('.', '/')}"
 
 
