@@ -550,3 +550,46 @@ def test_reset_rc_params_restores_torchplots_defaults(tmp_path):
         assert dict(plt.rc_params) == defaults
     finally:
         plt.rc_params.update(saved)
+
+
+def test_with_warnings_as_errors_a_failed_figure_is_recorded_before_the_warning(tmp_path):
+    # Under `-W error` the warning raises out of add(); the failure must be in
+    # the journal and the views by then, and the gallery must go on.
+    out = tmp_path / "g"
+    with Gallery(out) as g:
+        plt.figure()
+        plt.title(r"$\notacommand$")
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", UserWarning)
+            with pytest.raises(UserWarning, match="failed to save"):
+                g.add(caption="bad", step=1)
+        assert len(g) == 1 and _index(out)["failed"] == 1
+        g.add(_line_figure(), caption="fine", step=2)
+    assert [(f["caption"], f["status"]) for f in _index(out)["figures"]] == [
+        ("bad", "error"),
+        ("fine", "ok"),
+    ]
+
+
+def test_text_of_a_script_that_no_utf8_file_can_hold_is_cleaned(tmp_path):
+    # What `python -m torchplot gallery` records for a script: its docstring
+    # may spell an emoji as escaped surrogates, its file name may not be UTF-8.
+    # add() refuses such text; the command cannot, so it is cleaned.
+    name = "plot_caf" + os.fsdecode(b"\xe9") + ".py"
+    with Gallery(tmp_path / "g") as g:
+        g._save(_line_figure(), caption="Smile \ud83d\ude00", group=name, step=1)
+        g._add_failure(caption="\ud83d", group=name, step=None, error=f"{name} exited")
+    figures = _index(tmp_path / "g")["figures"]
+    assert [(f["group"], f["caption"]) for f in figures] == [
+        ("plot_caf\ufffd.py", "Smile \U0001f600"),
+        ("plot_caf\ufffd.py", "\ufffd"),
+    ]
+    assert figures[1]["error"] == "plot_caf\ufffd.py exited"
+
+
+def test_the_default_title_of_the_current_folder_is_its_name(tmp_path, monkeypatch):
+    (tmp_path / "results").mkdir()
+    monkeypatch.chdir(tmp_path / "results")
+    with Gallery(".") as g:
+        assert g.title == "results"
+    assert "<title>results</title>" in (tmp_path / "results" / "index.html").read_text()

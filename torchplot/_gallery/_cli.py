@@ -7,11 +7,16 @@ docstring as caption.  A script that fails (raises, exits non-zero, is killed
 or times out) is recorded in the page with its traceback, and the run goes
 on; the exit status is 1 if any failed.  Progress goes to stderr, the page's
 path to stdout.
+
+The command locks the gallery folder for its whole run and hands the lock to
+each script's process, so that another writer (a second run into the same
+``--out``) is refused rather than slipping in between two scripts.
 """
 
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import signal
 import subprocess
@@ -28,13 +33,37 @@ __all__ = ["add_parser", "run"]
 #: Characters of a failing script's stderr kept for the page.
 _STDERR_TAIL = 20_000
 
+#: The --help text: plain, where the module docstring is reST.
+_DESCRIPTION = """\
+Each script runs in its own process with the Agg backend and a timeout, one
+after the other, all writing to the same gallery: one group per script, the
+script's docstring as caption. A script that fails (raises, exits non-zero,
+crashes or times out) is recorded in the page with its traceback, and the run
+goes on; the exit status is 1 if any failed, 2 for a bad command line or an
+--out folder that is not a gallery or that another Gallery is writing to.
+Progress goes to stderr; stdout gets one line, "gallery: PATH", where PATH is
+the page (index.html).
+"""
+
+
+def _seconds(text: str) -> float:
+    # A timeout of 0, a negative one or nan would kill every script at once
+    # (or never): refused like a bad --formats, with status 2.
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and value > 0):
+        raise argparse.ArgumentTypeError(f"must be a positive number of seconds, got {text!r}")
+    return value
+
 
 def add_parser(subparsers: Any) -> None:
     """Register the ``gallery`` subcommand."""
     p = subparsers.add_parser(
         "gallery",
         help="run scripts and collect every figure they make into an HTML gallery",
-        description=__doc__.split("\n\n", 1)[1] if __doc__ else None,
+        description=_DESCRIPTION,
     )
     p.add_argument(
         "scripts",
@@ -43,7 +72,9 @@ def add_parser(subparsers: Any) -> None:
         help="Python scripts, or folders (their plot_*.py, sorted)",
     )
     p.add_argument("--out", required=True, type=Path, help="the gallery folder")
-    p.add_argument("--timeout", type=float, default=300.0, help="seconds per script (default: 300)")
+    p.add_argument(
+        "--timeout", type=_seconds, default=300.0, help="seconds per script (default: 300)"
+    )
     p.add_argument("--title", default=None, help="page title (default: the folder name)")
     p.add_argument(
         "--formats",
@@ -64,6 +95,7 @@ def _expand(paths: list[str]) -> list[Path]:
         path = Path(raw)
         if path.is_dir():
             scripts.extend(sorted(path.glob("plot_*.py")))
+            _note_subfolders(path)
         elif path.is_file():
             scripts.append(path)
         else:
@@ -71,6 +103,19 @@ def _expand(paths: list[str]) -> list[Path]:
                 f"python -m torchplot gallery: no such script or folder: {raw!r}"
             )
     return scripts
+
+
+def _note_subfolders(folder: Path) -> None:
+    # Only the folder's own plot_*.py run; say so when its subfolders hold
+    # more, which a user may have expected to run too.
+    subfolders = sorted({p.parent for p in folder.glob("*/plot_*.py")})
+    if subfolders:
+        names = ", ".join(_store.utf8_text(str(sub)) for sub in subfolders)
+        print(
+            f"note: not running the plot_*.py in subfolders of {_store.utf8_text(str(folder))} "
+            f"({names}); name the subfolders to run them",
+            file=sys.stderr,
+        )
 
 
 def _group_names(scripts: list[Path]) -> list[str]:
@@ -92,7 +137,7 @@ def _group_names(scripts: list[Path]) -> list[str]:
     except ValueError:  # on different drives (Windows): nothing in common
         names = [p.as_posix() for p in paths]
     # A file name that is not UTF-8 cannot be a group (the page is UTF-8).
-    return [os.fsencode(name).decode("utf-8", "replace") for name in names]
+    return [_store.utf8_text(name) for name in names]
 
 
 class _Progress:
@@ -146,8 +191,12 @@ def _tail(f: IO[bytes]) -> str:
     return f.read().decode("utf-8", "replace")[-_STDERR_TAIL:]
 
 
-def _run_one(script: Path, out: Path, group: str, timeout: float) -> str | None:
-    """Run ``script`` into the gallery ``out``: the error text if it failed, else None."""
+def _run_one(script: Path, out: Path, group: str, timeout: float, lock: int | None) -> str | None:
+    """Run ``script`` into the gallery ``out``: the error text if it failed, else None.
+
+    ``lock`` is the folder's lock, which the script's process writes under
+    (``None`` where folders cannot be locked: it then locks the folder itself).
+    """
     with tempfile.TemporaryDirectory() as tmp, open(Path(tmp) / "stderr", "w+b") as err:
         cmd = [
             sys.executable,
@@ -159,6 +208,8 @@ def _run_one(script: Path, out: Path, group: str, timeout: float) -> str | None:
             "--group",
             group,
         ]
+        if lock is not None:
+            cmd += ["--lock-fd", str(lock)]
         proc = subprocess.Popen(
             cmd,
             cwd=script.resolve().parent,
@@ -167,6 +218,7 @@ def _run_one(script: Path, out: Path, group: str, timeout: float) -> str | None:
             stdout=subprocess.DEVNULL,
             stderr=err,
             start_new_session=hasattr(os, "killpg"),
+            pass_fds=() if lock is None else (lock,),
         )
         try:
             code = proc.wait(timeout=timeout)
@@ -204,35 +256,76 @@ def _counts(records: list[dict[str, Any]]) -> tuple[int, int]:
     return len(ok), sum(not good for good in ok.values())
 
 
-def run(args: argparse.Namespace) -> int:
-    """Run the ``gallery`` subcommand; the process exit status."""
+def _start(args: argparse.Namespace) -> tuple[list[Path], int | None]:
+    """Check the command line, lock ``--out`` and start the gallery: the scripts and the lock.
+
+    Everything is checked before the old gallery is touched, so a mistake on
+    the command line costs nothing.  The lock is held until :func:`run` ends.
+
+    Raises
+    ------
+    OSError or ValueError
+        For a usage error (status 2).
+    """
     from torchplot._gallery._gallery import Gallery, check_formats
+
+    scripts = _expand(args.scripts)
+    if not scripts:
+        raise ValueError("no scripts to run (a folder contributes its plot_*.py)")
+    formats = None
+    if args.formats is not None:
+        formats = check_formats(f.strip() for f in args.formats.split(",") if f.strip())
+    lock = _store.lock_folder(args.out)  # refuses a file, or a folder in use
+    try:
+        # The gallery stores the formats; each script's runner reopens it and
+        # uses them.  Refuses a folder that is not a gallery.
+        Gallery._locked_by_caller(
+            args.out, title=args.title, formats=formats, replace=not args.append
+        ).close()
+    except BaseException:
+        _store.unlock_folder(lock)
+        raise
+    return scripts, lock
+
+
+def _record_failure(out: Path, script: Path, group: str, error: str) -> None:
+    from torchplot._gallery._gallery import Gallery
     from torchplot._gallery._runner import read_source, script_caption
 
+    caption = script_caption(read_source(script))
+    with Gallery._locked_by_caller(out) as gallery:
+        gallery._add_failure(caption=caption, group=group, step=None, error=error)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the ``gallery`` subcommand; the process exit status."""
     try:
-        # Everything is checked before the old gallery is touched, so a
-        # mistake on the command line costs nothing.
-        scripts = _expand(args.scripts)
-        if not scripts:
-            print("error: no scripts to run (a folder contributes its plot_*.py)", file=sys.stderr)
-            return 2
-        formats = None
-        if args.formats is not None:
-            formats = check_formats(f.strip() for f in args.formats.split(",") if f.strip())
-        # The gallery stores the formats; each script's runner reopens it and uses them.
-        opener = Gallery if args.append else Gallery._replace  # refuses a non-gallery folder
-        opener(args.out, title=args.title, formats=formats).close()
+        scripts, lock = _start(args)
     except (OSError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    try:
+        failed = _run_all(scripts, args, lock)
+    finally:
+        _store.unlock_folder(lock)
+    page = (args.out / "index.html").resolve()
+    if failed:
+        print(
+            f"{len(failed)} of {len(scripts)} scripts failed: {', '.join(failed)}", file=sys.stderr
+        )
+    print(f"gallery: {page}")
+    return 1 if failed else 0
 
+
+def _run_all(scripts: list[Path], args: argparse.Namespace, lock: int | None) -> list[str]:
+    """Run each script into the gallery ``args.out``: the groups of those that failed."""
     progress = _Progress(len(scripts), sys.stderr)
     failed = []
     for script, group in zip(scripts, _group_names(scripts), strict=True):
         progress.start(group)
         started = time.perf_counter()
         before = len(_journal_records(args.out))
-        error = _run_one(script, args.out, group, args.timeout)
+        error = _run_one(script, args.out, group, args.timeout, lock)
         seconds = time.perf_counter() - started
         count, bad = _counts(_journal_records(args.out)[before:])
         saved = count - bad
@@ -245,14 +338,8 @@ def run(args: argparse.Namespace) -> int:
             progress.finish(group, f"FAILED: {bad} figure(s) failed to save, {figures} saved")
             continue
         progress.finish(group, f"FAILED after {seconds:.1f} s ({figures} saved)")
-        caption = script_caption(read_source(script))
-        with Gallery(args.out) as gallery:
-            gallery._add_failure(caption=caption, group=group, step=None, error=error)
-
-    page = (args.out / "index.html").resolve()
-    if failed:
-        print(
-            f"{len(failed)} of {len(scripts)} scripts failed: {', '.join(failed)}", file=sys.stderr
-        )
-    print(f"gallery: {page}")
-    return 1 if failed else 0
+        try:
+            _record_failure(args.out, script, group, error)
+        except Exception as exc:  # one script that cannot be recorded must not end the run
+            print(f"{group}: could not record the failure: {exc!r}", file=sys.stderr)
+    return failed

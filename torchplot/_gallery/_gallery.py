@@ -180,8 +180,9 @@ class Gallery:
         Any other existing path is refused (``NotAGalleryError``, a
         :class:`FileExistsError`) and left untouched.
     title : str, optional
-        The page title.  Defaults to the folder name for a new gallery and to
-        the stored title when reopening one.
+        The page title.  Defaults to the folder's name (resolved: the name of
+        ``"."`` is the current folder's) for a new gallery and to the stored
+        title when reopening one.
     formats : iterable of {"png", "svg", "pdf"}, optional
         Files saved for each figure.  A PNG is always saved (it is the
         thumbnail); the others are linked under it.  Like the title, the
@@ -239,22 +240,32 @@ class Gallery:
         self._setup(path, title, formats, savefig_kwargs, replace=False)
 
     @classmethod
-    def _replace(
+    def _locked_by_caller(
         cls,
         path: str | os.PathLike[str],
-        title: str | None = None,
         *,
+        title: str | None = None,
         formats: Iterable[str] | None = None,
+        replace: bool = False,
     ) -> Gallery:
-        """A new, empty gallery in place of the one at ``path`` (``python -m torchplot gallery``).
+        """The gallery at ``path``, whose folder its caller locked and keeps locked.
 
-        The old gallery's views and recorded images are removed and its journal
-        is replaced by the new header in one :func:`os.replace`: the folder is
-        never without a journal, so files the user added (which stay) never
-        make it look foreign.  A folder that is not a gallery is refused.
+        For ``python -m torchplot gallery``.
+
+        The command holds the lock (:func:`_store.lock_folder`, passed on to
+        each script's process: :func:`_store.adopt_lock`) for its whole run,
+        so no other writer gets in between two scripts; closing this gallery
+        leaves the folder locked.
+
+        With ``replace=True``, a new, empty gallery takes the place of the one
+        at ``path``: the old gallery's views and recorded images are removed
+        and its journal is replaced by the new header in one
+        :func:`os.replace`: the folder is never without a journal, so files
+        the user added (which stay) never make it look foreign.  A folder that
+        is not a gallery is refused.
         """
         self = cls.__new__(cls)
-        self._setup(path, title, formats, None, replace=True)
+        self._setup(path, title, formats, None, replace=replace, locked=True)
         return self
 
     def _setup(
@@ -265,7 +276,9 @@ class Gallery:
         savefig_kwargs: Mapping[str, Any] | None,
         *,
         replace: bool,
+        locked: bool = False,
     ) -> None:
+        # `locked`: the caller holds the folder's lock, and keeps it (_locked_by_caller).
         self._path = Path(path)
         self._closed = True  # until the folder is locked and read
         requested = None if formats is None else check_formats(formats)
@@ -276,7 +289,8 @@ class Gallery:
             )
         if title is not None:
             title = _text(title, "title", "Gallery()")
-        lock = _store.lock_folder(self._path)  # refuses a file, or a folder in use
+        # Refuses a file, or a folder in use; a lock the caller holds is theirs to release.
+        lock = None if locked else _store.lock_folder(self._path)
         # Released by close(), or when an unclosed gallery is garbage-collected.
         self._unlock = weakref.finalize(self, _store.unlock_folder, lock)
         try:
@@ -303,7 +317,8 @@ class Gallery:
             self._formats = requested or ("png",)
             header = {
                 _store.MARKER: _store.VERSION,
-                "title": title or self._path.name,
+                # Resolved: the name of "." (or "..") is "" (or "..").
+                "title": title or self._path.resolve().name or str(self._path.resolve()),
                 "created": _now(),
                 # Stored so that whoever reopens the gallery (each script of
                 # `python -m torchplot gallery`, a resumed run) saves the same files.
@@ -452,6 +467,10 @@ class Gallery:
         ``python -m torchplot gallery``, which records a figure when it is
         shown and again if it changed before it is closed.
         """
+        # The journal and the page are UTF-8: text from a script (its
+        # docstring, its file name, an error about it) may not be (add()
+        # refuses such text; the runner's cannot be refused).
+        caption, group = _store.utf8_text(caption), _store.utf8_text(group)
         replaces = ident is not None
         if ident is None:
             ident = self._claim(group)
@@ -466,21 +485,15 @@ class Gallery:
         }
         if replaces:
             record["replaces"] = True
+        failure: Exception | None = None
         try:
             files = self._write(figure, stem, replaces=replaces)
             record.update(status="ok", files=files, size=_png_size(self._path / files["png"]))
         except Exception as exc:  # one bad figure must not end a long run
             # The error first: the page shows the top of a long traceback.
             error = f"{type(exc).__name__}: {exc}\n\n{''.join(traceback.format_exception(exc))}"
-            record.update(status="error", files={}, error=error)
-            warnings.warn(
-                f"Gallery.add(): figure {caption!r} (group {group!r}, step {step!r}) failed "
-                "to save "
-                f"({type(exc).__name__}: {exc}); it is recorded as failed in {self._path} "
-                "and the run goes on.",
-                UserWarning,
-                stacklevel=3,
-            )
+            record.update(status="error", files={}, error=_store.utf8_text(error))
+            failure = exc
         finally:
             if close:
                 _close(figure)
@@ -492,6 +505,17 @@ class Gallery:
         self._remember(record)
         if self._policy.due(self._count):
             self._write_views()
+        if failure is not None:
+            # Last: under `-W error` the warning raises, and the failure must
+            # be recorded by then.
+            warnings.warn(
+                f"Gallery.add(): figure {caption!r} (group {group!r}, step {step!r}) failed "
+                "to save "
+                f"({type(failure).__name__}: {failure}); it is recorded as failed in "
+                f"{self._path} and the run goes on.",
+                UserWarning,
+                stacklevel=3,
+            )
         return record
 
     def _claim(self, group: str) -> int:
@@ -541,18 +565,27 @@ class Gallery:
         record = {
             "kind": "figure",
             "id": self._next_id,
-            "group": group,
-            "caption": caption,
+            "group": _store.utf8_text(group),
+            "caption": _store.utf8_text(caption),
             "step": _step(step),
             "time": _now(),
             "status": "error",
             "files": {},
-            "error": error,
+            "error": _store.utf8_text(error),
         }
         self._journal.write(_store.dumps(record) + "\n")
         self._next_id += 1
         self._remember(record)
         self._write_views()
+
+    def _last_step(self, group: str) -> int:
+        """The highest step in ``group`` (rounded up), 0 when it has none.
+
+        A script appended again continues its group after the figures it
+        made before, rather than interleaving with them.
+        """
+        steps = [key[1] for key, _, _ in self._groups.get(group, ()) if not key[0]]
+        return math.ceil(max(steps, default=0))
 
     def _remember(self, record: dict[str, Any]) -> None:
         # Render the card and the JSON of a figure once; a rebuild only sorts

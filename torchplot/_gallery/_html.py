@@ -63,6 +63,15 @@ def _step_text(step: Any) -> str:
     return "" if step is None else f'<span class="step">step {_e(step)}</span>'
 
 
+def _alt(entry: dict[str, Any]) -> str:
+    # A screen reader needs something even without a caption (a script
+    # without a docstring): the group (the script's name) and the step.
+    if entry.get("caption"):
+        return str(entry["caption"])
+    name = str(entry.get("group") or "figure")
+    return name if entry.get("step") is None else f"{name}, step {entry['step']}"
+
+
 def render_card(entry: dict[str, Any]) -> str:
     """The ``<figure>`` of one journal entry (ok or failed)."""
     caption = (
@@ -84,7 +93,7 @@ def render_card(entry: dict[str, Any]) -> str:
     formats = f'<p class="formats">{others}</p>' if others else ""
     return (
         f'<figure id="{anchor}"><a href="{png}"><img src="{png}" loading="lazy"{dims} '
-        f'alt="{_e(entry.get("caption", ""))}"></a>{caption}{formats}</figure>\n'
+        f'alt="{_e(_alt(entry))}"></a>{caption}{formats}</figure>\n'
     )
 
 

@@ -20,7 +20,14 @@ script killed in between (a timeout) still leaves what was shown.
 
 This covers torchplot's figures and plain Matplotlib ones alike (both live in
 pyplot's figure registry).  Figures made without pyplot (``Figure()``) are
-not registered anywhere and are not collected, as in sphinx-gallery.
+not registered anywhere and are not collected, as in sphinx-gallery; nor are
+those made in processes the script forks (``multiprocessing`` workers): they
+are not the script's figures, and the collector is off in forked children.
+
+``--lock-fd FD`` is the gallery folder's lock, which the parent holds for its
+whole run and passes down (see :func:`torchplot._gallery._store.adopt_lock`).
+The script runs with :mod:`faulthandler` enabled, so a crash (a segfault in
+an extension) leaves a traceback on stderr for the page.
 
 Exit status: 0 when the script ran to the end (or called ``sys.exit(0)``), 1
 when it raised (its traceback, without the runner's frames, on stderr).  The
@@ -31,6 +38,7 @@ a script killed before it could report anything.
 from __future__ import annotations
 
 import argparse
+import faulthandler
 import importlib.util
 import os
 import runpy
@@ -85,37 +93,42 @@ class _Collector:
         self.gallery = gallery
         self.group = group
         self.caption = caption
-        self.steps = 0
+        # After the group's figures from an earlier run (--append), not among them.
+        self.steps = gallery._last_step(group)
+        self.active = True
         self._done: weakref.WeakSet[Any] = weakref.WeakSet()
         # Figures saved at show() and still open: their record, and whether
         # they may have changed since (see _watch).
         self._shown: weakref.WeakKeyDictionary[Any, dict[str, Any]] = weakref.WeakKeyDictionary()
         self._changed: weakref.WeakSet[Any] = weakref.WeakSet()
 
+    def stop(self) -> None:
+        """Collect nothing more (in a forked child: its figures are not the script's)."""
+        self.active = False
+
     def show(self, figure: Any) -> None:
         """Save a shown figure now, so a script killed later keeps it, and leave it open."""
-        if figure in self._done or figure in self._shown:
+        if not self.active or figure in self._done or figure in self._shown:
             return
-        self._shown[figure] = self._save(figure, close=False)
+        self.steps += 1
+        record = self._save(figure, step=self.steps, close=False)
+        if record is None:
+            self._done.add(figure)  # recorded as failed, or not at all: not again
+            return
+        self._shown[figure] = record
         self._watch(figure)
 
     def collect(self, figure: Any) -> None:
         """Save a figure that is closed, or open when the script ends: once, as it looks now."""
-        if figure in self._done:
+        if not self.active or figure in self._done:
             return
         self._done.add(figure)  # before saving: its close() comes back through the hooks
         record = self._shown.pop(figure, None)
         if record is None:
-            self._save(figure, close=True)
+            self.steps += 1
+            self._save(figure, step=self.steps, close=True)
         elif figure in self._changed:
-            self.gallery._save(
-                figure,
-                caption=record["caption"],
-                group=record["group"],
-                step=record["step"],
-                close=True,
-                ident=record["id"],
-            )
+            self._save(figure, step=record["step"], close=True, ident=record["id"])
 
     def collect_all(self) -> None:
         from matplotlib._pylab_helpers import Gcf
@@ -123,11 +136,18 @@ class _Collector:
         for manager in sorted(Gcf.get_all_fig_managers(), key=lambda m: m.num):
             self.collect(manager.canvas.figure)
 
-    def _save(self, figure: Any, *, close: bool) -> dict[str, Any]:
-        self.steps += 1
-        record: dict[str, Any] = self.gallery._save(
-            figure, caption=self.caption, group=self.group, step=self.steps, close=close
-        )
+    def _save(self, figure: Any, **kwargs: Any) -> dict[str, Any] | None:
+        # Each figure on its own: one that cannot be saved or recorded (its
+        # warning raised under `-W error`, a full disk) is reported on stderr
+        # and must neither cost the script's later figures nor raise into the
+        # script from its plt.show() or plt.close().
+        try:
+            record: dict[str, Any] = self.gallery._save(
+                figure, caption=self.caption, group=self.group, **kwargs
+            )
+        except Exception as exc:
+            print(f"{self.group}: {type(exc).__name__}: {exc}", file=sys.stderr)
+            return None
         return record
 
     def _watch(self, figure: Any) -> None:
@@ -153,6 +173,11 @@ def _install_hooks(collector: _Collector) -> None:
     # whether the script imported torchplot or matplotlib.pyplot.
     from matplotlib._pylab_helpers import Gcf
     from matplotlib.backend_bases import FigureManagerBase
+
+    if hasattr(os, "register_at_fork"):
+        # A forked worker inherits the hooks and the open gallery: saving its
+        # figures would write into the journal behind this process's back.
+        os.register_at_fork(after_in_child=collector.stop)
 
     def show(self: Any) -> None:
         collector.show(self.canvas.figure)
@@ -189,15 +214,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("script")
     parser.add_argument("--gallery", required=True)
     parser.add_argument("--group", required=True)
+    parser.add_argument("--lock-fd", type=int, default=None)
     args = parser.parse_args(argv)
 
     script = str(Path(args.script).resolve())
     caption = script_caption(read_source(Path(script)))
+    faulthandler.enable()
 
+    from torchplot._gallery import _store
     from torchplot._gallery._gallery import Gallery
 
+    if args.lock_fd is None:
+        opened = Gallery(args.gallery)
+    else:
+        _store.adopt_lock(args.lock_fd)
+        opened = Gallery._locked_by_caller(args.gallery)
     status = 0
-    with Gallery(args.gallery) as gallery:
+    with opened as gallery:
         collector = _Collector(gallery, args.group, caption)
         _install_hooks(collector)
         sys.argv = [script]

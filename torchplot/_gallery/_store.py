@@ -39,7 +39,8 @@ images, so a writer holds an exclusive lock on the folder (:func:`lock_folder`,
 one is refused with :class:`GalleryInUseError`.  Where folders cannot be
 locked (no :mod:`fcntl`, some network file systems), image files are still
 created exclusively (:func:`claim`): an image is never overwritten, whoever
-made it.
+made it.  ``python -m torchplot gallery`` locks the folder once for its whole
+run and passes the lock to each script's process (:func:`adopt_lock`).
 """
 
 from __future__ import annotations
@@ -66,12 +67,14 @@ __all__ = [
     "GalleryInUseError",
     "NotAGalleryError",
     "RefreshPolicy",
+    "adopt_lock",
     "claim",
     "lock_folder",
     "open_journal",
     "read_journal",
     "remove_recorded_files",
     "unlock_folder",
+    "utf8_text",
     "write_atomic",
 ]
 
@@ -101,6 +104,8 @@ def _refuse(path: Path, why: str) -> NotAGalleryError:
 
 #: Lock descriptors held by this process, closed in forked children (see below).
 _HELD: set[int] = set()
+#: Lock descriptors a parent process passed down (:func:`adopt_lock`), likewise.
+_ADOPTED: set[int] = set()
 
 
 def _drop_inherited_locks() -> None:
@@ -108,12 +113,13 @@ def _drop_inherited_locks() -> None:
     # descriptors, and a flock lock lasts while any copy is open: the
     # workers would keep the folder locked after the gallery is closed.
     # Closing the copies leaves the parent's lock as it is.
-    for fd in _HELD:
+    for fd in _HELD | _ADOPTED:
         try:
             os.close(fd)
         except OSError:
             pass
     _HELD.clear()
+    _ADOPTED.clear()
 
 
 if hasattr(os, "register_at_fork"):
@@ -168,6 +174,42 @@ def unlock_folder(fd: int | None) -> None:
         # its copy yet (_drop_inherited_locks), and closing ours would not do.
         fcntl.flock(fd, fcntl.LOCK_UN)
         os.close(fd)
+
+
+def adopt_lock(fd: int) -> int:
+    """Write under a lock that a parent process took and passed down as ``fd``.
+
+    ``python -m torchplot gallery`` holds its folder's lock for the whole run
+    and hands it to each script's process, so that no other writer gets in
+    between two scripts.  The descriptor shares the parent's lock: this
+    process must never unlock it (that would unlock the parent's), nor pass
+    it on to programs it starts; forked children close their copies, as for
+    :func:`lock_folder`.
+
+    Returns
+    -------
+    int
+        ``fd``; the process then opens the gallery with
+        :meth:`torchplot.Gallery._locked_by_caller`.
+    """
+    os.set_inheritable(fd, False)
+    _ADOPTED.add(fd)
+    return fd
+
+
+def utf8_text(text: str) -> str:
+    """``text`` as a UTF-8 file can hold it, for the journal and the page.
+
+    A script's docstring may spell an emoji as the escaped surrogate pair
+    ``"\\ud83d\\ude00"``, and a file name that is not UTF-8 decodes to lone
+    surrogates (``"\\udce9"``): pairs are joined into their character, and a
+    lone surrogate becomes U+FFFD, as undecodable bytes do elsewhere.
+    """
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    return text
 
 
 def claim(folder: Path, names: list[str]) -> bool:
