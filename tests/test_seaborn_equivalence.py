@@ -471,6 +471,43 @@ def test_a_plot_chain_keeps_no_tensor_and_sees_in_place_changes_as_new_vectors()
     assert kept() is None
 
 
+def test_a_plot_chain_lets_go_of_the_arrays_of_freed_tensors():
+    # A long-lived base Plot kept an array of every tensor its clones were given.
+    from torchplot.seaborn import _vectors
+
+    base = tso.Plot(x=np.arange(1000.0))
+    for _ in range(5):
+        base.add(tso.Dot(), y=torch.randn(1000))
+    gc.collect()
+    assert len(_vectors.vectors_of(base)) == 0
+    key = id(base)
+    del base
+    gc.collect()
+    assert key not in _vectors._CHAINS
+
+
+def test_inference_mode_tensors_plot_in_seaborn():
+    # They keep no version counter (reading it raises): the chain's memo broke
+    # every seaborn call given one.
+    with torch.inference_mode():
+        t = torch.arange(5.0)
+    tsns.scatterplot(x=t, y=t)
+    tso.Plot(x=t, y=t).add(tso.Dot()).add(tso.Line(), y=t).plot()
+
+
+def test_a_users_plot_subclass_with_eq_keeps_working():
+    import dataclasses
+
+    @dataclasses.dataclass
+    class Labelled(tso.Plot):  # dataclasses make instances unhashable
+        note: str = ""
+
+        def __post_init__(self):
+            super().__init__(x=[0.0, 1.0], y=[1.0, 0.0])
+
+    Labelled().add(tso.Dot(), color=torch.tensor([0, 1])).plot()
+
+
 @EQUAL
 def test_one_tensor_as_two_variables_is_one_vector(fig_test, fig_ref):
     # seaborn merges the legends of variables given the very same vector.

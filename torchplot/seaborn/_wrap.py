@@ -47,7 +47,6 @@ import inspect
 import operator
 import sys
 import types
-import weakref
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any, TypeVar, cast
 
@@ -69,6 +68,7 @@ from torchplot._twins import (
     is_twin,
     twin_lookup,
 )
+from torchplot.seaborn._vectors import share, vectors_of, version_of
 
 __all__ = ["FRAME_ONLY", "PASS_THROUGH", "tensor_aware", "twin_of", "adopt_result"]
 
@@ -202,28 +202,24 @@ def _described(
         return None
 
 
-#: ``id(tensor) -> (weak reference to it, its version, its array)``: the arrays
-#: the calls of one ``Plot`` chain made of its tensors.
-Vectors = dict[int, tuple[Any, int, Any]]
-
-
 def _call(
     func: Callable[..., Any],
     head: tuple[Any, ...],
     args: tuple[Any, ...],
     kwargs: dict[str, Any],
-    vectors: Vectors | None = None,
+    chain: Any = None,
 ) -> Any:
     """Run ``func(*head, *args, **kwargs)`` with tensors converted.
 
-    ``head`` is ``(self,)`` for a method, ``()`` for a function; ``vectors``
-    the arrays earlier calls of the same chain made (see :func:`_same_vectors`).
+    ``head`` is ``(self,)`` for a method, ``()`` for a function; ``chain``
+    the object whose chain's arrays a tensor given again comes back as
+    (:mod:`torchplot.seaborn._vectors`).
     """
     args, kwargs = _settings_converted(args, kwargs)
     new_args, new_kwargs = convert_call(args, kwargs, func, len(head), data_looked_up=False)
     if new_args is args and new_kwargs is kwargs:
         return func(*head, *args, **kwargs)  # no tensor: exactly seaborn's call
-    new_args, new_kwargs = _same_vectors((args, kwargs), (new_args, new_kwargs), vectors)
+    new_args, new_kwargs = _same_vectors((args, kwargs), (new_args, new_kwargs), chain)
     try:
         if func.__qualname__ in FRAME_ONLY:
             # Inside the ``try``: pandas' own length check runs here.
@@ -239,16 +235,15 @@ def _call(
 def _same_vectors(
     given: tuple[tuple[Any, ...], dict[str, Any]],
     converted: tuple[tuple[Any, ...], dict[str, Any]],
-    vectors: Vectors | None = None,
+    chain: Any = None,
 ) -> tuple[tuple[Any, ...], dict[str, Any]]:
     """``converted`` with one array for each tensor given more than once.
 
     seaborn recognises one vector passed as two variables by identity
     (``Plot(color=v, marker=v)`` draws one legend for both), also across the
-    calls of one ``Plot`` chain (``Plot(color=v).add(Dot(), marker=v)``): the
-    same tensor must become the same array, as the same NumPy array stays
-    itself.  Across calls (``vectors``) only while the tensor is unchanged
-    (its version), and held weakly: the chain keeps the arrays, never the tensor.
+    calls of one ``Plot`` chain (``chain``, see
+    :mod:`torchplot.seaborn._vectors`): the same tensor must become the same
+    array, as the same NumPy array stays itself.
     """
     (args, kwargs), (new_args, new_kwargs) = given, converted
     news = [*new_args, *new_kwargs.values()]
@@ -257,15 +252,17 @@ def _same_vectors(
         if news[i] is old:
             continue
         news[i] = first.setdefault(id(old), news[i])
-        # A JAX array cannot change (a donated one is converted already or refused).
-        version = 0 if kind_of(type(old)) is Kind.JAX else getattr(old, "_version", None)
-        if vectors is None or not isinstance(version, int):
+        if chain is None:
             continue
-        held = vectors.get(id(old))
-        if held is not None and held[0]() is old and held[1] == version:
-            news[i] = first[id(old)] = held[2]
+        version = version_of(old)
+        vectors = None if version is None else vectors_of(chain)
+        if version is None or vectors is None:
+            continue
+        made = vectors.get(old, version)
+        if made is not None:
+            news[i] = first[id(old)] = made
         else:
-            vectors[id(old)] = (weakref.ref(old), version, news[i])
+            vectors.keep(old, version, news[i])
     n = len(new_args)
     return tuple(news[:n]), dict(zip(new_kwargs, news[n:], strict=True))
 
@@ -475,10 +472,6 @@ def _as_plain(found: list[Axes]) -> Iterator[None]:
 
 _TWINS: dict[type, type] = {}
 
-#: Each twin object's :data:`Vectors`, beside it rather than in it: an object
-#: that pickles must not come to hold weak references.
-_CHAIN_VECTORS: weakref.WeakKeyDictionary[Any, Vectors] = weakref.WeakKeyDictionary()
-
 
 def _method(func: Callable[..., Any], *, convert: bool = True) -> Callable[..., Any]:
     """A twin's method: ``func`` with its arguments converted (unless not ``convert``).
@@ -488,13 +481,10 @@ def _method(func: Callable[..., Any], *, convert: bool = True) -> Callable[..., 
 
     @functools.wraps(func)
     def method(self: Any, *args: Any, **kwargs: Any) -> Any:
-        # The arrays of this object's tensors, shared with the objects of its
-        # class it returns (a ``Plot`` chain's clones).
-        vectors = _CHAIN_VECTORS.setdefault(self, {})
         if convert:
             own = _seaborn_functions(args, kwargs) if isinstance(self, _BaseGrid) else None
             if own is None:
-                result = _call(func, (self,), args, kwargs, vectors)
+                result = _call(func, (self,), args, kwargs, self)
             else:
                 args, kwargs = own
                 # Only seaborn's functions draw on the grid's Axes (so far as
@@ -502,7 +492,7 @@ def _method(func: Callable[..., Any], *, convert: bool = True) -> Callable[..., 
                 # NumPy and pandas: as in ``tensor_aware``, plain Axes meanwhile.
                 plain = all(map(_not_users_function, (*args, *kwargs.values())))
                 with _as_plain(self.figure.axes if plain else []):
-                    result = _call(func, (self,), args, kwargs)
+                    result = _call(func, (self,), args, kwargs, self)
         else:
             result = func(self, *args, **kwargs)
         if isinstance(self, _BaseGrid):
@@ -510,7 +500,7 @@ def _method(func: Callable[..., Any], *, convert: bool = True) -> Callable[..., 
             _adopt_figure(self.figure)
         result = adopt_result(result)
         if type(result) is type(self) and result is not self:
-            _CHAIN_VECTORS.setdefault(result, vectors)
+            share(self, result)  # a Plot's clone: the same chain
         return result
 
     return method
