@@ -30,6 +30,9 @@ bit-packed (``uint4``, ``bits8``, ...)      ``TypeError``; fix: its raw bytes,
                                             ``tensor.view(torch.uint8)``
 ``jax.Array``                               fresh ``ndarray`` (ml_dtypes mapped as above,
                                             and in ``ML_DTYPES_CAST``)
+JAX tracer (in ``jit``, ``vmap``, ...)      ``TypeError``: plot outside the transform
+JAX key array                               ``TypeError``; fix: ``jax.random.key_data``
+deleted (donated) JAX array                 ``TypeError``; fix: plot it before donating it
 ``cupy.ndarray``                            fresh ``ndarray`` (one ``.get()``)
 other object with ``__array__``             untouched: NumPy's own path
 other object with only ``__dlpack__``       ``np.from_dlpack`` then copied
@@ -63,7 +66,7 @@ from typing import Any
 
 import numpy as np
 
-from torchplot._compat import plain_tensors
+from torchplot._compat import fake_tensor, functorch_wrapped, jax_key_array, plain_tensors
 from torchplot._frameworks import Kind, kind_of, plain_types
 
 __all__ = ["to_numpy", "convert_call", "needs_conversion", "describe"]
@@ -431,8 +434,7 @@ def _unreadable(where: Where, given: Any, t: Any, exc: Exception) -> TypeError:
 
 def in_transform(t: Any) -> bool:
     """Whether ``t`` is a tensor inside a ``torch.func`` transform (``grad``, ``vmap``, ...)."""
-    functorch = getattr(sys.modules["torch"]._C, "_functorch", None)
-    return functorch is not None and bool(functorch.is_functorch_wrapped_tensor(t))
+    return functorch_wrapped(t)
 
 
 def readable_here(t: Any) -> bool:
@@ -459,8 +461,7 @@ def _is_fake(t: Any) -> bool:
     every read (even ``.shape``) raises: callers that look at a tensor before
     converting it (the ``imshow`` layer) ask this first.
     """
-    fake = sys.modules.get("torch._subclasses.fake_tensor")
-    return (fake is not None and isinstance(t, fake.FakeTensor)) or _is_uninitialized(t)
+    return fake_tensor(t) or _is_uninitialized(t)
 
 
 def _is_uninitialized(obj: Any) -> bool:
@@ -492,7 +493,7 @@ def jax_error(where: Where, x: Any) -> TypeError | None:
             "cannot read the value of a JAX tracer (inside `jax.jit`, `vmap` or `grad`)",
             "plot concrete arrays outside the transform, e.g. return them from the function",
         )
-    if jax.dtypes.issubdtype(x.dtype, jax.dtypes.prng_key):
+    if jax_key_array(jax, x):
         return _error(
             where,
             x,
@@ -511,18 +512,17 @@ def jax_error(where: Where, x: Any) -> TypeError | None:
 
 
 def _jax_leaf(x: Any, where: Where) -> Any:
-    error = jax_error(where, x)
-    if error is not None:
-        raise error
     try:
         arr = np.array(x, copy=True)
     except Exception as exc:
-        raise _error(
+        # Only now asked why: a tracer, a key array and a deleted array all fail here.
+        error = jax_error(where, x) or _error(
             where,
             x,
             f"cannot read the value of this JAX array ({type(exc).__name__}: {exc})",
             "make it a concrete array on this host first, e.g. `jax.device_get(x)`",
-        ) from None
+        )
+        raise error from None
     arr = _cast_ml_dtypes(arr)
     return _scalar(arr) if arr.ndim == 0 else arr
 

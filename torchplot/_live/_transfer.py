@@ -11,7 +11,9 @@ conversion rule would refuse (meta, fake, inside a ``torch.func`` transform,
 a dtype it cannot convert) gets the rule's error now, naming the metric,
 rather than at a refresh, where it would stay pending and fail every later
 one.  :func:`hold_array` does the same for the arrays of ``Live.show``, lists
-of tensors included.
+of tensors included.  JAX and CuPy arrays are held as copies on their device
+too (a JAX array donated to a jitted function is deleted); a JAX tracer, key
+array, deleted or complex value is refused now, as a tensor is.
 
 At a refresh, :func:`to_host` stacks all held tensors of one device and dtype,
 those in lists included (one kernel) and copies each stack to the host once: on CUDA into pinned
