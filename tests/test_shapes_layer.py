@@ -146,7 +146,7 @@ def test_3d_scatter_of_one_n_by_3_tensor_is_a_point_cloud(fig_test, fig_ref, for
 def test_3d_scatter_of_n_by_3_points_with_zs_given_is_matplotlibs_error():
     cloud, z = randn(30, 3, seed=23), randn(30, seed=24)
     ax = torchplot.figure().add_subplot(projection="3d")
-    with pytest.raises(TypeError, match=r"missing.*takes points of shape \(N, 2\) or \(N, 3\)"):
+    with pytest.raises(TypeError, match=r"missing.*takes points of shape \(N, 2\) when zs is"):
         ax.scatter(cloud, zs=z)
 
 

@@ -146,13 +146,17 @@ def _not_points(
     except TypeError as exc:
         if "missing" not in str(exc):
             raise
-        if three_d:
-            takes, fix = "(N, 2) or (N, 3)", "pass xs, ys and zs, e.g. `scatter(*points.T)`"
-        else:
-            takes, fix = "(N, 2)", "pass x and y, e.g. `scatter(points[:, 0], points[:, 1])`"
+        shapes, when = "(N, 2)", ""
+        fix = "pass x and y, e.g. `scatter(points[:, 0], points[:, 1])`"
+        if three_d and "zs" in kwargs:
+            when = " when zs is given"
+            fix = "pass xs and ys, e.g. `scatter(points[:, 0], points[:, 1], zs=...)`"
+        elif three_d:
+            shapes, fix = "(N, 2) or (N, 3)", "pass xs, ys and zs, e.g. `scatter(*points.T)`"
         raise TypeError(
-            f"{exc} (torchplot: scatter of one tensor takes points of shape {takes}; "
-            f"{_where_text(where)} has {describe(points)}. Fix: {fix}, or a {takes} tensor.)"
+            f"{exc} (torchplot: scatter of one tensor takes points of shape {shapes}{when}; "
+            f"{_where_text(where)} has {describe(points)}. Fix: {fix}, or points of shape "
+            f"{shapes}.)"
         ) from exc
 
 
