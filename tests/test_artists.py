@@ -187,6 +187,15 @@ def _raised(func, *args):
     raise AssertionError(f"{func.__name__} did not raise")
 
 
+def test_pyplots_typing_helpers_are_typings_own():
+    # pyplot imports ``cast`` for its annotations; it converted tensors here.
+    import typing
+
+    assert plt.cast is typing.cast and plt.overload is typing.overload
+    t = torch.ones(2)
+    assert plt.cast(object, t) is t
+
+
 def test_pyplots_private_names_are_read_through():
     # Code in the wild reads ``plt._pylab_helpers.Gcf``.
     assert plt._pylab_helpers is mpl._pylab_helpers
@@ -453,8 +462,9 @@ def _setting_cases():
 
 
 def _as_numpy(t):
-    # What the one rule gives: a NumPy scalar for a 0-d tensor.
-    a = np.array(plt.to_numpy(t))  # a copy
+    # What the one rule gives: a NumPy scalar for a 0-d tensor; bfloat16 as float32.
+    t = t.detach()
+    a = (t.float() if t.dtype == torch.bfloat16 else t).numpy().copy()
     return a[()] if a.ndim == 0 else a
 
 

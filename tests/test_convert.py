@@ -808,12 +808,12 @@ def test_errors_about_a_strided_nested_tensor_describe_it(call):
         live.close()
 
 
-def test_dtype_verdict_asked_inside_a_transform_is_the_dtypes_own():
+def test_dtype_verdict_asked_inside_a_transform_is_the_dtypes_own(monkeypatch):
     # Inside torch.func.grad every new tensor is the transform's wrapper: a
     # probe made there was refused, and float32 stayed unplottable afterwards.
     from torchplot._convert import _DTYPE_PROBLEM, dtype_error
 
-    _DTYPE_PROBLEM.pop(torch.float64, None)
+    monkeypatch.delitem(_DTYPE_PROBLEM, torch.float64, raising=False)
 
     def loss(x):
         assert dtype_error("x", torch.ones(2, dtype=torch.float64)) is None
@@ -835,13 +835,13 @@ def _fake_mode():
 
 
 @pytest.mark.parametrize("context", [_meta_device, _fake_mode], ids=["meta-device", "fake-mode"])
-def test_dtype_verdict_asked_where_new_tensors_hold_no_data_is_the_dtypes_own(context):
+def test_dtype_verdict_asked_where_new_tensors_hold_no_data_is_the_dtypes_own(context, monkeypatch):
     # Under ``with torch.device("meta")`` or a FakeTensorMode a probe made
     # there held no data and was refused: float64 stayed unplottable (CHW
     # images, >2-D hist, Live.log) for the rest of the process.
     from torchplot._convert import _DTYPE_PROBLEM, dtype_error
 
-    _DTYPE_PROBLEM.pop(torch.float64, None)
+    monkeypatch.delitem(_DTYPE_PROBLEM, torch.float64, raising=False)
     real = torch.ones(2, dtype=torch.float64)
     with context():
         assert dtype_error("x", real) is None

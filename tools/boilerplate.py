@@ -144,6 +144,8 @@ def classify(name: str) -> str:
         return "registry"
     if isinstance(obj, types.ModuleType) or not callable(obj):
         return "same"
+    if getattr(obj, "__module__", None) == "typing":
+        return "same"  # ``cast``, ``overload``: pyplot imports them for its annotations
     if not inspect.isroutine(obj):
         # A callable object of a kind not met yet (``colormaps`` was one): a
         # function wrapper would hide its other methods and its mapping.

@@ -14,8 +14,6 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-import matplotlib.pyplot as _mpl_pyplot
-
 from torchplot import _pyplot
 from torchplot._convert import to_numpy
 from torchplot._pyplot import *  # noqa: F403
@@ -50,7 +48,7 @@ def __getattr__(name: str) -> Any:
             # (``plt._pylab_helpers.Gcf``): looked up on each read, as some
             # change (``_backend_mod``).
             try:
-                return getattr(_mpl_pyplot, name)
+                return getattr(_pyplot._pyplot, name)
             except AttributeError:
                 pass
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -41,7 +41,6 @@ if _typing.TYPE_CHECKING:
     from matplotlib.pyplot import box as box
     from matplotlib.pyplot import boxplot as boxplot
     from matplotlib.pyplot import broken_barh as broken_barh
-    from matplotlib.pyplot import cast as cast
     from matplotlib.pyplot import cla as cla
     from matplotlib.pyplot import clabel as clabel
     from matplotlib.pyplot import clf as clf
@@ -118,7 +117,6 @@ if _typing.TYPE_CHECKING:
     from matplotlib.pyplot import minorticks_on as minorticks_on
     from matplotlib.pyplot import new_figure_manager as new_figure_manager
     from matplotlib.pyplot import nipy_spectral as nipy_spectral
-    from matplotlib.pyplot import overload as overload
     from matplotlib.pyplot import pause as pause
     from matplotlib.pyplot import pcolor as pcolor
     from matplotlib.pyplot import pcolormesh as pcolormesh
@@ -285,7 +283,6 @@ else:
     axes = _tensor_aware(_pyplot.axes)
     bone = _tensor_aware(_pyplot.bone)
     box = _tensor_aware(_pyplot.box)
-    cast = _tensor_aware(_pyplot.cast)
     clf = _tensor_aware(_pyplot.clf)
     clim = _tensor_aware(_pyplot.clim)
     close = _tensor_aware(_pyplot.close)
@@ -332,7 +329,6 @@ else:
     matshow = _tensor_aware(_pyplot.matshow)
     new_figure_manager = _tensor_aware(_pyplot.new_figure_manager)
     nipy_spectral = _tensor_aware(_pyplot.nipy_spectral)
-    overload = _tensor_aware(_pyplot.overload)
     pause = _tensor_aware(_pyplot.pause)
     pink = _tensor_aware(_pyplot.pink)
     plasma = _tensor_aware(_pyplot.plasma)
@@ -444,6 +440,7 @@ FigureManagerBase = _pyplot.FigureManagerBase
 IO = _pyplot.IO
 MouseButton = _pyplot.MouseButton
 TickHelper = _pyplot.TickHelper
+cast = _pyplot.cast
 cbook = _pyplot.cbook
 cm = _pyplot.cm
 functools = _pyplot.functools
@@ -453,6 +450,7 @@ logging = _pyplot.logging
 matplotlib = _pyplot.matplotlib
 mlab = _pyplot.mlab
 np = _pyplot.np
+overload = _pyplot.overload
 rcsetup = _pyplot.rcsetup
 style = _pyplot.style
 sys = _pyplot.sys
