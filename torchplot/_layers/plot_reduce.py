@@ -28,8 +28,9 @@ then holds what Matplotlib's would: given a full-length ``y`` alone
 (``line.set_ydata(new_y)``, the animation idiom), it gets the full ``x`` back
 (and ``set_xdata`` the full ``y``); given data of the reduced length (from
 ``line.get_ydata()``), it keeps the reduced other coordinate.  A pickled figure
-keeps the reduced data, not the clone: the unpickled line no longer follows
-zooms.
+keeps the reduced data, not the clone: the unpickled (or deep-copied) line no
+longer follows zooms, and a full-length ``y`` alone no longer fits it: set
+both coordinates.
 
 Exact path instead (``call_next``, every point drawn), never a silently
 different drawing: ``y`` not one real 1-D tensor, several lines in one call,
