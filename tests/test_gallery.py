@@ -593,3 +593,15 @@ def test_the_default_title_of_the_current_folder_is_its_name(tmp_path, monkeypat
     with Gallery(".") as g:
         assert g.title == "results"
     assert "<title>results</title>" in (tmp_path / "results" / "index.html").read_text()
+
+
+def test_add_with_close_false_leaves_the_figure_open(tmp_path):
+    fig = _line_figure()
+    with plt.Gallery(tmp_path / "g") as g:
+        assert g.add(fig, close=False) is not None
+        assert fig.number in plt.get_fignums()
+        g.add(fig)
+        assert fig.number not in plt.get_fignums()
+        with pytest.raises(TypeError, match="close must be True or False"):
+            g.add(_line_figure(), close="no")
+    plt.close("all")

@@ -6,6 +6,7 @@ import csv
 import gc
 import io
 import itertools
+import json
 import math
 import os
 import sys
@@ -896,6 +897,29 @@ class _FakeGallery:
         buf = io.BytesIO()
         fig.savefig(buf, format="png")  # what a gallery does with the figure it is given
         self.calls.append((fig, caption, group, step, _png_pixels(buf.getvalue())))
+
+
+def test_a_real_gallery_leaves_the_dashboards_pyplot_figure_open(tmp_path):
+    # Gallery.add closed the figure it saved: the dashboard's next refresh
+    # raised (AttributeError in draw_artist), and after close() pyplot had
+    # no figure for plt.savefig or sphinx-gallery.
+    with torchplot.Gallery(tmp_path / "gallery") as gallery:
+        live = torchplot.Live(
+            every=5,
+            path=tmp_path / "live.png",
+            process=False,
+            budget=None,
+            gallery=gallery,
+            gallery_every=1,
+        )
+        for step in range(25):
+            live.log(step, loss=1.0 / (step + 1))
+        live.close()
+        assert live.figure.number in mpl_plt.get_fignums()
+        assert mpl_plt.gcf() is live.figure
+    index = json.loads((tmp_path / "gallery" / "index.json").read_text(encoding="utf-8"))
+    assert [f["step"] for f in index["figures"] if f["status"] == "ok"] == [4, 9, 14, 19, 24]
+    mpl_plt.close(live.figure)
 
 
 def test_gallery_snapshots_through_add_contract():

@@ -383,6 +383,7 @@ class Gallery:
         caption: str = "",
         group: str = "",
         step: Any = None,
+        close: bool = True,
     ) -> Path | None:
         """Save ``fig`` into the gallery, close it, and record it in the index.
 
@@ -398,6 +399,9 @@ class Gallery:
         step : int or float or 0-d tensor, optional
             Orders figures within a group (e.g. the epoch); figures without a
             step follow, in the order added.
+        close : bool, default: True
+            Close the figure once saved; ``False`` leaves it open, as a figure
+            that goes on being drawn (a ``Live`` dashboard's) needs.
 
         Returns
         -------
@@ -420,7 +424,9 @@ class Gallery:
             )
         figure = _figure(fig)
         caption, group, step = _text(caption, "caption"), _text(group, "group"), _step(step)
-        record = self._save(figure, caption=caption, group=group, step=step)
+        if not isinstance(close, bool):
+            raise TypeError(f"Gallery.add(): close must be True or False, got {close!r}")
+        record = self._save(figure, caption=caption, group=group, step=step, close=close)
         return self._path / record["files"]["png"] if record["status"] == "ok" else None
 
     def flush(self) -> None:

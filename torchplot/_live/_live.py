@@ -123,7 +123,8 @@ class Live:
         when this object is garbage-collected.
     gallery : object with ``add(fig, caption=, group=, step=)``, optional
         E.g. a ``torchplot.Gallery``: receives a snapshot every
-        ``gallery_every`` refreshes and one at :meth:`close`.
+        ``gallery_every`` drawn refreshes and one at :meth:`close` (with
+        ``close=False`` where its ``add`` takes it: the figure stays open).
     gallery_every : int, default: 10
     name : str, default: "live"
         The gallery group and caption prefix.

@@ -16,6 +16,7 @@
 
 from __future__ import annotations
 
+import inspect
 import io
 import os
 import threading
@@ -164,6 +165,9 @@ class GallerySink:
         self.every = every
         self._refreshes = 0
         self._last_step: float | None = None
+        # The dashboard goes on drawing on the figure after a snapshot:
+        # torchplot.Gallery.add closes what it saves unless told not to.
+        self._keep_open = {"close": False} if _takes_keyword(gallery.add, "close") else {}
 
     def refreshed(self, fig: Any, step: float | None, final: bool = False) -> None:
         """Called after each refresh; adds a snapshot every ``every`` refreshes and at the end."""
@@ -173,6 +177,23 @@ class GallerySink:
         if final or self._refreshes % self.every == 0:
             label = int(step) if float(step).is_integer() else step
             self.gallery.add(
-                fig, caption=f"{self.group} at step {label}", group=self.group, step=label
+                fig,
+                caption=f"{self.group} at step {label}",
+                group=self.group,
+                step=label,
+                **self._keep_open,
             )
             self._last_step = step
+
+
+def _takes_keyword(func: Any, name: str) -> bool:
+    """Whether ``func`` accepts the keyword argument ``name``."""
+    try:
+        params = inspect.signature(func).parameters.values()
+    except (TypeError, ValueError):
+        return False
+    return any(
+        (p.name == name and p.kind in (p.KEYWORD_ONLY, p.POSITIONAL_OR_KEYWORD))
+        or p.kind is p.VAR_KEYWORD
+        for p in params
+    )
