@@ -822,8 +822,9 @@ def to_numpy(obj: Any, *, name: str = "value") -> Any:
     Returns
     -------
     object
-        A fresh ``numpy.ndarray`` (a NumPy scalar for a 0-d tensor, a list of
-        arrays for a nested tensor), or a container rebuilt around such arrays.
+        A fresh ``numpy.ndarray`` (for a 0-d tensor a Python ``int``/``bool``
+        of an integer or boolean dtype, else a NumPy scalar; a list of arrays
+        for a nested tensor), or a container rebuilt around such arrays.
         Anything holding no tensor is returned untouched, as the same object.
 
     Raises

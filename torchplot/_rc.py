@@ -5,18 +5,18 @@ there would change Matplotlib's validation for every user of the process
 (promise 2), and a call without tensors must draw exactly what Matplotlib
 draws.
 
-========================  ==========  ==================================================
-key                       default     meaning
-========================  ==========  ==================================================
-``plot.reduce``           ``False``   ``plot`` of a long 1-D tensor keeps only the points
-                                      that can change its pixels (``True`` or ``"m4"``);
-                                      the ``reduce=`` keyword of one call overrides it
-``plot.reduce_oversample`` ``16``     reduction columns per pixel column of the Axes
-``plot.reduce_threshold`` ``16``      reduce only above this many points per column
-``imshow.downsample``     ``False``   ``imshow`` of an image larger than the Axes is
-                                      downsampled on the device (the ``downsample=``
-                                      keyword of one call overrides it)
-========================  ==========  ==================================================
+==========================  ==========  ==================================================
+key                         default     meaning
+==========================  ==========  ==================================================
+``plot.reduce``             ``False``   ``plot`` of a long 1-D tensor keeps only the points
+                                        that can change its pixels (``True`` or ``"m4"``);
+                                        the ``reduce=`` keyword of one call overrides it
+``plot.reduce_oversample``  ``16``      reduction columns per pixel column of the Axes
+``plot.reduce_threshold``   ``16``      reduce only above this many points per column
+``imshow.downsample``       ``False``   ``imshow`` of an image larger than the Axes is
+                                        downsampled on the device (the ``downsample=``
+                                        keyword of one call overrides it)
+==========================  ==========  ==================================================
 """
 
 from __future__ import annotations
