@@ -187,6 +187,27 @@ def _raised(func, *args):
     raise AssertionError(f"{func.__name__} did not raise")
 
 
+def test_matplotlibs_and_seaborns_shared_colormaps_stay_theirs():
+    # Adopted with an image's colorizer, they made every figure of the
+    # process (plain Matplotlib and seaborn ones too) hold a torchplot class.
+    import matplotlib.cm
+    import seaborn
+    from matplotlib.colors import ListedColormap
+
+    import torchplot.seaborn as tsns
+
+    plt.figure().subplots().imshow(torch.rand(4, 4), cmap=plt.cm.viridis)
+    tsns.heatmap(torch.rand(3, 3), ax=plt.figure().subplots())  # seaborn.cm.rocket by default
+    assert type(matplotlib.cm.viridis) is ListedColormap
+    assert type(seaborn.cm.rocket) is ListedColormap
+    plain = mpl.figure()
+    plain.subplots().imshow(np.eye(3), cmap=matplotlib.cm.viridis)
+    assert b"torchplot" not in pickle.dumps(plain)
+    image = plt.figure().subplots().imshow(torch.rand(4, 4), cmap="viridis")  # a copy: adopted
+    assert image.cmap(torch.rand(3, requires_grad=True)).shape == (3, 4)
+    plt.close("all")
+
+
 def test_pyplots_typing_helpers_are_typings_own():
     # pyplot imports ``cast`` for its annotations; it converted tensors here.
     import typing

@@ -1117,8 +1117,41 @@ def _holdings(tp: type) -> tuple[Callable[[Any], Any], ...]:
     if issubclass(tp, ColorizingArtist):
         found.append(_attributes("colorizer"))
     if issubclass(tp, Colorizer):
-        found.append(_attributes("norm", "cmap"))
+        found.append(_colorizer_holdings)
     return tuple(found)
+
+
+#: Modules whose colormap objects every figure of the process shares
+#: (``cmap=plt.cm.viridis``; seaborn's heatmap defaults to ``seaborn.cm.rocket``).
+_SHARED_COLORMAP_MODULES = ("matplotlib.cm", "seaborn.cm")
+#: ``id``s of those modules' colormaps, per module, read once it is imported.
+_SHARED_COLORMAPS: dict[str, frozenset[int]] = {}
+
+
+def _shared_colormap(cmap: Any) -> bool:
+    """Whether ``cmap`` is a module-level colormap of Matplotlib or seaborn.
+
+    Those stay Matplotlib's (as every global object of Matplotlib does):
+    adopted, every figure of the process, tensors or not, would hold a
+    torchplot class, and pickle with it.
+    """
+    for name in _SHARED_COLORMAP_MODULES:
+        ids = _SHARED_COLORMAPS.get(name)
+        if ids is None:
+            module = sys.modules.get(name)
+            if module is None:
+                continue
+            ids = _SHARED_COLORMAPS[name] = frozenset(
+                id(v) for v in vars(module).values() if isinstance(v, Colormap)
+            )
+        if id(cmap) in ids:
+            return True
+    return False
+
+
+def _colorizer_holdings(colorizer: Colorizer) -> list[Any]:
+    cmap = colorizer.cmap
+    return [colorizer.norm] if _shared_colormap(cmap) else [colorizer.norm, cmap]
 
 
 def _swapper(tp: type) -> Callable[[Any], object]:
