@@ -78,8 +78,10 @@ def _write(folder: Path, name: str, source: str) -> Path:
     return path
 
 
-def _cli(*args: str, cwd: Path, timeout: float = 300) -> subprocess.CompletedProcess:
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
+def _cli(
+    *args: str, cwd: Path, timeout: float = 300, **env_vars: str
+) -> subprocess.CompletedProcess:
+    env = dict(os.environ, PYTHONPATH=str(ROOT), **env_vars)
     env.pop("MPLBACKEND", None)  # the command must set Agg for the scripts itself
     return subprocess.run(
         [sys.executable, "-m", "torchplot", *args],

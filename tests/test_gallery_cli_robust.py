@@ -12,31 +12,17 @@ import json
 import os
 import re
 import signal
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
 import pytest
 
+from tests.test_gallery_cli import _cli as _run_cli
 from torchplot import Gallery
 from torchplot.__main__ import main
 from torchplot._gallery import GalleryInUseError, _cli, _html
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def _cli_run(*args: str, cwd: Path, **env: str) -> subprocess.CompletedProcess:
-    environ = dict(os.environ, PYTHONPATH=str(ROOT), **env)
-    environ.pop("MPLBACKEND", None)  # the command must set Agg for the scripts itself
-    return subprocess.run(
-        [sys.executable, "-m", "torchplot", *args],
-        cwd=cwd,
-        env=environ,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
 
 
 def _write(folder: Path, name: str, source: str) -> Path:
@@ -63,7 +49,7 @@ def test_a_docstring_that_is_not_utf8_is_cleaned_not_fatal(tmp_path):
     _write(tmp_path, "plot_1.py", '"""Smile \\ud83d\\ude00, lone \\udc80."""\n' + PLOT)
     _write(tmp_path, "plot_2.py", '"""Fine."""\n' + PLOT)
     out = tmp_path / "out"
-    proc = _cli_run("gallery", ".", "--out", "out", cwd=tmp_path)
+    proc = _run_cli("gallery", ".", "--out", "out", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     # What docs/galleries.rst says stdout holds.
     assert proc.stdout == f"gallery: {(out / 'index.html').resolve()}\n"
@@ -82,7 +68,7 @@ def test_a_failing_script_whose_name_is_not_utf8_is_recorded(tmp_path):
         pytest.skip("this file system only takes UTF-8 file names")
     _write(tmp_path, "plot_z.py", PLOT)
     out = tmp_path / "out"
-    proc = _cli_run("gallery", ".", "--out", "out", cwd=tmp_path)
+    proc = _run_cli("gallery", ".", "--out", "out", cwd=tmp_path)
     assert proc.returncode == 1, proc.stderr
     failed, ok = _index(out)["figures"]
     assert failed["group"] == "plot_caf\ufffd.py" and failed["status"] == "error"
@@ -155,7 +141,7 @@ def test_figures_of_forked_workers_are_not_collected(tmp_path):
         ''',
     )
     out = tmp_path / "out"
-    proc = _cli_run("gallery", "plot_pool.py", "--out", "out", cwd=tmp_path)
+    proc = _run_cli("gallery", "plot_pool.py", "--out", "out", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     assert "ok, 1 figure," in proc.stderr
     assert len(_journal_figures(out)) == 1 and _index(out)["count"] == 1
@@ -171,7 +157,7 @@ def test_warnings_as_errors_lose_no_figure(tmp_path):
         'plt.figure(); plt.title(r"$\\frac{$")\nplt.figure(); plt.plot([3, 4])\n',
     )
     out = tmp_path / "out"
-    proc = _cli_run(
+    proc = _run_cli(
         "gallery", "plot_m.py", "--out", "out", cwd=tmp_path, PYTHONWARNINGS="error::UserWarning"
     )
     assert proc.returncode == 1
@@ -190,8 +176,8 @@ def test_appending_a_script_again_continues_its_section(tmp_path):
         "plt.figure(); plt.plot([1])\nplt.figure(); plt.plot([2])\n",
     )
     out = tmp_path / "out"
-    assert _cli_run("gallery", "plot_a.py", "--out", "out", cwd=tmp_path).returncode == 0
-    proc = _cli_run("gallery", "plot_a.py", "--out", "out", "--append", cwd=tmp_path)
+    assert _run_cli("gallery", "plot_a.py", "--out", "out", cwd=tmp_path).returncode == 0
+    proc = _run_cli("gallery", "plot_a.py", "--out", "out", "--append", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     assert [(f["id"], f["step"]) for f in _index(out)["figures"]] == [
         (1, 1),
@@ -210,7 +196,7 @@ def test_a_crash_leaves_a_python_traceback_in_the_page(tmp_path):
         '"""Crashes."""\nimport os, signal\n' + PLOT + "os.kill(os.getpid(), signal.SIGSEGV)\n",
     )
     out = tmp_path / "out"
-    proc = _cli_run("gallery", "plot_crash.py", "--out", "out", cwd=tmp_path)
+    proc = _run_cli("gallery", "plot_crash.py", "--out", "out", cwd=tmp_path)
     assert proc.returncode == 1
     (error,) = [f["error"] for f in _index(out)["figures"] if f["status"] == "error"]
     assert "was killed by signal" in error and "Segmentation fault" in error

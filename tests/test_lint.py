@@ -77,21 +77,27 @@ def facet(g: sns.FacetGrid) -> None:
 """
 
 
-def test_user_code_type_checks_against_torchplot_as_against_pyplot(tmp_path):
-    # Annotations and base classes name torchplot's classes (``ax: plt.Axes``).
-    script = tmp_path / "user.py"
-    script.write_text(_USER_CODE)
+def _mypy_on(script: Path) -> str:
+    """mypy's report on a user's ``script``, torchplot found as this checkout."""
     result = subprocess.run(
         [*_tool("mypy"), "--no-incremental", "--ignore-missing-imports", str(script)],
-        cwd=tmp_path,
+        cwd=script.parent,
         env={**os.environ, "MYPYPATH": str(ROOT)},
         capture_output=True,
         text=True,
     )
+    return result.stdout
+
+
+def test_user_code_type_checks_against_torchplot_as_against_pyplot(tmp_path):
+    # Annotations and base classes name torchplot's classes (``ax: plt.Axes``).
+    script = tmp_path / "user.py"
+    script.write_text(_USER_CODE)
+    report = _mypy_on(script)
     user_errors = [
-        line for line in result.stdout.splitlines() if line.partition(":")[0].endswith("user.py")
+        line for line in report.splitlines() if line.partition(":")[0].endswith("user.py")
     ]
-    assert not user_errors, result.stdout
+    assert not user_errors, report
 
 
 _USER_MISTAKES = """\
@@ -109,15 +115,8 @@ plt.colorbar(mappable=1)
 def _mypy_messages(tmp_path, module):
     script = tmp_path / f"{module.replace('.', '_')}_user.py"
     script.write_text(_USER_MISTAKES.format(module=module))
-    result = subprocess.run(
-        [*_tool("mypy"), "--no-incremental", "--ignore-missing-imports", str(script)],
-        cwd=tmp_path,
-        env={**os.environ, "MYPYPATH": str(ROOT)},
-        capture_output=True,
-        text=True,
-    )
     prefix = f"{script.name}:"
-    return [line.partition(prefix)[2] for line in result.stdout.splitlines() if prefix in line]
+    return [line.partition(prefix)[2] for line in _mypy_on(script).splitlines() if prefix in line]
 
 
 def test_type_checker_says_of_user_mistakes_what_it_says_under_pyplot(tmp_path):

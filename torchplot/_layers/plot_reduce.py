@@ -417,22 +417,23 @@ def _one_coordinate_set(line: Any, value: Any, full_other: str, set_other: str) 
         getattr(line, set_other)(other)
 
 
-@layer("Line2D.set_xdata", order=10, marked="_torchplot_reduction")
-def _set_xdata_of_a_reduced_line(
-    line: Any, call_next: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
-) -> Any:
-    if args or "x" in kwargs:
-        _one_coordinate_set(line, args[0] if args else kwargs["x"], "full_y", "set_ydata")
-    return call_next(args, kwargs)
+def _one_coordinate_layer(name: str, full_other: str, set_other: str) -> Any:
+    """The marked layer of ``Line2D.set_<name>data`` (``name``: its parameter)."""
+
+    def set_one(line: Any, call_next: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        if args or name in kwargs:
+            _one_coordinate_set(line, args[0] if args else kwargs[name], full_other, set_other)
+        return call_next(args, kwargs)
+
+    return set_one
 
 
-@layer("Line2D.set_ydata", order=10, marked="_torchplot_reduction")
-def _set_ydata_of_a_reduced_line(
-    line: Any, call_next: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
-) -> Any:
-    if args or "y" in kwargs:
-        _one_coordinate_set(line, args[0] if args else kwargs["y"], "full_x", "set_xdata")
-    return call_next(args, kwargs)
+layer("Line2D.set_xdata", order=10, marked="_torchplot_reduction")(
+    _one_coordinate_layer("x", "full_y", "set_ydata")
+)
+layer("Line2D.set_ydata", order=10, marked="_torchplot_reduction")(
+    _one_coordinate_layer("y", "full_x", "set_xdata")
+)
 
 
 @layer("Line2D.set_data", order=10, marked="_torchplot_reduction")
