@@ -1219,3 +1219,57 @@ def test_a_shown_tensors_copy_is_freed_by_the_refresh_that_draws_it():
     live.refresh()
     np.testing.assert_array_equal(panel.series[0].get_ydata(), np.arange(10.0))
     live.close()
+
+
+# --------------------------------------------------------------------------- unclosed
+
+
+def _ended_within(seconds, *, threads, procs):
+    """Whether ``threads`` ended and ``procs`` exited within ``seconds`` (polled)."""
+    deadline = time.monotonic() + seconds
+    while any(t.is_alive() for t in threads) or any(p.poll() is None for p in procs):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.02)
+    return True
+
+
+@pytest.mark.parametrize("process", [False, True], ids=["here", "process"])
+def test_an_unclosed_live_frees_its_threads_and_process_when_collected(
+    tmp_path, monkeypatch, process
+):
+    # Its threads ran bound methods of the renderer and the PNG sink, which
+    # kept them alive: each unclosed Live left its drawing process and two
+    # threads (one here) running until the interpreter exited.
+    import subprocess
+    import threading
+
+    from torchplot._live import _remote
+
+    started = []
+    popen = subprocess.Popen
+
+    def spy_popen(*args, **kwargs):
+        started.append(popen(*args, **kwargs))
+        return started[-1]
+
+    monkeypatch.setattr(_remote.subprocess, "Popen", spy_popen)
+    before = set(threading.enumerate())
+    live = _live_png(tmp_path / "l.png", process)
+    _log_some(live, 30)
+    assert len(started) == process
+    ours = [t for t in threading.enumerate() if t not in before]
+    assert sorted(t.name for t in ours) == (
+        ["torchplot-live-recv", "torchplot-live-send"] if process else ["torchplot-live-png"]
+    )
+    sink = weakref.ref(live._remote if process else live._png)
+    # The child's temporary PNG, as a kill while encoding would leave it.
+    stale = [tmp_path / f".l.png.{p.pid}.tmp" for p in started]
+    for path in stale:
+        path.write_bytes(b"partial")
+    mpl_plt.close(live.figure)
+    del live
+    gc.collect()
+    assert sink() is None
+    assert _ended_within(5.0, threads=ours, procs=started)
+    assert not any(path.exists() for path in stale)

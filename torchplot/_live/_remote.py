@@ -41,7 +41,10 @@ import struct
 import subprocess
 import sys
 import threading
-from typing import Any
+import weakref
+from typing import IO, Any
+
+from torchplot._live._sinks import temporary_path
 
 __all__ = ["RemoteRenderer"]
 
@@ -64,19 +67,85 @@ def _package_root() -> str:
     return os.path.dirname(os.path.dirname(os.path.abspath(torchplot.__file__)))
 
 
+class _Channel:
+    """What the renderer shares with its threads and finalizer: never the renderer itself.
+
+    A thread running a bound method of the renderer would keep it alive, so an
+    unclosed renderer would never be collected and its child and threads would
+    outlive it until the interpreter exits.
+    """
+
+    def __init__(self) -> None:
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.queue: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
+        self.answers: list[tuple[Any, ...]] = []
+        self.failed: str | None = None
+        self.tmp: str | None = None  # the child's temporary PNG, once its pid is known
+
+
+def _write(channel: _Channel, pipe: IO[bytes]) -> None:
+    """Writer thread: send the queued batches to ``pipe`` until ``None``, then close it."""
+    while True:
+        blob = channel.queue.get()
+        if blob is None:
+            break
+        try:
+            pipe.write(_HEADER.pack(len(blob)))
+            pipe.write(blob)
+            pipe.flush()
+        except (BrokenPipeError, OSError, ValueError):
+            channel.failed = channel.failed or "the drawing process exited"
+            break
+    try:
+        pipe.close()
+    except OSError:
+        pass
+
+
+def _read(channel: _Channel, proc: subprocess.Popen[bytes]) -> None:
+    """Reader thread: collect the child's answers until it exits, then reap it."""
+    assert proc.stdout is not None
+    while True:
+        try:
+            answer = pickle.load(proc.stdout)
+        except (EOFError, OSError, pickle.UnpicklingError):
+            break
+        if answer[0] == "error" and channel.failed is None:
+            channel.failed = answer[1]
+        channel.answers.append(answer)
+    if channel.failed is None and not any(a[0] == "closed" for a in channel.answers):
+        channel.failed = "the drawing process exited"
+    proc.wait()  # no zombie left, whoever ended the child
+    if channel.tmp is not None:
+        # A child killed while encoding leaves its temporary PNG behind.
+        try:
+            os.remove(channel.tmp)
+        except OSError:
+            pass
+
+
+def _abandon(channel: _Channel) -> None:
+    """Finalizer of an unclosed renderer: end the writer and the child (the reader follows)."""
+    channel.queue.put(None)
+    proc = channel.proc
+    if proc is not None and proc.poll() is None:
+        # Killed, not asked to finish: its last frame could overwrite the PNG
+        # of a newer dashboard on the same path (a notebook cell run again).
+        proc.kill()
+
+
 class RemoteRenderer:
     """The parent's handle on a drawing child: ``send`` batches, ``close`` waits for the last frame.
 
     ``failed`` holds the reason once the child cannot draw (it could not
     start, died, or an operation raised there); later sends are dropped and
-    the caller draws in its own process.
+    the caller draws in its own process.  A renderer collected without
+    :meth:`close` kills its child, and its threads end.
     """
 
     def __init__(self, config: dict[str, Any], share: float | None) -> None:
-        self.failed: str | None = None
         self.stats: dict[str, Any] = {}
-        self._queue: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
-        self._answers: list[tuple[Any, ...]] = []
+        self._channel = channel = _Channel()
         env = dict(os.environ)
         # The child must import this torchplot, whichever sys.path found it.
         env["PYTHONPATH"] = os.pathsep.join(
@@ -84,7 +153,7 @@ class RemoteRenderer:
         )
         env["MPLBACKEND"] = "Agg"
         try:
-            self._proc: subprocess.Popen[bytes] | None = subprocess.Popen(
+            channel.proc = subprocess.Popen(
                 [sys.executable, "-m", _WORKER_MODULE],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
@@ -92,82 +161,62 @@ class RemoteRenderer:
                 close_fds=True,
             )
         except OSError as exc:  # no subprocesses here (a sandbox, a frozen app)
-            self._proc = None
-            self.failed = f"could not start the drawing process: {exc}"
+            channel.failed = f"could not start the drawing process: {exc}"
             return
+        if config.get("path"):
+            channel.tmp = temporary_path(config["path"], channel.proc.pid)
+        # Not at interpreter exit: the child then sees its stdin close and
+        # writes its last frame, as it always did for a script without close().
+        self._finalizer = weakref.finalize(self, _abandon, channel)
+        self._finalizer.atexit = False
         import matplotlib
 
         rc = {k: v for k, v in matplotlib.rcParams.items() if k != "backend"}
         self.send([("config", config, rc, [p for p in sys.path if p], share)])
-        self._writer = threading.Thread(target=self._write, name="torchplot-live-send", daemon=True)
-        self._reader = threading.Thread(target=self._read, name="torchplot-live-recv", daemon=True)
+        # The threads get the child's pipes here: close() may run before they start.
+        self._writer = threading.Thread(
+            target=_write,
+            args=(channel, channel.proc.stdin),
+            name="torchplot-live-send",
+            daemon=True,
+        )
+        self._reader = threading.Thread(
+            target=_read, args=(channel, channel.proc), name="torchplot-live-recv", daemon=True
+        )
         self._writer.start()
         self._reader.start()
 
-    # ---------------------------------------------------------------- threads
-
-    def _write(self) -> None:
-        assert self._proc is not None and self._proc.stdin is not None
-        pipe = self._proc.stdin
-        while True:
-            blob = self._queue.get()
-            if blob is None:
-                break
-            try:
-                pipe.write(_HEADER.pack(len(blob)))
-                pipe.write(blob)
-                pipe.flush()
-            except (BrokenPipeError, OSError, ValueError):
-                self.failed = self.failed or "the drawing process exited"
-                break
-        try:
-            pipe.close()
-        except OSError:
-            pass
-
-    def _read(self) -> None:
-        assert self._proc is not None and self._proc.stdout is not None
-        pipe = self._proc.stdout
-        while True:
-            try:
-                answer = pickle.load(pipe)
-            except (EOFError, OSError, pickle.UnpicklingError):
-                break
-            if answer[0] == "error" and self.failed is None:
-                self.failed = answer[1]
-            self._answers.append(answer)
-        if self.failed is None and not any(a[0] == "closed" for a in self._answers):
-            self.failed = "the drawing process exited"
+    @property
+    def failed(self) -> str | None:
+        """Why the child cannot draw, or None."""
+        return self._channel.failed
 
     # ---------------------------------------------------------------- parent API
 
     def send(self, ops: list[tuple[Any, ...]]) -> None:
         """Queue a batch of operations (pickled now: the caller may reuse its arrays)."""
-        if self.failed is None:
-            self._queue.put(pickle.dumps(ops, protocol=pickle.HIGHEST_PROTOCOL))
+        if self._channel.failed is None:
+            self._channel.queue.put(pickle.dumps(ops, protocol=pickle.HIGHEST_PROTOCOL))
 
     def close(self) -> None:
         """Send ``close``, wait for the final frame to be written, collect the statistics."""
-        if self._proc is None:
+        channel = self._channel
+        if channel.proc is None:
             return
-        proc, self._proc = self._proc, None
+        self._finalizer.detach()
+        proc, channel.proc = channel.proc, None
         self.send([("close",)])
-        self._queue.put(None)
+        channel.queue.put(None)
         try:
             proc.wait(timeout=_CLOSE_TIMEOUT)
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
-            self.failed = self.failed or "the drawing process did not finish its last frame"
+            channel.failed = channel.failed or "the drawing process did not finish its last frame"
         self._writer.join()
         self._reader.join()
-        for answer in self._answers:
+        for answer in channel.answers:
             if answer[0] == "closed":
                 self.stats = answer[1]
         if proc.stdout is not None:
             proc.stdout.close()
-
-    def __del__(self) -> None:
-        proc = getattr(self, "_proc", None)
-        if proc is not None and proc.poll() is None:
-            proc.kill()

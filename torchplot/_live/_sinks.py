@@ -22,6 +22,7 @@ import os
 import threading
 import time
 import warnings
+import weakref
 from typing import Any
 
 import numpy as np
@@ -46,73 +47,124 @@ def encode_png(rgba: np.ndarray, target: Any, opaque: bool = False) -> None:
     image.save(target, format="png", compress_level=1)
 
 
+def temporary_path(path: str, pid: int) -> str:
+    """The temporary file that process ``pid`` encodes a frame of ``path`` into."""
+    directory = os.path.dirname(os.path.abspath(path))
+    return os.path.join(directory, f".{os.path.basename(path)}.{pid}.tmp")
+
+
+class _Frames:
+    """What a :class:`PngSink` shares with its thread and finalizer: never the sink itself.
+
+    A thread running a bound method of the sink would keep it alive, so an
+    unclosed sink would never be collected and its thread would wait until
+    the interpreter exits.
+    """
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.tmp = temporary_path(path, os.getpid())
+        self.cond = threading.Condition()
+        self.frame: np.ndarray | None = None
+        self.opaque = False
+        self.busy = False
+        self.stop = False
+        self.written = 0
+        self.encoding = 0.0
+        self.last_encoding = 0.0
+        self.error: BaseException | None = None
+
+
+def _encode_frames(frames: _Frames) -> None:
+    """The sink's thread: write each newest frame until stopped (a pending frame is written)."""
+    while True:
+        with frames.cond:
+            while frames.frame is None and not frames.stop:
+                frames.cond.wait()
+            if frames.frame is None:
+                return
+            frame, frames.frame = frames.frame, None
+            opaque = frames.opaque
+            frames.busy = True
+        try:
+            _write_frame(frames, frame, opaque)
+        except BaseException as exc:  # reported by flush(); the last good PNG stays
+            frames.error = exc
+        finally:
+            del frame  # don't hold a frame while waiting for the next one
+            with frames.cond:
+                frames.busy = False
+                frames.cond.notify_all()
+
+
+def _write_frame(frames: _Frames, frame: np.ndarray, opaque: bool) -> None:
+    start = time.perf_counter()
+    with open(frames.tmp, "wb") as fh:
+        encode_png(frame, fh, opaque)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(frames.tmp, frames.path)
+    frames.written += 1
+    frames.last_encoding = time.perf_counter() - start
+    frames.encoding += frames.last_encoding
+
+
+def _stop_encoding(frames: _Frames) -> None:
+    with frames.cond:
+        frames.stop = True
+        frames.cond.notify_all()
+
+
 class PngSink:
-    """Atomically rewrite ``path`` with each frame, encoding on a background thread."""
+    """Atomically rewrite ``path`` with each frame, encoding on a background thread.
+
+    A sink collected without :meth:`close` writes its pending frame, and its
+    thread ends.
+    """
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = os.fspath(path)
-        directory = os.path.dirname(os.path.abspath(self.path))
-        os.makedirs(directory, exist_ok=True)
-        self._tmp = os.path.join(directory, f".{os.path.basename(self.path)}.{os.getpid()}.tmp")
-        self._cond = threading.Condition()
-        self._frame: np.ndarray | None = None
-        self._busy = False
-        self._stop = False
-        self.written = 0
-        self.encoding = 0.0  # seconds spent encoding and writing, all frames
-        self.last_encoding = 0.0  # the same, last frame
-        self.error: BaseException | None = None
-        self._opaque = False
-        self._thread = threading.Thread(target=self._run, name="torchplot-live-png", daemon=True)
+        os.makedirs(os.path.dirname(os.path.abspath(self.path)), exist_ok=True)
+        self._frames = frames = _Frames(self.path)
+        self._stop = weakref.finalize(self, _stop_encoding, frames)
+        self._thread = threading.Thread(
+            target=_encode_frames, args=(frames,), name="torchplot-live-png", daemon=True
+        )
         self._thread.start()
+
+    @property
+    def written(self) -> int:
+        """Frames written so far."""
+        return self._frames.written
+
+    @property
+    def encoding(self) -> float:
+        """Seconds spent encoding and writing, all frames."""
+        return self._frames.encoding
+
+    @property
+    def last_encoding(self) -> float:
+        """Seconds spent encoding and writing the last frame."""
+        return self._frames.last_encoding
 
     def submit(self, rgba: np.ndarray, opaque: bool = False) -> None:
         """Queue ``rgba`` (owned by the sink from now on) as the next frame to write.
 
         ``opaque``: see :func:`encode_png`.
         """
-        with self._cond:
-            self._frame, self._opaque = rgba, opaque
-            self._cond.notify()
-
-    def _run(self) -> None:
-        while True:
-            with self._cond:
-                while self._frame is None and not self._stop:
-                    self._cond.wait()
-                if self._frame is None:
-                    return
-                frame, self._frame = self._frame, None
-                opaque = self._opaque
-                self._busy = True
-            try:
-                self._write(frame, opaque)
-            except BaseException as exc:  # reported by flush(); the last good PNG stays
-                self.error = exc
-            finally:
-                del frame  # don't hold a frame while waiting for the next one
-                with self._cond:
-                    self._busy = False
-                    self._cond.notify_all()
-
-    def _write(self, frame: np.ndarray, opaque: bool) -> None:
-        start = time.perf_counter()
-        with open(self._tmp, "wb") as fh:
-            encode_png(frame, fh, opaque)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(self._tmp, self.path)
-        self.written += 1
-        self.last_encoding = time.perf_counter() - start
-        self.encoding += self.last_encoding
+        frames = self._frames
+        with frames.cond:
+            frames.frame, frames.opaque = rgba, opaque
+            frames.cond.notify()
 
     def flush(self) -> None:
         """Wait until every submitted frame is on disk; warn if a write failed."""
-        with self._cond:
-            while self._frame is not None or self._busy:
-                self._cond.wait()
-        if self.error is not None:
-            err, self.error = self.error, None
+        frames = self._frames
+        with frames.cond:
+            while frames.frame is not None or frames.busy:
+                frames.cond.wait()
+        if frames.error is not None:
+            err, frames.error = frames.error, None
             warnings.warn(
                 f"torchplot.Live could not write {self.path!r}: {err}", RuntimeWarning, stacklevel=3
             )
@@ -120,9 +172,7 @@ class PngSink:
     def close(self) -> None:
         """Write the pending frame, then stop the thread; idempotent."""
         self.flush()
-        with self._cond:
-            self._stop = True
-            self._cond.notify_all()
+        self._stop()
         self._thread.join()
 
 
