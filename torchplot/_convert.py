@@ -67,7 +67,7 @@ from typing import Any
 import numpy as np
 
 from torchplot._compat import fake_tensor, functorch_wrapped, jax_key_array, plain_tensors
-from torchplot._frameworks import Kind, kind_of, plain_types
+from torchplot._frameworks import Kind, is_local_class, kind_of, plain_types
 
 __all__ = ["to_numpy", "convert_call", "needs_conversion", "describe"]
 
@@ -379,6 +379,10 @@ def dtype_error(where: Where, t: Any) -> TypeError | None:
                 # The rule's error describes the probe; its cause is what PyTorch said.
                 cause = exc.__context__
                 problem = cause if isinstance(cause, Exception) else exc
+                # Kept for the process: without the frames (the caller's tensor,
+                # its Axes or Live) or the exceptions it was raised from.
+                problem = problem.with_traceback(None)
+                problem.__context__ = problem.__cause__ = None
         _DTYPE_PROBLEM[dtype] = problem
     problem = _DTYPE_PROBLEM[dtype]
     if problem is None:
@@ -628,7 +632,9 @@ def _convert(obj: Any, where: Where) -> Any:
     if kind is _PLAIN:
         return obj
     if kind is not _CONTAINER:
-        leaf = _LEAF_OF[type(obj)] = _LEAVES[kind]
+        leaf = _LEAVES[kind]
+        if not is_local_class(type(obj)):
+            _LEAF_OF[type(obj)] = leaf
         return leaf(obj, where)
     if not needs_conversion(obj):
         return obj

@@ -110,10 +110,23 @@ def _jax_array_types(jax: Any) -> tuple[type, ...]:
 
 
 def kind_of(tp: type) -> Kind:
-    """The cached :class:`Kind` of a type."""
+    """The cached :class:`Kind` of a type (of a class made in a function: not cached)."""
     kind = _KIND.get(tp)
     if kind is None:
-        kind = _KIND[tp] = _classify(tp)
-        if kind is Kind.PLAIN:
-            plain_types.add(tp)
+        kind = _classify(tp)
+        if not is_local_class(tp):
+            _KIND[tp] = kind
+            if kind is Kind.PLAIN:
+                plain_types.add(tp)
     return kind
+
+
+def is_local_class(tp: type) -> bool:
+    """Whether ``tp`` was made in a function (``<locals>`` in its qualified name).
+
+    Such classes come and go (seaborn makes a scale class for each scale of
+    each plot, networkx one for each call drawing curved edge labels), and
+    what they hold (a scale's locators: an Axis, its Figure) goes with them:
+    torchplot's per-type caches must not keep them.
+    """
+    return "<locals>" in tp.__qualname__

@@ -38,7 +38,8 @@ import inspect
 import sys
 import threading
 import types
-from collections.abc import Callable, Iterable, Sequence
+import weakref
+from collections.abc import Callable, Iterable, MutableMapping, Sequence
 from typing import Any, TypeVar
 
 import numpy as np
@@ -63,7 +64,7 @@ from matplotlib.widgets import SubplotTool, Widget
 from mpl_toolkits.mplot3d import Axes3D
 
 from torchplot._convert import convert_call, needs_conversion, to_numpy
-from torchplot._frameworks import Kind, kind_of, plain_types
+from torchplot._frameworks import Kind, is_local_class, kind_of, plain_types
 from torchplot._native import ExplainerSpec, Layer, LayerSpec, explainer_specs, layer_specs
 from torchplot._rc import rc_params
 
@@ -363,6 +364,10 @@ _MATPLOTLIB_PACKAGES = frozenset({"matplotlib", "mpl_toolkits"})
 # Reading an Enum member (``Kind.PLAIN``) costs ten times a global read.
 _PLAIN, _CONTAINER = Kind.PLAIN, Kind.CONTAINER
 _TWINS: dict[type, type] = {}
+#: Twins of classes made in a function (``is_local_class``): held by their
+#: objects and subclasses only, so that a class made for each plot goes.
+_LOCAL_TWINS: weakref.WeakValueDictionary[type, type] = weakref.WeakValueDictionary()
+#: The twins in ``_TWINS``: a set for the membership test on adoption's path.
 _TWIN_SET: set[type] = set()
 
 
@@ -897,7 +902,8 @@ def build_twin(base: type, methods: dict[str, Callable[..., Any]], module: str) 
         # the twin was built (a test's ``mock.patch``).  The twin inherits the
         # base's ``draw`` instead, whatever it is later.
         del twin.draw
-    _TWIN_SET.add(twin)
+    if not is_local_class(base):
+        _TWIN_SET.add(twin)
     return twin
 
 
@@ -908,7 +914,9 @@ def build_twin(base: type, methods: dict[str, Callable[..., Any]], module: str) 
 _BUILDING = threading.RLock()
 
 
-def cached_twin(cache: dict[type, type], base: type, make: Callable[[type], type]) -> type:
+def cached_twin(
+    cache: MutableMapping[type, type], base: type, make: Callable[[type], type]
+) -> type:
     """``cache[base]``, made by ``make(base)`` by one thread only if missing."""
     with _BUILDING:
         twin = cache.get(base)
@@ -938,12 +946,12 @@ def _make_twin(base: type) -> type:
 
 def is_twin(tp: type) -> bool:
     """Whether ``tp`` is a torchplot twin class."""
-    return tp in _TWIN_SET
+    return tp in _TWIN_SET or "__tensor_base__" in tp.__dict__
 
 
 def derives_from_twin(tp: type) -> bool:
     """Whether ``tp`` is a twin or a subclass of one (a user's ``class MyAxes(torchplot.Axes)``)."""
-    return any(klass in _TWIN_SET for klass in tp.__mro__)
+    return any(is_twin(klass) for klass in tp.__mro__)
 
 
 def twin_of(base: type[_T]) -> type[_T]:
@@ -954,7 +962,8 @@ def twin_of(base: type[_T]) -> type[_T]:
     """
     twin = _TWINS.get(base)
     if twin is None:
-        twin = cached_twin(_TWINS, base, _twin_or_self)
+        cache = _LOCAL_TWINS if is_local_class(base) else _TWINS
+        twin = cached_twin(cache, base, _twin_or_self)
     return twin
 
 
@@ -1211,7 +1220,9 @@ def adopt(obj: _T) -> _T:
 
 
 def _adopt_new(obj: Any) -> None:
-    """``adopt(obj)`` for a type not seen yet."""
-    action = _ADOPT[type(obj)] = _adoption(type(obj))
+    """``adopt(obj)`` for a type not seen yet (or made in a function: never cached)."""
+    action = _adoption(type(obj))
+    if not is_local_class(type(obj)):
+        _ADOPT[type(obj)] = action
     if action is not None:
         action(obj)

@@ -47,6 +47,7 @@ import inspect
 import operator
 import sys
 import types
+import weakref
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any, TypeVar, cast
 
@@ -59,7 +60,7 @@ from matplotlib.figure import FigureBase
 from seaborn.axisgrid import _BaseGrid
 
 from torchplot._convert import convert_call, describe, needs_conversion, to_numpy
-from torchplot._frameworks import Kind, kind_of
+from torchplot._frameworks import Kind, is_local_class, kind_of
 from torchplot._twins import (
     adopt,
     build_twin,
@@ -471,6 +472,8 @@ def _as_plain(found: list[Axes]) -> Iterator[None]:
 # --------------------------------------------------------------------------- twins
 
 _TWINS: dict[type, type] = {}
+#: As ``torchplot._twins._LOCAL_TWINS``: twins of classes made in a function.
+_LOCAL_TWINS: weakref.WeakValueDictionary[type, type] = weakref.WeakValueDictionary()
 
 
 def _method(func: Callable[..., Any], *, convert: bool = True) -> Callable[..., Any]:
@@ -517,7 +520,8 @@ def twin_of(base: type[_T]) -> type[_T]:
     """
     twin = _TWINS.get(base)
     if twin is None:
-        twin = cached_twin(_TWINS, base, _make_twin)
+        cache = _LOCAL_TWINS if is_local_class(base) else _TWINS
+        twin = cached_twin(cache, base, _make_twin)
     return cast(type[_T], twin)
 
 
