@@ -605,3 +605,25 @@ def test_add_with_close_false_leaves_the_figure_open(tmp_path):
         with pytest.raises(TypeError, match="close must be True or False"):
             g.add(_line_figure(), close="no")
     plt.close("all")
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="os.fork is POSIX-only")
+def test_a_forked_child_never_rewrites_the_page_from_its_old_copy(tmp_path):
+    # The child's copy of an open gallery, closed there (a script's forked
+    # child exiting normally), rewrote index.json from the state at the fork,
+    # after the parent had written a newer page.
+    g = plt.Gallery(tmp_path / "g")
+    g.add(_line_figure())
+    go_on, wait = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: close its copy once the parent is done
+        os.read(go_on, 1)
+        try:
+            g.close()
+        finally:
+            os._exit(0)
+    g.add(_line_figure())
+    g.close()
+    os.write(wait, b"x")
+    os.waitpid(pid, 0)
+    assert _index(tmp_path / "g")["count"] == 2

@@ -71,7 +71,7 @@ def test_a_failing_script_whose_name_is_not_utf8_is_recorded(tmp_path):
     proc = _run_cli("gallery", ".", "--out", "out", cwd=tmp_path)
     assert proc.returncode == 1, proc.stderr
     failed, ok = _index(out)["figures"]
-    assert failed["group"] == "plot_caf\ufffd.py" and failed["status"] == "error"
+    assert failed["group"] == "plot_caf\\xe9.py" and failed["status"] == "error"
     assert failed["error"].startswith("plot_caf\ufffd.py exited with status 1.")
     assert "ValueError: x" in failed["error"]
     assert (ok["group"], ok["status"]) == ("plot_z.py", "ok")
@@ -217,11 +217,27 @@ def test_a_timeout_that_is_not_a_positive_number_is_a_usage_error(tmp_path, caps
 
 def test_a_subfolder_of_examples_is_noted_not_run(tmp_path, capsys):
     _write(tmp_path, "plot_a.py", PLOT)
-    (tmp_path / "more").mkdir()
-    _write(tmp_path / "more", "plot_b.py", PLOT)
+    for sub in ("more", ".ipynb_checkpoints"):
+        (tmp_path / sub).mkdir()
+        _write(tmp_path / sub, "plot_b.py", PLOT)
     assert _cli._expand([str(tmp_path)]) == [tmp_path / "plot_a.py"]
     err = capsys.readouterr().err
     assert err.startswith("note: ") and str(tmp_path / "more") in err and err.count("\n") == 1
+    assert "ipynb_checkpoints" not in err  # hidden folders are not examples
+    _cli._expand([str(tmp_path), str(tmp_path / "more")])
+    assert capsys.readouterr().err == ""  # named, so run: nothing to note
+
+
+def test_names_differing_only_in_bytes_that_are_not_utf8_are_two_groups(tmp_path):
+    try:
+        names = [tmp_path / os.fsdecode(b"plot_caf" + b + b".py") for b in (b"\xe9", b"\xe8")]
+        for name in names:
+            name.write_text("")
+    except (OSError, UnicodeError):
+        pytest.skip("this file system only takes UTF-8 file names")
+    groups = _cli._group_names(names)
+    assert len(set(groups)) == 2
+    assert all(group.encode("utf-8") for group in groups)
 
 
 def test_a_figure_without_caption_gets_an_alt_text():

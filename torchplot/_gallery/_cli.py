@@ -91,31 +91,42 @@ def add_parser(subparsers: Any) -> None:
 
 def _expand(paths: list[str]) -> list[Path]:
     scripts: list[Path] = []
+    folders: list[Path] = []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
             scripts.extend(sorted(path.glob("plot_*.py")))
-            _note_subfolders(path)
+            folders.append(path)
         elif path.is_file():
             scripts.append(path)
         else:
             raise FileNotFoundError(
                 f"python -m torchplot gallery: no such script or folder: {raw!r}"
             )
+    _note_subfolders(folders)
     return scripts
 
 
-def _note_subfolders(folder: Path) -> None:
-    # Only the folder's own plot_*.py run; say so when its subfolders hold
-    # more, which a user may have expected to run too.
-    subfolders = sorted({p.parent for p in folder.glob("*/plot_*.py")})
-    if subfolders:
-        names = ", ".join(_store.utf8_text(str(sub)) for sub in subfolders)
-        print(
-            f"note: not running the plot_*.py in subfolders of {_store.utf8_text(str(folder))} "
-            f"({names}); name the subfolders to run them",
-            file=sys.stderr,
+def _note_subfolders(folders: list[Path]) -> None:
+    # Only a folder's own plot_*.py run; say so when its subfolders hold
+    # more, which a user may have expected to run too (not those named too,
+    # nor hidden ones such as JupyterLab's .ipynb_checkpoints).
+    named = {folder.resolve() for folder in folders}
+    for folder in folders:
+        subfolders = sorted(
+            {
+                p.parent
+                for p in folder.glob("*/plot_*.py")
+                if not p.parent.name.startswith(".") and p.parent.resolve() not in named
+            }
         )
+        if subfolders:
+            names = ", ".join(_store.utf8_text(str(sub)) for sub in subfolders)
+            print(
+                f"note: not running the plot_*.py in subfolders of "
+                f"{_store.utf8_text(str(folder))} ({names}); name the subfolders to run them",
+                file=sys.stderr,
+            )
 
 
 def _group_names(scripts: list[Path]) -> list[str]:
@@ -136,8 +147,10 @@ def _group_names(scripts: list[Path]) -> list[str]:
         names = [p.relative_to(base).as_posix() for p in paths]
     except ValueError:  # on different drives (Windows): nothing in common
         names = [p.as_posix() for p in paths]
-    # A file name that is not UTF-8 cannot be a group (the page is UTF-8).
-    return [_store.utf8_text(name) for name in names]
+    # A file name that is not UTF-8 cannot be a group (the page is UTF-8):
+    # its undecodable bytes are spelled out (\xe9), so that two names that
+    # differ only there stay two groups.
+    return [os.fsencode(name).decode("utf-8", "backslashreplace") for name in names]
 
 
 class _Progress:

@@ -124,6 +124,27 @@ def _step(step: Any) -> int | float | None:
     return step
 
 
+#: The galleries open in this process, let go of in a forked child (see below).
+_OPEN: weakref.WeakSet[Gallery] = weakref.WeakSet()
+
+
+def _let_go_in_child() -> None:
+    # A forked child (a DataLoader worker, a script's os.fork()) holds a copy
+    # of each open gallery as it was at the fork, and no lock: closing it
+    # there would rewrite the pages from that old copy, after the parent
+    # wrote newer ones.  The child's copies are closed without writing; the
+    # line-buffered journal holds nothing unwritten.
+    for gallery in list(_OPEN):
+        gallery._closed = True
+        gallery._unlock.detach()
+        gallery._journal.close()
+    _OPEN.clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_let_go_in_child)
+
+
 def _figure(fig: Any) -> Figure:
     if fig is None:
         manager = Gcf.get_active()
@@ -301,6 +322,7 @@ class Gallery:
             self._unlock()
             raise
         self._closed = False
+        _OPEN.add(self)
 
     def _open(self, title: str | None, requested: tuple[str, ...] | None, *, replace: bool) -> None:
         # Read (or start) the journal of the locked folder.
@@ -444,6 +466,7 @@ class Gallery:
             self._closed = True
             self._journal.close()
             self._unlock()
+            _OPEN.discard(self)
 
     def __enter__(self) -> Gallery:
         return self
