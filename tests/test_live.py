@@ -1264,12 +1264,27 @@ def test_an_unclosed_live_frees_its_threads_and_process_when_collected(
     )
     sink = weakref.ref(live._remote if process else live._png)
     # The child's temporary PNG, as a kill while encoding would leave it.
-    stale = [tmp_path / f".l.png.{p.pid}.tmp" for p in started]
+    stale = [tmp_path / f".l.png.{p.pid}.0.tmp" for p in started]
     for path in stale:
         path.write_bytes(b"partial")
     mpl_plt.close(live.figure)
-    del live
-    gc.collect()
-    assert sink() is None
+    gc.disable()  # no cycle keeps a Live: freed on the last reference, as a cell's rerun drops it
+    try:
+        del live
+        assert sink() is None
+    finally:
+        gc.enable()
     assert _ended_within(5.0, threads=ours, procs=started)
     assert not any(path.exists() for path in stale)
+
+
+
+def test_two_dashboards_writing_one_path_encode_into_their_own_files(tmp_path):
+    # Both sinks of one process encoded into ``.x.png.<pid>.tmp``: frames
+    # were lost ("No such file or directory") and a torn PNG was possible.
+    from torchplot._live._sinks import PngSink
+
+    first, second = PngSink(tmp_path / "x.png"), PngSink(tmp_path / "x.png")
+    assert first._frames.tmp != second._frames.tmp
+    first.close()
+    second.close()

@@ -249,11 +249,13 @@ class Live:
         self.figure: Figure = adopt(figure)
         resize = None
         if self._owns_figure and figsize is None:
+            # The figure, not ``self``: a closure over ``self`` held by the
+            # dashboard is a cycle, and an unclosed Live (a notebook cell run
+            # again) would then wait for a full collection to end its child.
+            owned = self.figure
 
             def resize(nrows: int, ncols: int) -> None:
-                self.figure.set_size_inches(
-                    _PANEL_SIZE[0] * ncols, _PANEL_SIZE[1] * nrows, forward=True
-                )
+                owned.set_size_inches(_PANEL_SIZE[0] * ncols, _PANEL_SIZE[1] * nrows, forward=True)
 
         self._dash = Dashboard(self.figure, ncols=ncols, resize=resize)
 

@@ -34,6 +34,7 @@ to start (importing Matplotlib takes ~0.5 s) never blocks ``Live.log``.
 
 from __future__ import annotations
 
+import glob
 import os
 import pickle
 import queue
@@ -80,7 +81,7 @@ class _Channel:
         self.queue: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
         self.answers: list[tuple[Any, ...]] = []
         self.failed: str | None = None
-        self.tmp: str | None = None  # the child's temporary PNG, once its pid is known
+        self.tmp: str | None = None  # the child's temporary PNGs (a glob), once its pid is known
 
 
 def _write(channel: _Channel, pipe: IO[bytes]) -> None:
@@ -115,13 +116,15 @@ def _read(channel: _Channel, proc: subprocess.Popen[bytes]) -> None:
         channel.answers.append(answer)
     if channel.failed is None and not any(a[0] == "closed" for a in channel.answers):
         channel.failed = "the drawing process exited"
+    proc.stdout.close()  # this thread is its only reader
     proc.wait()  # no zombie left, whoever ended the child
     if channel.tmp is not None:
         # A child killed while encoding leaves its temporary PNG behind.
-        try:
-            os.remove(channel.tmp)
-        except OSError:
-            pass
+        for leftover in glob.glob(channel.tmp):
+            try:
+                os.remove(leftover)
+            except OSError:
+                pass
 
 
 def _abandon(channel: _Channel) -> None:
@@ -164,7 +167,7 @@ class RemoteRenderer:
             channel.failed = f"could not start the drawing process: {exc}"
             return
         if config.get("path"):
-            channel.tmp = temporary_path(config["path"], channel.proc.pid)
+            channel.tmp = temporary_path(config["path"], channel.proc.pid, "*")
         # Not at interpreter exit: the child then sees its stdin close and
         # writes its last frame, as it always did for a script without close().
         self._finalizer = weakref.finalize(self, _abandon, channel)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import inspect
 import io
+import itertools
 import os
 import threading
 import time
@@ -47,10 +48,19 @@ def encode_png(rgba: np.ndarray, target: Any, opaque: bool = False) -> None:
     image.save(target, format="png", compress_level=1)
 
 
-def temporary_path(path: str, pid: int) -> str:
-    """The temporary file that process ``pid`` encodes a frame of ``path`` into."""
+#: Numbers the sinks of this process: two dashboards writing one path (a
+#: notebook cell run again while the old one is not collected yet) must not
+#: encode into one temporary file.
+_SINKS = itertools.count()
+
+
+def temporary_path(path: str, pid: int, serial: int | str) -> str:
+    """The temporary file that sink ``serial`` of process ``pid`` encodes a frame of ``path`` into.
+
+    ``serial="*"`` gives the glob pattern of all of that process's.
+    """
     directory = os.path.dirname(os.path.abspath(path))
-    return os.path.join(directory, f".{os.path.basename(path)}.{pid}.tmp")
+    return os.path.join(directory, f".{os.path.basename(path)}.{pid}.{serial}.tmp")
 
 
 class _Frames:
@@ -63,7 +73,7 @@ class _Frames:
 
     def __init__(self, path: str) -> None:
         self.path = path
-        self.tmp = temporary_path(path, os.getpid())
+        self.tmp = temporary_path(path, os.getpid(), next(_SINKS))
         self.cond = threading.Condition()
         self.frame: np.ndarray | None = None
         self.opaque = False
