@@ -12,7 +12,10 @@ import json
 import os
 import re
 import signal
+import subprocess
+import sys
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -278,3 +281,45 @@ def test_docs_list_every_option_and_nothing_else():
     assert "300 s" in section
     # What stdout holds (test_a_docstring_that_is_not_utf8_is_cleaned_not_fatal checks it).
     assert "``gallery: PATH``" in section and "last line on stdout" not in section
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGTERM") or os.name == "nt", reason="POSIX signals")
+def test_a_stopped_run_kills_its_script_records_it_and_unlocks(tmp_path):
+    # SIGTERM's default action left the script running in its own session,
+    # holding its copy of the folder's lock: the folder stayed locked.
+    _write(tmp_path, "plot_a.py", PLOT)
+    _write(
+        tmp_path,
+        "plot_b.py",
+        """\
+        import pathlib, time
+        pathlib.Path("started").write_text(str(__import__("os").getpid()))
+        time.sleep(120)
+        """,
+    )
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    env.pop("MPLBACKEND", None)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "torchplot", "gallery", ".", "--out", "out"],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    started = tmp_path / "started"
+    for _ in range(600):
+        if started.exists() and started.read_text():
+            break
+        time.sleep(0.1)
+    proc.send_signal(signal.SIGTERM)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 128 + signal.SIGTERM, err
+    assert "STOPPED by SIGTERM" in err and out.startswith("gallery: ")
+    script_pid = int(started.read_text())
+    with pytest.raises(ProcessLookupError):
+        os.kill(script_pid, 0)
+    figures = _index(tmp_path / "out")["figures"]
+    assert [f["status"] for f in figures] == ["ok", "error"]
+    assert "stopped by SIGTERM" in figures[-1]["error"]
+    Gallery(tmp_path / "out").close()  # not locked any more

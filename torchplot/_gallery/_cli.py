@@ -16,6 +16,7 @@ each script's process, so that another writer (a second run into the same
 from __future__ import annotations
 
 import argparse
+import contextlib
 import math
 import os
 import signal
@@ -23,6 +24,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
@@ -238,7 +240,7 @@ def _run_one(script: Path, out: Path, group: str, timeout: float, lock: int | No
         except subprocess.TimeoutExpired:
             _kill(proc)
             code = None
-        except BaseException:  # Ctrl-C: do not leave the script running
+        except BaseException:  # stopped (Ctrl-C, SIGTERM): do not leave the script running
             _kill(proc)
             raise
         if code == 0:
@@ -317,8 +319,12 @@ def run(args: argparse.Namespace) -> int:
     except (OSError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    stopped: _Stopped | None = None
     try:
-        failed = _run_all(scripts, args, lock)
+        with _stopping_on_signals():
+            failed = _run_all(scripts, args, lock)
+    except _Stopped as stop:
+        stopped, failed = stop, stop.failed
     finally:
         _store.unlock_folder(lock)
     page = (args.out / "index.html").resolve()
@@ -327,18 +333,66 @@ def run(args: argparse.Namespace) -> int:
             f"{len(failed)} of {len(scripts)} scripts failed: {', '.join(failed)}", file=sys.stderr
         )
     print(f"gallery: {page}")
+    if stopped is not None:
+        return stopped.status
     return 1 if failed else 0
+
+
+class _Stopped(BaseException):
+    """The run was stopped (Ctrl-C, SIGTERM, SIGHUP); raised out of :func:`_run_all`."""
+
+    def __init__(self, signum: int, failed: list[str] | None = None) -> None:
+        super().__init__(signum)
+        self.signum = signum
+        self.failed = failed or []
+
+    @property
+    def status(self) -> int:
+        return 128 + self.signum  # what a shell reports for a process a signal stopped
+
+
+@contextlib.contextmanager
+def _stopping_on_signals() -> Iterator[None]:
+    # A stopped command must still kill its running script (which holds a copy
+    # of the folder's lock, in a session of its own) and leave a page that
+    # shows what the journal holds; the default actions of SIGTERM and SIGHUP
+    # would leave the script running, the folder locked.
+    def stop(signum: int, frame: Any) -> None:
+        raise _Stopped(signum)
+
+    names = ("SIGINT", "SIGTERM", "SIGHUP")
+    wanted = [getattr(signal, name) for name in names if hasattr(signal, name)]
+    try:
+        previous = {signum: signal.signal(signum, stop) for signum in wanted}
+    except ValueError:  # not the main thread (run() called from a thread): as before
+        yield
+        return
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 def _run_all(scripts: list[Path], args: argparse.Namespace, lock: int | None) -> list[str]:
     """Run each script into the gallery ``args.out``: the groups of those that failed."""
     progress = _Progress(len(scripts), sys.stderr)
-    failed = []
+    failed: list[str] = []
     for script, group in zip(scripts, _group_names(scripts), strict=True):
         progress.start(group)
         started = time.perf_counter()
         before = len(_journal_records(args.out))
-        error = _run_one(script, args.out, group, args.timeout, lock)
+        try:
+            error = _run_one(script, args.out, group, args.timeout, lock)
+        except _Stopped as stop:  # the script is killed already (_run_one)
+            name = signal.Signals(stop.signum).name
+            progress.finish(group, f"STOPPED by {name}")
+            try:
+                why = f"{script.name} was stopped by {name}: the run ended.\n"
+                _record_failure(args.out, script, group, why)
+            except Exception as exc:
+                print(f"{group}: could not record the stop: {exc!r}", file=sys.stderr)
+            raise _Stopped(stop.signum, [*failed, group]) from None
         seconds = time.perf_counter() - started
         count, bad = _counts(_journal_records(args.out)[before:])
         saved = count - bad
