@@ -191,6 +191,23 @@ def test_appending_a_script_again_continues_its_section(tmp_path):
     assert 'alt="plot_a.py, step 3"' in (out / "index.html").read_text(encoding="utf-8")
 
 
+def test_a_failure_appended_over_stays_before_the_later_run(tmp_path):
+    # A failure card had no step and sorted after the figures of a run
+    # appended later, so the old error read as the latest result.
+    _write(
+        tmp_path,
+        "plot_a.py",
+        "import matplotlib.pyplot as plt\nplt.figure()\nraise SystemExit(1)\n",
+    )
+    out = tmp_path / "out"
+    assert _run_cli("gallery", "plot_a.py", "--out", "out", cwd=tmp_path).returncode == 1
+    _write(tmp_path, "plot_a.py", PLOT)
+    proc = _run_cli("gallery", "plot_a.py", "--out", "out", "--append", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    figures = _index(out)["figures"]
+    assert [(f["status"], f["step"]) for f in figures] == [("ok", 1), ("error", 2), ("ok", 3)]
+
+
 @pytest.mark.skipif(not hasattr(signal, "SIGSEGV") or os.name == "nt", reason="POSIX signals")
 def test_a_crash_leaves_a_python_traceback_in_the_page(tmp_path):
     _write(

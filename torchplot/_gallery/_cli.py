@@ -309,7 +309,10 @@ def _record_failure(out: Path, script: Path, group: str, error: str) -> None:
 
     caption = script_caption(read_source(script))
     with Gallery._locked_by_caller(out) as gallery:
-        gallery._add_failure(caption=caption, group=group, step=None, error=error)
+        # After the script's figures, as a step: a run appended later (--append)
+        # continues after it, rather than the old failure sorting last.
+        step = gallery._last_step(group) + 1
+        gallery._add_failure(caption=caption, group=group, step=step, error=error)
 
 
 def run(args: argparse.Namespace) -> int:
