@@ -1278,7 +1278,6 @@ def test_an_unclosed_live_frees_its_threads_and_process_when_collected(
     assert not any(path.exists() for path in stale)
 
 
-
 def test_two_dashboards_writing_one_path_encode_into_their_own_files(tmp_path):
     # Both sinks of one process encoded into ``.x.png.<pid>.tmp``: frames
     # were lost ("No such file or directory") and a torn PNG was possible.
