@@ -238,7 +238,8 @@ NOT_WRAPPED_PROPERTIES: dict[str, str] = {
     "figure": "as axes; takes a Figure",
     "anncoords": "a coordinate system: a string, transform or artist",
     "xycoords": "as anncoords",
-    "cmap": "a Colormap or its name; the object is adopted as the holder is",
+    "cmap": "a Colormap or its name; the object is adopted as the holder is (not one of "
+    "matplotlib.cm's or seaborn.cm's, which every figure shares)",
     "norm": "as cmap: a Normalize or a scale name",
     "colorizer": "as cmap: a Colorizer",
     "converter": "a units converter object",
@@ -367,7 +368,8 @@ _TWINS: dict[type, type] = {}
 #: Twins of classes made in a function (``is_local_class``): held by their
 #: objects and subclasses only, so that a class made for each plot goes.
 _LOCAL_TWINS: weakref.WeakValueDictionary[type, type] = weakref.WeakValueDictionary()
-#: The twins in ``_TWINS``: a set for the membership test on adoption's path.
+#: The twins of module-level classes (Matplotlib's and seaborn's): a set for
+#: the fast membership test on adoption's path (``_adopt_items``).
 _TWIN_SET: set[type] = set()
 
 
@@ -390,7 +392,7 @@ def _qualname_for(base: type) -> str:
     # through this module's ``__getattr__`` in a fresh process.  A class
     # defined in a function has none: its twin keeps the base's name, which
     # ``pickle`` refuses as it refuses the base ("Can't pickle local object").
-    if "<locals>" in base.__qualname__:
+    if is_local_class(base):
         return base.__qualname__
     return f"{base.__module__.replace('.', '/')}:{base.__qualname__.replace('.', '/')}"
 
@@ -915,13 +917,22 @@ _BUILDING = threading.RLock()
 
 
 def cached_twin(
-    cache: MutableMapping[type, type], base: type, make: Callable[[type], type]
+    cache: dict[type, type],
+    local_cache: MutableMapping[type, type],
+    base: type,
+    make: Callable[[type], type],
 ) -> type:
-    """``cache[base]``, made by ``make(base)`` by one thread only if missing."""
+    """The twin of ``base``, made by ``make(base)`` by one thread only, then cached.
+
+    In ``cache``, or for a class made in a function in ``local_cache`` (weak:
+    such classes come and go).  A twin, or a user's subclass of one (``class
+    MyAxes(torchplot.Axes)``), is its own twin: it inherits the twin's methods.
+    """
+    store = local_cache if is_local_class(base) else cache
     with _BUILDING:
-        twin = cache.get(base)
+        twin = store.get(base)
         if twin is None:
-            twin = cache[base] = make(base)
+            twin = store[base] = base if derives_from_twin(base) else make(base)
     return twin
 
 
@@ -945,8 +956,8 @@ def _make_twin(base: type) -> type:
 
 
 def is_twin(tp: type) -> bool:
-    """Whether ``tp`` is a torchplot twin class."""
-    return tp in _TWIN_SET or "__tensor_base__" in tp.__dict__
+    """Whether ``tp`` is a torchplot twin class (seaborn's included)."""
+    return "__tensor_base__" in tp.__dict__
 
 
 def derives_from_twin(tp: type) -> bool:
@@ -962,13 +973,8 @@ def twin_of(base: type[_T]) -> type[_T]:
     """
     twin = _TWINS.get(base)
     if twin is None:
-        cache = _LOCAL_TWINS if is_local_class(base) else _TWINS
-        twin = cached_twin(cache, base, _twin_or_self)
+        twin = cached_twin(_TWINS, _LOCAL_TWINS, base, _make_twin)
     return twin
-
-
-def _twin_or_self(base: type) -> type:
-    return base if derives_from_twin(base) else _make_twin(base)
 
 
 __getattr__ = twin_lookup(twin_of)

@@ -60,12 +60,11 @@ from matplotlib.figure import FigureBase
 from seaborn.axisgrid import _BaseGrid
 
 from torchplot._convert import convert_call, describe, needs_conversion, to_numpy
-from torchplot._frameworks import Kind, is_local_class, kind_of
+from torchplot._frameworks import Kind, kind_of
 from torchplot._twins import (
     adopt,
     build_twin,
     cached_twin,
-    derives_from_twin,
     is_twin,
     twin_lookup,
 )
@@ -520,14 +519,11 @@ def twin_of(base: type[_T]) -> type[_T]:
     """
     twin = _TWINS.get(base)
     if twin is None:
-        cache = _LOCAL_TWINS if is_local_class(base) else _TWINS
-        twin = cached_twin(cache, base, _make_twin)
+        twin = cached_twin(_TWINS, _LOCAL_TWINS, base, _make_twin)
     return cast(type[_T], twin)
 
 
 def _make_twin(base: type) -> type:
-    if derives_from_twin(base):  # a twin, or a user's subclass of one
-        return base
     methods: dict[str, Callable[..., Any]] = {}
     for name in ["__init__", *(n for n in dir(base) if not n.startswith("_"))]:
         attr = inspect.getattr_static(base, name)
