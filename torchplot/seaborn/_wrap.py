@@ -484,9 +484,12 @@ def _method(func: Callable[..., Any], *, convert: bool = True) -> Callable[..., 
     @functools.wraps(func)
     def method(self: Any, *args: Any, **kwargs: Any) -> Any:
         if convert:
-            own = _seaborn_functions(args, kwargs) if isinstance(self, _BaseGrid) else None
+            grid = isinstance(self, _BaseGrid)
+            own = _seaborn_functions(args, kwargs) if grid else None
             if own is None:
-                result = _call(func, (self,), args, kwargs, self)
+                # A Plot draws later, from what its chain was given: one
+                # tensor given twice must be one vector there; a grid draws now.
+                result = _call(func, (self,), args, kwargs, None if grid else self)
             else:
                 args, kwargs = own
                 # Only seaborn's functions draw on the grid's Axes (so far as
@@ -494,7 +497,7 @@ def _method(func: Callable[..., Any], *, convert: bool = True) -> Callable[..., 
                 # NumPy and pandas: as in ``tensor_aware``, plain Axes meanwhile.
                 plain = all(map(_not_users_function, (*args, *kwargs.values())))
                 with _as_plain(self.figure.axes if plain else []):
-                    result = _call(func, (self,), args, kwargs, self)
+                    result = _call(func, (self,), args, kwargs)
         else:
             result = func(self, *args, **kwargs)
         if isinstance(self, _BaseGrid):
