@@ -360,9 +360,9 @@ def refuse_unreadable(where: Where, t: Any) -> None:
 def dtype_error(where: Where, t: Any) -> TypeError | None:
     """The rule's ``TypeError`` for a tensor of ``t``'s dtype, or None when the rule converts it.
 
-    For callers that hold a tensor to convert later (``Live.log``) and must
-    refuse it now, without reading a value or touching its device: the rule
-    is asked once per dtype, on an empty host tensor.
+    For :func:`refuse_unreadable`, which refuses a tensor now that its caller
+    holds to convert later, without reading a value or touching its device:
+    the rule is asked once per dtype, on an empty host tensor.
     """
     torch = sys.modules["torch"]
     dtype = t.dtype

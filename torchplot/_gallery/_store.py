@@ -176,7 +176,7 @@ def unlock_folder(fd: int | None) -> None:
         os.close(fd)
 
 
-def adopt_lock(fd: int) -> int:
+def adopt_lock(fd: int) -> None:
     """Write under a lock that a parent process took and passed down as ``fd``.
 
     ``python -m torchplot gallery`` holds its folder's lock for the whole run
@@ -184,17 +184,11 @@ def adopt_lock(fd: int) -> int:
     between two scripts.  The descriptor shares the parent's lock: this
     process must never unlock it (that would unlock the parent's), nor pass
     it on to programs it starts; forked children close their copies, as for
-    :func:`lock_folder`.
-
-    Returns
-    -------
-    int
-        ``fd``; the process then opens the gallery with
-        :meth:`torchplot.Gallery._locked_by_caller`.
+    :func:`lock_folder`.  The process then opens the gallery with
+    :meth:`torchplot.Gallery._locked_by_caller`.
     """
     os.set_inheritable(fd, False)
     _ADOPTED.add(fd)
-    return fd
 
 
 def utf8_text(text: str) -> str:
@@ -203,7 +197,8 @@ def utf8_text(text: str) -> str:
     A script's docstring may spell an emoji as the escaped surrogate pair
     ``"\\ud83d\\ude00"``, and a file name that is not UTF-8 decodes to lone
     surrogates (``"\\udce9"``): pairs are joined into their character, and a
-    lone surrogate becomes U+FFFD, as undecodable bytes do elsewhere.
+    lone surrogate becomes U+FFFD.  (Group names, which must stay distinct,
+    spell undecodable bytes out instead: ``_cli._group_names``.)
     """
     try:
         text.encode("utf-8")

@@ -189,7 +189,7 @@ def _plot_of_3d(error: Exception, args: tuple[Any, ...], kwargs: dict[str, Any])
             or str(tuple(arg.shape)) not in named
         ):
             continue
-        where = f"'data'[{given!r}]" if isinstance(given, str) else f"args[{i}]"
+        where = _where_text(_where(Axes.plot, given, i, "x"))
         if role == "y alone":
             fix = (
                 "`t.flatten(1).T` for one line per leading index, `t.reshape(-1, t.shape[-1]).T` "
@@ -204,7 +204,7 @@ def _plot_of_3d(error: Exception, args: tuple[Any, ...], kwargs: dict[str, Any])
                 f"e.g. `t[:, {index}]` (its first dim pairs with {other}'s)"
             )
         raise ValueError(
-            f"Axes.plot() argument {where} has {describe(arg)}, but plot draws 1-D data "
+            f"{where} has {describe(arg)}, but plot draws 1-D data "
             f"(one line) or 2-D data (one line per column); Matplotlib: {error}. "
             f"Fix: select what to draw, with t this argument: {fix}."
         ) from error

@@ -221,5 +221,3 @@ class RemoteRenderer:
         for answer in channel.answers:
             if answer[0] == "closed":
                 self.stats = answer[1]
-        if proc.stdout is not None:
-            proc.stdout.close()
