@@ -16,6 +16,7 @@ from matplotlib.colors import to_rgb
 from matplotlib.testing.decorators import check_figures_equal
 
 import torchplot as plt
+from tests._helpers import raised
 from torchplot import _twins
 
 
@@ -173,18 +174,10 @@ def test_a_local_artist_class_fails_to_pickle_as_under_matplotlib():
         return Local
 
     local = make()
-    expected = _raised(pickle.dumps, local(0, 0, "x"))
-    got = _raised(pickle.dumps, _twins.adopt(local(0, 0, "x")))
+    expected = raised(pickle.dumps, local(0, 0, "x"))
+    got = raised(pickle.dumps, _twins.adopt(local(0, 0, "x")))
     assert type(got) is type(expected) is AttributeError
     assert str(got) == str(expected)
-
-
-def _raised(func, *args):
-    try:
-        func(*args)
-    except Exception as exc:
-        return exc
-    raise AssertionError(f"{func.__name__} did not raise")
 
 
 def test_matplotlibs_and_seaborns_shared_colormaps_stay_theirs():

@@ -20,6 +20,7 @@ import torch
 from matplotlib.testing.decorators import check_figures_equal
 
 import torchplot
+from tests._helpers import fake_tensor
 from torchplot._convert import ML_DTYPES_CAST, TORCH_CAST
 from torchplot._frameworks import Kind, kind_of
 
@@ -744,19 +745,12 @@ def test_converted_array_keeps_no_reference_to_the_tensor():
 
 
 # ------------------------------------------------------------------ fixes that run, nested shapes
-def _fake_tensor(*shape: int, dtype: torch.dtype = torch.float32) -> torch.Tensor:
-    from torch._subclasses.fake_tensor import FakeTensorMode
-
-    with FakeTensorMode():
-        return torch.empty(*shape, dtype=dtype)
-
-
 @pytest.mark.parametrize("kind", ["meta", "fake"])
 def test_no_data_error_suggests_code_that_runs(kind):
     if kind == "meta":
         tensor = torch.empty(2, 3, dtype=torch.float16, device="meta")
     else:
-        tensor = _fake_tensor(2, 3, dtype=torch.float16)
+        tensor = fake_tensor(2, 3, dtype=torch.float16)
     with pytest.raises(TypeError) as err:
         torchplot.plot(tensor)
     fixes = re.findall(r"`([^`]*)`", str(err.value).partition("Fix:")[2])

@@ -78,15 +78,20 @@ def _write(folder: Path, name: str, source: str) -> Path:
     return path
 
 
+def _cli_env(**env_vars: str) -> dict[str, str]:
+    """The environment the command runs in: this checkout's torchplot, no backend set."""
+    env = dict(os.environ, PYTHONPATH=str(ROOT), **env_vars)
+    env.pop("MPLBACKEND", None)  # the command must set Agg for the scripts itself
+    return env
+
+
 def _cli(
     *args: str, cwd: Path, timeout: float = 300, **env_vars: str
 ) -> subprocess.CompletedProcess:
-    env = dict(os.environ, PYTHONPATH=str(ROOT), **env_vars)
-    env.pop("MPLBACKEND", None)  # the command must set Agg for the scripts itself
     return subprocess.run(
         [sys.executable, "-m", "torchplot", *args],
         cwd=cwd,
-        env=env,
+        env=_cli_env(**env_vars),
         capture_output=True,
         text=True,
         timeout=timeout,

@@ -14,28 +14,16 @@ import re
 import signal
 import subprocess
 import sys
-import textwrap
 import time
 from pathlib import Path
 
 import pytest
 
+from tests.test_gallery_cli import ROOT, _cli_env, _index, _write
 from tests.test_gallery_cli import _cli as _run_cli
 from torchplot import Gallery
 from torchplot.__main__ import main
 from torchplot._gallery import GalleryInUseError, _cli, _html
-
-ROOT = Path(__file__).resolve().parents[1]
-
-
-def _write(folder: Path, name: str, source: str) -> Path:
-    path = folder / name
-    path.write_text(textwrap.dedent(source), encoding="utf-8")
-    return path
-
-
-def _index(out: Path) -> dict:
-    return json.loads((out / "index.json").read_text(encoding="utf-8"))
 
 
 def _journal_figures(out: Path) -> list[dict]:
@@ -314,12 +302,10 @@ def test_a_stopped_run_kills_its_script_records_it_and_unlocks(tmp_path):
         time.sleep(120)
         """,
     )
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
-    env.pop("MPLBACKEND", None)
     proc = subprocess.Popen(
         [sys.executable, "-m", "torchplot", "gallery", ".", "--out", "out"],
         cwd=tmp_path,
-        env=env,
+        env=_cli_env(),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

@@ -24,6 +24,7 @@ from matplotlib.figure import Figure
 from PIL import Image
 
 import torchplot
+from tests._helpers import fake_tensor
 from torchplot._live._history import ReducedSeries
 
 torch = pytest.importorskip("torch")
@@ -318,13 +319,6 @@ def test_bit_packed_metric_rejected_at_log(dtype):
     np.testing.assert_array_equal(live.history("loss")[0], [0.0, 2.0, 3.0])
 
 
-def _fake(*shape: int) -> torch.Tensor:
-    from torch._subclasses.fake_tensor import FakeTensorMode
-
-    with FakeTensorMode():
-        return torch.ones(shape)
-
-
 def _in_transform(kind: str, body, shape: tuple[int, ...]) -> None:
     """Run ``body(t)`` inside ``torch.func.grad`` or ``vmap``, ``t`` of ``shape`` there."""
     if kind == "grad":
@@ -362,7 +356,7 @@ def test_unreadable_metric_rejected_at_log_records_nothing(kind):
     else:
         bad = {
             "meta": lambda: torch.tensor(1.0, device="meta"),
-            "fake": lambda: _fake(),
+            "fake": lambda: fake_tensor(),
             "lazy": lambda: torch.nn.LazyLinear(1).weight,
         }[kind]()
         log_it(bad)
@@ -399,7 +393,7 @@ def test_unreadable_show_rejected_at_show(kind):
         show(
             {
                 "meta": lambda: torch.empty(4, 4, device="meta"),
-                "fake": lambda: _fake(4, 4),
+                "fake": lambda: fake_tensor(4, 4),
                 "bits8": lambda: torch.zeros(4, 4, dtype=torch.uint8).view(torch.bits8),
             }[kind]()
         )

@@ -19,6 +19,7 @@ from matplotlib import pyplot as mpl_plt
 from matplotlib.testing.decorators import check_figures_equal
 
 import torchplot
+from tests._helpers import fake_tensor, raised
 from torchplot._layers import shapes
 
 EQUAL = check_figures_equal(extensions=["png"], tol=0)
@@ -223,23 +224,8 @@ def test_pyplot_polar_of_a_3d_tensor_gets_plots_explained_error():
 # --------------------------------------------------------------------------- errors
 
 
-def _fake(*shape: int) -> torch.Tensor:
-    from torch._subclasses.fake_tensor import FakeTensorMode
-
-    with FakeTensorMode():
-        return torch.empty(*shape)
-
-
 def _bits8(*shape: int) -> torch.Tensor:
     return torch.zeros(*shape, dtype=torch.uint8).view(torch.bits8)
-
-
-def _raised(func: Callable[..., object], *args: object, **kwargs: object) -> BaseException:
-    try:
-        func(*args, **kwargs)
-    except Exception as exc:
-        return exc
-    raise AssertionError("no error raised")
 
 
 def _as_numpy(args: tuple[object, ...]) -> list[object]:
@@ -260,9 +246,9 @@ _T3, _T4 = torch.arange(3.0), torch.arange(4.0)
     ],
 )
 def test_plot_errors_other_than_data_over_2d_are_matplotlibs(args, projection):
-    expected = _raised(mpl_plt.figure().add_subplot(projection=projection).plot, *_as_numpy(args))
+    expected = raised(mpl_plt.figure().add_subplot(projection=projection).plot, *_as_numpy(args))
     ax = torchplot.figure().add_subplot(projection=projection)
-    got = _raised(ax.plot, *args)
+    got = raised(ax.plot, *args)
     assert (type(got), str(got)) == (type(expected), str(expected))
     mpl_plt.close("all")
 
@@ -282,10 +268,10 @@ def test_plot_of_data_over_2d_names_the_argument_and_fixes_that_draw(
         "x, y, fmt": (x, t, "o-"),
     }[form]
     i = 1 if form.startswith("x") else 0
-    expected = _raised(mpl_plt.figure().add_subplot().plot, *_as_numpy(args))
+    expected = raised(mpl_plt.figure().add_subplot().plot, *_as_numpy(args))
     mpl_plt.close("all")
     ax = torchplot.adopt(fig_test).subplots()
-    error = _raised(ax.plot, *args)
+    error = raised(ax.plot, *args)
     assert type(error) is ValueError and not ax.lines
     message = str(error)
     assert message.startswith(f"Axes.plot() argument args[{i}] has shape {shape}, ")
@@ -308,7 +294,7 @@ def test_plot_of_data_over_2d_in_data_names_the_key():
 
 _UNREADABLE = {
     "meta": lambda *shape: torch.empty(*shape, device="meta"),
-    "fake": _fake,
+    "fake": fake_tensor,
     "bits8": _bits8,
 }
 
@@ -380,11 +366,11 @@ def test_scatter_of_one_tensor_that_is_not_points_keeps_matplotlibs_type_error(
     mpl_args = ("p",) if data else (torchplot.to_numpy(points),)
     mpl_kwargs = {"data": {"p": torchplot.to_numpy(points)}} if data else {}
     mpl_ax = mpl_plt.figure().add_subplot(projection=projection)
-    expected = _raised(mpl_ax.scatter, *mpl_args, **mpl_kwargs)
+    expected = raised(mpl_ax.scatter, *mpl_args, **mpl_kwargs)
     mpl_plt.close("all")
     ax = torchplot.figure().add_subplot(projection=projection)
     args, kwargs = (("p",), {"data": {"p": points}}) if data else ((points,), {})
-    error = _raised(ax.scatter, *args, **kwargs)
+    error = raised(ax.scatter, *args, **kwargs)
     assert type(error) is type(expected) is TypeError
     assert str(error).startswith(f"{expected} (torchplot: scatter of one tensor takes points")
     name = "'data'['p']" if data else "'xs'" if projection else "'x'"
