@@ -1272,6 +1272,45 @@ def test_an_unclosed_live_frees_its_threads_and_process_when_collected(
     assert not any(path.exists() for path in stale)
 
 
+_EXIT_WITHOUT_CLOSE = """
+import sys, time, torch, torchplot
+from torchplot._live import _sinks
+
+encode = _sinks.encode_png
+
+
+def slow_encode(*args, **kwargs):  # the interpreter exits while this frame is encoded
+    time.sleep(0.5)
+    encode(*args, **kwargs)
+
+
+_sinks.encode_png = slow_encode
+live = torchplot.Live(every=10, path=sys.argv[1], display="file", process=False, budget=None)
+for step in range(10):
+    live.log(step, loss=torch.tensor(1.0 / (step + 1)))
+print(live.refreshes, flush=True)
+"""
+
+
+def test_a_live_drawing_here_that_is_never_closed_writes_its_last_frame_at_exit(tmp_path):
+    # The interpreter stopped the PNG thread mid-encode: the program's last
+    # refresh never reached the PNG, and a 0-byte temporary file stayed.
+    import subprocess
+
+    path = tmp_path / "l.png"
+    done = subprocess.run(
+        [sys.executable, "-c", _EXIT_WITHOUT_CLOSE, str(path)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "MPLBACKEND": "Agg"},
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["1"]
+    assert _png_pixels(path).shape[2] == 4
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["l.png"]
+
+
 def test_two_dashboards_writing_one_path_encode_into_their_own_files(tmp_path):
     # Both sinks of one process encoded into ``.x.png.<pid>.tmp``: frames
     # were lost ("No such file or directory") and a torn PNG was possible.

@@ -16,6 +16,7 @@
 
 from __future__ import annotations
 
+import atexit
 import inspect
 import io
 import itertools
@@ -73,7 +74,8 @@ class _Frames:
 
     def __init__(self, path: str) -> None:
         self.path = path
-        self.tmp = temporary_path(path, os.getpid(), next(_SINKS))
+        self.pid = os.getpid()
+        self.tmp = temporary_path(path, self.pid, next(_SINKS))
         self.cond = threading.Condition()
         self.frame: np.ndarray | None = None
         self.opaque = False
@@ -125,11 +127,39 @@ def _stop_encoding(frames: _Frames) -> None:
         frames.cond.notify_all()
 
 
+#: The frames of the sinks whose thread runs.  A script that ends without
+#: ``Live.close()`` must not lose the frame being encoded: the interpreter
+#: stops daemon threads wherever they are, which left the PNG a refresh behind
+#: and a 0-byte temporary file beside it.
+_ENCODING: weakref.WeakSet[_Frames] = weakref.WeakSet()
+#: How long the interpreter's exit waits for the sinks' last frames, in all.
+_EXIT_TIMEOUT = 30.0
+
+
+def _finish_at_exit() -> None:
+    """Let every running sink write its pending frame before the interpreter stops its thread."""
+    deadline = time.monotonic() + _EXIT_TIMEOUT
+    pid = os.getpid()
+    for frames in list(_ENCODING):
+        if frames.pid != pid:
+            continue  # a forked child's copy: its thread (and maybe its lock) stayed in the parent
+        _stop_encoding(frames)
+        with frames.cond:
+            while frames.frame is not None or frames.busy:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return
+                frames.cond.wait(left)
+
+
+atexit.register(_finish_at_exit)
+
+
 class PngSink:
     """Atomically rewrite ``path`` with each frame, encoding on a background thread.
 
-    A sink collected without :meth:`close` writes its pending frame, and its
-    thread ends.
+    A sink collected without :meth:`close`, or still open when the interpreter
+    exits, writes its pending frame, and its thread ends.
     """
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
@@ -141,6 +171,7 @@ class PngSink:
             target=_encode_frames, args=(frames,), name="torchplot-live-png", daemon=True
         )
         self._thread.start()
+        _ENCODING.add(frames)
 
     @property
     def written(self) -> int:
@@ -184,6 +215,7 @@ class PngSink:
         self.flush()
         self._stop()
         self._thread.join()
+        _ENCODING.discard(self._frames)
 
 
 class NotebookSink:
