@@ -438,6 +438,32 @@ def test_a_reduced_figure_pickles_without_the_device_clone():
     np.testing.assert_array_equal(line2.get_ydata(), kept)
 
 
+def test_a_shallow_copy_of_a_reduced_line_leaves_the_original_following_zooms():
+    # The copy shares the reduction and the arrays: setting the copy's data
+    # released the original's clone, which then kept its coarse reduction
+    # when zoomed in (26,707 points instead of ~111, 7,204 px off Matplotlib).
+    import copy
+
+    y = _walk(400_000)
+    fig, ax, line = _plot(y, reduce=True)
+    fig.canvas.draw()
+    other = copy.copy(line)
+    other.set_ydata(y * 2)  # a full-length y: the animation idiom
+    ax.set_xlim(1000, 1100)
+    assert len(line.get_xdata()) < 200
+    fig_ref = mpl_plt.figure(figsize=(4, 3), dpi=100)
+    ax_ref = fig_ref.add_axes([0, 0, 1, 1])
+    ax_ref.plot(y.numpy())
+    lo, hi = float(y[1000:1101].min()) - 1, float(y[1000:1101].max()) + 1
+    for a in (ax, ax_ref):
+        a.set_xlim(1000, 1100)
+        a.set_ylim(lo, hi)
+        a.figure.canvas.draw()
+    pixels = [np.asarray(f.canvas.buffer_rgba()) for f in (fig, fig_ref)]
+    np.testing.assert_array_equal(*pixels)
+    mpl_plt.close(fig_ref)
+
+
 def _nan(y):
     y[5000] = float("nan")
     return y

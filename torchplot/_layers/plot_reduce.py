@@ -29,8 +29,11 @@ then holds what Matplotlib's would: given a full-length ``y`` alone
 (and ``set_xdata`` the full ``y``); given data of the reduced length (from
 ``line.get_ydata()``), it keeps the reduced other coordinate.  A pickled figure
 keeps the reduced data, not the clone: the unpickled (or deep-copied) line no
-longer follows zooms, and a full-length ``y`` alone no longer fits it: set
-both coordinates.
+longer follows zooms, nor the first autoscale of a figure pickled before its
+first draw (draw it first, ``fig.canvas.draw()``, to pickle the picture shown),
+and a full-length ``y`` alone no longer fits it: set both coordinates.  A
+``copy.copy`` of the line is static from the start; the original goes on
+following zooms.
 
 Exact path instead (``call_next``, every point drawn), never a silently
 different drawing: ``y`` not one real 1-D tensor, several lines in one call,
@@ -280,11 +283,17 @@ class LineReduction:
         self._set_y = weakref.ref(line.get_ydata(orig=True), lost)
 
     def owns(self, line: Any) -> bool:
-        """Whether ``line``'s data is still the data this reduction set."""
+        """Whether ``line`` is this reduction's line and its data still the data it set.
+
+        A ``copy.copy`` of the line shares the reduction and the arrays: the
+        copy's calls must not release (or re-reduce) the original's.
+        """
         if self.y is None or self._set_x is None or self._set_y is None:
             return False
         return (
-            line.get_xdata(orig=True) is self._set_x()
+            self._line is not None
+            and self._line() is line
+            and line.get_xdata(orig=True) is self._set_x()
             and line.get_ydata(orig=True) is self._set_y()
         )
 
