@@ -311,6 +311,24 @@ def test_figures_made_without_pyplot_and_with_savefig_kwargs(tmp_path):
     assert entry["size"] == [60, 60] and entry["step"] == 4 and isinstance(entry["step"], int)
 
 
+def test_savefig_kwargs_holding_tensors_save_matplotlibs_own_figures(tmp_path):
+    # Only torchplot's own figures converted them: a figure a library made with
+    # matplotlib.pyplot was recorded as failed ("Tensor doesn't define
+    # __round__"), and the gallery held the tensors and their graph.
+    dpi = torch.tensor(30.0, requires_grad=True) * 1
+    edge = torch.tensor([0.0, 0.5, 1.0, 1.0], requires_grad=True)
+    fig = mpl_plt.figure(figsize=(2, 2))
+    fig.add_subplot().plot([1.0, 3.0, 2.0])
+    with Gallery(tmp_path / "g", savefig_kwargs={"dpi": dpi, "edgecolor": edge}) as g:
+        held = weakref.ref(dpi)
+        del dpi, edge
+        gc.collect()
+        assert held() is None
+        g.add(fig, caption="made by matplotlib.pyplot")
+    (entry,) = _index(tmp_path / "g")["figures"]
+    assert entry["size"] == [60, 60]
+
+
 @pytest.mark.parametrize(
     ("kwargs", "error", "match"),
     [

@@ -303,7 +303,9 @@ class Gallery:
         self._path = Path(path)
         self._closed = True  # until the folder is locked and read
         requested = None if formats is None else check_formats(formats)
-        self._savefig_kwargs = dict(savefig_kwargs or {})
+        # Converted once: figures Matplotlib or a library made (not torchplot's)
+        # are saved too, and the gallery must hold no tensor (nor its graph).
+        self._savefig_kwargs = to_numpy(dict(savefig_kwargs or {}), name="Gallery() savefig_kwargs")
         if "format" in self._savefig_kwargs or "fname" in self._savefig_kwargs:
             raise ValueError(
                 "Gallery(): savefig_kwargs must not set 'format' or 'fname'; use formats=."
