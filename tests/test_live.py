@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import csv
 import gc
 import io
@@ -9,12 +10,14 @@ import itertools
 import json
 import math
 import os
+import pickle
 import sys
 import time
 import tracemalloc
 import warnings
 import weakref
 from pathlib import Path
+from types import SimpleNamespace
 
 import matplotlib.pyplot as mpl_plt
 import numpy as np
@@ -25,7 +28,9 @@ from PIL import Image
 
 import torchplot
 from tests._helpers import fake_tensor
+from torchplot._live import _live as live_module
 from torchplot._live._history import ReducedSeries
+from torchplot._live._panels import Dashboard
 
 torch = pytest.importorskip("torch")
 
@@ -1001,6 +1006,103 @@ def test_budget_postpones_drawing_but_close_draws_everything():
     live.close()
     assert live.refreshes == 2
     assert len(live.panels["loss"].artists[0].get_xdata()) == 50
+
+
+def _run_on_a_simulated_clock(monkeypatch, budget, step_seconds, draw_seconds=0.005):
+    """A closed Live whose loop steps take ``step_seconds`` and draws ``draw_seconds``.
+
+    The clock moves only when the loop steps or the dashboard draws, so which
+    refreshes the budget skips is the same at every run.
+    """
+    clock = [0.0]
+    monkeypatch.setattr(live_module, "time", SimpleNamespace(perf_counter=lambda: clock[0]))
+    draw = Dashboard.draw
+
+    def timed_draw(self, *args, **kwargs):
+        clock[0] += draw_seconds
+        return draw(self, *args, **kwargs)
+
+    monkeypatch.setattr(Dashboard, "draw", timed_draw)
+    live = torchplot.Live(
+        every=7, path=False, display="none", process=False, budget=budget, figsize=(6, 4)
+    )
+    gen = torch.Generator().manual_seed(0)
+    x, y = torch.rand(10, generator=gen), torch.rand(10, generator=gen)
+    for step in range(200):
+        live.log(step, loss=torch.tensor(1.0 / (step + 1)))
+        if step % 50 == 0:  # growing data: where the limits land depends on their history
+            live.show("pred", torch.arange(10.0), torch.arange(10.0) ** 2 * step)
+            live.show("points", x, y * step, kind="scatter")
+        clock[0] += step_seconds
+    live.close()
+    return live
+
+
+@pytest.mark.parametrize("step_seconds", [0.001, 0.01], ids=["never-fits", "fits-sometimes"])
+def test_budget_postpones_only_drawing_the_final_figure_does_not_depend_on_speed(
+    monkeypatch, step_seconds
+):
+    # The limits move only when data leaves them: a refresh that skipped the
+    # artist updates along with the draw left them elsewhere, so a fast loop
+    # ended on another figure than a slow one (or the drawing process).
+    want = _run_on_a_simulated_clock(monkeypatch, None, step_seconds)
+    got = _run_on_a_simulated_clock(monkeypatch, 0.02, step_seconds)
+    assert want.skipped == 0 and got.skipped > 0
+    assert [ax.get_ylim() for ax in got.figure.axes] == [ax.get_ylim() for ax in want.figure.axes]
+    np.testing.assert_array_equal(
+        np.asarray(got.figure.canvas.buffer_rgba()), np.asarray(want.figure.canvas.buffer_rgba())
+    )
+
+
+@pytest.mark.parametrize(
+    "process, own_figure",
+    [(False, True), (False, False), (True, True)],
+    ids=["here", "here-figure=", "process"],
+)
+def test_closed_figure_is_static_and_draws_its_final_frame_without_the_live(
+    tmp_path, process, own_figure
+):
+    # Animated artists reach a plain canvas.draw() only through the Live's
+    # draw_event callback, held weakly and dropped by pickle and deepcopy: a
+    # window after training, ipympl, or the figure of a Live made inside a
+    # function would show empty panels.  After close() nothing is animated.
+    figure = None
+    if not own_figure:
+        figure = Figure(figsize=(8, 5))
+        FigureCanvasAgg(figure)
+    path = tmp_path / "live.png"
+    live = torchplot.Live(
+        every=7,
+        path=path,
+        display="file",
+        process=process,
+        figure=figure,
+        groups={"ab": ["a", "b"]},
+        smooth={"a": 0.9},
+    )
+    gen = torch.Generator().manual_seed(0)
+    for step in range(60):
+        live.log(step, a=torch.rand((), generator=gen) + 1 / (step + 1), b=step / 100, c=step % 5)
+        if step % 20 == 0:
+            live.show("pred", torch.arange(10.0) * step, target=torch.arange(10.0))
+            live.show("points", torch.rand(10, generator=gen), torch.rand(10), kind="scatter")
+    live.close()
+    fig = live.figure
+    final = np.asarray(fig.canvas.buffer_rgba()).copy()
+    np.testing.assert_array_equal(_png_pixels(path), final)
+    assert not [a for ax in fig.axes for a in ax.get_children() if a.get_animated()]
+    copies = [pickle.loads(pickle.dumps(fig)), copy.deepcopy(fig)]
+    collected = weakref.ref(live)
+    del live
+    gc.collect()
+    assert collected() is None
+    np.testing.assert_array_equal(_savefig_pixels(fig), final)
+    for f in [fig, *copies]:
+        # (a copy of a figure pyplot does not manage comes back on a base canvas)
+        canvas = f.canvas if hasattr(f.canvas, "buffer_rgba") else FigureCanvasAgg(f)
+        canvas.draw()
+        np.testing.assert_array_equal(np.asarray(canvas.buffer_rgba()), final)
+    mpl_plt.close(fig)
 
 
 def test_import_does_not_import_torch():

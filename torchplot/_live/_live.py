@@ -137,14 +137,15 @@ class Live:
         How much of the loop's time automatic refreshes may cost it.
         Drawing in this process: the most fraction of the loop's wall time
         (since the first :meth:`log`) spent drawing.  Values are always
-        brought in; drawing is postponed while a draw (estimated from the last
-        one of its kind) would exceed the budget, so a slow full redraw makes
-        the display update less often instead of slowing training.  With the
-        drawing process: that process spends at most ``5 * budget`` of its
-        time drawing and encoding frames (drawing on another core slows the
-        loop by about a sixth of that; see Notes).  The first frame is drawn
-        at once and not charged.  None: draw at every refresh.  Explicit
-        :meth:`refresh` and :meth:`close` always draw.
+        brought in and the artists updated (so the final figure does not
+        depend on the loop's speed); drawing is postponed while a draw
+        (estimated from the last one of its kind) would exceed the budget, so
+        a slow full redraw makes the display update less often instead of
+        slowing training.  With the drawing process: that process spends at
+        most ``5 * budget`` of its time drawing and encoding frames (drawing
+        on another core slows the loop by about a sixth of that; see Notes).
+        The first frame is drawn at once and not charged.  None: draw at
+        every refresh.  Explicit :meth:`refresh` and :meth:`close` always draw.
 
     Notes
     -----
@@ -560,10 +561,12 @@ class Live:
                 return  # nothing new since the last drawn frame
             budget = None if force else self.budget
             allowed = math.inf if budget is None else budget * (start - (self._t0 or start))
-            known = [c for c in self._cost.values() if c is not None]
-            if known and self._spent + min(known) > allowed:
-                self.skipped += 1  # not even the cheapest draw fits: skip the artist updates too
-                return
+            # The artists are updated at every refresh, only the draw waits for
+            # the budget: the axis limits keep some history (they move only when
+            # the data leaves them), so a figure updated at only some refreshes
+            # would depend on how fast the loop ran.  Updated at each, it depends
+            # on the data and ``every`` only, and equals the drawing process's
+            # frame (which updates at every refresh too).
             full = self._dash.update()
             est = self._cost[full]
             if est is not None and self._spent + est > allowed:
@@ -598,6 +601,9 @@ class Live:
 
         The figure stays open (and current, if pyplot manages it), e.g. for
         ``plt.savefig`` or sphinx-gallery; ``plt.close(live.figure)`` frees it.
+        It is then an ordinary figure, nothing animated: ``canvas.draw()``, a
+        window, a pickled or copied figure show the final frame, also once
+        this object is gone.
         """
         if self._closed:
             return
@@ -625,6 +631,7 @@ class Live:
                     self._emit()
             if self._png is not None:
                 self._png.close()
+            self._dash.make_static()
 
     def __enter__(self) -> Live:
         return self

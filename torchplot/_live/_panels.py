@@ -14,7 +14,8 @@ Speed comes from doing as little Matplotlib work per refresh as possible:
 
 Animated artists are still drawn by ``savefig`` (Matplotlib includes them
 while saving), so ``fig.savefig``, sphinx-gallery and a ``Gallery`` snapshot
-see the complete figure.
+see the complete figure.  After the last frame, :meth:`Dashboard.make_static`
+makes them ordinary artists again.
 """
 
 from __future__ import annotations
@@ -530,7 +531,7 @@ class Dashboard:
         self._bg: Any = None
         self.full_draws = 0
         self.blits = 0
-        self._cid = figure.canvas.mpl_connect("draw_event", self._on_draw)
+        self._cid: int | None = figure.canvas.mpl_connect("draw_event", self._on_draw)
 
     def add(self, name: str, panel: Panel) -> Panel:
         """Add a panel (a relayout at the next render)."""
@@ -597,6 +598,22 @@ class Dashboard:
             return
         self._bg = canvas.copy_from_bbox(self.figure.bbox)  # type: ignore[attr-defined]
         self._draw_animated()
+
+    def make_static(self) -> None:
+        """Turn the figure into an ordinary one: nothing animated, no draw callback.
+
+        For the figure left after the last frame.  Animated artists reach the
+        canvas only through :meth:`_on_draw`, which the canvas holds weakly
+        and a pickle or a deep copy of the figure drops: a plain
+        ``canvas.draw()`` would leave them out once the dashboard is gone.
+        Drawn normally they give the same frame (as ``savefig`` shows).
+        """
+        for artist in self.animated:
+            artist.set_animated(False)
+        if self._cid is not None:
+            self.figure.canvas.mpl_disconnect(self._cid)
+            self._cid = None
+        self._bg = None
 
     def _draw_animated(self) -> None:
         for artist in self.animated:
