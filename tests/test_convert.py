@@ -36,6 +36,30 @@ def test_grad_tensor_is_detached_and_copied():
     assert not np.shares_memory(out, t.detach().numpy())
 
 
+_ZERO_GRADIENT = """
+import torch, torchplot
+x = torch.randn(6, 8, requires_grad=True)
+torch.sgn(x).sum().backward()  # sgn's gradient is a ZeroTensor
+assert x.grad._is_zerotensor()
+for view in (x.grad, x.grad[1], x.grad[:, 2], x.grad[1:]):
+    arr = torchplot.to_numpy(view)
+    assert arr.shape == tuple(view.shape) and arr.dtype == "float32" and not arr.any(), arr
+assert torchplot.to_numpy(x.grad[0, 3]) == 0
+print("ok")
+"""
+
+
+def test_a_zero_gradient_converts_to_zeros():
+    # A view of a ZeroTensor with an offset (``x.grad[1]``) killed the
+    # interpreter in ``numpy(force=True)``; a whole one went through it.
+    import subprocess
+
+    done = subprocess.run(
+        [sys.executable, "-c", _ZERO_GRADIENT], capture_output=True, text=True, timeout=120
+    )
+    assert (done.returncode, done.stdout.strip()) == (0, "ok"), done.stderr[-2000:]
+
+
 def test_plain_cpu_tensor_is_copied_not_aliased():
     t = torch.arange(4.0)
     out = to_numpy(t)

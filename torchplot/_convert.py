@@ -239,13 +239,15 @@ def _scalar(arr: np.ndarray) -> Any:
 
 
 def _torch_leaf(t: Any, where: Where) -> Any:
-    if type(t) in (_DIRECT_TYPES or _direct_types()) and t.is_cpu:
+    if type(t) in (_DIRECT_TYPES or _direct_types()) and t.is_cpu and not t._is_zerotensor():
         # The common case, a host tensor of a dtype NumPy has, without the
         # general path's dozen attribute reads (a small plot call pays them
         # per argument).  numpy(force=True) detaches and resolves the conj and
         # neg bits; it raises for every dtype and layout NumPy cannot take
         # as they are (bfloat16, float8, quantized, sparse, nested, mkldnn),
-        # which the general path handles or explains.
+        # which the general path handles or explains.  A ZeroTensor (a
+        # gradient autograd knows is zero) kills the interpreter there when
+        # it is a view with an offset (``x.grad[1]``, PyTorch 2.13).
         try:
             arr = t.numpy(force=True)
         except Exception:
@@ -268,6 +270,11 @@ def _torch_leaf(t: Any, where: Where) -> Any:
             t = t.as_subclass(torch.Tensor)
         except Exception as exc:  # wrapper subclasses with no storage of their own
             raise _unreadable(where, given, t, exc) from None
+    if t._is_zerotensor():
+        # No memory: ``numpy()`` refuses it (and a view of it crashes).  Its
+        # values are zeros of its dtype, on the host at once.
+        with plain_tensors():
+            t, fresh = torch.zeros(t.shape, dtype=t.dtype, device="cpu"), True
     if t.layout != torch.strided:
         t, fresh = t.to_dense(), True
     if t.is_quantized:
