@@ -290,6 +290,20 @@ def test_normalize_minmax_equals_hand_normalized(fig_test, fig_ref):
     fig_ref.subplots().imshow(np_grid(hwc))
 
 
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16"])
+@EQUAL
+def test_normalize_of_a_16_bit_batch_is_computed_in_float32(fig_test, fig_ref, dtype):
+    # Computed in the batch's dtype: a float16 range over 65504 overflowed
+    # (the grid came out as zeros and NaN), and bfloat16 moved pixels by up
+    # to two display levels against the same values normalized in float32.
+    gen = torch.Generator().manual_seed(9)
+    t = (torch.rand(4, 3, 8, 8, generator=gen) * 80000 - 40000).to(getattr(torch, dtype))
+    torchplot.adopt(fig_test).subplots().imshow(t, normalize="minmax")
+    hwc = t.float().permute(0, 2, 3, 1)
+    hwc = ((hwc - hwc.min()) / (hwc.max() - hwc.min())).numpy()
+    fig_ref.subplots().imshow(np_grid(hwc))
+
+
 @EQUAL
 def test_normalize_per_image_equals_hand_normalized(fig_test, fig_ref):
     t = (

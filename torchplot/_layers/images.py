@@ -454,6 +454,10 @@ def _minmax(imgs: Any, per_image: bool, held: Any = None) -> Any:
     """
     torch = sys.modules["torch"]
     imgs = _as_float(imgs)
+    # In float32 at least, as ``_denorm``: a float16 batch's range can exceed
+    # float16 (``hi - lo`` overflows to inf: an image of zeros and NaN), and
+    # bfloat16's 8 bits of precision moved pixels by up to two display levels.
+    imgs = imgs.to(torch.promote_types(imgs.dtype, torch.float32))
     dims = (1, 2, 3) if per_image else (0, 1, 2, 3)
     if held is not None:
         lo, hi = _finite_limits(torch.where(held, imgs, math.nan), dims)
