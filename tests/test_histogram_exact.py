@@ -164,6 +164,18 @@ def test_named_rules_of_offset_float32_data_are_exact_or_fall_back(rule, offset)
             pass
 
 
+@pytest.mark.parametrize("rule", ["scott", "doane"])
+@pytest.mark.parametrize("scale", [1e20, 1e-25], ids=["exploding", "vanishing"])
+@pytest.mark.parametrize("dtype", [torch.float32, torch.bfloat16])
+def test_named_rules_whose_squares_leave_float32_fall_back(rule, scale, dtype):
+    # NumPy sums the squared deviations in float32: they overflow to inf
+    # (NumPy's bins then raise) or underflow (one bin).  The device path,
+    # in float64, drew 11 to 21 bins instead.
+    t = (_normal(1000, torch.float64) * scale).to(dtype)
+    with pytest.raises(Unsupported, match="squared deviations"):
+        histogram(t, rule)
+
+
 @pytest.mark.parametrize("rule", ["auto", "fd", "scott", "doane"])
 def test_named_rules_on_float16_fall_back(rule):
     with pytest.raises(Unsupported):

@@ -277,6 +277,8 @@ def _named_width(name: str, x: Any, dtype: np.dtype, proxy: np.ndarray) -> tuple
     x64 = x.to(torch.float64)
     mean = float(x64.mean())
     std = float(x64.std(correction=0))
+    if name in ("scott", "doane"):
+        _check_squares(dtype, size, std, max(abs(float(proxy.max())), abs(float(proxy.min()))))
     rounding = _rounding(dtype, size, mean, std)
     if name in ("fd", "auto"):
         q75, q25 = (_percentile(x, q, dtype) for q in (75, 25))
@@ -302,6 +304,22 @@ def _named_width(name: str, x: Any, dtype: np.dtype, proxy: np.ndarray) -> tuple
             err = g1_err / (np.log(2) * (sg1 + abs(g1)) * denominator)
             return float(ptp / denominator), float(err)
     return 0.0, 0.0
+
+
+def _check_squares(dtype: np.dtype, size: int, std: float, peak: float) -> None:
+    """Refuse data whose squared deviations leave the float type NumPy sums them in.
+
+    NumPy's ``std`` sums the squares in the data's float dtype: exploding
+    gradients (``|x|`` near 1e19 in float32, bfloat16 too) overflow it to
+    inf, vanishing ones (near 1e-22) underflow it to zero or to subnormals
+    that keep few bits; float64 here would give another width.
+    """
+    info = np.finfo(dtype) if dtype.kind == "f" else np.finfo(np.float64)
+    reach = 2.0 * peak  # no deviation from the mean is larger
+    if size * (reach * reach) > float(info.max) / 2:
+        raise Unsupported("squared deviations overflow the data's float type")
+    if 0.0 < std * std < 16 * float(info.tiny):
+        raise Unsupported("squared deviations underflow the data's float type")
 
 
 #: float64's own rounding of the statistics: a few ulps, far inside the margin.
