@@ -1413,6 +1413,31 @@ def test_a_live_drawing_here_that_is_never_closed_writes_its_last_frame_at_exit(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["l.png"]
 
 
+def test_an_unclosed_live_leaves_an_ordinary_figure_when_collected():
+    # Made in a function that returned without close(): the curves stayed
+    # animated, drawn only by the dashboard's draw_event callback, which went
+    # with the Live, so a plain canvas.draw() showed empty panels.
+    def train():
+        live = torchplot.Live(every=5, path=False, display="none", process=False, budget=None)
+        _log_some(live, 20)
+        return live.figure
+
+    fig = train()
+    gc.collect()
+    assert not [a for ax in fig.axes for a in ax.get_children() if a.get_animated()]
+    fig.canvas.draw()
+    np.testing.assert_array_equal(np.asarray(fig.canvas.buffer_rgba()), _savefig_pixels(fig))
+
+
+def test_a_figure_of_yours_is_not_drawn_by_a_child_process(tmp_path):
+    # The child drew a dashboard of its own size (680x1440 px for an 8x5 in
+    # figure): the PNG was not the figure given.
+    figure = Figure(figsize=(8, 5))
+    FigureCanvasAgg(figure)
+    with pytest.raises(ValueError, match=r"process=True.*figure=.*Fix: leave process=None"):
+        torchplot.Live(path=tmp_path / "l.png", display="file", process=True, figure=figure)
+
+
 def test_two_dashboards_writing_one_path_encode_into_their_own_files(tmp_path):
     # Both sinks of one process encoded into ``.x.png.<pid>.tmp``: frames
     # were lost ("No such file or directory") and a torn PNG was possible.

@@ -7,6 +7,7 @@ import os
 import sys
 import time
 import warnings
+import weakref
 from collections.abc import Collection, Iterable, Mapping
 from types import TracebackType
 from typing import Any, Literal
@@ -221,6 +222,15 @@ class Live:
         for w in weights:
             if not 0 <= w < 1:
                 raise ValueError(f"Live(smooth=...) weights must be in [0, 1), got {w!r}")
+        if process and figure is not None:
+            # The child draws a dashboard of its own, which cannot be a copy of
+            # the caller's figure (its size, dpi, other Axes): its PNG would not be
+            # that figure.
+            raise ValueError(
+                "Live(process=True) draws Live's own figure in a child process; a figure "
+                "given with figure=... is drawn in this process. Fix: leave process=None "
+                "(or pass process=False) with figure=..., or drop figure=."
+            )
         self.every = every
         self.display = _resolve_display(display)
         # Normalised once, so that this process and the drawing process (sent
@@ -259,6 +269,11 @@ class Live:
                 owned.set_size_inches(_PANEL_SIZE[0] * ncols, _PANEL_SIZE[1] * nrows, forward=True)
 
         self._dash = Dashboard(self.figure, ncols=ncols, resize=resize)
+        # A Live dropped without close() (made in a function that returned)
+        # leaves an ordinary figure too: its animated artists would reach a
+        # plain canvas.draw() only through the dashboard it no longer has.
+        self._make_static = weakref.finalize(self, self._dash.make_static)
+        self._make_static.atexit = False
 
         if path is None and self.display == "file":
             path = "live.png"
@@ -631,7 +646,7 @@ class Live:
                     self._emit()
             if self._png is not None:
                 self._png.close()
-            self._dash.make_static()
+            self._make_static()
 
     def __enter__(self) -> Live:
         return self
