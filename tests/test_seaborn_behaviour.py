@@ -6,6 +6,7 @@ import gc
 import io
 import warnings
 import weakref
+from collections.abc import Mapping
 
 import matplotlib.image
 import matplotlib.pyplot as mpl
@@ -355,6 +356,93 @@ def test_tensors_that_are_no_data_vectors_get_no_same_length_advice(call):
     assert message.startswith(str(ref_info.value))
     assert "shape (40,), dtype torch.float32, device cpu" in message or "(6, 5)" in message
     assert "same length" not in message
+
+
+def test_an_error_describes_a_list_of_alike_tensors_as_one_entry():
+    # A loss history of 0-d tensors got one description per tensor: 519,025
+    # characters for 10,000 tensors.
+    losses = [torch.tensor(float(i), requires_grad=True) * 1 for i in range(1000)]
+    with pytest.raises(ValueError) as ref_info:
+        seaborn.lineplot(x=list(range(999)), y=[t.item() for t in losses])
+    with pytest.raises(ValueError) as info:
+        tsns.lineplot(x=list(range(999)), y=losses)
+    message = str(info.value)
+    assert message.startswith(str(ref_info.value) + "\n(torchplot: ")
+    assert "y: list of 1000 tensors, each shape (), dtype torch.float32, device cpu" in message
+    assert message.count("dtype") == 1 and len(message) < 400
+
+
+def test_an_error_lists_at_most_eight_tensors_then_how_many_more():
+    data = {f"v{i}": torch.zeros(i + 1) for i in range(20)}
+    with pytest.raises(ValueError) as info:
+        tsns.relplot(data=data, x="v0", y="v1")
+    message = str(info.value)
+    assert message.count("dtype") == 8
+    assert "data['v7']: shape (8,), dtype torch.float32, device cpu; and 12 more." in message
+
+
+def test_plot_names_a_positional_data_dict_data_in_conversion_errors():
+    data = {"a": torch.arange(3.0), "state": torch.empty(3, device="meta")}
+    with pytest.raises(TypeError, match=r"^Plot.__init__\(\) argument 'data'\['state'\]: "):
+        tso.Plot(data, "a")
+
+
+def test_a_long_form_dict_is_read_only_by_the_keys_the_call_names():
+    # As seaborn reads it: a lazy mapping (an npz file, a dict of model
+    # outputs) loads, and moves to the host, only what is drawn.
+    class Recorded(Mapping):
+        def __init__(self, **entries):
+            self.entries, self.read = entries, []
+
+        def __getitem__(self, key):
+            self.read.append(key)
+            return self.entries[key]
+
+        def __contains__(self, key):
+            return key in self.entries
+
+        def __iter__(self):
+            return iter(self.entries)
+
+        def __len__(self):
+            return len(self.entries)
+
+    unread = torch.empty(2, device="meta")  # converting it would raise
+    data = Recorded(x=_grad(X), y=_grad(Y), h=torch.arange(40) % 2, unread=unread)
+    ax = tsns.scatterplot(data=data, x="x", y="y", hue="h")
+    assert sorted(data.read) == ["h", "x", "y"]
+    assert data.entries["unread"] is unread and len(ax.collections[0].get_offsets()) == 40
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        # relplot, displot and catplot build ``pd.DataFrame(data)`` for ``g.data``.
+        lambda data: tsns.relplot(data=data, x="x", y="y"),
+        lambda data: tsns.displot(data=data, x="x"),
+        # With one of x and y, jointplot's marginal histplot reads data as wide form.
+        lambda data: tsns.jointplot(data=data, x="x", kind="hist"),
+        # A Plot keeps its data and looks up the keys its later calls name.
+        lambda data: tso.Plot(data, x="x", y="y"),
+        # Wide form: every entry is a series.
+        lambda data: tsns.lineplot(data=data),
+    ],
+    ids=["relplot", "displot", "jointplot-one-axis", "objects.Plot", "wide-form"],
+)
+def test_where_seaborn_reads_all_of_a_data_dict_all_of_it_is_converted(call):
+    data = {"x": _grad(X), "y": _grad(Y), "extra": torch.empty(2, device="meta")}
+    with pytest.raises(TypeError, match=r"argument 'data'\['extra'\]: cannot plot a tensor"):
+        call(data)
+
+
+def test_a_plot_reads_keys_its_later_calls_name_from_its_data():
+    data = {"x": _grad(X), "y": _grad(Y), "c": torch.arange(40) % 2}
+    plot = tso.Plot(data, x="x", y="y").facet(col="c").add(tso.Dot(), color="c")
+    ref = {k: _host(v) if v.is_floating_point() else v.numpy() for k, v in data.items()}
+    plain = (
+        seaborn.objects.Plot(ref, x="x", y="y").facet(col="c").add(seaborn.objects.Dot(), color="c")
+    )
+    assert np.array_equal(_pixels(plot.plot()._figure), _pixels(plain.plot()._figure))
 
 
 def test_unconvertible_tensor_gets_the_core_rules_error():

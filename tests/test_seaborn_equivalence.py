@@ -22,6 +22,7 @@ from types import ModuleType
 from typing import Any
 
 import matplotlib.image
+import matplotlib.pyplot
 import numpy as np
 import pandas as pd
 import pytest
@@ -518,3 +519,128 @@ def test_one_tensor_as_two_variables_is_one_vector(fig_test, fig_ref):
     seaborn.objects.Plot(x=x, y=y, color=labels, marker=labels).add(seaborn.objects.Dot()).on(
         fig_ref
     ).plot()
+
+
+# --------------------------------------------------------------------------- long-form data
+# case(sns, data) -> the Figure drawn from ``data``, a long-form dict with an
+# entry named by no variable.
+
+
+def _on_axes(draw: Callable[[Any], Any]) -> Figure:
+    ax = matplotlib.pyplot.figure().subplots()
+    draw(ax)
+    return ax.figure
+
+
+LongFormCase = Callable[[Any, dict[str, Any]], Figure]
+
+LONG_FORM_CASES: dict[str, LongFormCase] = {
+    "scatterplot": lambda sns, data: _on_axes(
+        lambda ax: sns.scatterplot(data=data, x="a", y="b", hue="h", size="w", style="c", ax=ax)
+    ),
+    "lineplot": lambda sns, data: _on_axes(
+        lambda ax: sns.lineplot(data, x="t", y="b", hue="c", weights="w", seed=0, ax=ax)
+    ),
+    "lineplot[units]": lambda sns, data: _on_axes(
+        lambda ax: sns.lineplot(data=data, x="t", y="b", units="c", estimator=None, ax=ax)
+    ),
+    "histplot": lambda sns, data: _on_axes(
+        lambda ax: sns.histplot(data=data, x="a", hue="h", weights="w", ax=ax)
+    ),
+    "kdeplot": lambda sns, data: _on_axes(
+        lambda ax: sns.kdeplot(data=data, x="a", y="b", levels=4, ax=ax)
+    ),
+    "ecdfplot": lambda sns, data: _on_axes(lambda ax: sns.ecdfplot(data=data, y="a", ax=ax)),
+    "rugplot": lambda sns, data: _on_axes(
+        lambda ax: sns.rugplot(data=data, x="a", y="b", hue="h", ax=ax)
+    ),
+    "barplot": lambda sns, data: _on_axes(
+        lambda ax: sns.barplot(data=data, x="cat", y="b", hue="c", seed=0, ax=ax)
+    ),
+    "boxplot": lambda sns, data: _on_axes(lambda ax: sns.boxplot(data=data, x="cat", y="b", ax=ax)),
+    "violinplot": lambda sns, data: _on_axes(
+        lambda ax: sns.violinplot(data=data, x="b", y="cat", ax=ax)
+    ),
+    "boxenplot": lambda sns, data: _on_axes(
+        lambda ax: sns.boxenplot(data=data, x="cat", y="b", ax=ax)
+    ),
+    "stripplot": lambda sns, data: _on_axes(
+        lambda ax: sns.stripplot(data=data, x="cat", y="b", hue="h", ax=ax)
+    ),
+    "swarmplot": lambda sns, data: _on_axes(
+        lambda ax: sns.swarmplot(data=data, x="cat", y="b", ax=ax)
+    ),
+    "pointplot": lambda sns, data: _on_axes(
+        lambda ax: sns.pointplot(data=data, x="cat", y="b", hue="c", seed=0, ax=ax)
+    ),
+    # countplot(x=...) looks up the y it makes up, 1, in ``data`` too.
+    "countplot": lambda sns, data: _on_axes(
+        lambda ax: sns.countplot(data={**data, 1: data["b"]}, x="cat", hue="c", ax=ax)
+    ),
+    "regplot": lambda sns, data: _on_axes(
+        lambda ax: sns.regplot(data=data, x="a", y="b", n_boot=50, seed=0, ax=ax)
+    ),
+    "residplot": lambda sns, data: _on_axes(
+        lambda ax: sns.residplot(data=data, x="a", y="b", order=2, ax=ax)
+    ),
+    # kind="hist" draws its marginals with ``histplot(data=data, ...)``,
+    # passing marginal_kws on: ``weights="w"`` is looked up in ``data`` there.
+    "jointplot": lambda sns, data: (
+        sns.jointplot(
+            data=data, x="a", y="b", kind="hist", marginal_kws={"weights": "w"}, height=3
+        ).figure
+    ),
+    "JointGrid": lambda sns, data: (
+        sns.JointGrid(data=data, x="a", y="b", hue="c", height=3)
+        .plot(sns.scatterplot, sns.kdeplot)
+        .figure
+    ),
+}
+
+
+def _long_form_data(d: Data, unused: Any) -> dict[str, Any]:
+    names = {"a": d.x, "b": d.y, "w": d.w, "h": d.hue, "c": d.col, "cat": d.cat, "t": d.time}
+    return {**names, "unused": unused}
+
+
+@pytest.mark.parametrize("name", sorted(LONG_FORM_CASES))
+def test_a_long_form_dict_entry_no_variable_names_is_never_converted(name):
+    # seaborn reads only the entries its variables name: one it never reads
+    # may be anything (seaborn draws beside an ``object()``); torchplot
+    # converted every entry, so an unconvertible one raised.
+    case = LONG_FORM_CASES[name]
+    unused = torch.empty(3, device="meta")
+    _seeded()
+    with _seaborn_warnings_ignored():
+        test = _pixels(case(tsns, _long_form_data(Data("grad", tensors=True), unused)))
+    _seeded()
+    with _seaborn_warnings_ignored():
+        ref = _pixels(case(seaborn, _long_form_data(Data("grad", tensors=False), object())))
+    assert test.shape == ref.shape
+    assert int(np.any(test != ref, axis=-1).sum()) == 0
+
+
+def _views(tensors: bool) -> dict[Any, Any]:
+    rng = np.random.default_rng(3)
+    values = [rng.normal(size=12).astype(np.float32) for _ in range(3)]
+    if tensors:
+        values = [torch.from_numpy(v).requires_grad_(True) * 1 for v in values]
+    return dict(zip("abc", values, strict=True))
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda sns, d, ax: sns.histplot(d.values(), ax=ax),
+        lambda sns, d, ax: sns.lineplot(data=d.values(), ax=ax),
+        lambda sns, d, ax: sns.kdeplot(d.values(), ax=ax),
+        lambda sns, d, ax: sns.histplot({v[0]: k for k, v in d.items()}.keys(), ax=ax),
+    ],
+    ids=["histplot-values", "lineplot-values", "kdeplot-values", "histplot-keys"],
+)
+@EQUAL
+def test_a_dict_view_of_tensors_draws_what_the_numpy_dicts_view_draws(fig_test, fig_ref, call):
+    # seaborn hands a view to pd.DataFrame, one row per array; the view made
+    # a list was a collection of series (163,666 px differed for histplot).
+    call(tsns, _views(tensors=True), torchplot.adopt(fig_test).subplots())
+    call(seaborn, _views(tensors=False), fig_ref.subplots())

@@ -16,6 +16,13 @@ The seaborn-specific parts, all here:
   tensor passed as their ``data`` becomes ``pandas.DataFrame(converted)``, so
   ``pairplot({"a": t1, "b": t2})`` draws what ``pairplot(pd.DataFrame(...))``
   draws.  A call without tensors is passed on untouched.
+* :data:`LONG_FORM`: the callables that read a dict ``data=`` only by the
+  keys their arguments name (seaborn's long-form ``PlotData``): there only
+  those entries are converted, so an entry the plot does not use is never
+  copied, moved to the host or required to be convertible.
+* Dict views: ``histplot(runs.values())`` reaches seaborn as a view of the
+  same kind over the converted values, which pandas reads as seaborn reads
+  the NumPy dict's view (one row per array), not as a list.
 * Errors: when seaborn (or pandas under it) raises ``ValueError``,
   ``TypeError`` or ``IndexError`` for a call that held tensors, the same
   exception type is raised again with the shape, dtype and device of each
@@ -48,7 +55,8 @@ import operator
 import sys
 import types
 import weakref
-from collections.abc import Callable, Iterator, Mapping
+from collections import ChainMap
+from collections.abc import Callable, ItemsView, Iterator, KeysView, Mapping, MappingView, Sized
 from typing import Any, TypeVar, cast
 
 import numpy as np
@@ -70,7 +78,7 @@ from torchplot._twins import (
 )
 from torchplot.seaborn._vectors import share, vectors_of, version_of
 
-__all__ = ["FRAME_ONLY", "PASS_THROUGH", "tensor_aware", "twin_of", "adopt_result"]
+__all__ = ["FRAME_ONLY", "LONG_FORM", "PASS_THROUGH", "tensor_aware", "twin_of", "adopt_result"]
 
 _F = TypeVar("_F", bound=Callable[..., Any])
 _T = TypeVar("_T")
@@ -80,6 +88,41 @@ _T = TypeVar("_T")
 FRAME_ONLY: frozenset[str] = frozenset(
     {"pairplot", "lmplot", "FacetGrid.__init__", "PairGrid.__init__"}
 )
+
+#: Qualified names of the seaborn callables that read a dict ``data`` only by
+#: the keys their arguments name, when ``x`` or ``y`` is given (long form):
+#: seaborn's ``PlotData`` looks up each variable's value with ``val in data``
+#: and ``data[val]`` and reads nothing else, and ``regplot``'s plotter reads
+#: ``data[val]`` for its string variables.  Not listed, so all of ``data`` is
+#: converted: ``relplot``, ``displot`` and ``catplot`` (they build
+#: ``pd.DataFrame(data)`` for ``g.data``), :data:`FRAME_ONLY`, ``heatmap`` and
+#: ``clustermap`` (``data`` is the values), and ``seaborn.objects.Plot``, which
+#: keeps ``data`` and looks up keys named later (``.facet(col="run")``,
+#: ``.pair(x=[...])``, ``.add(mark, color="c")``).
+LONG_FORM: frozenset[str] = frozenset(
+    {
+        *("scatterplot", "lineplot", "histplot", "kdeplot", "ecdfplot", "rugplot"),
+        *("barplot", "boxplot", "violinplot", "boxenplot", "stripplot", "swarmplot"),
+        *("pointplot", "countplot", "regplot", "residplot", "jointplot", "JointGrid.__init__"),
+    }
+)
+
+#: Legacy keywords with which a :data:`LONG_FORM` function reads ``data`` as a
+#: whole: ``kdeplot(vertical=True)`` swaps ``data`` and ``y``, ``rugplot(a=...,
+#: axis=...)`` makes ``data`` the vector.
+_DATA_AS_VECTOR: dict[str, frozenset[str]] = {
+    "kdeplot": frozenset({"vertical"}),
+    "rugplot": frozenset({"a", "axis"}),
+}
+
+#: :data:`LONG_FORM` functions that read ``data`` as wide form unless both ``x``
+#: and ``y`` are given: ``jointplot(kind="hist")`` draws each marginal with
+#: only one of them, and a missing one makes that ``histplot`` wide form.
+_BOTH_AXES: frozenset[str] = frozenset({"jointplot"})
+
+#: Variable values a :data:`LONG_FORM` function makes up and looks up in
+#: ``data``: ``countplot(x=...)`` sets ``y = 1`` (and ``x = 1`` for ``y=``).
+_MADE_UP_VALUES: dict[str, tuple[Any, ...]] = {"countplot": (1,)}
 
 #: Public methods of the grid and ``Plot`` twins whose arguments are passed on
 #: to seaborn untouched, with the reason.  Each only hands its arguments to a
@@ -97,6 +140,9 @@ PASS_THROUGH: dict[str, str] = {
 #: Exceptions re-raised with the tensors' descriptions: the types seaborn,
 #: pandas and NumPy use for bad shapes and lengths.
 _DESCRIBED_ERRORS = (ValueError, TypeError, IndexError)
+
+#: At most this many tensor descriptions are appended to an error; then a count.
+_MAX_LISTED = 8
 
 #: The parameters that take one data vector each, one value per observation:
 #: the only tensors whose lengths must agree.  (``row`` and ``col`` are
@@ -159,7 +205,40 @@ def _tensor_leaves(obj: Any, label: str) -> list[tuple[str, Any]]:
         return [(label, obj)]
     if isinstance(obj, Mapping):
         return [leaf for k, v in obj.items() for leaf in _tensor_leaves(v, f"{label}[{k!r}]")]
-    return [leaf for i, v in enumerate(obj) for leaf in _tensor_leaves(v, f"{label}[{i}]")]
+    items = (obj.start, obj.stop, obj.step) if type(obj) is slice else obj  # a slice's ends
+    return [leaf for i, v in enumerate(items) for leaf in _tensor_leaves(v, f"{label}[{i}]")]
+
+
+def _descriptions(obj: Any, label: str) -> list[str]:
+    """``label: shape ..., dtype ..., device ...`` for each tensor in ``obj``.
+
+    A mapping's entries are described one by one (each is a named vector); a
+    sequence of alike tensors (a history of 0-d losses) is one description,
+    which says how many there are.
+    """
+    kind = kind_of(type(obj))
+    if kind is Kind.PLAIN:
+        return []
+    if kind is not Kind.CONTAINER:
+        return [f"{label}: {describe(obj)}"]
+    if isinstance(obj, Mapping):
+        return [d for k, v in obj.items() for d in _descriptions(v, f"{label}[{k!r}]")]
+    leaves = _tensor_leaves(obj, label)
+    alike = {describe(t) for _, t in leaves}
+    if len(leaves) < 2 or len(alike) > 1:
+        return [f"{name}: {describe(t)}" for name, t in leaves]
+    n, kind_name = len(leaves), type(obj).__name__
+    if isinstance(obj, Sized) and len(obj) != n:
+        return [f"{label}: {kind_name} of {len(obj)} items holding {n} tensors, each {alike.pop()}"]
+    return [f"{label}: {kind_name} of {n} tensors, each {alike.pop()}"]
+
+
+def _listing(descriptions: list[str]) -> str:
+    """The first :data:`_MAX_LISTED` descriptions, then how many more there are."""
+    if len(descriptions) <= _MAX_LISTED:
+        return "; ".join(descriptions)
+    more = len(descriptions) - _MAX_LISTED
+    return "; ".join([*descriptions[:_MAX_LISTED], f"and {more} more"])
 
 
 def _described(
@@ -169,27 +248,28 @@ def _described(
     args: tuple[Any, ...],
     kwargs: dict[str, Any],
 ) -> BaseException | None:
-    """``exc``'s type with every tensor argument's shape, dtype and device appended."""
+    """``exc``'s type with the tensor arguments' shapes, dtypes and devices appended.
+
+    As :func:`_descriptions` words them, at most :data:`_MAX_LISTED`: a
+    message listing every tensor of a call holding thousands is unreadable.
+    """
     names = _positional_names(func)[len(head) :]
-    leaves = [
-        leaf
-        for i, a in enumerate(args)
-        for leaf in _tensor_leaves(a, names[i] if i < len(names) else f"args[{i}]")
-    ]
-    leaves += [leaf for k, v in kwargs.items() for leaf in _tensor_leaves(v, k)]
-    if not leaves:
+    labelled = [(names[i] if i < len(names) else f"args[{i}]", a) for i, a in enumerate(args)]
+    labelled += list(kwargs.items())
+    descriptions = [d for label, a in labelled for d in _descriptions(a, label)]
+    if not descriptions:
         return None
-    listing = "; ".join(f"{label}: {describe(t)}" for label, t in leaves)
     qual = getattr(func, "__qualname__", "call")
-    message = f"{exc}\n(torchplot: the tensors passed to {qual}() were {listing}"
+    message = f"{exc}\n(torchplot: the tensors passed to {qual}() were {_listing(descriptions)}"
     # Vectors of one plot must have one length; ``bins``, ``levels``, ``mask``
     # or the items of a wide-form list need not, so only the data vectors, or
     # pandas' own complaint (long-form ``data`` becomes a DataFrame), count.
     lengths = {
         t.shape[0]
-        for label, t in leaves
-        # A strided nested tensor has no ``shape`` (reading it raises).
+        for label, t in labelled
         if label in _DATA_VECTORS
+        and kind_of(type(t)) not in (Kind.PLAIN, Kind.CONTAINER)
+        # A strided nested tensor has no ``shape`` (reading it raises).
         and not getattr(t, "is_nested", False)
         and len(getattr(t, "shape", ())) > 0
     }
@@ -216,9 +296,15 @@ def _call(
     (:mod:`torchplot.seaborn._vectors`).
     """
     args, kwargs = _settings_converted(args, kwargs)
-    new_args, new_kwargs = convert_call(args, kwargs, func, len(head), data_looked_up=False)
+    args, kwargs = _data_by_name(func, args, kwargs)
+    slot = _long_form_slot(func, head, args, kwargs)
+    if slot is None:
+        new_args, new_kwargs = convert_call(args, kwargs, func, len(head), data_looked_up=False)
+    else:
+        new_args, new_kwargs = _long_form_converted(func, head, (args, kwargs), slot)
     if new_args is args and new_kwargs is kwargs:
         return func(*head, *args, **kwargs)  # no tensor: exactly seaborn's call
+    new_args, new_kwargs = _views_rebuilt((args, kwargs), (new_args, new_kwargs))
     new_args, new_kwargs = _same_vectors((args, kwargs), (new_args, new_kwargs), chain)
     try:
         if func.__qualname__ in FRAME_ONLY:
@@ -230,6 +316,155 @@ def _call(
         if described is None:
             raise
         raise described from exc
+
+
+def _data_by_name(
+    func: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> tuple[tuple[Any, ...], dict[str, Any]]:
+    """``Plot(d, ...)`` as ``Plot(data=d, ...)`` when ``d`` is a mapping holding tensors.
+
+    ``Plot.__init__(*args, data=None, ...)`` takes a leading mapping as its
+    ``data`` (``_resolve_positionals``), and so does the call by name; by name,
+    a tensor that cannot be converted is reported as ``data['key']``, not as
+    ``args[0]['key']``.
+    """
+    if (
+        func.__qualname__ != "Plot.__init__"
+        or not args
+        or "data" in kwargs  # seaborn's own error for data given twice
+        or not isinstance(args[0], Mapping)
+        or not needs_conversion(args[0])
+    ):
+        return args, kwargs
+    return args[1:], {"data": args[0], **kwargs}
+
+
+def _long_form_slot(
+    func: Callable[..., Any], head: tuple[Any, ...], args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> int | str | None:
+    """Where a long-form mapping ``data`` of a :data:`LONG_FORM` call is; None if not there.
+
+    ``"data"`` for the keyword, else its index in ``args``.  None also where
+    seaborn may read all of it: wide form, a legacy keyword making ``data``
+    the vector, or a key that is a tensor (converted, its lookup changes).
+    """
+    qual = func.__qualname__
+    if qual not in LONG_FORM:
+        return None
+    slot: int | str
+    if "data" in kwargs:
+        slot = "data"
+        data = kwargs["data"]
+    else:
+        pos = _data_position(func)
+        if pos is None or not 0 <= pos - len(head) < len(args):
+            return None
+        slot = pos - len(head)
+        data = args[slot]
+    given = [kwargs.get(axis) is not None for axis in ("x", "y")]
+    if (
+        not isinstance(data, Mapping)
+        or not (all(given) if qual in _BOTH_AXES else any(given))
+        or not _DATA_AS_VECTOR.get(qual, frozenset()).isdisjoint(kwargs)
+        or any(map(needs_conversion, data))
+    ):
+        return None
+    return slot
+
+
+def _long_form_converted(
+    func: Callable[..., Any],
+    head: tuple[Any, ...],
+    call: tuple[tuple[Any, ...], dict[str, Any]],
+    slot: int | str,
+) -> tuple[tuple[Any, ...], dict[str, Any]]:
+    """The call converted, of its long-form ``data`` only the entries the call names.
+
+    The other entries stay as they are, unread: ``data`` reaches seaborn as a
+    ``ChainMap`` of the converted entries over the user's mapping, which
+    seaborn only asks ``val in data`` and ``data[val]`` for the values it was
+    given.  The call's tensors are converted first: a 0-d tensor may name a key.
+    """
+    args, kwargs = call
+    data = kwargs["data"] if slot == "data" else args[cast(int, slot)]
+    rest = _with_data(call, slot, None)
+    new_args, new_kwargs = convert_call(*rest, func, len(head), data_looked_up=False)
+    read: dict[Any, Any] = {}
+    for key in _keys_named(func, data, [*new_args, *new_kwargs.values()]):
+        with contextlib.suppress(Exception):  # seaborn's lookup raises its own error
+            read[key] = data[key]
+    # Converted as an argument named ``data``: errors name ``data['key']``.
+    converted = convert_call((), {"data": read}, func, len(head), data_looked_up=False)[1]["data"]
+    new_data = data if converted is read else ChainMap(converted, data)
+    if new_args is rest[0] and new_kwargs is rest[1] and new_data is data:
+        return args, kwargs
+    return _with_data((new_args, new_kwargs), slot, new_data)
+
+
+def _with_data(
+    call: tuple[tuple[Any, ...], dict[str, Any]], slot: int | str, data: Any
+) -> tuple[tuple[Any, ...], dict[str, Any]]:
+    args, kwargs = call
+    if slot == "data":
+        return args, {**kwargs, "data": data}
+    i = cast(int, slot)
+    return (*args[:i], data, *args[i + 1 :]), kwargs
+
+
+def _keys_named(func: Callable[..., Any], data: Mapping[Any, Any], values: list[Any]) -> list[Any]:
+    """The keys of ``data`` that ``values`` (the call's converted arguments) name.
+
+    More than seaborn reads (any argument, ``palette="deep"`` too, and the
+    values of dict arguments, which ``jointplot`` passes on as keywords to
+    ``histplot(data=data, ...)``), never less: an entry read is converted.
+    """
+    candidates = [*values, *_MADE_UP_VALUES.get(func.__qualname__, ())]
+    candidates += [v for c in values if isinstance(c, Mapping) for v in c.values()]
+    keys: list[Any] = []
+    for value in candidates:
+        try:
+            if value in data and value not in keys:
+                keys.append(value)
+        except Exception:  # unhashable: no key (seaborn checks ``hash`` first)
+            continue
+    return keys
+
+
+def _view_of(view: MappingView, items: list[Any]) -> Any:
+    """A view of ``view``'s kind over a dict of the converted ``items``; ``items`` if none."""
+    try:
+        if isinstance(view, ItemsView):
+            rebuilt: Any = dict(items).items()
+        elif isinstance(view, KeysView):
+            rebuilt = dict.fromkeys(items).keys()
+        else:  # a values view: only its values are read, so keys are positions
+            rebuilt = dict(enumerate(items)).values()
+    except TypeError:  # a converted key that is an array: no dict holds it
+        return items
+    # Keys that are distinct tensors but equal values would merge: keep them all.
+    return rebuilt if len(rebuilt) == len(items) else items
+
+
+def _views_rebuilt(
+    given: tuple[tuple[Any, ...], dict[str, Any]],
+    converted: tuple[tuple[Any, ...], dict[str, Any]],
+) -> tuple[tuple[Any, ...], dict[str, Any]]:
+    """``converted`` with each dict view that held tensors a dict view again.
+
+    The rule turns a view into a list (Matplotlib's ``sanitize_sequence`` does
+    the same), but seaborn treats the two apart: a list is a collection of
+    series, a view goes to ``pd.DataFrame`` as is (each array a row).
+    """
+    (args, kwargs), (new_args, new_kwargs) = given, converted
+    olds = [*args, *kwargs.values()]
+    if not any(isinstance(old, MappingView) for old in olds):
+        return converted
+    news = [
+        _view_of(old, new) if isinstance(old, MappingView) and isinstance(new, list) else new
+        for old, new in zip(olds, [*new_args, *new_kwargs.values()], strict=True)
+    ]
+    n = len(new_args)
+    return tuple(news[:n]), dict(zip(new_kwargs, news[n:], strict=True))
 
 
 def _same_vectors(
