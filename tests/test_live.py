@@ -302,6 +302,77 @@ def test_non_scalar_metric_error_names_everything():
     assert live.metrics == ["ok", "one", "arr"]
 
 
+@pytest.mark.parametrize(
+    ("value", "got"),
+    [
+        ([1.0], "a list of 1 item"),
+        ([torch.tensor(0.5)], "a list of 1 item"),
+        ((1.0, 2.0), "a tuple of 2 items"),
+        ({"a": 1.0}, "a dict of 1 item"),
+    ],
+    ids=["list", "list-of-tensor", "tuple", "dict"],
+)
+def test_log_of_a_container_says_what_it_got(value, got):
+    # A one-element list was "must be a scalar (one element), got shape (1,),
+    # dtype object": it contradicted itself and named a dtype nobody passed.
+    live = torchplot.Live(every=10, path=False, display="none")
+    with pytest.raises(TypeError) as err:
+        live.log(0, acc=value)
+    assert str(err.value).startswith(
+        f"Live.log() metric 'acc' must be a real number or a one-element tensor, got {got}. "
+        "Fix: log one number or one-element tensor (e.g. `acc=values[0]`), log its elements "
+        "under separate names, or draw it with `live.show(name, ...)`."
+    ), err.value
+    live.log(1, acc=0.5)
+    live.close()
+    assert live.history("acc")[1].tolist() == [0.5]  # the call that raised recorded nothing
+
+
+@pytest.mark.filterwarnings("ignore:The PyTorch API of nested tensors:UserWarning")
+@pytest.mark.parametrize("layout", ["strided", "jagged"])
+@pytest.mark.parametrize("sizes", [(1,), (2, 3)], ids=["one-element", "several"])
+def test_log_of_a_nested_tensor_names_the_metric(layout, sizes):
+    # One of one element raised torch's "shape '[]' is invalid for a nested tensor".
+    nested = torch.nested.nested_tensor(
+        [torch.ones(n) for n in sizes], layout=getattr(torch, layout)
+    )
+    live = torchplot.Live(every=10, path=False, display="none")
+    with pytest.raises(TypeError) as err:
+        live.log(0, loss=nested)
+    msg = str(err.value)
+    shapes = ", ".join(f"({n},)" for n in sizes)
+    assert msg.startswith(
+        "Live.log() metric 'loss' must be a real number or a one-element tensor, got a "
+        f"nested tensor (shape [{shapes}] (nested), dtype torch.float32, device cpu). Fix: "
+        "reduce it first (e.g. `torch.cat(loss.unbind()).mean()`)"
+    ), msg
+    live.log(1, loss=0.5)
+    live.close()
+    assert live.history("loss")[1].tolist() == [0.5]
+
+
+def test_step_error_gives_a_steps_fix():
+    # The step got the metric's fix ("reduce it first (e.g. `loss.mean()`) ... or
+    # live.show"), which means nothing for an x coordinate.
+    live = torchplot.Live(every=10, path=False, display="none")
+    fix = (
+        "Fix: log the iteration number (or another x, such as an epoch fraction) as a Python "
+        "int or float, or a one-element tensor."
+    )
+    for step, error, got in (
+        (torch.arange(2), ValueError, "must be a scalar (one element), got shape (2,)"),
+        (np.arange(2.0), ValueError, "must be a scalar (one element), got shape (2,)"),
+        ([3], TypeError, "must be a real number or a one-element tensor, got a list of 1 item"),
+    ):
+        with pytest.raises(error) as err:
+            live.log(step, loss=1.0)
+        msg = str(err.value)
+        assert msg.startswith(f"Live.log() argument 'step' {got}"), msg
+        assert msg.endswith(fix) and "mean()" not in msg and "show" not in msg, msg
+    live.close()
+    assert live.metrics == []
+
+
 @pytest.mark.parametrize("dtype", ["bits8", "uint4", "float4_e2m1fn_x2"])
 def test_bit_packed_metric_rejected_at_log(dtype):
     # NumPy cannot hold these dtypes and PyTorch cannot cast them: the error
@@ -881,6 +952,45 @@ def test_show_rejects_an_image_imshow_rejects_when_called(tmp_path, process):
     if process:
         assert live._remote.failed is None
     np.testing.assert_array_equal(_png_pixels(path), np.asarray(live.figure.canvas.buffer_rgba()))
+
+
+@pytest.mark.filterwarnings("ignore:ComplexHalf support is experimental:UserWarning")
+def test_show_rejects_an_image_dtype_imshow_rejects_when_called():
+    # A complex image was accepted, and the next log() (its refresh) raised
+    # Matplotlib's bare "Image data of dtype complex64 cannot be converted to
+    # float", naming neither the panel nor the argument.
+    jnp = pytest.importorskip("jax.numpy")
+    live = torchplot.Live(every=1, path=False, display="none", budget=None, process=False)
+    torch_fix = "Fix: show real values, e.g. the magnitude `X.abs()` or the real part `X.real`."
+    cases = [
+        (torch.rand(8, 8, dtype=torch.complex64), "data[0]", "torch.complex64", torch_fix),
+        (torch.rand(2, 3, 8, 8, dtype=torch.complex32), "data[0]", "torch.complex32", torch_fix),
+        (torch.rand(3, 8, 8, dtype=torch.complex128), "data[0]", "torch.complex128", torch_fix),
+        (np.zeros((8, 8), complex), "data[0]", "dtype complex128", "`abs(X)`"),
+        (jnp.zeros((8, 8), jnp.complex64), "data[0]", "dtype complex64", "`abs(X)`"),
+        (
+            [torch.rand(8)] * 3 + [torch.rand(8, dtype=torch.complex64)],
+            "data[0][3]",
+            "shape (8,), dtype torch.complex64",
+            torch_fix,
+        ),
+        (np.zeros((4, 4), object), "data[0]", "dtype object", "Fix: pass numbers"),
+    ]
+    fig, ax = torchplot.subplots()
+    for image, where, described, fix in cases:
+        with pytest.raises(TypeError) as imshow_err:
+            ax.imshow(image)  # what show promises to raise, now rather than at the refresh
+        with _OpRecorder() as rec, pytest.raises(TypeError) as err:
+            live.show("pred", image)
+        msg = str(err.value)
+        assert msg.startswith(f"Live.show('pred') argument {where}: {imshow_err.value} ("), msg
+        assert described in msg and fix in msg, msg
+        assert not _HOST_READS & set(rec.ops), rec.ops  # told from the dtype, no value read
+    torchplot.close(fig)
+    for step in range(3):
+        live.log(step, loss=1.0)  # each refreshes: the rejected images left nothing pending
+    live.close()
+    assert list(live.panels) == ["loss"]
 
 
 # --------------------------------------------------------------------------- where frames go

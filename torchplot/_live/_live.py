@@ -28,7 +28,15 @@ from torchplot._live._panels import (
 )
 from torchplot._live._remote import SHARE_PER_BUDGET, RemoteRenderer
 from torchplot._live._sinks import GallerySink, NotebookSink, PngSink
-from torchplot._live._transfer import hold, hold_array, is_torch, shape_of, step_error, to_host
+from torchplot._live._transfer import (
+    hold,
+    hold_array,
+    image_dtype_error,
+    is_torch,
+    shape_of,
+    step_error,
+    to_host,
+)
 from torchplot._twins import adopt
 
 __all__ = ["Live"]
@@ -335,7 +343,8 @@ class Live:
             or infinite (a tensor step: at the refresh that reads it, which
             drops the rows logged at such steps and keeps the others).
         TypeError
-            A value is not a real number, holds no data (meta, fake, a lazy
+            A value is not a real number (a list, tuple or nested tensor holds
+            several: log one number each), holds no data (meta, fake, a lazy
             module's uninitialized parameter), is inside a ``torch.func``
             transform, or has a dtype that NumPy lacks and PyTorch cannot cast
             (bit-packed: ``torch.bits8``, ``uint4``, ...): the conversion
@@ -370,7 +379,8 @@ class Live:
         the next refresh.  ``style`` goes to ``plot``/``scatter``/``imshow``.
 
         Shapes are checked here, from metadata (curves: ``ValueError``; an
-        image: what ``imshow`` would raise), and a tensor the conversion rule
+        image: what ``imshow`` would raise, for its shape and its dtype, such as
+        ``TypeError`` for a complex image), and a tensor the conversion rule
         would refuse (meta, fake, inside a ``torch.func`` transform, a dtype it
         cannot convert) gets its ``TypeError`` here.  A call that raises records
         nothing.  Only the latest data of a panel is kept until the refresh.
@@ -407,6 +417,9 @@ class Live:
         if kind == "image":
             arrays = held[:1]
             image_shapes(name, shape, is_torch(held[0]), style)
+            error = image_dtype_error(held[0], f"{where} argument data[0]")
+            if error is not None:
+                raise error
         else:
             arrays = held + (
                 [hold_array(target, f"{where} argument 'target'")] if has_target else []

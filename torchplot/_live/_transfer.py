@@ -37,7 +37,9 @@ from typing import Any
 import numpy as np
 
 from torchplot._convert import (
+    ML_DTYPES_CAST,
     Where,
+    _where_text,
     describe,
     jax_error,
     needs_conversion,
@@ -47,14 +49,58 @@ from torchplot._convert import (
 )
 from torchplot._frameworks import Kind, kind_of
 
-__all__ = ["hold", "hold_array", "is_torch", "shape_of", "step_error", "to_host"]
+__all__ = [
+    "hold",
+    "hold_array",
+    "image_dtype_error",
+    "is_torch",
+    "shape_of",
+    "step_error",
+    "to_host",
+]
 
 
-def _scalar_error(where: str, value: Any) -> ValueError:
+def _where_of(name: str | None) -> str:
+    return "Live.log() argument 'step'" if name is None else f"Live.log() metric {name!r}"
+
+
+def _fix_of(name: str | None, reduce: str) -> str:
+    """The fix for a value that is not one number (for a step: an iteration number)."""
+    if name is None:
+        return (
+            "log the iteration number (or another x, such as an epoch fraction) as a Python "
+            "int or float, or a one-element tensor"
+        )
+    return (
+        f"{reduce}, log its elements under separate names, or draw it with `live.show(name, ...)`"
+    )
+
+
+def _scalar_error(name: str | None, value: Any) -> ValueError:
     return ValueError(
-        f"{where} must be a scalar (one element), got {describe(value)}. Fix: reduce it first "
-        "(e.g. `loss.mean()`), log its elements under separate names, or draw it with "
-        "`live.show(name, ...)`."
+        f"{_where_of(name)} must be a scalar (one element), got {describe(value)}. Fix: "
+        f"{_fix_of(name, 'reduce it first (e.g. `loss.mean()`)')}."
+    )
+
+
+def _not_a_scalar_error(name: str | None, value: Any) -> TypeError:
+    """The error for a list, tuple, mapping or nested tensor: several values, never one number.
+
+    (Read through the rule, a one-element list would be ``dtype object``, and
+    a nested tensor cannot be reshaped to a scalar.)
+    """
+    if getattr(value, "is_nested", False) is True:
+        got = f"a nested tensor ({describe(value)})"
+        reduce = f"reduce it first (e.g. `torch.cat({name}.unbind()).mean()`)"
+    else:
+        got = f"a {type(value).__name__}"
+        if hasattr(value, "__len__"):  # not a slice
+            n = len(value)
+            got += f" of {n} item{'' if n == 1 else 's'}"
+        reduce = f"log one number or one-element tensor (e.g. `{name}=values[0]`)"
+    return TypeError(
+        f"{_where_of(name)} must be a real number or a one-element tensor, got {got}. "
+        f"Fix: {_fix_of(name, reduce)}."
     )
 
 
@@ -98,17 +144,19 @@ def hold(value: Any, name: str | None) -> Any:
     Raises
     ------
     ValueError
-        ``value`` has more than one element (the message names ``where``, the
-        shape, dtype and device, and the fix), or is a step on the host that
-        is NaN or infinite (a tensor step is checked when a refresh reads it).
+        ``value`` is an array of more than one element (the message names the
+        metric or the step, the shape, dtype and device, and the fix), or is a
+        step on the host that is NaN or infinite (a tensor step is checked when
+        a refresh reads it).
     TypeError
-        ``value`` is not a real number (complex, string, data-less tensor, a
-        dtype the conversion rule cannot read such as ``torch.bits8``, ...).
+        ``value`` is not a real number (complex, string, a list, tuple,
+        mapping or nested tensor, data-less tensor, a dtype the conversion
+        rule cannot read such as ``torch.bits8``, ...).
     """
     tp = type(value)
     if tp is float or tp is int or tp is bool:
         return float(value) if name is not None else _finite_step(float(value))
-    where = "Live.log() argument 'step'" if name is None else f"Live.log() metric {name!r}"
+    where = _where_of(name)
     kind = kind_of(tp)
     if kind is Kind.TORCH:
         # Refused now (and before ``numel``, which a lazy parameter's raises):
@@ -116,21 +164,24 @@ def hold(value: Any, name: str | None) -> Any:
         # given, and the copy held would fail every later refresh.
         refuse_unreadable(where, value)
         if value.numel() != 1:
-            raise _scalar_error(where, value)
+            raise (_not_a_scalar_error if value.is_nested else _scalar_error)(name, value)
         if value.is_complex():
             raise TypeError(
                 f"{where} must be a real number, got {describe(value)}. Fix: log `.real` "
                 "or `.abs()` instead."
             )
-        value = _own_copy(value)
-        return value.reshape(()) if value.dim() else value
+        if not value.dim():  # the common case, first: a 0-d tensor (a nested one has dims)
+            return _own_copy(value)
+        if value.is_nested:
+            raise _not_a_scalar_error(name, value)
+        return _own_copy(value).reshape(())
     if kind is Kind.PLAIN:
         if isinstance(value, numbers.Real):
             return float(value) if name is not None else _finite_step(float(value))
         if isinstance(value, np.ndarray) or hasattr(value, "__array__"):
             arr = np.asarray(value)
             if arr.size != 1:
-                raise _scalar_error(where, arr)
+                raise _scalar_error(name, arr)
             if arr.dtype.kind not in "biuf":
                 raise TypeError(f"{where} must be a real number, got {describe(arr)}.")
             out = float(arr.reshape(()))
@@ -140,14 +191,14 @@ def hold(value: Any, name: str | None) -> Any:
             f"{value!r:.60}."
         )
     if kind is Kind.CONTAINER:
-        raise _scalar_error(where, np.asarray(to_numpy(value, name=where), dtype=object))
+        raise _not_a_scalar_error(name, value)
     if kind is Kind.JAX:
         _refuse_jax(where, value)
     # JAX / CuPy / DLPack: each gets its own copy on its device (a JAX array
     # is immutable, but donating it to a jitted function deletes it).
     size = getattr(value, "size", None)
     if size is not None and size != 1:
-        raise _scalar_error(where, value)
+        raise _scalar_error(name, value)
     if kind is Kind.JAX and np.issubdtype(value.dtype, np.complexfloating):
         raise TypeError(
             f"{where} must be a real number, got {describe(value)}. Fix: log `.real` or "
@@ -206,6 +257,67 @@ def hold_array(value: Any, where: Where) -> Any:
             [hold_array(v, ("item", where, k)) for k, v in zip(keys, _items(value), strict=True)],
         )
     return value
+
+
+def _image_dtype(value: Any) -> np.dtype[Any] | None:
+    """The dtype ``imshow`` gets for ``value``, one leaf of a ``show`` image, from metadata.
+
+    None where it cannot be told without reading values, or is Matplotlib's
+    own business (a PIL image, a DataFrame, a DLPack object).
+    """
+    kind = kind_of(type(value))
+    if kind is Kind.TORCH:
+        # Every other dtype the rule reads becomes a bool, integer or float.
+        if not value.is_complex():
+            return None
+        double = value.dtype == sys.modules["torch"].complex128
+        return np.dtype(np.complex128 if double else np.complex64)
+    if kind in (Kind.JAX, Kind.CUPY) or isinstance(value, (np.ndarray, np.generic)):
+        try:
+            dtype = np.dtype(value.dtype)
+        except TypeError:
+            return None
+        # The rule casts a JAX array of an ml_dtypes type to a float or integer.
+        return None if kind is Kind.JAX and dtype.name in ML_DTYPES_CAST else dtype
+    if isinstance(value, (list, tuple, numbers.Number, str)) or value is None:
+        try:  # host values: cheap, and np.shape already made this array of them
+            return np.asarray(value).dtype
+        except (ValueError, TypeError):
+            return None
+    return None
+
+
+def image_dtype_error(value: Any, where: Where) -> TypeError | None:
+    """What ``imshow`` raises for the dtype of ``value`` (as held by :func:`hold_array`), or None.
+
+    Told from metadata, never from a tensor's values (no device sync), in
+    Matplotlib's words ("Image data of dtype complex64 cannot be converted to
+    float"), with ``where`` naming the argument, or the item of a list that
+    has that dtype, and the fix.  For ``Live.show``, which must refuse such an
+    image when it is given: at the refresh, Matplotlib's error names neither
+    the panel nor the argument, and comes from an unrelated ``log``.
+    """
+    if _holds_arrays(value):
+        keys = value.keys() if isinstance(value, Mapping) else range(len(value))
+        for k, item in zip(keys, _items(value), strict=True):
+            error = image_dtype_error(item, ("item", where, k))
+            if error is not None:
+                return error
+        return None
+    dtype = _image_dtype(value)
+    # Matplotlib's test (``_ImageBase._normalize_image_array``).
+    if dtype is None or dtype == np.uint8 or np.can_cast(dtype, float, "same_kind"):
+        return None
+    if dtype.kind == "c":
+        magnitude = "X.abs()" if is_torch(value) else "abs(X)"
+        fix = f"show real values, e.g. the magnitude `{magnitude}` or the real part `X.real`"
+    else:
+        fix = "pass numbers (a bool, integer or float array)"
+    described = describe(value) if hasattr(value, "dtype") else f"a {type(value).__name__}"
+    return TypeError(
+        f"{_where_text(where)}: Image data of dtype {dtype} cannot be converted to float "
+        f"({described}). Fix: {fix}."
+    )
 
 
 def shape_of(value: Any, where: str) -> tuple[int, ...]:
