@@ -163,6 +163,41 @@ def test_keywords_with_a_jax_array_say_to_pass_it_through_dlpack(ax):
     ax.imshow(torch.from_dlpack(batch), nrow=2)  # the fix works
 
 
+@pytest.mark.filterwarnings("ignore:The PyTorch API of nested tensors:UserWarning")
+def test_an_image_looked_up_in_data_is_named_as_every_data_lookup_is(ax):
+    # Named 'X' (as if passed as itself), where hist, plot and scatter name a
+    # ``data=`` lookup "argument 'data'['img']".
+    bits = torch.zeros(2, 3, 4, 4, dtype=torch.uint8).view(torch.bits8)
+    nested = torch.nested.nested_tensor([torch.ones(4, 4)])
+    cases = [
+        (torch.empty(3, 8, 8, device="meta"), {}, "argument 'data'['img']: cannot plot a tensor"),
+        (bits, {}, "argument 'data'['img']: NumPy has no equivalent"),
+        (bits, {"nrow": 2}, "argument 'data'['img']: NumPy has no equivalent"),
+        (
+            np.zeros((4, 3, 8, 8)),
+            {"nrow": 2},
+            "and 'data'['img'] is a numpy.ndarray. Fix: pass `torch.from_numpy(data['img'])`",
+        ),
+        (
+            torch.zeros(2, 3, 4, 4, dtype=torch.complex64),
+            {"normalize": True},
+            "'data'['img'] has shape (2, 3, 4, 4), dtype torch.complex64",
+        ),
+        (torch.zeros(2, 1, 4, 4), {"titles": ["a"]}, "('data'['img'] of shape (2, 1, 4, 4))"),
+        (nested, {"nrow": 2}, "e.g. `data['img'].to_padded_tensor(0)`"),
+    ]
+    for image, kwargs, part in cases:
+        for imshow in (ax.imshow, torchplot.imshow):
+            with pytest.raises((TypeError, ValueError)) as info:
+                imshow("img", data={"img": image}, **kwargs)
+            assert part in str(info.value) and "'X'" not in str(info.value), info.value
+    with pytest.raises(TypeError, match=r"^Axes.hist\(\) argument 'data'\['img'\]: cannot plot"):
+        ax.hist("img", data={"img": torch.empty(3, 8, 8, device="meta")})  # the model
+    with pytest.raises(TypeError, match=r"^Axes.imshow\(\) argument 'X': cannot plot"):
+        ax.imshow(torch.empty(3, 8, 8, device="meta"))  # passed as itself: still 'X'
+    assert not ax.images
+
+
 def test_numpy_of_tensor_layouts_keeps_matplotlib_error(ax):
     with pytest.raises(TypeError, match=r"Invalid shape \(3, 8, 9\)"):
         ax.imshow(np.zeros((3, 8, 9)))

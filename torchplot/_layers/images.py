@@ -99,6 +99,24 @@ class _ImageArgument(NamedTuple):
     #: Whether Matplotlib may be handed the grid without a copy (:class:`_HandOver`):
     #: only where Matplotlib copies it anyway and reads nothing else of it.
     hand_over: bool
+    #: The key the image was looked up by in ``data=`` (``imshow("img", data=d)``),
+    #: else None: errors then name it as every ``data=`` lookup is named.
+    key: str | None = None
+
+    @property
+    def label(self) -> str:
+        """The image as errors name it: ``'X'``, or ``'data'['img']``."""
+        return repr(self.name) if self.key is None else f"'data'[{self.key!r}]"
+
+    @property
+    def expr(self) -> str:
+        """The image in the code of a fix: ``X``, or ``data['img']``."""
+        return self.name if self.key is None else f"data[{self.key!r}]"
+
+    @property
+    def where(self) -> str:
+        """The prefix of the conversion rule's errors for the image."""
+        return f"{self.call} argument {self.label}"
 
 
 _IMSHOW = _ImageArgument("Axes.imshow()", "X", 0, frozenset(KEYWORDS), True)
@@ -148,26 +166,28 @@ def _tensor_layouts(
     """The shape rule for the image argument ``arg`` of one call; ``ax``: where titles go."""
     x: Any = args[arg.position] if len(args) > arg.position else kwargs.get(arg.name)
     if isinstance(x, str) and kwargs.get("data") is not None:
-        x = from_data(kwargs, x)
+        key, x = x, from_data(kwargs, x)
+        if x is not key:  # found (else Matplotlib's call gets the string)
+            arg = arg._replace(key=key)
     is_tensor = kind_of(type(x)) is Kind.TORCH
     ours = arg.keywords & kwargs.keys()
     if is_tensor and "titles" in kwargs and "titles" not in arg.keywords:
         raise TypeError(
             f"{arg.call} keyword 'titles' needs an Axes to draw the titles in. Fix: "
-            f"`plt.imshow({arg.name}, titles=...)`, or drop 'titles'."
+            f"`plt.imshow({arg.expr}, titles=...)`, or drop 'titles'."
         )
     if not is_tensor:
         if ours:
             if kind_of(type(x)) in (Kind.JAX, Kind.CUPY, Kind.DLPACK):
-                make = f"`torch.from_dlpack({arg.name})` (shares memory where it can)"
+                make = f"`torch.from_dlpack({arg.expr})` (shares memory where it can)"
             else:
                 make = (
-                    f"`torch.from_numpy({arg.name})` (shares memory, no copy) or "
-                    f"`torch.as_tensor({arg.name})`"
+                    f"`torch.from_numpy({arg.expr})` (shares memory, no copy) or "
+                    f"`torch.as_tensor({arg.expr})`"
                 )
             raise TypeError(
                 f"{arg.call} keyword(s) {', '.join(sorted(ours))} apply to torch tensors only, "
-                f"and {arg.name!r} is a {type(x).__module__}.{type(x).__qualname__}. Fix: pass "
+                f"and {arg.label} is a {type(x).__module__}.{type(x).__qualname__}. Fix: pass "
                 f"{make}, or drop these keywords."
             )
         return call_next(args, kwargs)
@@ -175,13 +195,13 @@ def _tensor_layouts(
         if ours:
             raise TypeError(
                 f"{arg.call} cannot lay out a nested tensor ({describe(x)}). "
-                f"Fix: pad it to one shape first, e.g. `{arg.name}.to_padded_tensor(0)`."
+                f"Fix: pad it to one shape first, e.g. `{arg.expr}.to_padded_tensor(0)`."
             )
         return call_next(args, kwargs)
     if x.is_meta or _is_fake(x):
         # No data to lay out: the conversion rule's error, naming the image's own shape.
-        to_numpy(x, name=f"{arg.call} argument {arg.name!r}")
-    layout = image_layout(tuple(x.shape), arg.call, arg.name)
+        to_numpy(x, name=arg.where)
+    layout = image_layout(tuple(x.shape), arg.call, arg.expr)
     if not ours and (layout is None or layout.matplotlib_accepts):
         return call_next(args, kwargs)  # Matplotlib's meaning, untouched
     kwargs = dict(kwargs)
@@ -190,7 +210,7 @@ def _tensor_layouts(
         return call_next(args, kwargs)
     # The rule's error before any layout step, which would fail in torch (no
     # arithmetic, no ``iinfo``) or describe a view rather than ``x`` as given.
-    refuse_unreadable(f"{arg.call} argument {arg.name!r}", x)
+    refuse_unreadable(arg.where, x)
     _check_options(arg, opts, layout, x)
     plain = all(opts.get(k) is None for k in ("normalize", "denorm", "titles"))
     if plain and layout.batch == 1:
@@ -237,7 +257,7 @@ def _next_frame(
     layout = image_layout(tuple(a.shape), arg.call, arg.name) if a.ndim == 3 else None
     if layout is None or layout.matplotlib_accepts or layout.batch != 1:
         return call_next(args, kwargs)
-    refuse_unreadable(f"{arg.call} argument {arg.name!r}", a)
+    refuse_unreadable(arg.where, a)
     a, held = _readable(arg, a)
     return _call_with_x(arg, call_next, args, kwargs, _single_image(a, held, layout))
 
@@ -259,7 +279,7 @@ def _readable(arg: _ImageArgument, x: Any) -> tuple[Any, Any]:
     if readable_here(x):
         return x, None
     torch = sys.modules["torch"]
-    arr = to_numpy(x, name=f"{arg.call} argument {arg.name!r}")
+    arr = to_numpy(x, name=arg.where)
     if isinstance(arr, np.ma.MaskedArray):
         held = torch.from_numpy(~np.ma.getmaskarray(arr))
         return torch.from_numpy(np.ma.getdata(arr)), held
@@ -310,10 +330,10 @@ def _check_options(arg: _ImageArgument, opts: dict[str, Any], layout: ImageLayou
         # dropping the imaginary part.
         scaling = "normalize" if opts["normalize"] is not None else "denorm"
         raise TypeError(
-            f"{where} keyword {scaling!r}: {arg.name!r} has {describe(x)}, and complex "
+            f"{where} keyword {scaling!r}: {arg.label} has {describe(x)}, and complex "
             f"image data cannot be converted to float (Matplotlib draws no complex image). "
-            f"Fix: pass real values, e.g. `{arg.name}.abs()`, `{arg.name}.real` or "
-            f"`{arg.name}.angle()`."
+            f"Fix: pass real values, e.g. `{arg.expr}.abs()`, `{arg.expr}.real` or "
+            f"`{arg.expr}.angle()`."
         )
     if denorm is not None:
         if not (isinstance(denorm, Sequence) and len(denorm) == 2):
@@ -324,7 +344,7 @@ def _check_options(arg: _ImageArgument, opts: dict[str, Any], layout: ImageLayou
         if not (x.is_floating_point() or x.is_quantized):
             raise TypeError(
                 f"{where} keyword 'denorm' undoes a normalization, which gives floats; "
-                f"{arg.name!r} has {describe(x)}. Fix: drop 'denorm' for raw integer images."
+                f"{arg.label} has {describe(x)}. Fix: drop 'denorm' for raw integer images."
             )
     torch = sys.modules["torch"]
     if not (x.is_floating_point() or x.is_complex() or x.is_quantized or x.dtype == torch.bool):
@@ -337,7 +357,7 @@ def _check_options(arg: _ImageArgument, opts: dict[str, Any], layout: ImageLayou
         ):
             raise ValueError(
                 f"{where} keyword 'pad_value' must be an integer in [{info.min}, {info.max}] "
-                f"for {arg.name!r} of {describe(x)} (padding is in the image's own units), "
+                f"for {arg.label} of {describe(x)} (padding is in the image's own units), "
                 f"got {pad_value!r}."
             )
     titles = opts.get("titles")
@@ -356,7 +376,7 @@ def _check_options(arg: _ImageArgument, opts: dict[str, Any], layout: ImageLayou
         if len(titles) != layout.batch:
             raise ValueError(
                 f"{where} got {len(titles)} titles for {layout.batch} images "
-                f"({arg.name!r} of shape {layout.shape}). Fix: pass one title per image."
+                f"({arg.label} of shape {layout.shape}). Fix: pass one title per image."
             )
         opts["titles"] = [str(t) for t in titles]
 
@@ -514,7 +534,7 @@ def _grid_call(
     size: dict[str, Any] = {
         "nrow": opts["nrow"],
         "padding": opts["padding"],
-        "batch_name": arg.name if layout.lead <= 1 else f"{arg.name}.flatten(0, {layout.lead - 1})",
+        "batch_name": arg.expr if layout.lead <= 1 else f"{arg.expr}.flatten(0, {layout.lead - 1})",
         "call": arg.call,
     }
     if layout.batch == 1:
@@ -564,7 +584,7 @@ def _grid_array(
         if channels == 1:
             grid = grid[..., 0]
         # The one device-to-host transfer: the grid, by the one conversion rule.
-        arr = to_numpy(grid, name=f"{arg.call} argument {arg.name!r}")
+        arr = to_numpy(grid, name=arg.where)
     elif channels == 1:
         arr = arr[..., 0]
     return arr
