@@ -449,6 +449,7 @@ def test_a_shallow_copy_of_a_reduced_line_leaves_the_original_following_zooms():
     fig.canvas.draw()
     other = copy.copy(line)
     other.set_ydata(y * 2)  # a full-length y: the animation idiom
+    assert len(other.get_xdata()) == len(other.get_ydata()) == 400_000  # the full x, as the line
     ax.set_xlim(1000, 1100)
     assert len(line.get_xdata()) < 200
     fig_ref = mpl_plt.figure(figsize=(4, 3), dpi=100)

@@ -32,8 +32,8 @@ keeps the reduced data, not the clone: the unpickled (or deep-copied) line no
 longer follows zooms, nor the first autoscale of a figure pickled before its
 first draw (draw it first, ``fig.canvas.draw()``, to pickle the picture shown),
 and a full-length ``y`` alone no longer fits it: set both coordinates.  A
-``copy.copy`` of the line is static from the start; the original goes on
-following zooms.
+``copy.copy`` of the line does not follow zooms either (the original goes on
+following them), and takes a full-length ``y`` alone as the line does.
 
 Exact path instead (``call_next``, every point drawn), never a silently
 different drawing: ``y`` not one real 1-D tensor, several lines in one call,
@@ -56,6 +56,7 @@ import weakref
 from typing import Any
 
 import numpy as np
+from matplotlib.lines import Line2D
 from matplotlib.markers import MarkerStyle
 
 from torchplot._convert import readable_here, to_numpy
@@ -288,12 +289,14 @@ class LineReduction:
         A ``copy.copy`` of the line shares the reduction and the arrays: the
         copy's calls must not release (or re-reduce) the original's.
         """
+        return self._line is not None and self._line() is line and self.holds_data_of(line)
+
+    def holds_data_of(self, line: Any) -> bool:
+        """Whether ``line``'s data is the data this reduction set (the line's or a copy's)."""
         if self.y is None or self._set_x is None or self._set_y is None:
             return False
         return (
-            self._line is not None
-            and self._line() is line
-            and line.get_xdata(orig=True) is self._set_x()
+            line.get_xdata(orig=True) is self._set_x()
             and line.get_ydata(orig=True) is self._set_y()
         )
 
@@ -414,7 +417,7 @@ def _one_coordinate_set(line: Any, value: Any, full_other: str, set_other: str) 
     reduced other coordinate, which it keeps.
     """
     reduction = line._torchplot_reduction
-    if reduction.y is None or not reduction.owns(line):
+    if not reduction.holds_data_of(line):
         return
     try:
         length = len(value)
@@ -422,8 +425,11 @@ def _one_coordinate_set(line: Any, value: Any, full_other: str, set_other: str) 
         return  # Matplotlib raises its own error
     if length == reduction.n and length != len(line.get_xdata(orig=True)):
         other = getattr(reduction, full_other)()
-        reduction.release()
-        getattr(line, set_other)(other)
+        if reduction.owns(line):  # a copy's call leaves the original's reduction alone
+            reduction.release()
+        # Matplotlib's own setter: through the line's, a copy's call would
+        # come back here for the other coordinate.
+        getattr(Line2D, set_other)(line, other)
 
 
 def _one_coordinate_layer(name: str, full_other: str, set_other: str) -> Any:

@@ -141,18 +141,22 @@ class Live:
         Draw the PNG in a child process, on another core, so that a refresh
         costs the loop only the transfer of the new values (see Notes).
         None: when the display is ``"file"``, the figure is Live's own and
-        no ``gallery`` is given.  False: draw in this process.
+        no ``gallery`` is given.  False: draw in this process.  True with a
+        ``figure`` of yours and a PNG path raises ``ValueError``.
     budget : float or None, default: 0.02
         How much of the loop's time automatic refreshes may cost it.
         Drawing in this process: the most fraction of the loop's wall time
         (since the first :meth:`log`) spent drawing.  Values are always
-        brought in and the artists updated (so the final figure does not
-        depend on the loop's speed); drawing is postponed while a draw
-        (estimated from the last one of its kind) would exceed the budget, so
-        a slow full redraw makes the display update less often instead of
-        slowing training.  With the drawing process: that process spends at
-        most ``5 * budget`` of its time drawing and encoding frames (drawing
-        on another core slows the loop by about a sixth of that; see Notes).
+        brought in; drawing (and updating the artists) is postponed while a
+        draw (estimated from the last one of its kind) would exceed the
+        budget, so a slow full redraw makes the display update less often
+        instead of slowing training.  The axis limits move when the data
+        leaves them, so a figure updated less often can end with other
+        limits: ``budget=None`` gives a figure that depends on the logged
+        data and ``every`` only (as the drawing process's PNG does).  With
+        the drawing process: that process spends at most ``5 * budget`` of
+        its time drawing and encoding frames (drawing on another core slows
+        the loop by about a sixth of that; see Notes).
         The first frame is drawn at once and not charged.  None: draw at
         every refresh.  Explicit :meth:`refresh` and :meth:`close` always draw.
 
@@ -230,15 +234,6 @@ class Live:
         for w in weights:
             if not 0 <= w < 1:
                 raise ValueError(f"Live(smooth=...) weights must be in [0, 1), got {w!r}")
-        if process and figure is not None:
-            # The child draws a dashboard of its own, which cannot be a copy of
-            # the caller's figure (its size, dpi, other Axes): its PNG would not be
-            # that figure.
-            raise ValueError(
-                "Live(process=True) draws Live's own figure in a child process; a figure "
-                "given with figure=... is drawn in this process. Fix: leave process=None "
-                "(or pass process=False) with figure=..., or drop figure=."
-            )
         self.every = every
         self.display = _resolve_display(display)
         # Normalised once, so that this process and the drawing process (sent
@@ -285,6 +280,15 @@ class Live:
 
         if path is None and self.display == "file":
             path = "live.png"
+        if process and path and not self._owns_figure:
+            # The child draws a dashboard of its own, which cannot be a copy of
+            # the caller's figure (its size, dpi, other Axes): its PNG would not be
+            # that figure.
+            raise ValueError(
+                "Live(process=True) draws Live's own figure in a child process; a figure "
+                "given with figure=... is drawn in this process. Fix: leave process=None "
+                "(or pass process=False) with figure=..., or drop figure=."
+            )
         if process is None:
             process = self.display == "file" and self._owns_figure and gallery is None
         # Drawing process: started at the first refresh; ``_ops`` records what
@@ -589,12 +593,14 @@ class Live:
                 return  # nothing new since the last drawn frame
             budget = None if force else self.budget
             allowed = math.inf if budget is None else budget * (start - (self._t0 or start))
-            # The artists are updated at every refresh, only the draw waits for
-            # the budget: the axis limits keep some history (they move only when
-            # the data leaves them), so a figure updated at only some refreshes
-            # would depend on how fast the loop ran.  Updated at each, it depends
-            # on the data and ``every`` only, and equals the drawing process's
-            # frame (which updates at every refresh too).
+            known = [c for c in self._cost.values() if c is not None]
+            if known and self._spent + min(known) > allowed:
+                # Not even the cheapest draw fits: skip the artist updates too
+                # (an image panel's is a whole imshow).  The axis limits keep
+                # some history, so the figure may then end with other limits
+                # than with ``budget=None`` (see the ``budget`` parameter).
+                self.skipped += 1
+                return
             full = self._dash.update()
             est = self._cost[full]
             if est is not None and self._spent + est > allowed:

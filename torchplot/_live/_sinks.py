@@ -137,13 +137,16 @@ _EXIT_TIMEOUT = 30.0
 
 
 def _finish_at_exit() -> None:
-    """Let every running sink write its pending frame before the interpreter stops its thread."""
+    """Let every running sink write its pending frame before the interpreter stops its thread.
+
+    The threads are not stopped: an exit handler registered before the first
+    ``Live`` runs after this one, and may still close a dashboard.
+    """
     deadline = time.monotonic() + _EXIT_TIMEOUT
     pid = os.getpid()
     for frames in list(_ENCODING):
         if frames.pid != pid:
             continue  # a forked child's copy: its thread (and maybe its lock) stayed in the parent
-        _stop_encoding(frames)
         with frames.cond:
             while frames.frame is not None or frames.busy:
                 left = deadline - time.monotonic()
@@ -202,8 +205,9 @@ class PngSink:
         """Wait until every submitted frame is on disk; warn if a write failed."""
         frames = self._frames
         with frames.cond:
-            while frames.frame is not None or frames.busy:
-                frames.cond.wait()
+            # A thread the interpreter stopped at exit writes nothing more.
+            while (frames.frame is not None or frames.busy) and self._thread.is_alive():
+                frames.cond.wait(0.1)
         if frames.error is not None:
             err, frames.error = frames.error, None
             warnings.warn(

@@ -229,7 +229,8 @@ def _descriptions(obj: Any, label: str) -> list[str]:
         return [f"{name}: {describe(t)}" for name, t in leaves]
     n, kind_name = len(leaves), type(obj).__name__
     if isinstance(obj, Sized) and len(obj) != n:
-        return [f"{label}: {kind_name} of {len(obj)} items holding {n} tensors, each {alike.pop()}"]
+        items = f"{len(obj)} item{'' if len(obj) == 1 else 's'}"
+        return [f"{label}: {kind_name} of {items} holding {n} tensors, each {alike.pop()}"]
     return [f"{label}: {kind_name} of {n} tensors, each {alike.pop()}"]
 
 
