@@ -1436,6 +1436,19 @@ def test_an_unclosed_live_frees_its_threads_and_process_when_collected(
     assert not any(path.exists() for path in stale)
 
 
+def _run_script(script, path):
+    """Run ``script`` in a fresh interpreter with ``path`` as its argument (Agg backend)."""
+    import subprocess
+
+    return subprocess.run(
+        [sys.executable, "-c", script, str(path)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "MPLBACKEND": "Agg"},
+        timeout=120,
+    )
+
+
 _EXIT_WITHOUT_CLOSE = """
 import sys, time, torch, torchplot
 from torchplot._live import _sinks
@@ -1459,16 +1472,8 @@ print(live.refreshes, flush=True)
 def test_a_live_drawing_here_that_is_never_closed_writes_its_last_frame_at_exit(tmp_path):
     # The interpreter stopped the PNG thread mid-encode: the program's last
     # refresh never reached the PNG, and a 0-byte temporary file stayed.
-    import subprocess
-
     path = tmp_path / "l.png"
-    done = subprocess.run(
-        [sys.executable, "-c", _EXIT_WITHOUT_CLOSE, str(path)],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "MPLBACKEND": "Agg"},
-        timeout=120,
-    )
+    done = _run_script(_EXIT_WITHOUT_CLOSE, path)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["1"]
     assert _png_pixels(path).shape[2] == 4
@@ -1521,16 +1526,8 @@ for step in range(25):
 def test_an_exit_handler_registered_before_the_first_live_can_still_close_it(tmp_path):
     # torchplot's exit handler stopped the PNG thread: a later handler's
     # close() then waited forever for it.
-    import subprocess
-
     path = tmp_path / "l.png"
-    done = subprocess.run(
-        [sys.executable, "-c", _CLOSED_BY_AN_EARLIER_EXIT_HANDLER, str(path)],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "MPLBACKEND": "Agg"},
-        timeout=120,
-    )
+    done = _run_script(_CLOSED_BY_AN_EARLIER_EXIT_HANDLER, path)
     assert (done.returncode, done.stdout.split()) == (0, ["closed"]), done.stderr
     assert _png_pixels(path).shape[2] == 4
 
