@@ -1147,7 +1147,12 @@ def test_closed_figure_is_static_and_draws_its_final_frame_without_the_live(
         live.log(step, a=torch.rand((), generator=gen) + 1 / (step + 1), b=step / 100, c=step % 5)
         if step % 20 == 0:
             live.show("pred", torch.arange(10.0) * step, target=torch.arange(10.0))
-            live.show("points", torch.rand(10, generator=gen), torch.rand(10), kind="scatter")
+            live.show(
+                "points",
+                torch.rand(10, generator=gen),
+                torch.rand(10, generator=gen),
+                kind="scatter",
+            )
     live.close()
     fig = live.figure
     final = np.asarray(fig.canvas.buffer_rgba()).copy()
