@@ -1,4 +1,4 @@
-"""A batch of 64 images of 3x64x64, shown three ways; prints time ratios.
+"""A batch of 64 images of 3x64x64, shown three ways, and one large image; prints ratios.
 
 * ``grid``: ``torchplot``'s ``ax.imshow(batch)`` (grid built with torch ops, one conversion);
 * ``loop``: the usual alternative, a loop of 64 subplots, one Matplotlib
@@ -14,7 +14,17 @@ their medians and minima (the least disturbed sample, the better estimate on
 a busy machine) are compared.  Targets (issue 3): ``loop / grid >= 10`` and
 ``grid / by_hand < 1.10``.
 
-Run: ``PYTHONPATH=. python benchmarks/bench_images.py [--rounds N] [--threads N]``.
+Single images (``--size``, default 8192: an 8192x8192 float32 image of
+256 MiB; the CHW one 3 x size/2 x size/2): torchplot's ``imshow(t)`` and
+``set_data(t)`` against the naive path, Matplotlib's of ``t.numpy()`` (the
+view a user would write: Matplotlib's own copy is its only one), for a
+C-contiguous tensor, its transpose ``t.T``, and a CHW image against its
+``permute(1, 2, 0).numpy()``.  The call alone is timed (drawing is the same
+for both), and its peak memory is traced (``tracemalloc``: NumPy's
+allocations).  Target: ratios ~1.0 (one copy of the pixels, in the tensor's
+memory order).
+
+Run: ``PYTHONPATH=. python benchmarks/bench_images.py [--rounds N] [--threads N] [--size N]``.
 """
 
 from __future__ import annotations
@@ -24,6 +34,7 @@ import gc
 import os
 import statistics
 import time
+import tracemalloc
 from collections.abc import Callable
 
 import matplotlib
@@ -85,6 +96,77 @@ def run_by_hand_with_build(batch: torch.Tensor) -> None:
     mpl_plt.close(fig)
 
 
+def single_image_cases(size: int) -> dict[str, tuple[torch.Tensor, np.ndarray]]:
+    """``name -> (tensor, naive)``: each image, and the NumPy view the naive path shows."""
+    gen = torch.Generator().manual_seed(0)
+    grey = torch.rand(size, size, generator=gen)
+    chw = torch.rand(3, size // 2, size // 2, generator=gen)
+    return {
+        "contiguous": (grey, grey.numpy()),
+        "transposed": (grey.T, grey.T.numpy()),
+        "chw": (chw, chw.permute(1, 2, 0).numpy()),
+    }
+
+
+def _single_call(plt_module: object, how: str, image: object) -> Callable[[], None]:
+    """One ``imshow`` (on a fresh Axes) or ``set_data`` (of a 2x2 image) of ``image``."""
+    fig = plt_module.figure()  # type: ignore[attr-defined]
+    ax = fig.subplots()
+    target = ax.imshow(np.zeros((2, 2)))
+
+    def call() -> None:
+        if how == "imshow":
+            ax.imshow(image)
+        else:
+            target.set_data(image)
+
+    return call
+
+
+def _traced_peak(call: Callable[[], None]) -> float:
+    gc.collect()
+    tracemalloc.start()
+    try:
+        call()
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def single_images(size: int, rounds: int) -> None:
+    """Time and peak memory of one large image, torchplot vs the naive path, side by side."""
+    print(
+        f"\none image of {size}x{size} float32 (CHW: 3x{size // 2}x{size // 2}), the call alone, "
+        f"{rounds} interleaved rounds; naive: Matplotlib's imshow/set_data of the NumPy view"
+    )
+    print(
+        f"  {'':20s} {'torchplot':>10s} {'naive':>10s} {'ratio':>6s}"
+        f" {'torchplot':>11s} {'naive':>11s} {'ratio':>6s}"
+    )
+    for name, (tensor, view) in single_image_cases(size).items():
+        for how in ("imshow", "set_data"):
+            runs = {"torchplot": (torchplot, tensor), "naive": (mpl_plt, view)}
+            peak = {k: _traced_peak(_single_call(m, how, x)) for k, (m, x) in runs.items()}
+            mpl_plt.close("all")
+            samples: dict[str, list[float]] = {k: [] for k in runs}
+            for _ in range(rounds):
+                for k, (module, x) in runs.items():
+                    call = _single_call(module, how, x)
+                    gc.collect()
+                    start = time.perf_counter()
+                    call()
+                    samples[k].append(time.perf_counter() - start)
+                    mpl_plt.close("all")
+            t = {k: 1e3 * min(v) for k, v in samples.items()}
+            mib = {k: v / 2**20 for k, v in peak.items()}
+            print(
+                f"  {name + ' ' + how:20s} {t['torchplot']:8.1f}ms {t['naive']:8.1f}ms "
+                f"{t['torchplot'] / t['naive']:6.2f} {mib['torchplot']:7.0f} MiB "
+                f"{mib['naive']:7.0f} MiB {mib['torchplot'] / mib['naive']:6.2f}"
+            )
+    print("  (times: minimum over the rounds; memory: tracemalloc peak of the call)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5, help="interleaved rounds (default 5)")
@@ -94,6 +176,12 @@ def main() -> None:
         default=0,
         help="torch intra-op threads (default: torch's own); on an oversubscribed machine "
         "torch's parallel copies stall, `--threads 1` shows the cost without that noise",
+    )
+    parser.add_argument(
+        "--size",
+        type=int,
+        default=8192,
+        help="side of the single images, in pixels (default 8192; 0 skips them)",
     )
     args = parser.parse_args()
     if args.threads:
@@ -150,6 +238,8 @@ def main() -> None:
         f"grid - by_hand (ms)     {1e3 * (med['grid'] - med['by_hand']):8.1f} "
         f"{1e3 * (best['grid'] - best['by_hand']):8.1f}"
     )
+    if args.size:
+        single_images(args.size, args.rounds)
 
 
 if __name__ == "__main__":

@@ -15,6 +15,11 @@ from torchplot._frameworks import Kind
 def converted(monkeypatch):
     """Every tensor the one conversion rule turns into NumPy, as (shape, device)."""
     seen: list[tuple[tuple[int, ...], torch.device]] = []
+    # The rule is asked once per dtype whether it converts that dtype, on an
+    # empty probe tensor: ask now, so that the record holds the tests' own
+    # conversions whichever tests ran before.
+    for dtype in (torch.float32, torch.bfloat16, torch.float8_e4m3fn):
+        _convert.dtype_error("probe", torch.empty(0, dtype=dtype))
     leaf = _convert._LEAVES[Kind.TORCH]
 
     def recording_leaf(t, where):
@@ -72,10 +77,13 @@ def test_a_cpu_grid_shares_no_memory_with_the_batch():
     assert torch.equal(batch, before + 1)
 
 
-def test_a_single_chw_image_is_converted_once_as_a_view(converted):
+def test_a_single_chw_image_is_converted_once_in_its_memory_order(converted):
+    # One transfer of the CHW memory as it is (a plain copy); the HWC view is
+    # made on the host, without a copy.
     t = torch.rand(3, 20, 30)
-    torchplot.figure().subplots().imshow(t)
-    assert converted == [((20, 30, 3), t.device)]
+    im = torchplot.figure().subplots().imshow(t)
+    assert converted == [((3, 20, 30), t.device)]
+    assert im.get_array().shape == (20, 30, 3)
 
 
 @pytest.mark.gpu

@@ -12,6 +12,7 @@ import torch
 from matplotlib.testing.decorators import check_figures_equal
 
 import torchplot
+from torchplot import _convert, _twins
 from torchplot._grid import GridGeometry, grid_geometry
 from torchplot._layers import images
 
@@ -393,6 +394,27 @@ def test_numpy_calls_are_untouched():
     mpl_plt.close(fig)
 
 
+def test_pyplot_imshow_of_a_nested_list_looks_at_it_once(monkeypatch):
+    # ``pyplot.imshow`` passes Matplotlib's keywords on (``cmap=None``, ...):
+    # with no tensor and none of the layer's own keywords the call skips the
+    # image layers, whose last step (the rule) would scan the list again.
+    rows = [[0.0, 1.0, 2.0], [3.0, 4.0, 5.0]]
+    scans = []
+    real = _convert.needs_conversion
+
+    def counting(obj):
+        if obj is rows:
+            scans.append(obj)
+        return real(obj)
+
+    monkeypatch.setattr(_convert, "needs_conversion", counting)
+    monkeypatch.setattr(_twins, "needs_conversion", counting)
+    torchplot.figure()
+    image = torchplot.imshow(rows)
+    assert len(scans) <= 1
+    np.testing.assert_array_equal(image.get_array(), rows)
+
+
 def test_geometry_helper_used_here_is_make_grid_s():
     # The hand-built reference grids above rely on tile_origin; pin it independently.
     geom = GridGeometry(5, 2, 3, 7, 9, padding=2)
@@ -527,3 +549,76 @@ def test_float8_batches_scale_as_their_float32_values(fig_test, fig_ref, dtype, 
     batch = rgb_batch(4).to(dtype)
     torchplot.adopt(fig_test).subplots().imshow(batch, **kwargs)
     torchplot.adopt(fig_ref).subplots().imshow(batch.float(), **kwargs)
+
+
+# --------------------------------------------------------------------------- one copy per image
+
+
+def _single_views() -> dict[str, tuple[torch.Tensor, torch.Tensor]]:
+    """Single images, each with the tensor whose memory it is: ``(image, base)``."""
+    gen = torch.Generator().manual_seed(11)
+    grey = torch.rand(30, 20, generator=gen)
+    big = torch.rand(41, 61, generator=gen)
+    chw = torch.rand(3, 20, 30, generator=gen)
+    chw_u8 = (torch.rand(3, 20, 30, generator=gen) * 255).to(torch.uint8)
+    half = torch.rand(30, 20, generator=gen).half()
+    brain = torch.rand(30, 20, generator=gen).bfloat16()
+    leaf = torch.rand(30, 20, generator=gen).requires_grad_()
+    held = torch.rand(30, 20, generator=gen) > 0.3
+    data = torch.rand(30, 20, generator=gen)
+    return {
+        "contiguous": (grey.T.contiguous(), None),
+        "transposed": (grey.T, grey),
+        "sliced": (big[1::2, ::3], big),
+        "chw": (chw, chw),
+        "hwc-view-uint8": (chw_u8.permute(1, 2, 0), chw_u8),
+        "float16-transposed": (half.T, half),
+        "bfloat16-transposed": (brain.T, brain),
+        "requires-grad-transposed": (leaf.T, leaf),
+        "masked": (masked(data, held), data),
+    }
+
+
+SINGLE_VIEWS = list(_single_views())
+
+
+@pytest.mark.parametrize("call", ["imshow", "X=", "data=", "set_data", "set_array"])
+@pytest.mark.parametrize("view", SINGLE_VIEWS)
+@EQUAL
+def test_single_image_is_matplotlibs_of_the_array_and_changing_the_tensor_after_changes_nothing(
+    fig_test, fig_ref, view, call
+):
+    image, base = _single_views()[view]
+    if base is None:
+        base = image
+    ref = torchplot.to_numpy(image)
+    if ref.ndim == 3 and ref.shape[-1] not in (1, 3, 4):
+        ref = ref.transpose(1, 2, 0)  # CHW: its HWC equivalent
+    ax, ax_ref = torchplot.adopt(fig_test).subplots(), fig_ref.subplots()
+    if call == "imshow":
+        ax.imshow(image)
+    elif call == "X=":
+        ax.imshow(X=image)
+    elif call == "data=":
+        torchplot.figure(fig_test)
+        torchplot.imshow("img", data={"img": image})
+    else:
+        getattr(ax.imshow(np.zeros(ref.shape[:2])), call)(image)
+        ax_ref = ax_ref.imshow(np.zeros(ref.shape[:2]))
+    getattr(ax_ref, "imshow" if call in ("imshow", "X=", "data=") else "set_data")(ref)
+    # In place, after the call: the figure (drawn later) must keep the values it was given.
+    base.detach().zero_()
+
+
+@pytest.mark.parametrize("call", ["imshow", "set_data"])
+@pytest.mark.parametrize("view", ["contiguous", "transposed", "sliced", "chw", "hwc-view-uint8"])
+def test_the_image_keeps_no_memory_of_the_tensor(view, call):
+    image, base = _single_views()[view]
+    base = image if base is None else base
+    ax = torchplot.figure().subplots()
+    artist = ax.imshow(image) if call == "imshow" else ax.imshow(np.zeros((2, 2)))
+    if call == "set_data":
+        artist.set_data(image)
+    stored = artist.get_array()
+    assert not np.shares_memory(np.ma.getdata(stored), base.numpy())
+    assert not np.shares_memory(np.ma.getmaskarray(stored), base.numpy())

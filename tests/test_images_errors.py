@@ -585,3 +585,38 @@ def test_pad_value_tensor_must_fit_an_integer_image(ax):
     with pytest.raises(ValueError, match=r"integer in \[0, 255\].*got 300\."):
         ax.imshow(batch, pad_value=torch.tensor(300))
     assert ax.imshow(batch, pad_value=torch.tensor(7)).get_array()[0, 0, 0] == 7
+
+
+# --------------------------------------------------------------------------- shape errors' names
+
+
+@pytest.mark.parametrize(
+    "shape, problem",
+    [((2, 5, 6, 7), "a batch of images needs 1, 3 or 4 channels"), ((0, 5, 7), "a zero-size")],
+)
+def test_shape_errors_name_the_image_as_every_error_does(shape, problem):
+    # As the rule names arguments: 'X', and a ``data=`` lookup 'data'['img'];
+    # the fix is code, with the lookup as written.
+    ax = torchplot.figure().subplots()
+    x = torch.zeros(shape)
+    lookup = "Axes.imshow() argument 'data'['img']"
+    calls = [
+        (lambda: ax.imshow(x), "Axes.imshow() argument 'X'"),
+        (lambda: ax.imshow(X=x), "Axes.imshow() argument 'X'"),
+        (lambda: ax.imshow("img", data={"img": x}), lookup),
+        (lambda: torchplot.imshow("img", data={"img": x}), lookup),
+    ]
+    if len(shape) == 3:
+        image = ax.imshow(np.zeros((2, 2)))
+        calls += [
+            (lambda: image.set_data(x), "set_data() argument 'A'"),
+            (lambda: image.set_data(A=x), "set_data() argument 'A'"),
+        ]
+    for call, named in calls:
+        with pytest.raises(TypeError) as info:
+            call()
+        message = str(info.value)
+        assert message.startswith(f"{named} of shape {shape}: {problem}"), message
+        assert '"' not in message, message
+    with pytest.raises(TypeError, match=re.escape("pass `data['img'].flatten(0, -3)")):
+        ax.imshow("img", data={"img": torch.zeros(2, 5, 6, 7)})

@@ -1,13 +1,19 @@
-"""The image shape rule and the grid geometry, as pure functions of shapes (no drawing)."""
+"""The image shape rule and the grid geometry, as pure functions of shapes (no drawing).
+
+Last, the memory a single image costs: one copy, in the tensor's own layout.
+"""
 
 from __future__ import annotations
 
+import gc
 import re
+import tracemalloc
 
 import numpy as np
 import pytest
 import torch
 
+import torchplot
 from torchplot import _grid
 from torchplot._grid import (
     MAX_GRID_PIXELS,
@@ -323,3 +329,66 @@ def test_pad_value_is_converted_as_fill_converts_it():
         build_grid(images, geom, 1e6)
     with pytest.raises(RuntimeError, match="overflow"):
         images.new_empty(3).fill_(1e6)
+
+
+# --------------------------------------------------------------------------- a single image's copy
+
+
+def _given_to_an_image(call, x):
+    """The image that ``call`` (``imshow``, ``X=``, ``set_data``, ``set_array``) gave ``x`` to."""
+    ax = torchplot.figure().subplots()
+    if call == "imshow":
+        return ax.imshow(x)
+    if call == "X=":
+        return ax.imshow(X=x)
+    image = ax.imshow(np.zeros((2, 2)))
+    getattr(image, call)(x)
+    return image
+
+
+IMAGE_CALLS = ["imshow", "X=", "set_data", "set_array"]
+
+
+@pytest.mark.parametrize("call", IMAGE_CALLS)
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: torch.rand(512, 256),
+        lambda: torch.rand(256, 512).T,
+        lambda: torch.rand(3, 256, 256),
+        lambda: (torch.rand(3, 512, 512) * 255).to(torch.uint8).permute(1, 2, 0),
+    ],
+    ids=["contiguous", "transposed", "chw", "hwc-view-uint8"],
+)
+def test_a_single_image_is_copied_once(make, call):
+    # The one copy the figure needs (promise 3), plus Matplotlib's mask of
+    # invalid values (a byte per element) and some slack; a second copy of
+    # the pixels (the conversion's, then set_data's own) would exceed this.
+    image = make()
+    ax = torchplot.figure().subplots()
+    target = ax.imshow(np.zeros((2, 2)))
+    give = {
+        "imshow": ax.imshow,
+        "X=": lambda x: ax.imshow(X=x),
+        "set_data": target.set_data,
+        "set_array": target.set_array,
+    }[call]
+    gc.collect()
+    tracemalloc.start()
+    try:
+        give(image)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 1.5 * image.nbytes + image.numel(), peak / image.nbytes
+
+
+@pytest.mark.parametrize("call", IMAGE_CALLS)
+def test_a_single_image_keeps_the_tensors_memory_order(call):
+    # As ``np.array(a, copy=True)`` (``order="K"``) keeps an array's: a
+    # transposed or channels-first view is copied as it lies in memory (one
+    # memcpy), not gathered element by element into C order.
+    stored = np.ma.getdata(_given_to_an_image(call, torch.rand(20, 30).T).get_array())
+    assert stored.shape == (30, 20) and stored.flags.f_contiguous
+    stored = np.ma.getdata(_given_to_an_image(call, torch.rand(3, 20, 30)).get_array())
+    assert stored.shape == (20, 30, 3) and stored.transpose(2, 0, 1).flags.c_contiguous

@@ -118,14 +118,16 @@ class ImageLayout:
         return self.image_shape[2] if self.channel_axis == "first" else self.image_shape[1]
 
 
-def _shape_error(call: str, arg: str, shape: tuple[int, ...], problem: str, fix: str) -> TypeError:
+def _shape_error(
+    call: str, label: str, shape: tuple[int, ...], problem: str, fix: str
+) -> TypeError:
     # A TypeError, as Matplotlib's own "Invalid shape ... for image data" for
     # the same shape as a NumPy array: only the explanation is torchplot's.
-    return TypeError(f"{call} argument {arg!r} of shape {shape}: {problem}. Fix: {fix}.")
+    return TypeError(f"{call} argument {label} of shape {shape}: {problem}. Fix: {fix}.")
 
 
 def image_layout(
-    shape: tuple[int, ...], call: str = "imshow()", arg: str = "X"
+    shape: tuple[int, ...], call: str = "imshow()", arg: str = "X", label: str | None = None
 ) -> ImageLayout | None:
     """The meaning of an ``imshow`` input of this shape.
 
@@ -143,7 +145,10 @@ def image_layout(
     ======================  =================================================
 
     Returns ``None`` for fewer than two dims (left to Matplotlib's own error).
-    ``call`` and ``arg`` name the function and its image argument in errors.
+    ``call`` names the function in errors, ``arg`` its image argument as an
+    expression in the fix (``X``, ``data['img']``), ``label`` as errors name
+    the argument (``'data'['img']``, as the conversion rule names a ``data=``
+    lookup; default: ``repr(arg)``, ``'X'``).
 
     Raises
     ------
@@ -154,6 +159,8 @@ def image_layout(
         Matplotlib raises for an array of that shape (``Invalid shape``).
     """
     shape = tuple(int(n) for n in shape)
+    if label is None:
+        label = repr(arg)
     ndim = len(shape)
     if ndim < 2:
         return None
@@ -178,7 +185,7 @@ def image_layout(
         select = f"{arg}[:, :3]" if ndim == 4 else f"{arg}[..., :3, :, :]"
         raise _shape_error(
             call,
-            arg,
+            label,
             shape,
             "a batch of images needs 1, 3 or 4 channels, as (B, C, H, W) or (B, H, W, C)",
             f"to see each of the {shape[-3]} channels (dim -3) of every image as its own "
@@ -188,7 +195,7 @@ def image_layout(
     if 0 in shape:
         raise _shape_error(
             call,
-            arg,
+            label,
             shape,
             "a zero-size dimension leaves no image to show",
             "pass a tensor with at least one image of at least 1x1 pixels",

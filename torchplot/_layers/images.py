@@ -26,6 +26,11 @@ tensors behaves exactly as in Matplotlib.  ``X`` named through ``data=``
 (``imshow("img", data=d)``) is looked up as Matplotlib looks it up, so it
 means what ``imshow(d["img"])`` means.
 
+A single image (2-D, ``(H, W, 1|3|4)`` or CHW) costs one copy of its pixels,
+as its NumPy array costs in Matplotlib: the rule's, made in the tensor's own
+memory order and handed over (:func:`_one_copy`), so that ``set_data`` makes
+no second one.
+
 A batch is laid out where it lives: a CPU batch of a NumPy dtype directly
 into a fresh host array (:func:`torchplot._grid.host_grid`), the one copy of
 its pixels, handed to Matplotlib as it is; any other batch on its own device
@@ -53,6 +58,7 @@ from matplotlib.font_manager import FontProperties
 from torchplot._convert import _is_fake, describe, readable_here, refuse_unreadable, to_numpy
 from torchplot._frameworks import Kind, kind_of
 from torchplot._grid import (
+    CHANNELS,
     GridGeometry,
     ImageLayout,
     build_grid,
@@ -96,8 +102,9 @@ class _ImageArgument(NamedTuple):
     position: int
     #: Which of :data:`KEYWORDS` it takes (titles need an Axes to be drawn in).
     keywords: frozenset[str]
-    #: Whether Matplotlib may be handed the grid without a copy (:class:`_HandOver`):
-    #: only where Matplotlib copies it anyway and reads nothing else of it.
+    #: Whether Matplotlib may be handed an array of torchplot's own without a copy
+    #: (:class:`_HandOver`): only where Matplotlib copies it anyway and reads
+    #: nothing else of it.
     hand_over: bool
     #: The key the image was looked up by in ``data=`` (``imshow("img", data=d)``),
     #: else None: errors then name it as every ``data=`` lookup is named.
@@ -122,15 +129,39 @@ class _ImageArgument(NamedTuple):
 _IMSHOW = _ImageArgument("Axes.imshow()", "X", 0, frozenset(KEYWORDS), True)
 _FIGIMAGE = _ImageArgument("Figure.figimage()", "X", 0, frozenset(KEYWORDS) - {"titles"}, False)
 _IMSAVE = _ImageArgument("imsave()", "arr", 1, frozenset(KEYWORDS) - {"titles"}, False)
-_SET_DATA = _ImageArgument("set_data()", "A", 0, frozenset(), False)
-_SET_ARRAY = _ImageArgument("set_array()", "A", 0, frozenset(), False)
+_SET_DATA = _ImageArgument("set_data()", "A", 0, frozenset(), True)
+_SET_ARRAY = _ImageArgument("set_array()", "A", 0, frozenset(), True)
 
 
-@layer("imshow", order=10)
+# Keywords named: a call with neither a tensor nor one of them skips the chain
+# (``pyplot.imshow`` passes Matplotlib's keywords on), whose last step, the
+# rule, would scan a nested list again after the twin's own look at it.
+@layer("imshow", order=10, keywords=_IMSHOW.keywords)
 def _imshow_tensor_layouts(
     ax: Any, call_next: Next, args: tuple[Any, ...], kwargs: dict[str, Any]
 ) -> Any:
     return _tensor_layouts(_IMSHOW, ax, call_next, args, kwargs)
+
+
+@layer("imshow", order=90, keywords=())
+def _imshow_one_copy(
+    ax: Any, call_next: Next, args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> Any:
+    """The step before the rule: one image tensor, copied once for Matplotlib to keep.
+
+    Last, after every layer that reads the tensor itself (the layouts above,
+    ``downsample=``).  See :func:`_one_copy`.
+    """
+    arg = _IMSHOW
+    x: Any = args[0] if args else kwargs.get(arg.name)
+    if isinstance(x, str) and kwargs.get("data") is not None:
+        key, x = x, from_data(kwargs, x)
+        if x is not key:
+            arg = arg._replace(key=key)
+    handed = _one_copy(arg, x)
+    if handed is x:
+        return call_next(args, kwargs)
+    return _call_with_x(arg, call_next, args, kwargs, handed)
 
 
 @layer("Figure.figimage", order=10, keywords=_FIGIMAGE.keywords)
@@ -201,7 +232,7 @@ def _tensor_layouts(
     if x.is_meta or _is_fake(x):
         # No data to lay out: the conversion rule's error, naming the image's own shape.
         to_numpy(x, name=arg.where)
-    layout = image_layout(tuple(x.shape), arg.call, arg.expr)
+    layout = image_layout(tuple(x.shape), arg.call, arg.expr, arg.label)
     if not ours and (layout is None or layout.matplotlib_accepts):
         return call_next(args, kwargs)  # Matplotlib's meaning, untouched
     kwargs = dict(kwargs)
@@ -231,6 +262,7 @@ def _set_data_channels_first(
     The update of an image drawn from a CHW tensor (an animation, a training
     loop) takes the next frame in the same layout.  Anything else, batches
     included (a grid's geometry is fixed by ``imshow``), is Matplotlib's call.
+    A frame is copied once (:func:`_one_copy`), as by ``imshow``.
     """
     return _next_frame(_SET_DATA, call_next, args, kwargs)
 
@@ -254,12 +286,16 @@ def _next_frame(
     a: Any = args[0] if args else kwargs.get(arg.name)
     if kind_of(type(a)) is not Kind.TORCH or a.is_nested or a.is_meta or _is_fake(a):
         return call_next(args, kwargs)
+    image = a
     layout = image_layout(tuple(a.shape), arg.call, arg.name) if a.ndim == 3 else None
-    if layout is None or layout.matplotlib_accepts or layout.batch != 1:
+    if layout is not None and not layout.matplotlib_accepts and layout.batch == 1:
+        refuse_unreadable(arg.where, a)
+        image, held = _readable(arg, a)
+        image = _single_image(image, held, layout)
+    handed = _one_copy(arg, image)
+    if handed is a:
         return call_next(args, kwargs)
-    refuse_unreadable(arg.where, a)
-    a, held = _readable(arg, a)
-    return _call_with_x(arg, call_next, args, kwargs, _single_image(a, held, layout))
+    return _call_with_x(arg, call_next, args, kwargs, handed)
 
 
 # --------------------------------------------------------------------------- the tensor as given
@@ -284,6 +320,44 @@ def _readable(arg: _ImageArgument, x: Any) -> tuple[Any, Any]:
         held = torch.from_numpy(~np.ma.getmaskarray(arr))
         return torch.from_numpy(np.ma.getdata(arr)), held
     return torch.from_numpy(arr), None
+
+
+def _one_copy(arg: _ImageArgument, x: Any) -> Any:
+    """What Matplotlib is handed for one image tensor ``x``: a single copy of its values.
+
+    The rule's copy (no array Matplotlib keeps may share the tensor's memory,
+    promise 3), then ``set_data``'s own (``np.array(A, copy=True)``), cost
+    two copies of every pixel.  Here the rule's fresh array is handed over
+    (:class:`_HandOver`), and the rule converts ``x`` in its memory order,
+    the axes put back on the result by a NumPy view, as ``order="K"`` copies:
+    its C-ordered copy of a transposed or channels-first view is then one
+    ``memcpy``, not a gather element by element.  Anything else comes back
+    as it is, for the rule: not a tensor (a masked array made of a CHW
+    tensor's view, whose mask the hand-over would drop), a tensor not of an
+    image shape Matplotlib accepts, one whose values torch cannot read here,
+    and one the rule refuses, whose error it then raises naming the argument
+    as the call does.
+    """
+    if (
+        not arg.hand_over
+        or kind_of(type(x)) is not Kind.TORCH
+        or x.is_nested
+        or not readable_here(x)
+        or not (x.ndim == 2 or (x.ndim == 3 and x.shape[-1] in CHANNELS))
+    ):
+        return x
+    torch = sys.modules["torch"]
+    order = list(range(x.ndim))
+    if x.layout == torch.strided:
+        order.sort(key=lambda dim: -x.stride(dim))  # stable: ties keep their order
+    in_memory_order = x if order == list(range(x.ndim)) else x.detach().permute(order)
+    try:
+        arr = to_numpy(in_memory_order, name=arg.where)
+    except TypeError:
+        return x
+    if in_memory_order is not x:
+        arr = arr.transpose(np.argsort(order))
+    return _HandOver(arr)
 
 
 def _single_image(x: Any, held: Any, layout: ImageLayout) -> Any:
@@ -591,15 +665,15 @@ def _grid_array(
 
 
 class _HandOver:
-    """The grid, handed to Matplotlib as the copy ``AxesImage.set_data`` makes of its input.
+    """An image, handed to Matplotlib as the copy ``AxesImage.set_data`` makes of its input.
 
     ``set_data`` copies every image it is given (``np.array(A, copy=True)``),
     so that later changes to the caller's array cannot reach the figure.  The
-    grid is a fresh array of torchplot's own that nothing else will change,
-    so through NumPy's ``__array__`` protocol (NumPy >= 2 passes ``copy``) the
-    first request for a copy gets the grid itself; any later one a real copy.
-    With NumPy 1.x, NumPy copies as before.  Matplotlib keeps the array, never
-    this object.
+    image (a grid, or the one copy of a tensor's values) is a fresh array of
+    torchplot's own that nothing else will change, so through NumPy's
+    ``__array__`` protocol (NumPy >= 2 passes ``copy``) the first request for
+    a copy gets the array itself; any later one a real copy.  With NumPy 1.x,
+    NumPy copies as before.  Matplotlib keeps the array, never this object.
     """
 
     __slots__ = ("_arr", "_handed")
@@ -612,7 +686,7 @@ class _HandOver:
         arr = self._arr
         if dtype is not None and np.dtype(dtype) != arr.dtype:
             if copy is False:
-                raise ValueError(f"the grid is {arr.dtype}; {dtype} needs a copy")
+                raise ValueError(f"the image is {arr.dtype}; {dtype} needs a copy")
             return arr.astype(dtype)  # a new array either way
         if copy:
             if self._handed:
