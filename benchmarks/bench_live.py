@@ -14,9 +14,10 @@ so that machine load hits both sides alike; the script prints ratios.
   ``canvas.draw()``).  Target: >= 20x.
 * ``overhead``: a CPU training loop of a small MLP logging 3 metrics every
   step, ``Live(every=50)`` writing a PNG, vs the same loop without plotting.
-  Target: <= 3% slower.  First what the loop itself pays (``log`` and the
-  refresh's transfer, timed directly), then the steady state of a long run:
-  one ``Live`` past its first frame, segments with and without logging
+  Target: <= 3% slower.  First what the loop itself pays (``log`` of CPU
+  tensors and of floats, and the refresh's transfer, timed directly), then
+  the steady state of a long run: one ``Live`` past its first frame,
+  segments with and without logging
   interleaved, reported as the median of the per-pair ratios with a
   bootstrap 95% interval (``--pairs N``, default 100: this VM's timings
   scatter by +-10%, so a few percent needs many pairs), and the main
@@ -162,27 +163,36 @@ def _segment(mlp: _MLP, steps: int, live: torchplot.Live | None, start: int) -> 
 
 
 def bench_log_cost(n: int = 3000) -> None:
-    """What the loop pays per step, measured directly (no training around it)."""
-    live = torchplot.Live(every=50, path=False, display="none", budget=1e-9)
-    t3 = [torch.tensor(1.0), torch.tensor(0.5), torch.tensor(2.0)]
-    live.log(0, loss=t3[0], acc=t3[1], grad_norm=t3[2])
-    live.refresh()
-    t_log, t_refresh = 0.0, 0.0
-    for step in range(1, n + 1):
-        t = time.perf_counter()
-        if len(live._pending) + 1 >= live.every:
-            live.log(step, loss=t3[0], acc=t3[1], grad_norm=t3[2])  # triggers the refresh
-            t_refresh += time.perf_counter() - t
-        else:
-            live.log(step, loss=t3[0], acc=t3[1], grad_norm=t3[2])
-            t_log += time.perf_counter() - t
-    n_ref = n // live.every
-    print(
-        f"cost per step: log() of 3 tensors {t_log / (n - n_ref) * 1e6:.1f} us; refresh without "
-        f"drawing (transfer, history, artists) {t_refresh / n_ref * 1e3:.2f} ms per 50 steps = "
-        f"{t_refresh / n_ref / live.every * 1e6:.1f} us per step"
-    )
-    live.close()
+    """What the loop pays per step, measured directly (no training around it).
+
+    For 3 CPU tensors (read at once) and for 3 Python floats, per value.
+    """
+    values = {
+        "tensors": [torch.tensor(1.0), torch.tensor(0.5), torch.tensor(2.0)],
+        "floats": [1.0, 0.5, 2.0],
+    }
+    for label, (loss, acc, gnorm) in values.items():
+        live = torchplot.Live(every=50, path=False, display="none", budget=1e-9)
+        live.log(0, loss=loss, acc=acc, grad_norm=gnorm)
+        live.refresh()
+        t_log, t_refresh = 0.0, 0.0
+        for step in range(1, n + 1):
+            t = time.perf_counter()
+            if len(live._pending) + 1 >= live.every:
+                live.log(step, loss=loss, acc=acc, grad_norm=gnorm)  # triggers the refresh
+                t_refresh += time.perf_counter() - t
+            else:
+                live.log(step, loss=loss, acc=acc, grad_norm=gnorm)
+                t_log += time.perf_counter() - t
+        n_ref = n // live.every
+        per_step = t_log / (n - n_ref)
+        print(
+            f"cost per step: log() of 3 {label} {per_step * 1e6:.1f} us "
+            f"({per_step / 3 * 1e6:.2f} us per value); refresh without drawing (transfer, "
+            f"history, artists) {t_refresh / n_ref * 1e3:.2f} ms per 50 steps = "
+            f"{t_refresh / n_ref / live.every * 1e6:.1f} us per step"
+        )
+        live.close()
 
 
 def bench_overhead(pairs: int = 100, steps: int = 200, only: str = "") -> None:

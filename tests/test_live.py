@@ -150,6 +150,37 @@ def test_smoothed_frames_equal_savefig():
     assert ema.get_label() == "loss"  # with several metrics, the legend shows the EMA
 
 
+@pytest.mark.parametrize("grid", [False, True], ids=["spines", "grid"])
+def test_blitted_frames_equal_savefig_where_markers_reach_spines_and_grid_lines(grid):
+    # Data is kept 3% of the span from the spines, but a marker (or a thick
+    # line) reaches further: a blit drew it over the spine, a normal draw
+    # under it (spines: zorder 2.5); and with a grid, a normal draw paints the
+    # grid lines (1.5) over the points of a scatter (1).  Seen as 9-12 pixels
+    # of an unseeded scatter of torch.rand values differing after close().
+    with mpl_plt.rc_context({"axes.grid": grid}):
+        live = torchplot.Live(
+            every=1000, path=False, display="none", budget=None, figsize=(5, 1.6), ncols=2
+        )
+        ticks = torch.linspace(0, 1, 5, dtype=torch.float64)  # on the grid lines
+        live.show("points", ticks, ticks.flip(0), kind="scatter")
+        live.show("thick", ticks, ticks, linewidth=6)
+        live.refresh()  # a full draw: limits (-0.1, 1.1) on both axes
+        frames = live._dash.full_draws
+        # Near the limits' inner edges (3% of the 1.2 span): still no full draw.
+        edges = torch.tensor([-0.06, 1.06, 0.0, 0.25, 0.5, 0.75, 1.0], dtype=torch.float64)
+        live.show("points", edges, edges.roll(1), kind="scatter")
+        live.show("thick", edges.sort().values, edges.sort().values, linewidth=6)
+        live.refresh()
+        assert live._dash.full_draws == frames and live._dash.blits == 1
+        blitted = np.asarray(live.figure.canvas.buffer_rgba()).copy()
+        np.testing.assert_array_equal(blitted, _savefig_pixels(live.figure))
+        live.close()
+        # The figure left by close(), nothing animated, draws that frame too.
+        live.figure.canvas.draw()
+        np.testing.assert_array_equal(np.asarray(live.figure.canvas.buffer_rgba()), blitted)
+        torchplot.close(live.figure)
+
+
 @pytest.mark.parametrize("process", [False, True], ids=["here", "process"])
 def test_str_logy_and_group_are_one_name(tmp_path, process):
     # ``logy="loss"`` is one panel name, not the characters of one ("os" is
@@ -194,8 +225,12 @@ class _OpRecorder:
 _HOST_READS = {"_local_scalar_dense", "_to_copy", "copy_", "_copy_from", "item", "to"}
 
 
+class _Held(torch.Tensor):
+    """A tensor subclass: held on its device as a device tensor is (plain CPU ones are read)."""
+
+
 def _device_params():
-    params = [pytest.param("cpu", id="cpu")]
+    params = [pytest.param("cpu", id="cpu-subclass")]
     params.append(pytest.param("cuda", id="cuda", marks=pytest.mark.gpu))
     return params
 
@@ -205,6 +240,8 @@ def test_log_reads_no_value_until_refresh(device):
     live = torchplot.Live(every=1000, path=False, display="none", budget=None)
     loss = torch.tensor(1.5, device=device, requires_grad=True) * 2
     lr = torch.tensor([0.1], device=device, dtype=torch.bfloat16)
+    if device == "cpu":
+        loss, lr = loss.as_subclass(_Held), lr.as_subclass(_Held)
     with _OpRecorder() as rec:
         for step in range(20):
             live.log(step, loss=loss, lr=lr, n=step)
@@ -251,6 +288,58 @@ def test_log_never_syncs_cuda_sync_debug_mode():
     np.testing.assert_array_equal(steps, np.arange(1.0, 51.0))  # copies, not the final count
     assert np.isfinite(losses).all() and losses[-1] < losses[0]
     np.testing.assert_array_equal(live.history("half")[1], np.arange(50.0))
+
+
+@pytest.mark.filterwarnings("ignore:torch.quantize_per_tensor:UserWarning")
+def test_log_reads_a_plain_cpu_tensor_at_once():
+    # Held like a device tensor, a CPU one cost a copy at log() and a transfer
+    # at the refresh: 3.4 us per value against 0.33 us for a float.  Reading
+    # it waits for nothing; only what the rule refuses is refused first.
+    live = torchplot.Live(every=1000, path=False, display="none", budget=None)
+    big = 2**62 + 1
+    values = {
+        "grad": torch.tensor(1.5, requires_grad=True) * 2,
+        "param": torch.nn.Parameter(torch.tensor([[0.25]])),
+        "bf16": torch.tensor(0.1, dtype=torch.bfloat16),
+        "int": torch.tensor(big),
+        "flag": torch.tensor(True),
+        "nan": torch.tensor(math.nan),
+    }
+    with _OpRecorder() as rec:
+        live.log(0, **values)
+    assert set(rec.ops) <= {"detach", "_local_scalar_dense"}, rec.ops  # no copy kept
+    assert all(type(v) is float for _, v in live._pending[0][1])
+    with pytest.raises(TypeError, match="forward once"):
+        live.log(1, lazy=torch.nn.LazyLinear(1).weight)
+    with pytest.raises(TypeError, match=r"metric 'bits'.*torch\.bits8"):
+        live.log(1, bits=torch.tensor(3, dtype=torch.uint8).view(torch.bits8))
+    errors = []
+    plain = torch.tensor(2.0)
+
+    def log_inside(t):
+        with pytest.raises(TypeError) as err:
+            live.log(1, plain=plain)  # made outside the transform, logged inside: refused
+        errors.append(err.value)
+
+    _in_transform("grad", log_inside, (3,))
+    assert "torch.func transform" in str(errors[0]), errors
+    # Not plain tensors: held as before (a quantized one, dequantized).
+    q = torch.quantize_per_tensor(torch.tensor(0.123), 0.001, 0, torch.quint8)
+    live.log(1, q=q, sub=torch.tensor(0.5).as_subclass(_Held))
+    assert [type(v) for _, v in live._pending[1][1]] == [torch.Tensor, _Held]
+    live.close()
+    want = {
+        "grad": 3.0,
+        "param": 0.25,
+        "bf16": float(torch.tensor(0.1, dtype=torch.bfloat16).float()),
+        "int": float(big),
+        "flag": 1.0,
+    }
+    for name, value in want.items():
+        assert live.history(name)[1].tolist() == [value], name
+    assert np.isnan(live.history("nan")[1]).all()
+    assert live.history("q")[1].tolist() == [q.dequantize().item()]
+    assert live.history("sub")[1].tolist() == [0.5]
 
 
 def test_logged_value_is_a_copy():
@@ -346,6 +435,38 @@ def test_log_of_a_nested_tensor_names_the_metric(layout, sizes):
     live.log(1, loss=0.5)
     live.close()
     assert live.history("loss")[1].tolist() == [0.5]
+
+
+_REAL_FIX = (
+    "Fix: log a Python int or float, or a one-element tensor or array of a bool, integer or "
+    "float dtype."
+)
+
+
+@pytest.mark.parametrize(
+    ("value", "got", "fix"),
+    [
+        ("high", " or a one-element tensor, got str 'high'", _REAL_FIX),
+        (np.array(["a"]), ", got shape (1,), dtype <U1, device cpu", _REAL_FIX),
+        (np.array([1.0], dtype=object), ", got shape (1,), dtype object, device cpu", _REAL_FIX),
+        (np.array([1j]), ", got shape (1,), dtype complex128, device cpu", "Fix: log `.real` or"),
+    ],
+    ids=["str", "text-array", "object-array", "complex-array"],
+)
+def test_log_of_a_value_that_is_not_a_real_number_gives_the_fix(value, got, fix):
+    # These named the metric and what it got, but gave no fix.
+    live = torchplot.Live(every=10, path=False, display="none")
+    with pytest.raises(TypeError) as err:
+        live.log(0, acc=value)
+    msg = str(err.value)
+    assert msg.startswith(f"Live.log() metric 'acc' must be a real number{got}. {fix}"), msg
+    with pytest.raises(TypeError) as err:
+        live.log(value, acc=1.0)
+    msg = str(err.value)
+    assert msg.startswith(f"Live.log() argument 'step' must be a real number{got}. "), msg
+    assert "Fix: log the iteration number" in msg or "complex" in msg, msg
+    live.close()
+    assert live.metrics == []
 
 
 def test_step_error_gives_a_steps_fix():
@@ -986,6 +1107,102 @@ def test_show_rejects_an_image_dtype_imshow_rejects_when_called():
     torchplot.close(fig)
     for step in range(3):
         live.log(step, loss=1.0)  # each refreshes: the rejected images left nothing pending
+    live.close()
+    assert list(live.panels) == ["loss"]
+
+
+_TEXT_FIX = (
+    "Fix: pass numbers (a bool, integer or float array), e.g. `np.asarray(X, float)` for "
+    "numbers written as text."
+)
+
+
+@pytest.mark.parametrize("process", [False, True], ids=["here", "process"])
+def test_show_rejects_curve_data_that_is_not_numbers_when_called(tmp_path, process):
+    # Accepted before: the refresh (the next log(), or the drawing process)
+    # raised NumPy's "could not convert string to float: np.str_('a')", and so
+    # did every later refresh and close(), the bad data staying in its panel.
+    path = tmp_path / "l.png"
+    live = torchplot.Live(every=5, path=path, display="file", process=process, budget=None)
+    x = np.arange(2.0)
+    text = np.array(["a", "b"])
+    text_cpu = "shape (2,), dtype <U1, device cpu"
+    cases = [
+        (("pred", text), {}, "data[0]", "<U1", text_cpu),
+        (("pred", text), {"kind": "scatter"}, "data[0]", "<U1", text_cpu),
+        (("pred", text, x), {}, "data[0]", "<U1", text_cpu),
+        (("pred", x, x), {"target": text}, "'target'", "<U1", text_cpu),
+        (
+            ("pred", np.array([b"a", b"b"])),
+            {},
+            "data[0]",
+            "|S1",
+            "shape (2,), dtype |S1, device cpu",
+        ),
+        (("pred", ["a", "b"]), {}, "data[0]", "<U1", "a list, shape (2,)"),
+        (("pred", [torch.tensor(1.0), "b"]), {}, "data[0][1]", "<U1", "a str, shape ()"),
+    ]
+    for args, kwargs, where, dtype, described in cases:
+        with pytest.raises(TypeError) as err:
+            live.show(*args, **kwargs)
+        assert str(err.value) == (
+            f"Live.show('pred') argument {where}: curve data of dtype {dtype} cannot be "
+            f"converted to float ({described}). {_TEXT_FIX}"
+        ), err.value
+    objects = np.array([1.0, "b"], dtype=object)
+    with pytest.raises(TypeError) as err:
+        live.show("pred", objects)
+    assert str(err.value) == (
+        "Live.show('pred') argument data[0]: curve data of dtype object cannot be converted "
+        "to float (shape (2,), dtype object, device cpu). Fix: pass numbers (a bool, integer "
+        "or float array)."
+    )
+    live.show("ok", np.array([1.0, None, 3], dtype=object))  # numbers (None: a gap)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the drawing process must not fail
+        _log_some(live, 10)
+        live.close()
+    assert list(live.panels) == ["ok", "loss"]
+    np.testing.assert_array_equal(live.panels["ok"].series[0].get_ydata(), [1.0, np.nan, 3.0])
+    if process:
+        assert live._remote.failed is None
+    np.testing.assert_array_equal(_png_pixels(path), np.asarray(live.figure.canvas.buffer_rgba()))
+
+
+@pytest.mark.filterwarnings("ignore:The PyTorch API of nested tensors:UserWarning")
+@pytest.mark.parametrize("layout", ["strided", "jagged"])
+@pytest.mark.parametrize("kind", ["image", "line"])
+def test_show_of_a_nested_tensor_names_the_argument(layout, kind):
+    # Held, it raised torch's "Internal error: NestedTensorImpl doesn't support
+    # sizes" (strided) or "'NestedIntNode' object has no attribute 'int_'"
+    # (jagged) when show asked for its shape.
+    shapes = [(3, 4), (5, 4)] if kind == "image" else [(3,), (5,)]
+    nested = torch.nested.nested_tensor(
+        [torch.ones(s) for s in shapes], layout=getattr(torch, layout)
+    )
+    live = torchplot.Live(every=1, path=False, display="none", budget=None, process=False)
+    fix = (
+        "Fix: show one regular tensor: its components stacked, `torch.stack(X.unbind())` (when "
+        "they have one shape), or padded, `X.to_padded_tensor(0.0)`; or each component in a "
+        "panel of its own."
+    )
+    described = f"shape [{', '.join(map(str, shapes))}] (nested), dtype torch.float32, device cpu"
+    for args, where in (
+        ((nested,), "data[0]"),
+        ((torch.arange(2.0), nested), "data[1]"),
+        (([nested],), "data[0][0]"),
+    ):
+        with pytest.raises(TypeError) as err:
+            live.show("pred", *args, kind=kind)
+        assert str(err.value) == (
+            f"Live.show('pred') argument {where}: a nested tensor cannot be shown ({described})."
+            f" {fix}"
+        )
+    if kind == "line":
+        with pytest.raises(TypeError, match=r"argument 'target': a nested tensor"):
+            live.show("pred", torch.arange(2.0), target=nested)
+    for step in range(3):
+        live.log(step, loss=1.0)  # each refreshes: nothing rejected was kept
     live.close()
     assert list(live.panels) == ["loss"]
 

@@ -29,6 +29,7 @@ from torchplot._live._panels import (
 from torchplot._live._remote import SHARE_PER_BUDGET, RemoteRenderer
 from torchplot._live._sinks import GallerySink, NotebookSink, PngSink
 from torchplot._live._transfer import (
+    curve_dtype_error,
     hold,
     hold_array,
     image_dtype_error,
@@ -86,11 +87,11 @@ def _names(names: str | Iterable[str]) -> list[str]:
 class Live:
     """A training dashboard that plots while the model trains, without slowing the loop.
 
-    ``log`` only keeps detached copies of the values on their device (it never
-    calls ``.item()`` or ``.cpu()``, so it never waits for a GPU); every
-    ``every`` logged steps, :meth:`refresh` brings them to the host in one
-    batch (one copy per device and dtype) and updates the figure, blitting
-    when the axes are unchanged.
+    ``log`` only keeps detached copies of device tensors on their device (it
+    never reads one, so it never waits for a GPU; a CPU tensor is read at
+    once, which waits for nothing); every ``every`` logged steps,
+    :meth:`refresh` brings them to the host in one batch (one copy per device
+    and dtype) and updates the figure, blitting when the axes are unchanged.
 
     Parameters
     ----------
@@ -384,9 +385,11 @@ class Live:
 
         Shapes are checked here, from metadata (curves: ``ValueError``; an
         image: what ``imshow`` would raise, for its shape and its dtype, such as
-        ``TypeError`` for a complex image), and a tensor the conversion rule
-        would refuse (meta, fake, inside a ``torch.func`` transform, a dtype it
-        cannot convert) gets its ``TypeError`` here.  A call that raises records
+        ``TypeError`` for a complex image), and so are dtypes: curve data that is
+        not numbers (text, bytes, an object array of other things) and a nested
+        tensor are a ``TypeError`` naming the argument, as is a tensor the
+        conversion rule would refuse (meta, fake, inside a ``torch.func``
+        transform, a dtype it cannot convert).  A call that raises records
         nothing.  Only the latest data of a panel is kept until the refresh.
         """
         if self._closed:
@@ -425,10 +428,16 @@ class Live:
             if error is not None:
                 raise error
         else:
-            arrays = held + (
-                [hold_array(target, f"{where} argument 'target'")] if has_target else []
-            )
+            labels = [f"{where} argument data[{i}]" for i in range(len(held))]
+            arrays = held
+            if has_target:
+                labels.append(f"{where} argument 'target'")
+                arrays = [*held, hold_array(target, labels[-1])]
             curve_shapes(name, [shape_of(a, where) for a in arrays], has_target)
+            for array, label in zip(arrays, labels, strict=True):
+                error = curve_dtype_error(array, label)
+                if error is not None:
+                    raise error
         for _, items in self._pending:  # metrics logged first get their panels first
             for metric, _ in items:
                 if metric not in self._panel_of:

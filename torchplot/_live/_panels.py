@@ -46,10 +46,16 @@ __all__ = [
 
 Limits = tuple[float, float]
 
-#: Data is kept this fraction of the axis span away from the edges.  A blitted
-#: line is drawn after the spines, while a normal draw paints the spines over
-#: the lines: a line that never touches a spine makes both frames identical.
+#: Data is kept this fraction of the axis span away from the edges.
 EDGE = 0.03
+
+#: The zorder of the lines and scatters a refresh updates: above the spines
+#: (2.5) and the axis with its ticks and grid lines (0.5 to 2.5, by
+#: ``axes.axisbelow``).  A blit draws them over a background that holds all
+#: of these, and a normal draw (``savefig``, the figure after ``close()``)
+#: sorts by zorder: with a lower one, a marker or thick line reaching a spine
+#: or a grid line was drawn under it normally and over it in a blit.
+ZORDER = 2.6
 
 
 def nice_ceil(v: float) -> float:
@@ -240,12 +246,14 @@ class MetricPanel(Panel):
                 # Raw first: a full draw paints artists in the order they were
                 # added and a blit in ``artists`` order; the two must agree for
                 # blitted frames to equal savefig's.
-                (raw,) = ax.plot([], [], alpha=0.3, animated=True)
-                (main,) = ax.plot([], [], color=raw.get_color(), label=name, animated=True)
+                (raw,) = ax.plot([], [], alpha=0.3, animated=True, zorder=ZORDER)
+                (main,) = ax.plot(
+                    [], [], color=raw.get_color(), label=name, animated=True, zorder=ZORDER
+                )
                 self._lines[name] = (raw, main)
                 self.artists += [raw, main]
             else:
-                (main,) = ax.plot([], [], label=name, animated=True)
+                (main,) = ax.plot([], [], label=name, animated=True, zorder=ZORDER)
                 self._lines[name] = (main,)
                 self.artists.append(main)
         if len(self.names) > 1:
@@ -429,13 +437,14 @@ class ShowPanel(Panel):
         self.artists = []
         self.series: list[Artist] = []
         for i, label in enumerate(self.labels):
-            style = dict(self.style) if i == 0 else {}
+            # Above the spines and grid lines (ZORDER), unless the style sets a zorder.
+            style = {"zorder": ZORDER, **(self.style if i == 0 else {})}
             art: Artist
             if self.kind == "scatter":
                 art = ax.scatter([], [], label=label, animated=True, **style)
             else:
                 if i > 0:
-                    style = {"linestyle": "--"}
+                    style["linestyle"] = "--"
                 (art,) = ax.plot([], [], label=label, animated=True, **style)
             self.series.append(art)
         self.artists = list(self.series)
@@ -616,9 +625,13 @@ class Dashboard:
         self._bg = None
 
     def _draw_animated(self) -> None:
-        for artist in self.animated:
-            if artist.axes is not None:
-                artist.axes.draw_artist(artist)
+        # In zorder within each panel, as a normal draw orders them (stable:
+        # ties in the order made), so that a ``zorder`` given to ``show``
+        # above the legend's puts that artist above it in both.
+        for panel in self.panels.values():
+            for artist in sorted(panel.artists, key=Artist.get_zorder):
+                if artist.axes is not None:
+                    artist.axes.draw_artist(artist)
 
     def update(self) -> bool:
         """Lay out (if panels were added) and push new data into the artists.

@@ -5,13 +5,15 @@ for every queued kernel before it gets the number.  :func:`hold` instead
 keeps a detached *copy* of the 0-d tensor on its own device (``clone`` is one
 asynchronous kernel, so nothing waits; the copy means a later in-place change
 of the caller's tensor cannot reach the plot; a quantized tensor is
-dequantized instead, so that it keeps its own scale).  Checks use metadata
-only (``numel``, ``dtype``, ``is_meta``), never values: a tensor the
-conversion rule would refuse (meta, fake, inside a ``torch.func`` transform,
-a dtype it cannot convert) gets the rule's error now, naming the metric,
-rather than at a refresh, where it would stay pending and fail every later
-one.  :func:`hold_array` does the same for the arrays of ``Live.show``, lists
-of tensors included.  JAX and CuPy arrays are held as copies on their device
+dequantized instead, so that it keeps its own scale).  A metric that is a
+plain CPU tensor is read at once instead (``item()`` waits for nothing
+there, and costs less than holding a copy).  Checks use metadata only
+(``numel``, ``dtype``, ``is_meta``), never values: a tensor the conversion
+rule would refuse (meta, fake, inside a ``torch.func`` transform, a dtype it
+cannot convert) gets the rule's error now, naming the metric, rather than at
+a refresh, where it would stay pending and fail every later one.
+:func:`hold_array` does the same for the arrays of ``Live.show``, lists of
+tensors included.  JAX and CuPy arrays are held as copies on their device
 too (a JAX array donated to a jitted function is deleted); a JAX tracer, key
 array, deleted or complex value is refused now, as a tensor is.
 
@@ -39,6 +41,7 @@ import numpy as np
 from torchplot._convert import (
     ML_DTYPES_CAST,
     Where,
+    _error,
     _where_text,
     describe,
     jax_error,
@@ -50,6 +53,7 @@ from torchplot._convert import (
 from torchplot._frameworks import Kind, kind_of
 
 __all__ = [
+    "curve_dtype_error",
     "hold",
     "hold_array",
     "image_dtype_error",
@@ -73,6 +77,16 @@ def _fix_of(name: str | None, reduce: str) -> str:
         )
     return (
         f"{reduce}, log its elements under separate names, or draw it with `live.show(name, ...)`"
+    )
+
+
+def _real_fix(name: str | None) -> str:
+    """The fix for a value that is one item but not a real number (text, an object, a date)."""
+    if name is None:
+        return _fix_of(None, "")
+    return (
+        "log a Python int or float, or a one-element tensor or array of a bool, integer or "
+        "float dtype"
     )
 
 
@@ -135,10 +149,39 @@ def _own_copy(t: Any) -> Any:
     return t if fresh else t.clone()
 
 
+#: ``(torch.Tensor, torch.nn.Parameter)`` and ``torch.strided``, from the first value logged.
+_PLAIN: tuple[tuple[type, ...], Any] | None = None
+
+
+def _on_host(t: Any) -> bool:
+    """Whether ``t`` (a real, one-element, not nested tensor) is a value to read now.
+
+    A plain dense tensor on the CPU: ``item()`` waits for nothing there and
+    costs a tenth of holding it (a copy now, the transfer at the refresh),
+    and a Python float cannot alias it.  It reads what the rule
+    would (``bfloat16``, ``float8``, integers: exactly).  Device tensors are
+    held, never read (no sync); subclasses (which run code of their own),
+    quantized, sparse and zero tensors take the held path as before.
+    """
+    global _PLAIN
+    if _PLAIN is None:
+        torch = sys.modules["torch"]
+        _PLAIN = (torch.Tensor, torch.nn.Parameter), torch.strided
+    types, strided = _PLAIN
+    return (
+        type(t) in types
+        and t.is_cpu
+        and t.layout is strided
+        and not t.is_quantized
+        and not t._is_zerotensor()
+    )
+
+
 def hold(value: Any, name: str | None) -> Any:
     """A scalar to keep until the next refresh: a Python float, or a 0-d tensor copy on its device.
 
-    Never reads a device value, so it never synchronises with the device.
+    Never reads a device value, so it never synchronises with the device (a
+    metric that is a plain CPU tensor is read: see :func:`_on_host`).
     ``name`` is the metric's name (None for the step), used in error messages.
 
     Raises
@@ -170,11 +213,11 @@ def hold(value: Any, name: str | None) -> Any:
                 f"{where} must be a real number, got {describe(value)}. Fix: log `.real` "
                 "or `.abs()` instead."
             )
-        if not value.dim():  # the common case, first: a 0-d tensor (a nested one has dims)
-            return _own_copy(value)
         if value.is_nested:
             raise _not_a_scalar_error(name, value)
-        return _own_copy(value).reshape(())
+        if name is not None and _on_host(value):  # (a tensor step: read at the refresh)
+            return float(value.item())
+        return _own_copy(value) if not value.dim() else _own_copy(value).reshape(())
     if kind is Kind.PLAIN:
         if isinstance(value, numbers.Real):
             return float(value) if name is not None else _finite_step(float(value))
@@ -183,12 +226,16 @@ def hold(value: Any, name: str | None) -> Any:
             if arr.size != 1:
                 raise _scalar_error(name, arr)
             if arr.dtype.kind not in "biuf":
-                raise TypeError(f"{where} must be a real number, got {describe(arr)}.")
+                fix = "log `.real` or `abs(...)` instead" if arr.dtype.kind == "c" else None
+                raise TypeError(
+                    f"{where} must be a real number, got {describe(arr)}. "
+                    f"Fix: {fix or _real_fix(name)}."
+                )
             out = float(arr.reshape(()))
             return out if name is not None else _finite_step(out)
         raise TypeError(
             f"{where} must be a real number or a one-element tensor, got {tp.__name__} "
-            f"{value!r:.60}."
+            f"{value!r:.60}. Fix: {_real_fix(name)}."
         )
     if kind is Kind.CONTAINER:
         raise _not_a_scalar_error(name, value)
@@ -242,6 +289,8 @@ def hold_array(value: Any, where: Where) -> Any:
     kind = kind_of(type(value))
     if kind is Kind.TORCH:
         refuse_unreadable(where, value)  # now, not at the refresh: as in hold
+        if value.is_nested:
+            raise _nested_show_error(where, value)
         return _own_copy(value)
     if kind is Kind.JAX:
         _refuse_jax(where, value)
@@ -259,8 +308,24 @@ def hold_array(value: Any, where: Where) -> Any:
     return value
 
 
+def _nested_show_error(where: Where, value: Any) -> TypeError:
+    """The error for a nested tensor given to ``show``: neither a curve nor an image.
+
+    (Held, it failed in torch when ``show`` asked for its shape, which a
+    strided nested tensor does not have and a jagged one gives symbolically.)
+    """
+    return _error(
+        where,
+        value,
+        "a nested tensor cannot be shown",
+        "show one regular tensor: its components stacked, `torch.stack(X.unbind())` (when "
+        "they have one shape), or padded, `X.to_padded_tensor(0.0)`; or each component in "
+        "a panel of its own",
+    )
+
+
 def _image_dtype(value: Any) -> np.dtype[Any] | None:
-    """The dtype ``imshow`` gets for ``value``, one leaf of a ``show`` image, from metadata.
+    """The dtype Matplotlib gets for ``value``, a leaf of a ``show`` image or curve, from metadata.
 
     None where it cannot be told without reading values, or is Matplotlib's
     own business (a PIL image, a DataFrame, a DLPack object).
@@ -285,6 +350,13 @@ def _image_dtype(value: Any) -> np.dtype[Any] | None:
         except (ValueError, TypeError):
             return None
     return None
+
+
+def _described(value: Any) -> str:
+    """``describe`` for an array; for a list, what it is and the shape NumPy gives it."""
+    if hasattr(value, "dtype"):
+        return describe(value)
+    return f"a {type(value).__name__}, shape {np.shape(value)}"
 
 
 def image_dtype_error(value: Any, where: Where) -> TypeError | None:
@@ -313,10 +385,46 @@ def image_dtype_error(value: Any, where: Where) -> TypeError | None:
         fix = f"show real values, e.g. the magnitude `{magnitude}` or the real part `X.real`"
     else:
         fix = "pass numbers (a bool, integer or float array)"
-    described = describe(value) if hasattr(value, "dtype") else f"a {type(value).__name__}"
     return TypeError(
         f"{_where_text(where)}: Image data of dtype {dtype} cannot be converted to float "
-        f"({described}). Fix: {fix}."
+        f"({_described(value)}). Fix: {fix}."
+    )
+
+
+def curve_dtype_error(value: Any, where: Where) -> TypeError | None:
+    """The error for curve data (``show``'s x, values or target) that is not numbers, or None.
+
+    A curve panel draws ``np.asarray(value).astype(float)`` on numeric axes:
+    text, bytes and structured dtypes, and object arrays whose items are not
+    numbers, must be refused when ``show`` is given them, not at the refresh
+    (maybe in the drawing process), where every later refresh fails again.
+    Told from the dtype (a tensor's values are never read); only an object
+    array, on the host, is tried.  ``where`` names ``value``, or the item of a
+    list that is not numbers.
+    """
+    if _holds_arrays(value):
+        keys = value.keys() if isinstance(value, Mapping) else range(len(value))
+        for k, item in zip(keys, _items(value), strict=True):
+            error = curve_dtype_error(item, ("item", where, k))
+            if error is not None:
+                return error
+        return None
+    dtype = _image_dtype(value)
+    if dtype is None or dtype.kind in "biufcmM":  # (complex: the real part, as plot draws)
+        return None
+    if dtype.kind == "O":
+        try:
+            np.asarray(value).astype(float)
+        except (TypeError, ValueError):
+            pass
+        else:
+            return None
+    fix = "pass numbers (a bool, integer or float array)"
+    if dtype.kind in "US":
+        fix += ", e.g. `np.asarray(X, float)` for numbers written as text"
+    return TypeError(
+        f"{_where_text(where)}: curve data of dtype {dtype} cannot be converted to float "
+        f"({_described(value)}). Fix: {fix}."
     )
 
 
