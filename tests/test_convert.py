@@ -351,6 +351,35 @@ def test_dtensor_error_keeps_the_full_tensor_fix():
         dist.destroy_process_group()
 
 
+class _Refusing(torch.Tensor):
+    """A subclass whose ``__torch_function__`` refuses every operation, even ``.shape``."""
+
+    @classmethod
+    def __torch_function__(cls, func, types, args=(), kwargs=None):
+        raise NotImplementedError(f"_Refusing does not support {func}")
+
+
+@pytest.mark.parametrize("call", ["to_numpy", "plot", "in a list"])
+def test_a_subclass_refusing_every_operation_gets_the_rules_error_with_a_fix_that_runs(call):
+    t = torch.arange(6.0).reshape(2, 3).as_subclass(_Refusing)
+    with pytest.raises(TypeError) as info:
+        if call == "to_numpy":
+            to_numpy(t, name="t")
+        elif call == "plot":
+            torchplot.figure().subplots().plot(t)
+        else:
+            to_numpy([torch.tensor(1.0), t], name="t")
+    msg = str(info.value)
+    named = {"to_numpy": "t: ", "plot": "Axes.plot() argument args[0]", "in a list": "t[1]: "}
+    assert msg.startswith(named[call]) and "NotImplementedError" in msg, msg
+    assert "shape (2, 3), dtype torch.float32, device cpu" in msg, msg
+    fix = re.search(r"Fix: .*?`(with [^`]+)`", msg)
+    assert fix, msg
+    scope = {"torch": torch, "tensor": t}
+    exec(fix.group(1), scope)
+    np.testing.assert_array_equal(to_numpy(scope["plain"]), np.arange(6.0).reshape(2, 3))
+
+
 def _call_conversion_cases() -> dict[str, torch.Tensor]:
     z = torch.tensor([1 + 2j, 3 - 4j], dtype=torch.complex64)
     return {
@@ -614,6 +643,182 @@ def test_masked_tensor_becomes_numpy_masked_array():
 def test_list_of_many_plain_floats_is_returned_as_is():
     values = [float(i) for i in range(100_000)]
     assert to_numpy(values) is values
+
+
+def _each_on_its_own(items):
+    """What the rule makes of each item alone: what a list of them must hold."""
+    return [to_numpy(v) for v in items]
+
+
+def _same_items(got, want) -> None:
+    """The same element types and values, bit for bit (``-0.0``, ``nan``), as ``want``."""
+    assert [type(v) for v in got] == [type(v) for v in want]
+    for g, w in zip(got, want, strict=True):
+        if isinstance(w, np.ndarray):
+            assert g.dtype == w.dtype and g.tobytes() == w.tobytes()
+        else:
+            assert repr(g) == repr(w)
+
+
+@pytest.fixture
+def leaf_calls(monkeypatch):
+    """The items the rule converts one by one, through the torch leaf, in this test."""
+    calls = []
+    leaf = torchplot._convert._LEAVES[Kind.TORCH]
+    monkeypatch.setitem(
+        torchplot._convert._LEAVES, Kind.TORCH, lambda t, w: calls.append(w) or leaf(t, w)
+    )
+    return calls
+
+
+_LOSS_VALUES = [0.0, -0.0, 0.1, 1.5, -2.25, float("inf"), float("nan"), 1e30, 3.0]
+
+
+@pytest.mark.parametrize(
+    "dtype",
+    [
+        torch.float32,
+        torch.float64,
+        torch.float16,
+        torch.bfloat16,
+        torch.float8_e4m3fn,
+        torch.complex64,
+        torch.complex32,
+        torch.int64,
+        torch.int8,
+        torch.uint8,
+        torch.uint64,
+        torch.bool,
+    ],
+    ids=str,
+)
+def test_a_list_of_0d_tensors_holds_what_each_becomes_on_its_own(dtype, leaf_calls):
+    if dtype.is_floating_point or dtype.is_complex:
+        values = [torch.tensor(v).to(dtype) for v in _LOSS_VALUES]
+    else:
+        values = [torch.tensor(v, dtype=dtype) for v in (0, 1, 7, 100, 1, 0)]
+    if dtype is torch.uint64:
+        values.append(torch.tensor(2**64 - 1, dtype=dtype))
+    want = _each_on_its_own(values)
+    leaf_calls.clear()
+    got = to_numpy(values)
+    # Read together, not one by one: else this test would compare the one path with itself.
+    assert type(got) is list and leaf_calls == []
+    _same_items(got, want)
+    got = to_numpy(tuple(values))
+    assert type(got) is tuple
+    _same_items(got, want)
+
+
+def test_0d_tensors_with_grad_parameters_and_views_hold_what_each_becomes_on_its_own(leaf_calls):
+    w = torch.tensor(0.5, requires_grad=True)
+    z = torch.tensor([1 + 2j, 3 - 4j, -5j])
+    x = torch.randn(3, 4, requires_grad=True)
+    torch.sgn(x).sum().backward()  # sgn's gradient is a ZeroTensor
+    cases = [
+        [(w * i).sum() for i in range(5)],  # each with a grad_fn
+        [w, torch.nn.Parameter(torch.tensor(2.0)), torch.tensor(3.0), w * 2],
+        [z.conj()[0], z[1], z.conj()[1], z.conj()[2]],  # conj bits
+        [z.conj().imag[0], torch.tensor(5.0), z.conj().imag[1], z.conj().imag[2]],  # neg bits
+        [x.grad[1, 2], x.grad[2, 3], torch.tensor(1.0), x.grad[0, 0]],  # a ZeroTensor's views
+        [torch.arange(10.0)[i] for i in range(10)],  # views with offsets
+    ]
+    for values in cases:
+        want = _each_on_its_own(values)
+        leaf_calls.clear()
+        _same_items(to_numpy(values), want)
+        assert leaf_calls == []
+
+
+def test_mixed_lists_of_0d_tensors_hold_what_each_becomes_on_its_own():
+    one, two = torch.tensor(1.0), torch.tensor(2.0)
+    cases = [
+        [torch.tensor(1), torch.tensor(2.5), torch.tensor(True), torch.tensor(3)],  # int/float/bool
+        [one, torch.tensor(2.0, dtype=torch.float64), two, one],
+        [one, 2.0, two, None, "a", one],  # tensors and plain values
+        [one, torch.tensor([2.0]), two, one],  # a 1-d one among them
+        [one, two, torch.ones(1, 1), one],  # one element, not 0-d: an array
+        [one, torch.arange(3.0).as_subclass(_MyTensor)[1], two, one],
+        [one, np.float32(2.0), torch.tensor(3.0, dtype=torch.bfloat16), two],
+        [one, torch.quantize_per_tensor(torch.tensor(0.5), 0.5, 0, torch.qint8), two, one],
+        [torch.tensor(0.5, dtype=torch.bfloat16)] * 3 + [torch.tensor(1.0, dtype=torch.float16)],
+    ]
+    for values in cases:
+        _same_items(to_numpy(values), _each_on_its_own(values))
+
+
+def test_0d_tensors_read_together_keep_no_reference_to_their_graph():
+    w = torch.tensor(0.5, requires_grad=True)
+    losses = [(w * i).sum() for i in range(100)]
+    ref, node = weakref.ref(w), weakref.ref(losses[0])
+    out = to_numpy(losses)
+    del w, losses
+    gc.collect()
+    assert ref() is None and node() is None
+    assert [type(v) for v in out] == [np.float32] * 100 and out[3] == 1.5
+
+
+@pytest.mark.parametrize(
+    ("bad", "problem"),
+    [
+        (torch.empty((), device="meta"), "holds no data"),
+        (torch.zeros((), dtype=torch.bits8), "raw bytes"),
+        (torch.tensor(1.0).as_subclass(_Refusing), "__torch_function__"),
+    ],
+    ids=["meta", "bit-packed", "refusing subclass"],
+)
+def test_an_error_in_a_list_of_0d_tensors_names_the_item(bad, problem):
+    values = [torch.tensor(float(i)) for i in range(6)]
+    values[3] = bad
+    with pytest.raises(TypeError, match=rf"^losses\[3\]: .*{re.escape(problem)}"):
+        to_numpy(values, name="losses")
+
+
+def test_a_list_of_0d_tensors_inside_a_transform_gets_the_transforms_error():
+    # Inside torch.func.grad, item() reads a tensor made outside it, which the rule refuses.
+    values = [torch.tensor(float(i)) for i in range(6)]
+
+    def f(x):
+        to_numpy(values, name="losses")
+        return x.sum()
+
+    with pytest.raises(TypeError, match=r"^losses\[0\]: .*Fix: plot outside the torch.func"):
+        torch.func.grad(f)(torch.ones(2))
+
+
+def test_a_tensor_deep_in_nested_lists_is_found_and_only_its_branch_rebuilt():
+    t = torch.tensor([1.0, 2.0])
+    untouched = [[1.0, 2.0], (3.0, 4.0)]
+    deep = [untouched, [(5.0, 6.0), [7.0, t]]]  # t at depth 3
+    assert torchplot._convert.needs_conversion(deep)
+    got = to_numpy(deep)
+    assert got[0] is untouched and type(got[1][0]) is tuple and got[1][0] == (5.0, 6.0)
+    assert type(got[1][1][1]) is np.ndarray and got[1][1][0] == 7.0
+    # Only the last inner list holds a tensor: the others are kept as they are.
+    rows = [[float(i), float(i + 1)] for i in range(1000)]
+    got = to_numpy([*rows, [1.0, torch.tensor(2.0)]])
+    assert all(g is r for g, r in zip(got, rows, strict=False))
+    assert got[-1] == [1.0, np.float32(2.0)] and type(got[-1][1]) is np.float32
+    # Lists and tuples at one level, other containers among them, a tensor at depth 4.
+    mixed = [[(1.0,), [2.0]], ((3.0, {"k": [4.0, (t,)]}),), collections.deque([5.0])]
+    got = to_numpy(mixed)
+    assert got[0] is mixed[0] and got[2] is mixed[2]
+    assert type(got[1]) is tuple and type(got[1][0][1]["k"][1]) is tuple
+    np.testing.assert_array_equal(got[1][0][1]["k"][1][0], [1.0, 2.0])
+    for found in ([[[[[t]]]]], [[1.0], [[2.0, (3.0, [t])]]], ([1.0, 2.0], {1: [t]})):
+        assert torchplot._convert.needs_conversion(found)
+    for plain in ([[[[[1.0]]]]], [[1.0], [[2.0, (3.0, [None])]]], ([1.0, 2.0], {1: [2.0]})):
+        assert not torchplot._convert.needs_conversion(plain) and to_numpy(plain) is plain
+
+
+def test_a_list_holding_itself_is_looked_into_once():
+    looped: list = [1.0, 2.0]
+    looped.append(looped)
+    wide: list = [1.0]
+    wide.extend([wide] * 40)  # each level 40 times the last, were each looked into
+    for value in (looped, wide):
+        assert not torchplot._convert.needs_conversion(value)
+        assert to_numpy(value) is value
 
 
 # ------------------------------------------------------------------ other frameworks

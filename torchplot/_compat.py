@@ -33,6 +33,36 @@ def plain_tensors() -> Iterator[None]:
         yield
 
 
+def past_torch_function() -> contextlib.AbstractContextManager[Any]:
+    """A context in which tensor subclasses' ``__torch_function__`` overrides do not run."""
+    return sys.modules["torch"]._C.DisableTorchFunctionSubclass()
+
+
+def item_reads_as_stored() -> bool:
+    """Whether ``Tensor.item()`` here reads a plain tensor's value as it is stored.
+
+    Not inside a ``torch.func`` transform (where ``item()`` reads a tensor made
+    outside it, which the conversion rule refuses) nor any dispatch mode or
+    function mode other than a default device (``torch.set_default_device``,
+    which leaves reads alone).  False where a release lacks one of these names.
+    """
+    torch = sys.modules["torch"]
+    c = torch._C
+    try:
+        functorch = getattr(c, "_functorch", None)
+        if functorch is not None and functorch.maybe_current_level() is not None:
+            return False
+        if c._len_torch_dispatch_stack():
+            return False
+        if c._len_torch_function_stack():
+            device = sys.modules.get("torch.utils._device")
+            modes = torch.overrides._get_current_function_mode_stack()
+            return device is not None and all(type(m) is device.DeviceContext for m in modes)
+    except Exception:  # a PyTorch without these: not told, so no
+        return False
+    return True
+
+
 def functorch_wrapped(t: Any) -> bool:
     """Whether ``t`` is a ``torch.func`` transform's wrapper (inside ``grad``, ``vmap``, ...)."""
     functorch = getattr(sys.modules["torch"]._C, "_functorch", None)
