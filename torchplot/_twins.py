@@ -53,7 +53,7 @@ from matplotlib.colors import Colormap, Normalize
 from matplotlib.figure import FigureBase
 from matplotlib.gridspec import GridSpecBase, SubplotSpec
 from matplotlib.inset import InsetIndicator
-from matplotlib.layout_engine import LayoutEngine
+from matplotlib.layout_engine import ConstrainedLayoutEngine, LayoutEngine
 from matplotlib.offsetbox import AnnotationBbox
 from matplotlib.patches import ConnectionPatch
 from matplotlib.quiver import QuiverKey
@@ -67,6 +67,12 @@ from torchplot._convert import convert_call, needs_conversion, to_numpy
 from torchplot._frameworks import Kind, is_local_class, kind_of, plain_types
 from torchplot._native import ExplainerSpec, Layer, LayerSpec, explainer_specs, layer_specs
 from torchplot._rc import rc_params
+from torchplot._spacing import (
+    SPACING_METHODS,
+    convert_marking_spacings,
+    spacing_positions,
+    with_float_spacings,
+)
 
 __all__ = ["adopt", "twin_of", "is_twin", "derives_from_twin"]
 
@@ -768,13 +774,21 @@ def _data_methods(base: type) -> dict[str, Any]:
             if marked:
                 wrapper = _marked_method(wrapper, marked)
             _WRAPPERS[key] = wrapper
-        exact = AS_MATPLOTLIB_CLASS.get(f"{owners[name].__qualname__}.{name}")
-        methods[name] = wrapper if exact is None else _as_matplotlib_class(wrapper, *exact)
+        qualified = f"{owners[name].__qualname__}.{name}"
+        exact = AS_MATPLOTLIB_CLASS.get(qualified)
+        methods[name] = _spacing_aware(
+            wrapper if exact is None else _as_matplotlib_class(wrapper, *exact), attr, qualified
+        )
     if issubclass(base, Artist):
         methods["set"] = _plain_set(base)
     elif inspect.isfunction(members.get("set")):
         # Not Artist.set: an ordinary data-taking method (``LayoutEngine.set(rect=t)``).
-        methods["set"] = _shared_wrapper(members["set"])
+        methods["set"] = _spacing_aware(
+            _shared_wrapper(members["set"]), members["set"], f"{owners['set'].__qualname__}.set"
+        )
+    if issubclass(base, ConstrainedLayoutEngine):
+        # Not a conversion ("execute" is in NOT_WRAPPED): see torchplot._spacing.
+        methods["execute"] = with_float_spacings(members["execute"])
     if members.get("__reduce__") is not object.__reduce__:
         methods["__reduce__"] = _reducing_to_twin(members["__reduce__"])
     if base is Normalize:
@@ -790,6 +804,29 @@ def _data_methods(base: type) -> dict[str, Any]:
         for name in names:
             methods[name] = _adopting_holdings(methods.get(name, members[name]), holdings)
     return methods
+
+
+def _spacing_aware(
+    method: Callable[..., Any], func: Callable[..., Any], qualified: str
+) -> Callable[..., Any]:
+    """``method``, marking the layout spacings (``wspace=t``) it converts, if ``func`` takes any.
+
+    See :mod:`torchplot._spacing`: a spacing converted by ``method`` itself
+    could not be told from a NumPy scalar the user gave.
+    """
+    if qualified not in SPACING_METHODS:
+        return method
+    positions = spacing_positions(func, 1)
+
+    @functools.wraps(method)
+    def marking(self: Any, *args: Any, **kwargs: Any) -> Any:
+        args, kwargs = convert_marking_spacings(args, kwargs, func, positions, 1)
+        return method(self, *args, **kwargs)
+
+    # ``ConstrainedLayoutEngine.set`` walks ``self.set.__kwdefaults__``.
+    marking.__kwdefaults__ = func.__kwdefaults__  # type: ignore[attr-defined]
+    _inspectable_as(marking, func)
+    return marking
 
 
 def _reducing_to_twin(reduce: Callable[[Any], Any]) -> Callable[[Any], Any]:

@@ -12,6 +12,7 @@ from matplotlib._pylab_helpers import Gcf
 from torchplot._convert import convert_call
 from torchplot._frameworks import Kind, kind_of
 from torchplot._native import from_data, layers_for
+from torchplot._spacing import SPACING_FUNCTIONS, convert_marking_spacings, spacing_positions
 from torchplot._twins import CallNext, adopt, bind_layer, twin_of
 
 __all__ = [
@@ -50,9 +51,31 @@ def tensor_aware(func: _F) -> _F:
     checkers and IDEs see Matplotlib's signature.
     """
 
+    if func.__module__ == "matplotlib.pyplot" and func.__name__ in SPACING_FUNCTIONS:
+        return _spacing_aware(func)
+
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         args, kwargs = convert_call(args, kwargs, func)
+        result = func(*args, **kwargs)
+        _adopt_current_figure()
+        return adopt(result)
+
+    return cast(_F, wrapper)
+
+
+def _spacing_aware(func: _F) -> _F:
+    """:func:`tensor_aware` for a pyplot function taking layout spacings (``gridspec_kw=``).
+
+    The spacings the rule converts are marked (:mod:`torchplot._spacing`):
+    Matplotlib builds the grids and the layout engine of the figure from them
+    before torchplot sees either.
+    """
+    positions = spacing_positions(func, 0)
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        args, kwargs = convert_marking_spacings(args, kwargs, func, positions)
         result = func(*args, **kwargs)
         _adopt_current_figure()
         return adopt(result)

@@ -1,0 +1,191 @@
+"""Layout spacings (``wspace=``, ``hspace=``) given as 0-d tensors.
+
+Matplotlib's constrained layout (``layout="constrained"`` or ``"compressed"``)
+hands ``wspace / ncols`` to kiwisolver, which takes only a Python ``float`` or
+``int``.  The one rule makes a 0-d ``float32`` (or ``bfloat16``) tensor a
+``numpy.float32`` and a ``float16`` one a ``numpy.float16``; given either,
+Matplotlib fails when the figure is drawn, with an error naming neither the
+argument nor the call.  A torchplot user passed a tensor, which must just work.
+
+A Python ``float`` at the call is no fix: the same value also sets the grid
+positions without a layout engine or with ``"tight"``, where Matplotlib
+accepts the NumPy scalar and computes in its dtype, and torchplot's figure
+must stay the one Matplotlib draws of it, to the pixel (a ``float`` of the same
+value moved an edge by a pixel in 2 of 244 grids tried).  So a spacing that
+came from a foreign array keeps the rule's NumPy scalar, *marked*: an instance
+of a subclass of its type, which computes, compares and prints as it does.
+While the constrained-layout engine runs, the spacings it reads that are
+marked are the Python floats of the same values (``float32`` and ``float16``
+convert exactly).  A NumPy scalar the user passes is never marked: that call
+fails as it does under Matplotlib (promise 2).
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import numpy as np
+
+from torchplot._convert import convert_call
+
+__all__ = [
+    "SPACING_FUNCTIONS",
+    "SPACING_METHODS",
+    "convert_marking_spacings",
+    "spacing_positions",
+    "with_float_spacings",
+]
+
+
+class _Float32Spacing(np.float32):
+    """A ``numpy.float32`` spacing converted from a foreign array (see the module docstring)."""
+
+    __slots__ = ()
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # NumPy's own reduce rebuilds a plain float32: an unpickled figure
+        # would fail to draw under constrained layout again.
+        return (type(self), (float(self),))
+
+
+class _Float16Spacing(np.float16):
+    """A ``numpy.float16`` spacing converted from a foreign array (see the module docstring)."""
+
+    __slots__ = ()
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (float(self),))
+
+
+#: The rule's scalars that kiwisolver refuses, and their marked types.  A
+#: ``numpy.float64`` is a Python ``float``, which it takes.
+_MARKED: dict[type, type] = {np.float32: _Float32Spacing, np.float16: _Float16Spacing}
+_MARKED_TYPES = frozenset(_MARKED.values())
+
+#: The keywords, and the positional parameters of these names, taking a spacing.
+_SPACINGS = ("wspace", "hspace")
+#: The keywords taking a dict that may hold a spacing.
+_SPACING_DICTS = ("gridspec_kw", "constrained_layout")
+
+#: The Matplotlib methods (``Owner.name``) taking a spacing for the constrained
+#: layout: as a ``wspace``/``hspace`` parameter or keyword, or in a
+#: ``gridspec_kw`` or ``constrained_layout`` dict.
+SPACING_METHODS = frozenset(
+    {
+        "ConstrainedLayoutEngine.__init__",
+        "ConstrainedLayoutEngine.set",
+        "Figure.__init__",
+        "Figure.set_layout_engine",
+        "FigureBase.add_gridspec",
+        "FigureBase.subfigures",
+        "FigureBase.subplot_mosaic",
+        "FigureBase.subplots",
+        "GridSpec.__init__",
+        "GridSpec.update",
+        "GridSpecFromSubplotSpec.__init__",
+        "SubplotSpec.subgridspec",
+    }
+)
+
+#: The pyplot functions taking one (``figure``: in ``constrained_layout``).
+SPACING_FUNCTIONS = frozenset({"figure", "subplot_mosaic", "subplots"})
+
+
+def _marked(value: Any) -> Any:
+    marked = _MARKED.get(type(value))
+    return value if marked is None else marked(value)
+
+
+def spacing_positions(func: Callable[..., Any], self_offset: int) -> tuple[int, ...]:
+    """The indices in a call's ``args`` (``self`` excluded) of ``func``'s spacing parameters."""
+    try:
+        params = list(inspect.signature(func).parameters.values())
+    except (TypeError, ValueError):
+        return ()
+    positional = [p.name for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    return tuple(i - self_offset for i, name in enumerate(positional) if name in _SPACINGS)
+
+
+def convert_marking_spacings(
+    args: tuple[Any, ...],
+    kwargs: dict[str, Any],
+    func: Callable[..., Any],
+    positions: tuple[int, ...],
+    self_offset: int = 0,
+) -> tuple[tuple[Any, ...], dict[str, Any]]:
+    """:func:`torchplot._convert.convert_call`, with the spacings it converted marked.
+
+    ``positions`` are :func:`spacing_positions`.  A spacing is marked where
+    the rule changed it: a foreign array, never a value the user gave as NumPy.
+    """
+    new_args, new_kwargs = convert_call(args, kwargs, func, self_offset)
+    if new_args is not args:
+        changed = [i for i in positions if i < len(args) and new_args[i] is not args[i]]
+        if changed:
+            marked_args = list(new_args)
+            for i in changed:
+                marked_args[i] = _marked(marked_args[i])
+            new_args = tuple(marked_args)
+    if new_kwargs is not kwargs:
+        # convert_call's own copy: changing it changes nothing of the caller's.
+        for key in _SPACINGS:
+            if key in kwargs and new_kwargs[key] is not kwargs[key]:
+                new_kwargs[key] = _marked(new_kwargs[key])
+        for key in _SPACING_DICTS:
+            old, new = kwargs.get(key), new_kwargs.get(key)
+            if new is not old and isinstance(old, Mapping) and isinstance(new, dict):
+                # ``new`` is the rule's rebuilt dict, never the caller's.
+                for name in _SPACINGS:
+                    if name in new and new[name] is not old.get(name):
+                        new[name] = _marked(new[name])
+    return new_args, new_kwargs
+
+
+def _spacing_holders(engine: Any, fig: Any) -> list[dict[str, Any]]:
+    """The namespaces in which the constrained layout of ``fig`` reads spacings.
+
+    Its engine's parameters, and the ``__dict__`` of each grid holding an
+    Axes or a subfigure (``GridSpec.wspace``, ``GridSpecFromSubplotSpec._wspace``),
+    as ``matplotlib._constrained_layout.get_margin_from_padding`` reads them.
+    """
+    holders: list[dict[str, Any]] = []
+    params = getattr(engine, "_params", None)
+    if isinstance(params, dict):
+        holders.append(params)
+    specs = [ax.get_subplotspec() for ax in fig.axes]  # a figure's Axes include its subfigures'
+    figures = list(fig.subfigs)
+    while figures:
+        sub = figures.pop()
+        specs.append(getattr(sub, "_subplotspec", None))
+        figures.extend(sub.subfigs)
+    grids = {id(grid): grid for grid in (s.get_gridspec() for s in specs if s is not None)}
+    holders.extend(vars(grid) for grid in grids.values())
+    return holders
+
+
+def with_float_spacings(execute: Callable[..., Any]) -> Callable[..., Any]:
+    """A constrained-layout engine's ``execute``, run with the marked spacings as floats.
+
+    They are restored when it returns: the grid positions computed outside
+    this engine (without one, or after ``set_layout_engine("none")``) stay
+    Matplotlib's of the rule's NumPy scalar.
+    """
+
+    @functools.wraps(execute)
+    def wrapper(self: Any, fig: Any, *args: Any, **kwargs: Any) -> Any:
+        swapped: list[tuple[dict[str, Any], str, Any]] = []
+        for holder in _spacing_holders(self, fig):
+            for key in ("wspace", "hspace", "_wspace", "_hspace"):
+                if type(holder.get(key)) in _MARKED_TYPES:
+                    swapped.append((holder, key, holder[key]))
+                    holder[key] = float(holder[key])
+        try:
+            return execute(self, fig, *args, **kwargs)
+        finally:
+            for holder, key, value in swapped:
+                holder[key] = value
+
+    return wrapper
