@@ -380,6 +380,37 @@ def test_a_subclass_refusing_every_operation_gets_the_rules_error_with_a_fix_tha
     np.testing.assert_array_equal(to_numpy(scope["plain"]), np.arange(6.0).reshape(2, 3))
 
 
+_LAYERED_CALLS = {
+    "imshow": (lambda ax, t: ax.imshow(t), (3, 4), "Axes.imshow() argument 'X'"),
+    "imshow titles": (
+        lambda ax, t: ax.imshow(t, titles=["a", "b"]),
+        (2, 3, 4, 4),
+        "Axes.imshow() argument 'X'",
+    ),
+    "hist": (lambda ax, t: ax.hist(t), (10,), "Axes.hist() argument 'x'"),
+    "hist of a batch": (lambda ax, t: ax.hist(t), (3, 4, 5), "Axes.hist() argument 'x'"),
+    "scatter of points": (lambda ax, t: ax.scatter(t), (10, 2), "Axes.scatter() argument 'x'"),
+    "set_data": (
+        lambda ax, t: ax.imshow(np.zeros((3, 4))).set_data(t),
+        (3, 4),
+        "set_data() argument 'A'",
+    ),
+}
+
+
+@pytest.mark.parametrize("call", list(_LAYERED_CALLS))
+def test_a_subclass_refusing_every_operation_gets_the_rules_error_in_layered_calls(call):
+    # These calls look at a tensor (its dims, whether it is nested) before the
+    # rule converts it: such a look must not let the subclass's own error out.
+    draw, shape, named = _LAYERED_CALLS[call]
+    t = torch.rand(*shape).as_subclass(_Refusing)
+    with pytest.raises(TypeError) as info:
+        draw(torchplot.figure().subplots(), t)
+    msg = str(info.value)
+    assert named in msg and "NotImplementedError" in msg and "Fix: " in msg, msg
+    assert f"shape {shape}, dtype torch.float32, device cpu" in msg, msg
+
+
 def _call_conversion_cases() -> dict[str, torch.Tensor]:
     z = torch.tensor([1 + 2j, 3 - 4j], dtype=torch.complex64)
     return {

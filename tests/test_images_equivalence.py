@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import functools
+import typing
 import warnings
 
+import matplotlib.axes
+import matplotlib.projections
 import matplotlib.pyplot as mpl_plt
 import numpy as np
 import pytest
@@ -622,3 +625,36 @@ def test_the_image_keeps_no_memory_of_the_tensor(view, call):
     stored = artist.get_array()
     assert not np.shares_memory(np.ma.getdata(stored), base.numpy())
     assert not np.shares_memory(np.ma.getmaskarray(stored), base.numpy())
+
+
+class _RecordingAxes(matplotlib.axes.Axes):
+    """An Axes whose ``imshow`` override looks at the image it is given, as a user's may."""
+
+    name = "torchplot_test_recording_imshow"
+    given: typing.ClassVar[list] = []
+
+    def imshow(self, X, **kwargs):
+        self.given.append((type(X), X.shape))
+        return super().imshow(X, **kwargs)
+
+
+@pytest.mark.parametrize(
+    "make, shape",
+    [
+        (lambda: torch.rand(4, 5), (4, 5)),
+        (lambda: torch.rand(5, 4).T, (4, 5)),
+        (lambda: torch.rand(3, 4, 5), (4, 5, 3)),
+        (lambda: torch.rand(6, 3, 4, 5), None),
+    ],
+    ids=["2d", "transposed", "chw", "batch"],
+)
+def test_an_imshow_override_is_given_an_array(make, shape):
+    # Only Matplotlib's own imshow, which copies what it gets, is handed the
+    # converted image without a copy; an override takes what Matplotlib's takes.
+    matplotlib.projections.register_projection(_RecordingAxes)
+    _RecordingAxes.given = []
+    ax = torchplot.figure().add_subplot(projection=_RecordingAxes.name)
+    ax.imshow(make())
+    ((kind, got),) = _RecordingAxes.given
+    assert kind is np.ndarray
+    assert shape is None or got == shape

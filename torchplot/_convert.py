@@ -403,8 +403,12 @@ def refuse_unreadable(where: Where, t: Any) -> None:
     TypeError
         What :func:`to_numpy` would raise for ``t``: it holds no data (meta,
         fake, a lazy module's uninitialized parameter), is read inside a
-        ``torch.func`` transform, or has a dtype the rule cannot convert.
+        ``torch.func`` transform, has a dtype the rule cannot convert, or is
+        of a subclass whose ``__torch_function__`` refuses to read it.
     """
+    if metadata_refused(t):
+        _convert(t, where)  # the rule's error for it (had the rule read it, it is readable)
+        return
     if t.is_meta or _is_fake(t):
         raise _no_data_error(where, t)
     if in_transform(t.detach()):
@@ -413,6 +417,23 @@ def refuse_unreadable(where: Where, t: Any) -> None:
         error = dtype_error(where, t)
         if error is not None:
             raise error
+
+
+def metadata_refused(t: Any) -> bool:
+    """Whether reading ``t``'s metadata (``is_nested``, ``is_meta``, ``ndim``) raises.
+
+    A tensor subclass whose ``__torch_function__`` refuses every operation
+    refuses these reads too.  Code that looks at a tensor before the rule
+    converts it (the layers, :func:`refuse_unreadable`) leaves such a tensor
+    to the rule, whose error names it and says how to read past the override.
+    """
+    if type(t) in (_DIRECT_TYPES or _direct_types()):
+        return False
+    try:
+        t.is_nested, t.is_meta, t.ndim  # noqa: B018 (read for their errors)
+    except Exception:
+        return True
+    return False
 
 
 def dtype_error(where: Where, t: Any) -> TypeError | None:

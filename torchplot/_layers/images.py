@@ -52,10 +52,19 @@ from typing import Any, NamedTuple
 
 import numpy as np
 from matplotlib import rcParams
+from matplotlib.axes import Axes
 from matplotlib.colors import Normalize
 from matplotlib.font_manager import FontProperties
+from matplotlib.image import AxesImage
 
-from torchplot._convert import _is_fake, describe, readable_here, refuse_unreadable, to_numpy
+from torchplot._convert import (
+    _is_fake,
+    describe,
+    metadata_refused,
+    readable_here,
+    refuse_unreadable,
+    to_numpy,
+)
 from torchplot._frameworks import Kind, kind_of
 from torchplot._grid import (
     CHANNELS,
@@ -158,7 +167,7 @@ def _imshow_one_copy(
         key, x = x, from_data(kwargs, x)
         if x is not key:
             arg = arg._replace(key=key)
-    handed = _one_copy(arg, x)
+    handed = _one_copy(arg, x, _copies_its_image(ax, "imshow"))
     if handed is x:
         return call_next(args, kwargs)
     return _call_with_x(arg, call_next, args, kwargs, handed)
@@ -222,6 +231,10 @@ def _tensor_layouts(
                 f"{make}, or drop these keywords."
             )
         return call_next(args, kwargs)
+    if metadata_refused(x):
+        if ours:  # the rule's error for it, naming the image as the call does
+            refuse_unreadable(arg.where, x)
+        return call_next(args, kwargs)
     if x.is_nested:
         if ours:
             raise TypeError(
@@ -264,7 +277,7 @@ def _set_data_channels_first(
     included (a grid's geometry is fixed by ``imshow``), is Matplotlib's call.
     A frame is copied once (:func:`_one_copy`), as by ``imshow``.
     """
-    return _next_frame(_SET_DATA, call_next, args, kwargs)
+    return _next_frame(_SET_DATA, image, call_next, args, kwargs)
 
 
 @layer("_ImageBase.set_array", order=10, keywords=())
@@ -277,14 +290,24 @@ def _set_array_channels_first(
     the conversion rule has made a NumPy array of it, whose CHW shape
     ``set_data`` then rejects: the layout is decided here, on the tensor.
     """
-    return _next_frame(_SET_ARRAY, call_next, args, kwargs)
+    return _next_frame(_SET_ARRAY, image, call_next, args, kwargs)
 
 
 def _next_frame(
-    arg: _ImageArgument, call_next: Next, args: tuple[Any, ...], kwargs: dict[str, Any]
+    arg: _ImageArgument,
+    owner: Any,
+    call_next: Next,
+    args: tuple[Any, ...],
+    kwargs: dict[str, Any],
 ) -> Any:
     a: Any = args[0] if args else kwargs.get(arg.name)
-    if kind_of(type(a)) is not Kind.TORCH or a.is_nested or a.is_meta or _is_fake(a):
+    if (
+        kind_of(type(a)) is not Kind.TORCH
+        or metadata_refused(a)
+        or a.is_nested
+        or a.is_meta
+        or _is_fake(a)
+    ):
         return call_next(args, kwargs)
     image = a
     layout = image_layout(tuple(a.shape), arg.call, arg.name) if a.ndim == 3 else None
@@ -292,7 +315,7 @@ def _next_frame(
         refuse_unreadable(arg.where, a)
         image, held = _readable(arg, a)
         image = _single_image(image, held, layout)
-    handed = _one_copy(arg, image)
+    handed = _one_copy(arg, image, _copies_its_image(owner, arg.call.removesuffix("()")))
     if handed is a:
         return call_next(args, kwargs)
     return _call_with_x(arg, call_next, args, kwargs, handed)
@@ -322,7 +345,7 @@ def _readable(arg: _ImageArgument, x: Any) -> tuple[Any, Any]:
     return torch.from_numpy(arr), None
 
 
-def _one_copy(arg: _ImageArgument, x: Any) -> Any:
+def _one_copy(arg: _ImageArgument, x: Any, hand_over: bool) -> Any:
     """What Matplotlib is handed for one image tensor ``x``: a single copy of its values.
 
     The rule's copy (no array Matplotlib keeps may share the tensor's memory,
@@ -336,11 +359,13 @@ def _one_copy(arg: _ImageArgument, x: Any) -> Any:
     tensor's view, whose mask the hand-over would drop), a tensor not of an
     image shape Matplotlib accepts, one whose values torch cannot read here,
     and one the rule refuses, whose error it then raises naming the argument
-    as the call does.
+    as the call does.  Without ``hand_over`` (the method called is not
+    Matplotlib's own: :func:`_copies_its_image`) the array itself is passed.
     """
     if (
         not arg.hand_over
         or kind_of(type(x)) is not Kind.TORCH
+        or metadata_refused(x)
         or x.is_nested
         or not readable_here(x)
         or not (x.ndim == 2 or (x.ndim == 3 and x.shape[-1] in CHANNELS))
@@ -357,7 +382,7 @@ def _one_copy(arg: _ImageArgument, x: Any) -> Any:
         return x
     if in_memory_order is not x:
         arr = arr.transpose(np.argsort(order))
-    return _HandOver(arr)
+    return _HandOver(arr) if hand_over else arr
 
 
 def _single_image(x: Any, held: Any, layout: ImageLayout) -> Any:
@@ -641,7 +666,7 @@ def _grid_call(
     if layout.channels == 1:
         _fill_color_range(kwargs, arr, geom, opts["normalize"] is not None)
     # A masked grid is passed as it is: the hand-over's ``__array__`` would drop the mask.
-    hand_over = arg.hand_over and held_imgs is None
+    hand_over = arg.hand_over and held_imgs is None and _copies_its_image(ax, "imshow")
     image = _call_with_x(arg, call_next, args, kwargs, _HandOver(arr) if hand_over else arr)
     if titles is not None:
         _draw_titles(ax, image, arr, geom, titles, origin)
@@ -662,6 +687,28 @@ def _grid_array(
     elif channels == 1:
         arr = arr[..., 0]
     return arr
+
+
+#: Matplotlib's own methods that copy the image they are given (``set_data``'s
+#: ``np.array(A, copy=True)``): only these may be handed a :class:`_HandOver`.
+_COPYING: dict[str, Callable[..., Any]] = {
+    "imshow": Axes.imshow,
+    "set_data": AxesImage.set_data,
+    "set_array": AxesImage.set_array,
+}
+
+
+def _copies_its_image(owner: Any, name: str) -> bool:
+    """Whether ``owner.name`` (wrapped by its torchplot class) is Matplotlib's own copying method.
+
+    An override (a registered projection's or ``axes_class=``'s ``imshow``, a
+    subclass's ``set_data``) takes what Matplotlib's takes, an array: it may
+    read or keep the image itself, which a hand-over is not.
+    """
+    for cls in type(owner).__mro__[1:]:  # past the torchplot class's converting wrapper
+        if name in vars(cls):
+            return vars(cls)[name] is _COPYING[name]
+    return False
 
 
 class _HandOver:

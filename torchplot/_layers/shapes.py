@@ -38,7 +38,14 @@ from typing import Any
 
 from matplotlib.axes import Axes
 
-from torchplot._convert import Where, _where_text, describe, refuse_unreadable, replaced_names
+from torchplot._convert import (
+    Where,
+    _where_text,
+    describe,
+    metadata_refused,
+    refuse_unreadable,
+    replaced_names,
+)
 from torchplot._frameworks import Kind, kind_of
 from torchplot._layers.images import _dense
 from torchplot._native import explains, from_data, layer
@@ -76,8 +83,8 @@ def _hist_of_all_values(
     if data is not None:  # the two names hist looks up in ``data``
         x = from_data(kwargs, x) if isinstance(x, str) else x
         weights = from_data(kwargs, weights) if isinstance(weights, str) else weights
-    if not _is_tensor(x) or x.is_nested or x.ndim <= 2:
-        return call_next(args, kwargs)
+    if not _is_tensor(x) or metadata_refused(x) or x.is_nested or x.ndim <= 2:
+        return call_next(args, kwargs)  # (a tensor refusing its reads: the rule's error)
     func = _method(ax, "hist")
     refuse_unreadable(_where(func, given, 0 if args else None, "x"), x)
     flat = _dense(x).flatten()  # a view when it can be; values stay on their device

@@ -41,6 +41,7 @@ import numpy as np
 from torchplot._convert import (
     ML_DTYPES_CAST,
     Where,
+    _direct_types,
     _error,
     _where_text,
     describe,
@@ -149,8 +150,8 @@ def _own_copy(t: Any) -> Any:
     return t if fresh else t.clone()
 
 
-#: ``(torch.Tensor, torch.nn.Parameter)`` and ``torch.strided``, from the first value logged.
-_PLAIN: tuple[tuple[type, ...], Any] | None = None
+#: The rule's plain tensor types and ``torch.strided``, from the first value logged.
+_READ_AT_ONCE: tuple[frozenset[type], Any] | None = None
 
 
 def _on_host(t: Any) -> bool:
@@ -163,11 +164,10 @@ def _on_host(t: Any) -> bool:
     held, never read (no sync); subclasses (which run code of their own),
     quantized, sparse and zero tensors take the held path as before.
     """
-    global _PLAIN
-    if _PLAIN is None:
-        torch = sys.modules["torch"]
-        _PLAIN = (torch.Tensor, torch.nn.Parameter), torch.strided
-    types, strided = _PLAIN
+    global _READ_AT_ONCE
+    if _READ_AT_ONCE is None:
+        _READ_AT_ONCE = _direct_types(), sys.modules["torch"].strided
+    types, strided = _READ_AT_ONCE
     return (
         type(t) in types
         and t.is_cpu
