@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import subprocess
 import sys
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import numpy as np
@@ -32,3 +34,34 @@ def format_ratio(ratios: list[float]) -> str:
     """``1.004 (95% CI 0.998-1.011, 40 pairs)``."""
     med, lo, hi = median_ci(ratios)
     return f"{med:.3f} (95% CI {lo:.3f}-{hi:.3f}, {len(ratios)} pairs)"
+
+
+def paired_arguments(
+    doc: str,
+    parts: tuple[str, str],
+    pairs: int,
+    calls: int,
+    workers: Iterable[str],
+    argv: Sequence[str] | None,
+) -> argparse.Namespace:
+    """The command line of a benchmark that times fresh worker processes in pairs.
+
+    ``--quick`` (a smoke run), ``--only`` one of ``parts``, ``--pairs`` and
+    ``--calls`` (defaults ``pairs`` and ``calls``), and the hidden ``--worker``
+    by which :func:`run_worker` starts one of ``workers``.
+    """
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="few pairs: a smoke run")
+    parser.add_argument("--only", choices=parts, help="run one part")
+    parser.add_argument("--pairs", type=int, default=pairs, help="process pairs per comparison")
+    parser.add_argument("--calls", type=int, default=calls, help="timed calls per process")
+    parser.add_argument("--worker", choices=sorted(workers), help=argparse.SUPPRESS)
+    return parser.parse_args(argv)
+
+
+def print_versions() -> None:
+    """The versions that the figures depend on, as the first line of a report."""
+    import matplotlib
+    import torch
+
+    print(f"torch {torch.__version__}, matplotlib {matplotlib.__version__}, numpy {np.__version__}")

@@ -21,7 +21,6 @@ repeats, in nanoseconds per call.
 
 from __future__ import annotations
 
-import argparse
 import json
 import statistics
 import sys
@@ -31,7 +30,7 @@ from types import CodeType
 
 import numpy as np
 
-from benchmarks._stats import format_ratio, run_worker
+from benchmarks._stats import format_ratio, paired_arguments, print_versions, run_worker
 
 _N = 100_000
 
@@ -144,21 +143,12 @@ def bench_micro(repeat: int, number: int) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="few pairs: a smoke run")
-    parser.add_argument("--only", choices=("calls", "micro"), help="run one part")
-    parser.add_argument("--pairs", type=int, default=10, help="process pairs per comparison")
-    parser.add_argument("--calls", type=int, default=15, help="timed calls per process")
-    parser.add_argument("--worker", choices=sorted(CALLS), help=argparse.SUPPRESS)
-    args = parser.parse_args(argv)
+    args = paired_arguments(__doc__, ("calls", "micro"), 10, 15, CALLS, argv)
     if args.worker:
         print(json.dumps(worker(args.worker, args.calls)))
         return 0
     pairs, calls = (2, 3) if args.quick else (args.pairs, args.calls)
-    import matplotlib
-    import torch
-
-    print(f"torch {torch.__version__}, matplotlib {matplotlib.__version__}, numpy {np.__version__}")
+    print_versions()
     if args.only != "calls":
         bench_micro(repeat=3 if args.quick else 15, number=20_000)
     if args.only != "micro":

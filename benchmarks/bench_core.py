@@ -15,7 +15,6 @@ re-specialising, which taxes whichever type they were not specialised for.
 
 from __future__ import annotations
 
-import argparse
 import json
 import statistics
 import subprocess
@@ -25,7 +24,7 @@ from types import CodeType
 
 import numpy as np
 
-from benchmarks._stats import format_ratio, run_worker
+from benchmarks._stats import format_ratio, paired_arguments, print_versions, run_worker
 
 #: What each call-benchmark process does, by name: (setup, the timed call).
 #: ``naive`` is what users write today: Matplotlib, converting by hand.
@@ -213,21 +212,12 @@ def import_self_time(runs: int) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="few pairs: a smoke run")
-    parser.add_argument("--only", choices=("calls", "import"), help="run one part")
-    parser.add_argument("--pairs", type=int, default=40, help="process pairs per comparison")
-    parser.add_argument("--calls", type=int, default=3000, help="timed calls per process")
-    parser.add_argument("--worker", choices=sorted(CALLS), help=argparse.SUPPRESS)
-    args = parser.parse_args(argv)
+    args = paired_arguments(__doc__, ("calls", "import"), 40, 3000, CALLS, argv)
     if args.worker:
         print(json.dumps(worker(args.worker, args.calls)))
         return 0
     pairs, calls = (4, 300) if args.quick else (args.pairs, args.calls)
-    import matplotlib
-    import torch
-
-    print(f"torch {torch.__version__}, matplotlib {matplotlib.__version__}, numpy {np.__version__}")
+    print_versions()
     if args.only != "calls":
         # Bytecode caches written before anything is timed.
         subprocess.run(

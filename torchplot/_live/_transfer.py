@@ -33,7 +33,7 @@ from __future__ import annotations
 import math
 import numbers
 import sys
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -370,12 +370,7 @@ def image_dtype_error(value: Any, where: Where) -> TypeError | None:
     the panel nor the argument, and comes from an unrelated ``log``.
     """
     if _holds_arrays(value):
-        keys = value.keys() if isinstance(value, Mapping) else range(len(value))
-        for k, item in zip(keys, _items(value), strict=True):
-            error = image_dtype_error(item, ("item", where, k))
-            if error is not None:
-                return error
-        return None
+        return _first_item_error(value, where, image_dtype_error)
     dtype = _image_dtype(value)
     # Matplotlib's test (``_ImageBase._normalize_image_array``).
     if dtype is None or dtype == np.uint8 or np.can_cast(dtype, float, "same_kind"):
@@ -391,6 +386,18 @@ def image_dtype_error(value: Any, where: Where) -> TypeError | None:
     )
 
 
+def _first_item_error(
+    value: Any, where: Where, check: Callable[[Any, Where], TypeError | None]
+) -> TypeError | None:
+    """The first error ``check`` gives an item of ``value``, a list or dict of arrays, or None."""
+    keys = value.keys() if isinstance(value, Mapping) else range(len(value))
+    for k, item in zip(keys, _items(value), strict=True):
+        error = check(item, ("item", where, k))
+        if error is not None:
+            return error
+    return None
+
+
 def curve_dtype_error(value: Any, where: Where) -> TypeError | None:
     """The error for curve data (``show``'s x, values or target) that is not numbers, or None.
 
@@ -403,12 +410,7 @@ def curve_dtype_error(value: Any, where: Where) -> TypeError | None:
     list that is not numbers.
     """
     if _holds_arrays(value):
-        keys = value.keys() if isinstance(value, Mapping) else range(len(value))
-        for k, item in zip(keys, _items(value), strict=True):
-            error = curve_dtype_error(item, ("item", where, k))
-            if error is not None:
-                return error
-        return None
+        return _first_item_error(value, where, curve_dtype_error)
     dtype = _image_dtype(value)
     if dtype is None or dtype.kind in "biufcmM":  # (complex: the real part, as plot draws)
         return None
