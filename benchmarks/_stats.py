@@ -6,7 +6,7 @@ import argparse
 import json
 import subprocess
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import numpy as np
@@ -57,6 +57,14 @@ def paired_arguments(
     parser.add_argument("--calls", type=int, default=calls, help="timed calls per process")
     parser.add_argument("--worker", choices=sorted(workers), help=argparse.SUPPRESS)
     return parser.parse_args(argv)
+
+
+def answered_worker(args: argparse.Namespace, worker: Callable[[str, int], Any]) -> bool:
+    """Whether this process is a ``--worker`` (:func:`run_worker`); if so, it printed its JSON."""
+    if not args.worker:
+        return False
+    print(json.dumps(worker(args.worker, args.calls)))
+    return True
 
 
 def print_versions() -> None:

@@ -21,7 +21,6 @@ repeats, in nanoseconds per call.
 
 from __future__ import annotations
 
-import json
 import statistics
 import sys
 import time
@@ -30,7 +29,13 @@ from types import CodeType
 
 import numpy as np
 
-from benchmarks._stats import format_ratio, paired_arguments, print_versions, run_worker
+from benchmarks._stats import (
+    answered_worker,
+    format_ratio,
+    paired_arguments,
+    print_versions,
+    run_worker,
+)
 
 _N = 100_000
 
@@ -144,8 +149,7 @@ def bench_micro(repeat: int, number: int) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = paired_arguments(__doc__, ("calls", "micro"), 10, 15, CALLS, argv)
-    if args.worker:
-        print(json.dumps(worker(args.worker, args.calls)))
+    if answered_worker(args, worker):
         return 0
     pairs, calls = (2, 3) if args.quick else (args.pairs, args.calls)
     print_versions()

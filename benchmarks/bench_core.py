@@ -15,7 +15,6 @@ re-specialising, which taxes whichever type they were not specialised for.
 
 from __future__ import annotations
 
-import json
 import statistics
 import subprocess
 import sys
@@ -24,7 +23,13 @@ from types import CodeType
 
 import numpy as np
 
-from benchmarks._stats import format_ratio, paired_arguments, print_versions, run_worker
+from benchmarks._stats import (
+    answered_worker,
+    format_ratio,
+    paired_arguments,
+    print_versions,
+    run_worker,
+)
 
 #: What each call-benchmark process does, by name: (setup, the timed call).
 #: ``naive`` is what users write today: Matplotlib, converting by hand.
@@ -213,8 +218,7 @@ def import_self_time(runs: int) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = paired_arguments(__doc__, ("calls", "import"), 40, 3000, CALLS, argv)
-    if args.worker:
-        print(json.dumps(worker(args.worker, args.calls)))
+    if answered_worker(args, worker):
         return 0
     pairs, calls = (4, 300) if args.quick else (args.pairs, args.calls)
     print_versions()
