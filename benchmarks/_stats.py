@@ -6,6 +6,7 @@ import argparse
 import json
 import subprocess
 import sys
+import time
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
@@ -21,6 +22,19 @@ def run_worker(module: str, *args: str) -> Any:
         text=True,
     ).stdout
     return json.loads(out.splitlines()[-1])
+
+
+def timed_calls(code: Any, namespace: dict[str, Any], calls: int, warmup: int) -> np.ndarray:
+    """Seconds taken by each of ``calls`` runs of ``code``, after ``warmup`` untimed ones."""
+    for _ in range(warmup):
+        exec(code, namespace)
+    times = []
+    clock = time.perf_counter
+    for _ in range(calls):
+        start = clock()
+        exec(code, namespace)
+        times.append(clock() - start)
+    return np.asarray(times)
 
 
 def median_ci(ratios: list[float], seed: int = 0) -> tuple[float, float, float]:

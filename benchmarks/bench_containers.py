@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import statistics
 import sys
-import time
 import timeit
 from types import CodeType
 
@@ -35,6 +34,7 @@ from benchmarks._stats import (
     paired_arguments,
     print_versions,
     run_worker,
+    timed_calls,
 )
 
 _N = 100_000
@@ -99,15 +99,7 @@ def _prepare(case: str) -> tuple[CodeType, dict[str, object]]:
 
 def worker(case: str, calls: int) -> dict[str, float]:
     """Time ``calls`` single calls of ``case`` in this process, after a warm-up."""
-    code, namespace = _prepare(case)
-    for _ in range(2):
-        exec(code, namespace)
-    times = []
-    clock = time.perf_counter
-    for _ in range(calls):
-        start = clock()
-        exec(code, namespace)
-        times.append(clock() - start)
+    times = timed_calls(*_prepare(case), calls, warmup=2)
     return {"median": float(np.median(times)), "min": float(np.min(times))}
 
 

@@ -29,6 +29,7 @@ from benchmarks._stats import (
     paired_arguments,
     print_versions,
     run_worker,
+    timed_calls,
 )
 
 #: What each call-benchmark process does, by name: (setup, the timed call).
@@ -94,16 +95,7 @@ def _prepare(case: str) -> tuple[CodeType, dict[str, object]]:
 
 def worker(case: str, calls: int) -> dict[str, float]:
     """Time ``calls`` single calls of ``case`` in this process, after a warm-up."""
-    code, namespace = _prepare(case)
-    for _ in range(max(calls // 10, 20)):
-        exec(code, namespace)
-    times = []
-    clock = time.perf_counter
-    for _ in range(calls):
-        start = clock()
-        exec(code, namespace)
-        times.append(clock() - start)
-    t = np.asarray(times)
+    t = timed_calls(*_prepare(case), calls, warmup=max(calls // 10, 20))
     return {"median": float(np.median(t)), "q25": float(np.quantile(t, 0.25)), "mean": t.mean()}
 
 
