@@ -359,9 +359,20 @@ class _Refusing(torch.Tensor):
         raise NotImplementedError(f"_Refusing does not support {func}")
 
 
+class _RefusingWithAttributeError(torch.Tensor):
+    """As :class:`_Refusing`, with the error ``getattr(t, "shape", None)`` swallows."""
+
+    @classmethod
+    def __torch_function__(cls, func, types, args=(), kwargs=None):
+        raise AttributeError(f"_RefusingWithAttributeError does not support {func}")
+
+
+@pytest.mark.parametrize("refusing", [_Refusing, _RefusingWithAttributeError])
 @pytest.mark.parametrize("call", ["to_numpy", "plot", "in a list"])
-def test_a_subclass_refusing_every_operation_gets_the_rules_error_with_a_fix_that_runs(call):
-    t = torch.arange(6.0).reshape(2, 3).as_subclass(_Refusing)
+def test_a_subclass_refusing_every_operation_gets_the_rules_error_with_a_fix_that_runs(
+    call, refusing
+):
+    t = torch.arange(6.0).reshape(2, 3).as_subclass(refusing)
     with pytest.raises(TypeError) as info:
         if call == "to_numpy":
             to_numpy(t, name="t")
@@ -371,7 +382,8 @@ def test_a_subclass_refusing_every_operation_gets_the_rules_error_with_a_fix_tha
             to_numpy([torch.tensor(1.0), t], name="t")
     msg = str(info.value)
     named = {"to_numpy": "t: ", "plot": "Axes.plot() argument args[0]", "in a list": "t[1]: "}
-    assert msg.startswith(named[call]) and "NotImplementedError" in msg, msg
+    error = "NotImplementedError" if refusing is _Refusing else "AttributeError"
+    assert msg.startswith(named[call]) and error in msg, msg
     assert "shape (2, 3), dtype torch.float32, device cpu" in msg, msg
     fix = re.search(r"Fix: .*?`(with [^`]+)`", msg)
     assert fix, msg

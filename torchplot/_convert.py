@@ -174,12 +174,15 @@ def _read(obj: Any, name: str, default: Any) -> Any:
     ``torch.Tensor.__torch_function__`` itself reads it.  :data:`_UNREADABLE`
     when even that raises (a deleted JAX array's ``.device``).
     """
+    torch = sys.modules.get("torch")
+    is_tensor = torch is not None and isinstance(obj, torch.Tensor)
     try:
-        return getattr(obj, name, default)
+        # A tensor has every attribute asked for here, so an AttributeError is
+        # its override refusing the read, not a missing attribute.
+        return getattr(obj, name) if is_tensor else getattr(obj, name, default)
     except Exception:
         pass
-    torch = sys.modules.get("torch")
-    if torch is not None and isinstance(obj, torch.Tensor):
+    if is_tensor:
         try:
             with past_torch_function():
                 return getattr(obj, name, default)
