@@ -962,6 +962,22 @@ def test_show_nested_lists_as_imshow_and_plot_take_them(tmp_path, process):
     np.testing.assert_array_equal(_png_pixels(path), np.asarray(live.figure.canvas.buffer_rgba()))
 
 
+@pytest.mark.parametrize(
+    "data",
+    [
+        [[1.0, 2.0], [3.0]],
+        [[[1.0], [2.0]], [[1.0], [2.0, 3.0]]],
+        [torch.ones(2), torch.ones(1)],
+    ],
+    ids=["ragged", "ragged inside", "tensors"],
+)
+def test_show_of_a_ragged_list_names_the_panel_and_the_shapes(data):
+    live = torchplot.Live(every=1000, path=False, display="none", budget=None)
+    with pytest.raises(ValueError, match=r"Live\.show\('p'\): the elements have different shapes "):
+        live.show("p", data)
+    assert "p" not in live.panels
+
+
 def test_show_between_refreshes_keeps_and_sends_only_the_latest_data(tmp_path, monkeypatch):
     # With the drawing process, show() called more often than Live refreshes
     # keeps one device copy per panel (the newest: it replaces the last), not

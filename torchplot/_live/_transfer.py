@@ -441,14 +441,25 @@ def shape_of(value: Any, where: str) -> tuple[int, ...]:
     if shape is not None:
         return tuple(shape)
     if _holds_arrays(value) and not isinstance(value, Mapping):
-        inner = {shape_of(v, where) for v in value}
-        if len(inner) > 1:
-            raise ValueError(
-                f"{where}: the elements have different shapes {sorted(inner)}. Fix: pass "
-                "elements of one shape (e.g. 0-d tensors), or one tensor."
-            )
-        return (len(value), *(inner.pop() if inner else ()))
-    return tuple(np.shape(value))
+        return (len(value), *_one_shape([shape_of(v, where) for v in value], where))
+    try:
+        return tuple(np.shape(value))
+    except ValueError:
+        if not isinstance(value, (list, tuple)):
+            raise
+        # A ragged list of numbers: NumPy's message names neither the argument nor the shapes.
+        return (len(value), *_one_shape([shape_of(v, where) for v in value], where))
+
+
+def _one_shape(shapes: list[tuple[int, ...]], where: str) -> tuple[int, ...]:
+    """The one shape the elements of ``where`` share (``()`` for none), else a ``ValueError``."""
+    distinct = set(shapes)
+    if len(distinct) > 1:
+        raise ValueError(
+            f"{where}: the elements have different shapes {sorted(distinct)}. Fix: pass "
+            "elements of one shape (e.g. 0-d tensors), or one tensor."
+        )
+    return distinct.pop() if distinct else ()
 
 
 def is_torch(value: Any) -> bool:
