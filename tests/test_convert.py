@@ -1117,6 +1117,63 @@ def test_dtype_verdict_asked_where_new_tensors_hold_no_data_is_the_dtypes_own(co
     np.testing.assert_array_equal(plain, chw.permute(1, 2, 0).numpy())
 
 
+def _flop_counter():
+    from torch.utils.flop_counter import FlopCounterMode
+
+    return FlopCounterMode(display=False)
+
+
+# Each case: the tensor made (outside the mode), and the call made inside it.
+_UNDER_A_MODE = {
+    "to_numpy of a tensor that requires grad": (lambda t: t, to_numpy),
+    "to_numpy of bfloat16": (lambda t: t.detach().bfloat16(), to_numpy),
+    "to_numpy of a conj view": (lambda t: t.detach().to(torch.complex64).conj(), to_numpy),
+    "plot": (lambda t: t, lambda ax, x: ax.plot(x).pop().get_ydata()),
+    "plot reduced on its device": (
+        lambda t: t.repeat(5000),
+        lambda ax, x: ax.plot(x).pop().get_ydata(),
+    ),
+    "hist": (lambda t: t.detach().repeat(4000), lambda ax, x: ax.hist(x, bins=7)[0]),
+    "imshow of a CHW tensor": (
+        lambda t: t.reshape(3, 4, 5),
+        lambda ax, x: ax.imshow(x).get_array(),
+    ),
+    "scatter of (N, 2) points": (
+        lambda t: t.reshape(30, 2),
+        lambda ax, x: ax.scatter(x).get_offsets(),
+    ),
+}
+
+
+@pytest.mark.parametrize("mode", [_fake_mode, _flop_counter], ids=["fake-mode", "flop-counter"])
+@pytest.mark.parametrize("call", list(_UNDER_A_MODE))
+def test_a_real_tensor_plotted_inside_a_dispatch_mode_gives_its_own_values(call, mode):
+    # Inside FakeTensorMode(allow_non_fake_inputs=True) the rule's detach and
+    # copies made fake tensors, whose memory was then drawn as values: garbage,
+    # or "holds no data" for a tensor that holds it.  Nor are they the
+    # program's work for a FlopCounterMode to count.
+    make, draw = _UNDER_A_MODE[call]
+    if draw is to_numpy:
+        draw = lambda ax, x: to_numpy(x)  # noqa: E731
+    x = make(torch.linspace(-1, 1, 60, requires_grad=True))
+    expected = draw(torchplot.figure().subplots(), x)
+    ax = torchplot.figure().subplots()
+    with mode() as active:
+        got = draw(ax, x)
+    np.testing.assert_array_equal(got, expected)
+    if hasattr(active, "get_total_flops"):
+        assert active.get_total_flops() == 0
+
+
+def test_a_fake_tensor_inside_its_mode_is_still_refused():
+    with _fake_mode():
+        fake = torch.ones(3)
+        with pytest.raises(TypeError, match="holds no data"):
+            to_numpy(fake, name="fake")
+        with pytest.raises(TypeError, match="holds no data"):
+            torchplot.figure().subplots().imshow(torch.ones(3, 4, 5))
+
+
 class _CountingData(collections.abc.Mapping):
     """A mapping that counts the reads of each key, as a lazily loaded file costs them."""
 

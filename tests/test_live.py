@@ -201,10 +201,16 @@ def test_str_logy_and_group_are_one_name(tmp_path, process):
 
 
 class _OpRecorder:
-    """Records the aten ops run inside a block (TorchDispatchMode)."""
+    """Records the aten ops run inside a block (TorchDispatchMode), and each conversion.
+
+    The conversion rule runs its copies past dispatch modes, so a mode sees
+    none of them: each tensor it converts is recorded as ``"to_numpy"``.
+    """
 
     def __enter__(self):
         from torch.utils._python_dispatch import TorchDispatchMode
+
+        import torchplot._convert as convert
 
         ops = self.ops = []
 
@@ -213,16 +219,26 @@ class _OpRecorder:
                 ops.append(func.overloadpacket.__name__)
                 return func(*args, **(kwargs or {}))
 
+        leaf = self._leaf = convert._torch_leaf
+
+        def recorded_leaf(t, where):
+            ops.append("to_numpy")
+            return leaf(t, where)
+
+        convert._torch_leaf = recorded_leaf
         self._mode = Mode()
         self._mode.__enter__()
         return self
 
     def __exit__(self, *exc):
+        import torchplot._convert as convert
+
         self._mode.__exit__(*exc)
+        convert._torch_leaf = self._leaf
 
 
 # Ops that read a value on the host or copy to another device: what a sync needs.
-_HOST_READS = {"_local_scalar_dense", "_to_copy", "copy_", "_copy_from", "item", "to"}
+_HOST_READS = {"_local_scalar_dense", "_to_copy", "copy_", "_copy_from", "item", "to", "to_numpy"}
 
 
 class _Held(torch.Tensor):

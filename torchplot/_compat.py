@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 
@@ -26,11 +26,34 @@ def plain_tensors() -> Iterator[None]:
         disable_functorch = getattr(torch._C, "_DisableFuncTorch", None)
         if disable_functorch is not None:
             stack.enter_context(disable_functorch())
-        dispatch = sys.modules.get("torch.utils._python_dispatch")
-        disable_modes = getattr(dispatch, "_disable_current_modes", None)
-        if disable_modes is not None:
-            stack.enter_context(disable_modes())
+        stack.enter_context(past_dispatch_modes())
         yield
+
+
+def dispatch_depth() -> Callable[[], int]:
+    """A function giving how many dispatch modes (``FakeTensorMode``, ...) are active now.
+
+    Looked up once by the caller and called per tensor: a C function where
+    PyTorch has it, else one that answers 0.
+    """
+    depth = getattr(sys.modules["torch"]._C, "_len_torch_dispatch_stack", None)
+    return depth if depth is not None else _no_modes
+
+
+def _no_modes() -> int:
+    return 0
+
+
+def past_dispatch_modes() -> contextlib.AbstractContextManager[Any]:
+    """A context in which no dispatch mode sees operations, nor makes the tensors they return.
+
+    A ``FakeTensorMode`` (``allow_non_fake_inputs=True``) turns a real
+    tensor's ``detach()`` into a fake tensor holding no data, and a
+    ``FlopCounterMode`` would count torchplot's copies as the model's work.
+    """
+    dispatch = sys.modules.get("torch.utils._python_dispatch")
+    disable_modes = getattr(dispatch, "_disable_current_modes", None)
+    return disable_modes() if disable_modes is not None else contextlib.nullcontext()
 
 
 def past_torch_function() -> contextlib.AbstractContextManager[Any]:

@@ -69,10 +69,12 @@ from typing import Any
 import numpy as np
 
 from torchplot._compat import (
+    dispatch_depth,
     fake_tensor,
     functorch_wrapped,
     item_reads_as_stored,
     jax_key_array,
+    past_dispatch_modes,
     past_torch_function,
     plain_tensors,
 )
@@ -258,10 +260,21 @@ _DIRECT_TYPES: frozenset[type] = frozenset()
 
 
 def _direct_types() -> frozenset[type]:
-    global _DIRECT_TYPES
+    global _DIRECT_TYPES, _dispatch_depth
     torch = sys.modules["torch"]
+    _dispatch_depth = dispatch_depth()
     _DIRECT_TYPES = frozenset({torch.Tensor, torch.nn.Parameter})
     return _DIRECT_TYPES
+
+
+def _first_dispatch_depth() -> int:
+    _direct_types()
+    return _dispatch_depth()
+
+
+#: How many dispatch modes are active: PyTorch's own function, bound with
+#: :data:`_DIRECT_TYPES` from the first tensor converted.
+_dispatch_depth: Callable[[], int] = _first_dispatch_depth
 
 
 def _scalar(arr: np.ndarray) -> Any:
@@ -277,7 +290,22 @@ def _scalar(arr: np.ndarray) -> Any:
     return arr.item() if arr.dtype.kind in "biu" else arr[()]
 
 
+def dispatch_modes_active() -> bool:
+    """Whether a dispatch mode (``FakeTensorMode``, ``FlopCounterMode``, ...) is active.
+
+    Code that runs torch operations on a caller's tensors before the rule
+    converts them (the layers) runs them past such modes, as the rule does.
+    """
+    return "torch" in sys.modules and bool(_dispatch_depth())
+
+
 def _torch_leaf(t: Any, where: Where) -> Any:
+    if _dispatch_depth() and not _is_fake(t):
+        # Inside a dispatch mode the copies below are not the program's own
+        # operations: a FakeTensorMode would make them fake (their memory read
+        # as values: garbage drawn), a FlopCounterMode would count them.
+        with past_dispatch_modes():
+            return _torch_leaf(t, where)
     if type(t) in (_DIRECT_TYPES or _direct_types()) and t.is_cpu and not t._is_zerotensor():
         # The common case, a host tensor of a dtype NumPy has, without the
         # general path's dozen attribute reads (a small plot call pays them

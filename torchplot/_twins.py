@@ -63,7 +63,8 @@ from matplotlib.ticker import Formatter, Locator
 from matplotlib.widgets import SubplotTool, Widget
 from mpl_toolkits.mplot3d import Axes3D
 
-from torchplot._convert import convert_call, needs_conversion, to_numpy
+from torchplot._compat import past_dispatch_modes
+from torchplot._convert import convert_call, dispatch_modes_active, needs_conversion, to_numpy
 from torchplot._frameworks import Kind, is_local_class, kind_of, plain_types
 from torchplot._native import ExplainerSpec, Layer, LayerSpec, explainer_specs, layer_specs
 from torchplot._rc import rc_params
@@ -659,7 +660,14 @@ def _layered_method(
                     call = _converting_call(func, self)
                     for lay in inner:
                         call = bind_layer(lay, self, call)
-                    result = outermost(self, call, args, kwargs)
+                    if dispatch_modes_active():
+                        # The layers' torch operations on the caller's tensors
+                        # are torchplot's, not the program's: a FakeTensorMode
+                        # would make their results fake.
+                        with past_dispatch_modes():
+                            result = outermost(self, call, args, kwargs)
+                    else:
+                        result = outermost(self, call, args, kwargs)
             except explained as error:
                 for spec in explainers:
                     if isinstance(error, spec.error):
@@ -699,6 +707,9 @@ def _marked_method(method: Callable[..., Any], specs: list[LayerSpec]) -> Callab
         call: CallNext = rest
         for lay in inner:
             call = bind_layer(lay, self, call)
+        if dispatch_modes_active():  # as in _layered_method
+            with past_dispatch_modes():
+                return outermost(self, call, args, kwargs)
         return outermost(self, call, args, kwargs)
 
     _inspectable_as(marked, method)
