@@ -984,9 +984,11 @@ def test_jax_tracers_and_key_arrays_get_the_rules_error():
     def traced(v):
         with pytest.raises(TypeError, match=r"plot\(\) .*Fix: plot concrete arrays outside"):
             torchplot.plot(v)
+        with pytest.raises(TypeError, match=r"imshow\(\) .*Fix: plot concrete arrays outside"):
+            torchplot.imshow(v, nrow=2)
         return v
 
-    traced(jax.numpy.ones(3))
+    traced(jax.numpy.ones((4, 3, 5, 5)))
     keys = jax.random.split(jax.random.key(0), 4)
     with pytest.raises(TypeError, match=r"dtype key<fry>.*Fix: .*jax.random.key_data"):
         to_numpy(keys)
@@ -998,10 +1000,17 @@ def test_a_deleted_jax_array_gets_the_rules_error():
     jax = pytest.importorskip("jax")
     x = jax.numpy.ones(5)
     x.delete()
+    device = x.sharding.device_set.pop()
     with pytest.raises(
-        TypeError, match=r"argument args\[0\]: this JAX array was deleted .*shape \(5,\).*Fix: "
+        TypeError,
+        match=rf"argument args\[0\]: this JAX array was deleted .*shape \(5,\), "
+        rf"dtype float32, device {re.escape(str(device))}\)\. Fix: ",
     ):
         torchplot.figure().subplots().plot(x)
+    # The image keywords of torchplot cannot help either: the rule's error, not a
+    # fix that makes a tensor of it.
+    with pytest.raises(TypeError, match=r"argument 'X': this JAX array was deleted .*Fix: plot it"):
+        torchplot.figure().subplots().imshow(x, nrow=2)
 
 
 # ------------------------------------------------------------------ no leaks

@@ -529,6 +529,16 @@ def test_grid_keywords_take_0d_tensors(fig_test, fig_ref):
     )
 
 
+@EQUAL
+def test_grid_keywords_take_0d_jax_arrays(fig_test, fig_ref):
+    jnp = pytest.importorskip("jax.numpy")
+    batch = rgb_batch(7)
+    torchplot.adopt(fig_test).subplots().imshow(
+        batch, nrow=jnp.int32(3), padding=jnp.int32(1), pad_value=jnp.float32(0.5)
+    )
+    torchplot.adopt(fig_ref).subplots().imshow(batch, nrow=3, padding=1, pad_value=0.5)
+
+
 @pytest.mark.parametrize("b", [1, 4])
 @EQUAL
 def test_quantized_images_are_their_dequantized_values(fig_test, fig_ref, b):

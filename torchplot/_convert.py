@@ -209,7 +209,10 @@ def _device_of(obj: Any) -> Any:
     """Its ``.device``, else where its ``__dlpack_device__`` says its data is, else ``cpu``."""
     device = _read(obj, "device", None)
     if device is _UNREADABLE:  # a deleted JAX array raises, for an error message to describe
-        return "unknown"
+        # Its sharding still says where its data was.
+        devices = _read(_read(obj, "sharding", None), "device_set", None)
+        one = len(devices) == 1 if isinstance(devices, (set, frozenset)) else False
+        return next(iter(devices)) if one else "unknown"
     if device is not None:
         return device
     if not hasattr(obj, "__dlpack_device__"):

@@ -60,6 +60,7 @@ from matplotlib.image import AxesImage
 from torchplot._convert import (
     _is_fake,
     describe,
+    jax_error,
     metadata_refused,
     readable_here,
     refuse_unreadable,
@@ -218,6 +219,11 @@ def _tensor_layouts(
         )
     if not is_tensor:
         if ours:
+            # A JAX array that cannot be read (a tracer, a deleted array) has
+            # no tensor to make of it either: the rule's error says what to do.
+            unreadable = jax_error(arg.where, x) if kind_of(type(x)) is Kind.JAX else None
+            if unreadable is not None:
+                raise unreadable
             if kind_of(type(x)) in (Kind.JAX, Kind.CUPY, Kind.DLPACK):
                 make = f"`torch.from_dlpack({arg.expr})` (shares memory where it can)"
             else:
@@ -481,12 +487,13 @@ def _check_options(arg: _ImageArgument, opts: dict[str, Any], layout: ImageLayou
 
 
 def _number(value: Any, name: str) -> Any:
-    """A keyword's value with a tensor converted by the rule (a 0-d one: a Python or NumPy scalar).
+    """A keyword's value with an array converted by the rule (a 0-d one: a Python or NumPy scalar).
 
-    ``nrow=torch.tensor(3)`` or ``pad_value=batch.max()`` then pass the checks
-    the same number passes; a tensor of another shape fails them as an array.
+    ``nrow=torch.tensor(3)``, ``nrow=jnp.int32(3)`` or ``pad_value=batch.max()``
+    then pass the checks the same number passes; an array of another shape
+    fails them as an array.
     """
-    return to_numpy(value, name=name) if kind_of(type(value)) is Kind.TORCH else value
+    return to_numpy(value, name=name) if kind_of(type(value)) > Kind.CONTAINER else value
 
 
 # --------------------------------------------------------------------------- device-side steps
