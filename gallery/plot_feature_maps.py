@@ -3,11 +3,12 @@ Feature maps as a grid with a colormap
 ======================================
 
 The activations of a convolution are ``(batch, channels, H, W)`` with many
-channels: not an image.  ``X.flatten(0, 1)`` makes every channel its own
-single-channel tile, ``(batch * channels, H, W)``, which ``imshow`` lays out as
-a grid drawn with a colormap.  All tiles share one ``vmin``/``vmax``, so
-their brightness is comparable, unless ``normalize="per_image"`` asks for
-each tile's own range.
+channels: not an image.  ``X.flatten(0, -3).unsqueeze(1)`` makes every channel
+its own single-channel tile, ``(batch * channels, 1, H, W)``, which ``imshow``
+lays out as a grid drawn with a colormap.  (``X.flatten(0, -3)`` alone is not
+enough: with 1, 3 or 4 channels in all, ``(3, H, W)`` say, it is one image.)
+All tiles share one ``vmin``/``vmax``, so their brightness is comparable,
+unless ``normalize="per_image"`` asks for each tile's own range.
 """
 
 # %%
@@ -25,7 +26,8 @@ conv = torch.nn.Conv2d(3, 8, kernel_size=3, padding=1)
 with torch.no_grad():
     conv.weight.copy_(torch.randn(8, 3, 3, 3, generator=g))
 activations = torch.relu(conv(image))  # (1, 8, 48, 48), requires_grad: no .detach() needed
-print(activations.shape)
+tiles = activations.flatten(0, -3).unsqueeze(1)  # (8, 1, 48, 48): a tile per channel
+print(activations.shape, tiles.shape)
 
 # %%
 # One shared colour range: channels that respond weakly look dark.  A NaN
@@ -34,7 +36,7 @@ print(activations.shape)
 
 fig, ax = plt.subplots()
 im = ax.imshow(
-    activations.flatten(0, 1),
+    tiles,
     nrow=4,
     cmap="magma",
     pad_value=float("nan"),
@@ -49,9 +51,7 @@ plt.show()
 # patterns rather than strengths.
 
 fig, ax = plt.subplots()
-ax.imshow(
-    activations.flatten(0, 1), nrow=4, cmap="magma", normalize="per_image", pad_value=float("nan")
-)
+ax.imshow(tiles, nrow=4, cmap="magma", normalize="per_image", pad_value=float("nan"))
 ax.set_axis_off()
 plt.show()
 

@@ -1,4 +1,7 @@
-"""The docs site builds with ``sphinx-build -W`` and its example pages hold torchplot's figures.
+"""The docs site builds with ``sphinx-build -n -W`` and its example pages hold torchplot's figures.
+
+Nitpicky (``-n``): a reference to a torchplot object that is not documented
+(``:meth:`Live.log``` with no ``Live.log`` entry) fails the build.
 
 This is also the proof that a sphinx-gallery user keeps the default
 ``matplotlib`` image scraper: ``docs/conf.py`` names only that scraper, every
@@ -40,6 +43,7 @@ def site(tmp_path_factory) -> Path:
             sys.executable,
             "-m",
             "sphinx",
+            "-n",
             "-W",
             "--keep-going",
             "-q",
@@ -53,8 +57,50 @@ def site(tmp_path_factory) -> Path:
         text=True,
         timeout=900,
     )
-    assert proc.returncode == 0, f"sphinx-build -W failed:\n{proc.stderr[-5000:]}"
+    assert proc.returncode == 0, f"sphinx-build -n -W failed:\n{proc.stderr[-5000:]}"
     return out
+
+
+def test_feature_map_recipe_of_the_example_makes_a_tile_per_channel():
+    # The recipe the example's text gives, run on 3 channels (where a wrong
+    # one, ``X.flatten(0, 1)``, makes one RGB image instead of 3 tiles).
+    torch = pytest.importorskip("torch")
+    import torchplot as plt
+
+    text = (ROOT / "gallery" / "plot_feature_maps.py").read_text(encoding="utf-8")
+    recipe = re.search(r"``(X\.flatten\([^`]*)``", text).group(1)
+    X = torch.rand(1, 3, 8, 8)
+    fig, ax = plt.subplots()
+    try:
+        grid = ax.imshow(eval(recipe, {"X": X})).get_array()
+    finally:
+        plt.close(fig)
+    assert grid.shape == (12, 32)  # three 8x8 tiles, 2 px borders, colormapped
+
+
+def test_conversion_table_gives_the_fixes_the_errors_give():
+    # docs/conversion.rst renders this docstring: its fixes must be the errors'
+    # own, and it names no private constant.
+    torch = pytest.importorskip("torch")
+    import torchplot._convert as convert
+
+    table = " ".join(convert.__doc__.split())
+    assert "ML_DTYPES_CAST" not in table
+    # ``float8_e5m2[fnuz]`` names float8_e5m2 and float8_e5m2fnuz.
+    named = {
+        name
+        for stem, optional in re.findall(r"``(\w+)(?:\[(\w+)\])?``", table)
+        for name in (stem, stem + optional)
+    }
+    assert set(convert.ML_DTYPES_CAST) <= named
+    for name in ("uint4", "int4", "bits8", "bits16", "float4_e2m1fn_x2"):
+        dtype = getattr(torch, name, None)
+        if dtype is None:
+            continue
+        with pytest.raises(TypeError) as error:
+            convert.to_numpy(torch.zeros(2, dtype=torch.uint8).view(dtype))
+        fix = re.search(r"view\((torch\.\w+)\)", str(error.value)).group(1)
+        assert f"``{fix}``" in table or f"``tensor.view({fix})``" in table, (name, fix)
 
 
 @pytest.mark.slow
@@ -94,3 +140,40 @@ def test_api_reference_and_topic_pages(site):
     for rst in (ROOT / "docs").glob("*.rst"):
         if rst.stem not in ("index", "sg_execution_times"):
             assert f'href="{rst.stem}.html"' in index, f"{rst.name} is not linked from the index"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("cls", "members"),
+    [
+        ("Live", ("log", "show", "refresh", "close", "history", "to_csv", "metrics")),
+        ("Gallery", ("add", "flush", "close", "path", "title", "index_html")),
+    ],
+)
+def test_class_pages_document_each_method(site, cls, members):
+    # Each member gets its own entry (anchor, signature, Parameters/Raises),
+    # which the docs' :meth: references point to.
+    html = (site / "generated" / f"torchplot.{cls}.html").read_text(encoding="utf-8")
+    for member in members:
+        assert f'id="torchplot.{cls}.{member}"' in html, f"{cls}.{member} is not documented"
+    entry = html.split(f'id="torchplot.{cls}.{members[0]}"')[1].split('id="torchplot.')[0]
+    assert "Parameters" in entry and "Raises" in entry
+    galleries = (site / "galleries.html").read_text(encoding="utf-8")
+    assert 'href="generated/torchplot.Gallery.html#torchplot.Gallery.add"' in galleries
+
+
+@pytest.mark.slow
+def test_rc_params_page_lists_every_key_with_its_default(site):
+    from torchplot._rc import DEFAULTS
+
+    html = (site / "generated" / "torchplot.rc_params.html").read_text(encoding="utf-8")
+    assert "<table" in html
+    for key in DEFAULTS:
+        assert f'<span class="pre">{key}</span>' in html, f"{key} is not on the page"
+
+
+@pytest.mark.slow
+def test_gallery_errors_and_reset_hook_have_pages(site):
+    for name in ("GalleryInUseError", "NotAGalleryError", "reset_rc_params"):
+        html = (site / "generated" / f"torchplot.{name}.html").read_text(encoding="utf-8")
+        assert f'id="torchplot.{name}"' in html

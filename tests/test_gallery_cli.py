@@ -392,3 +392,46 @@ def test_gallery_scripts_of_the_same_name_get_their_own_groups(tmp_path):
     proc = _cli("gallery", "../a", "../b", "--out", str(out), cwd=tmp_path / "work")
     assert proc.returncode == 0, proc.stderr
     assert _index(out)["groups"] == ["a/plot_x.py", "b/plot_x.py"]
+
+
+def _help(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
+    from torchplot.__main__ import main
+
+    with pytest.raises(SystemExit) as exit_:
+        main([*argv, "--help"])
+    assert exit_.value.code == 0
+    return " ".join(capsys.readouterr().out.split())  # argparse's line wrapping undone
+
+
+def test_help_is_plain_text_and_names_the_torchplot_command(capsys):
+    text = _help(capsys)
+    assert "``" not in text and ":func:" not in text  # no reST markup
+    assert '"demo"' in text and '"gallery"' in text and 'the "torchplot" command' in text
+
+
+def test_gallery_help_gives_the_defaults_with_append(capsys):
+    # What docs/galleries.rst says: --append keeps the stored title and formats.
+    text = _help(capsys, "gallery")
+    title = "--title TITLE page title (default: the folder name; with --append, the gallery's"
+    assert f"{title} stored title)" in text
+    assert "(default: png; with --append, the gallery's stored formats)" in text
+
+
+def test_gallery_errors_and_reset_hook_are_public(tmp_path):
+    import torchplot
+
+    names = ("GalleryInUseError", "NotAGalleryError", "reset_rc_params")
+    assert set(names) <= set(torchplot.__all__) and set(names) <= set(dir(torchplot))
+    taken = tmp_path / "taken"
+    taken.mkdir()
+    (taken / "notes.txt").write_text("mine")
+    with pytest.raises(torchplot.NotAGalleryError):
+        Gallery(taken)
+    with Gallery(tmp_path / "busy"), pytest.raises(torchplot.GalleryInUseError):
+        Gallery(tmp_path / "busy")
+    torchplot.rc_params["plot.reduce"] = True
+    try:
+        torchplot.reset_rc_params()
+        assert torchplot.rc_params["plot.reduce"] is False
+    finally:
+        torchplot.rc_params["plot.reduce"] = False

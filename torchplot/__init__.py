@@ -22,22 +22,37 @@ from torchplot._rc import rc_params
 from torchplot._twins import adopt
 
 if TYPE_CHECKING:
-    from torchplot._gallery import Gallery
+    from torchplot._gallery import Gallery, GalleryInUseError, NotAGalleryError, reset_rc_params
     from torchplot._live import Live
 
 __version__ = "0.1.0"
 
 #: Names bound on first use, with the module that holds them.  ``import
 #: torchplot`` stays within a few percent of ``import matplotlib.pyplot``: the
-#: twin classes, ``Live`` and ``Gallery`` (and the tensor-native layers, which
-#: the first twin loads) cost more to set up than the rest of the package.
+#: twin classes, ``Live`` and ``Gallery`` with its errors and sphinx-gallery
+#: hook (and the tensor-native layers, which the first twin loads) cost more to
+#: set up than the rest of the package.
 _LAZY: dict[str, str] = {
     **dict.fromkeys(_pyplot.TWIN_BASES, "torchplot._pyplot"),
-    "Gallery": "torchplot._gallery",
+    **dict.fromkeys(
+        ("Gallery", "GalleryInUseError", "NotAGalleryError", "reset_rc_params"),
+        "torchplot._gallery",
+    ),
     "Live": "torchplot._live",
 }
 
-__all__ = [*_pyplot_all, *_pyplot.TWIN_BASES, "Gallery", "Live", "adopt", "rc_params", "to_numpy"]
+__all__ = [
+    *_pyplot_all,
+    *_pyplot.TWIN_BASES,
+    "Gallery",
+    "GalleryInUseError",
+    "Live",
+    "NotAGalleryError",
+    "adopt",
+    "rc_params",
+    "reset_rc_params",
+    "to_numpy",
+]
 
 
 def __getattr__(name: str) -> Any:

@@ -1,8 +1,11 @@
 """The one conversion rule: any tensor-like argument to a NumPy array on the host.
 
-Everything torchplot draws goes through :func:`to_numpy`; nothing else in the
-package turns a tensor into an array.  The rule (see the table in the README
-and in ``docs/conversion.rst``):
+Every array torchplot hands to Matplotlib from a tensor is made by
+:func:`torchplot.to_numpy`, except where a plain CPU tensor is read in place
+and none of its memory is kept: ``hist`` (NumPy counts a read-only view; the
+figure keeps counts and edges) and an image grid of a CPU batch (written into
+a fresh array that shares no memory with the batch).  The rule (see the table
+in the README and in ``docs/conversion.rst``):
 
 ==========================================  ===================================================
 input                                       becomes
@@ -27,9 +30,15 @@ lazy module's uninitialized parameter       ``TypeError``: run the forward once 
 tensor inside ``torch.func.grad``/``vmap``  ``TypeError``: plot outside the transform
 wrapper subclass without storage            ``TypeError``: make it a plain tensor first
 bit-packed (``uint4``, ``bits8``, ...)      ``TypeError``; fix: its raw bytes,
-                                            ``tensor.view(torch.uint8)``
-``jax.Array``                               fresh ``ndarray`` (ml_dtypes mapped as above,
-                                            and in ``ML_DTYPES_CAST``)
+                                            ``tensor.view(torch.uint8)`` (``torch.int8``
+                                            for ``int1``-``int7`` and
+                                            ``float4_e2m1fn_x2``, ``torch.uint16`` for
+                                            ``bits16``)
+``jax.Array``                               fresh ``ndarray``; ml_dtypes mapped as above,
+                                            and ``float8_e3m4``, ``float8_e4m3``,
+                                            ``float8_e4m3b11fnuz``, ``float4_e2m1fn`` to
+                                            ``float16``, ``int2``/``int4`` to ``int8``,
+                                            ``uint2``/``uint4`` to ``uint8``
 JAX tracer (in ``jit``, ``vmap``, ...)      ``TypeError``: plot outside the transform
 JAX key array                               ``TypeError``; fix: ``jax.random.key_data``
 deleted (donated) JAX array                 ``TypeError``; fix: plot it before donating it

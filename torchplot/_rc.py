@@ -2,8 +2,10 @@
 
 These live in a separate mapping, not in ``matplotlib.rcParams``: adding keys
 there would change Matplotlib's validation for every user of the process
-(promise 2), and a call without tensors must draw exactly what Matplotlib
-draws.
+(importing torchplot changes nothing in Matplotlib), and a call without
+tensors must draw exactly what Matplotlib draws.  Unknown keys and invalid
+values raise (``KeyError``, ``ValueError``); :func:`torchplot.reset_rc_params`
+restores the defaults.
 
 ==========================  ==========  ==================================================
 key                         default     meaning

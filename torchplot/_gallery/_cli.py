@@ -77,11 +77,16 @@ def add_parser(subparsers: Any) -> None:
     p.add_argument(
         "--timeout", type=_seconds, default=300.0, help="seconds per script (default: 300)"
     )
-    p.add_argument("--title", default=None, help="page title (default: the folder name)")
+    p.add_argument(
+        "--title",
+        default=None,
+        help="page title (default: the folder name; with --append, the gallery's stored title)",
+    )
     p.add_argument(
         "--formats",
         default=None,
-        help="comma-separated, among png,svg,pdf (default: png; with --append, the gallery's)",
+        help="comma-separated, among png,svg,pdf "
+        "(default: png; with --append, the gallery's stored formats)",
     )
     p.add_argument(
         "--append",

@@ -198,8 +198,8 @@ class Gallery:
     path : str or os.PathLike
         The gallery folder.  A new or empty folder starts a gallery; the folder
         of an existing gallery is reopened and further figures are appended.
-        Any other existing path is refused (``NotAGalleryError``, a
-        :class:`FileExistsError`) and left untouched.
+        Any other existing path is refused (:class:`torchplot.NotAGalleryError`,
+        a :class:`FileExistsError`) and left untouched.
     title : str, optional
         The page title.  Defaults to the folder's name (resolved: the name of
         ``"."`` is the current folder's) for a new gallery and to the stored
@@ -237,9 +237,10 @@ class Gallery:
 
     **One writer.** A gallery holds an exclusive lock on its folder until
     :meth:`close`: a second ``Gallery`` on the same folder, in this process or
-    another, raises ``GalleryInUseError`` (a :class:`BlockingIOError`) instead
-    of overwriting the first one's images.  Where folders cannot be locked,
-    images are still created exclusively and never overwritten.
+    another, raises :class:`torchplot.GalleryInUseError` (a
+    :class:`BlockingIOError`) instead of overwriting the first one's images.
+    Where folders cannot be locked, images are still created exclusively and
+    never overwritten.
 
     Examples
     --------

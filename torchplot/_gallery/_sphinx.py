@@ -18,7 +18,7 @@ def reset_rc_params(gallery_conf: Any = None, fname: Any = None) -> None:
 
     A sphinx-gallery ``reset_modules`` hook (it takes and ignores the
     ``gallery_conf`` and ``fname`` that sphinx-gallery passes), and callable
-    on its own: ``reset_rc_params()``.
+    on its own: ``torchplot.reset_rc_params()``.
 
     Parameters
     ----------
@@ -33,7 +33,7 @@ def reset_rc_params(gallery_conf: Any = None, fname: Any = None) -> None:
 
         sphinx_gallery_conf = {
             ...,
-            "reset_modules": ("matplotlib", "torchplot._gallery.reset_rc_params"),
+            "reset_modules": ("matplotlib", "torchplot.reset_rc_params"),
         }
     """
     from torchplot._rc import DEFAULTS, rc_params
