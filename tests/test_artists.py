@@ -451,7 +451,45 @@ def _setting_cases():
     triangle = [[1.0, 0], [0, 1], [0, 0], [1, 0]]
     three_d = fig.add_axes([0.55, 0.55, 0.4, 0.4], projection="3d")
     three_d.plot([0, 1], [0, 1], [0, 1])
+    patches = mpl.matplotlib.patches
+    quiver = ax.quiver([0, 1], [0, 1], [1, 1], [1, 0], scale=5.0)
+    power = ax.imshow(np.eye(3), norm=mpl.matplotlib.colors.PowerNorm(2.0)).norm
+    arrow = ax.add_patch(patches.FancyArrowPatch((0, 0), (1, 1), arrowstyle="->"))
     return fig, [
+        # Classes with no setter for these: assignment is how they change.
+        (
+            ax.add_patch(patches.RegularPolygon((0.5, 0.5), 6, radius=0.2)),
+            "xy",
+            lambda: torch.tensor([0.3, 0.6], **g),
+        ),
+        (
+            ax.add_patch(patches.RegularPolygon((0.5, 0.5), 5, radius=0.2)),
+            "radius",
+            lambda: torch.tensor(0.4, **g),
+        ),
+        (
+            ax.add_patch(patches.CirclePolygon((0.2, 0.2), 0.1)),
+            "orientation",
+            lambda: torch.tensor(0.5),
+        ),
+        (
+            ax.add_patch(patches.Arc((0.5, 0.5), 0.5, 0.5, theta2=90)),
+            "theta2",
+            lambda: torch.tensor(250.0, **g),
+        ),
+        (
+            ax.add_patch(patches.Arc((0.5, 0.5), 0.3, 0.3, theta2=90)),
+            "theta1",
+            lambda: torch.tensor(45.0),
+        ),
+        (quiver, "scale", lambda: torch.tensor(3.0, **g)),
+        (quiver, "width", lambda: torch.tensor(0.02)),
+        (quiver, "headwidth", lambda: torch.tensor(5.0)),
+        (ax.quiverkey(quiver, 0.5, 0.5, 1.0, "k"), "X", lambda: torch.tensor(0.2, **g)),
+        (ax.quiverkey(quiver, 0.5, 0.8, 1.0, "k"), "U", lambda: torch.tensor(2.0, **g)),
+        (fig.figimage(np.eye(8)), "ox", lambda: torch.tensor(40.0, **g)),
+        (power, "gamma", lambda: torch.tensor(0.5, **g)),
+        (arrow, "shrinkB", lambda: torch.tensor(20.0, **g)),
         (ax.add_patch(plt.Circle((0.5, 0.5), 0.1)), "center", lambda: torch.tensor([1, 0.5], **g)),
         (ax.add_patch(plt.Circle((0.5, 0.5), 0.1)), "radius", lambda: torch.tensor(0.3, **g)),
         (ax.add_patch(plt.Rectangle((0, 0), 1, 1)), "xy", lambda: torch.tensor([0.2, 0.1], **g)),

@@ -49,14 +49,15 @@ from matplotlib.axis import Axis
 from matplotlib.cm import ScalarMappable
 from matplotlib.colorbar import Colorbar
 from matplotlib.colorizer import Colorizer, ColorizingArtist
-from matplotlib.colors import Colormap, Normalize
+from matplotlib.colors import Colormap, Normalize, PowerNorm
 from matplotlib.figure import FigureBase
 from matplotlib.gridspec import GridSpecBase, SubplotSpec
+from matplotlib.image import FigureImage
 from matplotlib.inset import InsetIndicator
 from matplotlib.layout_engine import ConstrainedLayoutEngine, LayoutEngine
 from matplotlib.offsetbox import AnnotationBbox
-from matplotlib.patches import ConnectionPatch
-from matplotlib.quiver import QuiverKey
+from matplotlib.patches import Arc, ConnectionPatch, FancyArrowPatch, RegularPolygon
+from matplotlib.quiver import Quiver, QuiverKey
 from matplotlib.table import Cell
 from matplotlib.text import Annotation, Text, _AnnotationBase
 from matplotlib.ticker import Formatter, Locator
@@ -276,16 +277,26 @@ NOT_WRAPPED_PROPERTIES: dict[str, str] = {
     ),
 }
 
-#: Plain instance attributes that Matplotlib reads as data, documented as
-#: settable (``annotation.xy = t``): the twin makes each a converting attribute.
+#: Plain instance attributes that Matplotlib reads as data in each draw and
+#: that are set by assignment (``annotation.xy = t``; for a class without
+#: setters, such as ``RegularPolygon`` or ``Arc``, the only way to change it):
+#: the twin makes each a converting attribute.
 DATA_ATTRIBUTES: dict[type, tuple[str, ...]] = {
     _AnnotationBase: ("xy",),
     AnnotationBbox: ("xybox",),
+    Arc: ("theta1", "theta2"),
     Axis: ("labelpad",),  # ``ax.xaxis.labelpad = t``, an attribute its docs list
     # ``ax.azim = t``, the rotating-animation idiom; view_init and mouse
     # rotation set them too, never in a draw.
     Axes3D: ("elev", "azim", "roll"),
     ConnectionPatch: ("xy1", "xy2"),
+    FancyArrowPatch: ("shrinkA", "shrinkB"),
+    FigureImage: ("ox", "oy"),
+    PowerNorm: ("gamma",),
+    # ``scale`` and ``width`` are also set by the first draw when left None.
+    Quiver: ("scale", "width", "headwidth", "headlength", "headaxislength"),
+    QuiverKey: ("X", "Y", "U", "angle"),
+    RegularPolygon: ("xy", "radius", "orientation"),  # and CirclePolygon
 }
 
 #: Methods that test an argument's exact type, not ``isinstance``:
