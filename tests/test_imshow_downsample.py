@@ -7,6 +7,7 @@ import logging
 import matplotlib.pyplot as mpl_plt
 import numpy as np
 import pytest
+from matplotlib.figure import Figure
 from matplotlib.testing.decorators import check_figures_equal
 
 torch = pytest.importorskip("torch")
@@ -41,7 +42,8 @@ def test_scalar_image_is_the_block_mean_with_full_extent_and_limits(fig_test, fi
     _axes(fig_ref).imshow(
         _block_mean(a, 4), origin=origin, extent=extent, vmin=a.min(), vmax=a.max()
     )
-    ref = mpl_plt.figure().add_subplot().imshow(a, origin=origin)
+    # Outside pyplot: Matplotlib 3.10's check_figures_equal fails a test that opens figures.
+    ref = Figure().add_subplot().imshow(a, origin=origin)
     assert im.get_extent() == ref.get_extent()
     assert im.get_clim() == ref.get_clim()
 
@@ -86,7 +88,7 @@ def test_integer_rgb_is_clipped_to_255_and_averaged_as_uint8(fig_test, fig_ref, 
     im, got = _logged(caplog, lambda: ax.imshow(t, downsample=True))
     assert im.get_array().dtype == np.uint8 and im.get_array().shape == (300, 400, 3)
     # Matplotlib's warning, naming the full data's range, once.
-    assert got == _logged(caplog, lambda: mpl_plt.figure().add_subplot().imshow(a))[1]
+    assert got == _logged(caplog, lambda: Figure().add_subplot().imshow(a))[1]
     assert len(got) == 1
     clipped = np.clip(a, 0, 255).astype(np.float32)
     ref = np.round(_block_mean(clipped, 2)).astype(np.uint8)
@@ -106,7 +108,7 @@ def test_float_rgb_is_clipped_before_averaging(fig_test, fig_ref, caplog):
     torchplot.adopt(fig_test)
     ax = _axes(fig_test)
     got = _logged(caplog, lambda: ax.imshow(t, downsample=True))[1]
-    assert got == _logged(caplog, lambda: mpl_plt.figure().add_subplot().imshow(a))[1]
+    assert got == _logged(caplog, lambda: Figure().add_subplot().imshow(a))[1]
     assert len(got) == 1
     ref = _block_mean(np.clip(a, 0, 1), 2)
     _axes(fig_ref).imshow(ref, extent=(-0.5, 799.5, 599.5, -0.5))
@@ -220,3 +222,47 @@ def test_rgba_is_averaged_in_premultiplied_alpha(dtype):
     rgb, alpha = np.asarray(small[..., :3], float) / opaque, np.asarray(small[..., 3], float)
     assert np.all(alpha > 0)
     np.testing.assert_allclose(rgb, np.broadcast_to([1.0, 0.0, 0.0], rgb.shape), atol=1 / 255)
+
+
+@pytest.mark.parametrize("value", [True, False, None])
+@pytest.mark.parametrize(
+    ("args", "kw", "named", "fix"),
+    [
+        ((np.zeros((9, 9)),), {}, "'X' is a numpy.ndarray", "`torch.from_numpy(X)`"),
+        ((), {"X": [[0.0, 1.0], [1.0, 0.0]]}, "'X' is a builtins.list", "`torch.as_tensor(X)`"),
+        (("im",), {"data": {"im": np.zeros((9, 9))}}, "'data'['im']", "(data['im'])"),
+    ],
+    ids=["numpy", "list", "data"],
+)
+def test_downsample_in_a_call_without_tensors_raises_as_nrow_does(value, args, kw, named, fix):
+    # It was dropped: the image was drawn where Matplotlib raises for a keyword
+    # it does not know, and where imshow(numpy, nrow=2) raises this TypeError.
+    ax = torchplot.figure().subplots()
+    with pytest.raises(TypeError, match=r"^Axes\.imshow\(\) keyword\(s\) downsample apply") as e:
+        ax.imshow(*args, downsample=value, **kw)
+    assert named in str(e.value) and fix in str(e.value), e.value
+    assert not ax.images
+    with pytest.raises(TypeError, match=r"keyword\(s\) downsample, nrow apply to torch tensors"):
+        ax.imshow(np.zeros((9, 9)), downsample=value, nrow=2)
+
+
+def test_downsample_with_a_jax_array_says_to_share_it_with_torch():
+    jnp = pytest.importorskip("jax.numpy")
+    with pytest.raises(TypeError, match=r"'X' is a jax.*`torch\.from_dlpack\(X\)`"):
+        torchplot.figure().subplots().imshow(jnp.zeros((9, 9)), downsample=True)
+
+
+def test_downsample_with_tensors_it_cannot_average_takes_the_exact_path(monkeypatch):
+    # The documented fallbacks: a batch (its grid is drawn exactly, even when
+    # laid out on the host as a NumPy array), data= naming a tensor, a list of
+    # tensors; and the setting alone leaves a call without tensors as it is.
+    fig = torchplot.figure(figsize=(2, 1.5), dpi=100)
+    ax = _axes(fig)
+    batch = torch.rand(4, 3, 400, 400)
+    assert ax.imshow(batch, downsample=True).get_array().shape == (404, 1610, 3)
+    big = torch.rand(1200, 1600)
+    assert ax.imshow("im", data={"im": big}, downsample=True).get_array().shape == (1200, 1600)
+    tiles = [[torch.tensor(0.0), torch.tensor(1.0)]]
+    assert ax.imshow(tiles, downsample=True).get_array().shape == (1, 2)
+    monkeypatch.setitem(torchplot.rc_params, "imshow.downsample", True)
+    assert ax.imshow(np.zeros((1200, 1600))).get_array().shape == (1200, 1600)

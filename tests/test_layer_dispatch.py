@@ -119,8 +119,9 @@ def test_rc_params_validate_every_way_in():
 
 def test_layer_keywords_with_numpy_data_keep_their_meaning():
     ax = plt.figure().add_subplot()
-    (line,) = ax.plot(np.arange(5.0), reduce=True)  # accepted and dropped, as before
-    np.testing.assert_array_equal(line.get_ydata(), np.arange(5.0))
+    with pytest.raises(TypeError, match="keyword\\(s\\) reduce apply to torch tensors only"):
+        ax.plot(np.arange(5.0), reduce=True)
+    assert not ax.lines
     with pytest.raises(ValueError, match="reduce='fast'"):
         ax.plot(np.arange(5.0), reduce="fast")
     with pytest.raises(TypeError, match="torch tensors only"):

@@ -14,6 +14,7 @@ import pickle
 import sys
 import time
 import tracemalloc
+import types
 import warnings
 import weakref
 from pathlib import Path
@@ -619,24 +620,74 @@ def test_unreadable_show_rejected_at_show(kind):
     assert list(live.panels) == ["loss", "pred"]
 
 
-def test_failed_transfer_keeps_the_rows_pending(monkeypatch):
+def _held_as_on_a_gpu(monkeypatch):
+    """Make ``log`` hold CPU tensors on their device, as it holds a GPU's (to reach ``to_host``)."""
+    from torchplot._live import _transfer
+
+    monkeypatch.setattr(_transfer, "_on_host", lambda t: False)
+
+
+def test_a_failed_batch_transfer_is_read_again_one_by_one(monkeypatch):
+    # The rows stayed pending and the refresh raised; a failure that one value
+    # alone does not cause now costs nothing.
     from torchplot._live import _live
 
-    def lost(*args, **kwargs):
-        raise RuntimeError("device lost")
+    _held_as_on_a_gpu(monkeypatch)
+    real = _live.to_host
+
+    def batch_lost(values, where="Live"):
+        if len(values) > 1:
+            raise RuntimeError("device lost")
+        return real(values, where)
 
     live = torchplot.Live(every=3, path=False, display="none", budget=None)
     live.log(0, loss=torch.tensor(1.0))
     live.log(1, loss=torch.tensor(0.5))
     with monkeypatch.context() as patch:
-        patch.setattr(_live, "to_host", lost)
-        with pytest.raises(RuntimeError, match="device lost"):
-            live.log(2, loss=torch.tensor(0.25))  # the refresh
+        patch.setattr(_live, "to_host", batch_lost)
+        live.log(torch.tensor(2), loss=torch.tensor(0.25))  # the refresh
+    assert not live._pending
     live.log(3, loss=torch.tensor(0.125))
     live.close()
     s, v = live.history("loss")
     np.testing.assert_array_equal(s, [0.0, 1.0, 2.0, 3.0])
     np.testing.assert_array_equal(v, [1.0, 0.5, 0.25, 0.125])
+
+
+def test_a_value_no_refresh_can_read_is_dropped_naming_its_metric_and_step(monkeypatch):
+    # It stayed pending: every later refresh, history() and close() raised
+    # its bare error, and nothing logged after it was ever stored or drawn.
+    from torchplot._live import _live
+
+    _held_as_on_a_gpu(monkeypatch)
+    real = _live.to_host
+
+    def unreadable_13(values, where="Live"):
+        if any(isinstance(v, torch.Tensor) and v.item() == 13 for v in values):
+            raise RuntimeError("unreadable")
+        return real(values, where)
+
+    monkeypatch.setattr(_live, "to_host", unreadable_13)
+    live = torchplot.Live(every=3, path=False, display="none", budget=None)
+    live.log(0, loss=torch.tensor(1.0), acc=torch.tensor(0.5))
+    live.log(1, loss=torch.tensor(13.0), acc=torch.tensor(0.6))
+    with pytest.raises(RuntimeError) as err:
+        live.log(2, loss=torch.tensor(3.0), acc=torch.tensor(0.7))  # the refresh
+    assert str(err.value).startswith(
+        "Live: a refresh could not read metric 'loss' logged at step 1 (RuntimeError: "
+        "unreadable); it was dropped"
+    ), err.value
+    assert str(err.value.__cause__) == "unreadable"
+    assert live.refreshes == 1  # what was read is drawn before the error
+    live.log(torch.tensor(13), loss=torch.tensor(5.0), acc=torch.tensor(0.8))
+    with pytest.raises(RuntimeError, match=r"read the step logged with 'loss', 'acc' \(that row"):
+        live.history("loss")
+    live.log(4, loss=4.0)
+    live.close()  # nothing pending is left to fail
+    np.testing.assert_array_equal(live.history("loss")[0], [0.0, 2.0, 4.0])
+    np.testing.assert_array_equal(live.history("loss")[1], [1.0, 3.0, 4.0])
+    np.testing.assert_array_equal(live.history("acc")[0], [0.0, 1.0, 2.0])
+    np.testing.assert_array_equal(live.history("acc")[1], np.float32([0.5, 0.6, 0.7]))
 
 
 def test_non_finite_step_is_rejected_naming_the_step():
@@ -1616,6 +1667,93 @@ def test_jax_arrays_are_held_as_copies_and_refused_up_front():
     live.log(1, loss=jnp.array(0.25))
     assert live.history("loss")[1].tolist() == [0.5, 0.25]
     live.close()
+
+
+class _DLPackOnly:
+    """A host array offered through DLPack only, as some libraries' arrays are."""
+
+    def __init__(self, array: np.ndarray) -> None:
+        self._array = array
+
+    def __dlpack__(self, **kwargs):
+        return self._array.__dlpack__(**kwargs)
+
+    def __dlpack_device__(self):
+        return self._array.__dlpack_device__()
+
+
+class _DLPackOnGpu:
+    """A DLPack-only array on a CUDA device: NumPy cannot read it."""
+
+    def __dlpack__(self, **kwargs):
+        raise BufferError("Unsupported device in DLTensor")
+
+    def __dlpack_device__(self):
+        return (2, 0)
+
+
+def _fake_cupy(monkeypatch):
+    """A test double for CuPy: a module whose ``ndarray`` keeps a NumPy array as its device data."""
+    fake = types.ModuleType("cupy")
+
+    class ndarray:
+        def __init__(self, data):
+            self.data = np.array(data)
+            self.size, self.ndim, self.dtype = self.data.size, self.data.ndim, self.data.dtype
+            self.shape = self.data.shape
+
+        def copy(self):
+            return ndarray(self.data)
+
+        def reshape(self, shape):
+            return ndarray(self.data.reshape(shape))
+
+        def get(self):
+            return self.data.copy()
+
+    fake.ndarray = ndarray
+    monkeypatch.setitem(sys.modules, "cupy", fake)
+    return fake
+
+
+def test_one_element_arrays_of_every_kind_are_logged_as_one_number(monkeypatch):
+    # A (1,) JAX array was held as it was: every later refresh, history() and
+    # close() raised "only 0-dimensional arrays can be converted to Python
+    # scalars", and its rows stayed pending.  A DLPack-only object was held
+    # as the caller's own object (changed afterwards, the plot changed too).
+    jnp = pytest.importorskip("jax.numpy")
+    cupy = _fake_cupy(monkeypatch)
+    live = torchplot.Live(every=2, path=False, display="none", budget=None)
+    for step in range(5):
+        host = np.full(1, float(step))
+        live.log(
+            jnp.full((1,), step),
+            jax1=jnp.ones(1) * step,
+            jax11=jnp.full((1, 1), step, dtype=jnp.bfloat16),
+            numpy1=np.full(1, step),
+            dlpack1=_DLPackOnly(host),
+            cupy1=cupy.ndarray([[step]]),
+        )
+        host[0] = -1.0  # after log(): not what was logged
+    live.close()
+    names = ["jax1", "jax11", "numpy1", "dlpack1", "cupy1"]
+    assert live.metrics == names
+    for name in names:
+        steps, values = live.history(name)
+        np.testing.assert_array_equal(steps, np.arange(5.0), err_msg=name)
+        np.testing.assert_array_equal(values, np.arange(5.0), err_msg=name)
+
+
+def test_a_dlpack_value_numpy_cannot_read_is_refused_at_log(monkeypatch):
+    # Held, it failed at every later refresh without naming the metric.
+    live = torchplot.Live(every=1, path=False, display="none", budget=None)
+    with pytest.raises(TypeError, match=r"^Live.log\(\) metric 'x': .*host memory"):
+        live.log(0, x=_DLPackOnGpu())
+    with pytest.raises(ValueError, match=r"metric 'y' must be a scalar"):
+        live.log(0, y=_DLPackOnly(np.ones(3)))
+    live.log(0, x=1.0)
+    live.close()
+    assert live.metrics == ["x"]
 
 
 def test_a_shown_tensors_copy_is_freed_by_the_refresh_that_draws_it():

@@ -621,3 +621,53 @@ def test_a_numpy_x_moves_to_ys_device_whatever_the_default_device():
         (line,) = ax.plot(x, y, reduce=True)
     assert line._torchplot_reduction.x.device == y.device
     assert len(line.get_xdata()) < 100_000
+
+
+@pytest.mark.parametrize("value", [True, False, None, "m4"])
+@pytest.mark.parametrize(
+    ("args", "kw", "named", "fix"),
+    [
+        ((np.arange(5.0),), {}, "'y' is a numpy.ndarray", "`torch.from_numpy(y)`"),
+        ((np.arange(5.0), [1, 2, 3, 4, 5], "r-"), {}, "'y' is a builtins.list", "as_tensor(y)"),
+        (("x", "y"), {"data": {"x": np.arange(3), "y": np.arange(3)}}, "'data'['y']", "(data"),
+        ((np.ones(2), np.ones(2), np.ones(2), np.ones(2)), {}, "no argument", "as_tensor(y)"),
+    ],
+    ids=["numpy", "list_with_fmt", "data", "two_lines"],
+)
+def test_reduce_in_a_call_without_tensors_raises_as_imshows_keywords_do(
+    value, args, kw, named, fix
+):
+    # It was dropped: the call drew where Matplotlib raises for a keyword it
+    # does not know, and where imshow(numpy, nrow=2) raises this TypeError.
+    ax = torchplot.figure().subplots()
+    with pytest.raises(TypeError, match=r"^Axes\.plot\(\) keyword(\(s\))? reduce appl") as err:
+        ax.plot(*args, reduce=value, **kw)
+    assert named in str(err.value) and fix in str(err.value), err.value
+    assert "torch tensors only" in str(err.value)
+    assert not ax.lines  # nothing drawn
+
+
+def test_reduce_with_a_jax_array_says_to_share_it_with_torch():
+    jnp = pytest.importorskip("jax.numpy")
+    ax = torchplot.figure().subplots()
+    with pytest.raises(TypeError, match=r"'y' is a jax.*`torch\.from_dlpack\(y\)`"):
+        ax.plot(jnp.arange(5.0), reduce=True)
+
+
+def test_reduce_with_tensors_it_cannot_reduce_takes_the_exact_path():
+    # The documented fallbacks: a list of tensors, data= naming tensors, a
+    # NumPy x with a tensor y that is too short; and the setting alone (no
+    # keyword) leaves a call without tensors as Matplotlib draws it.
+    ax = torchplot.figure().subplots()
+    (line,) = ax.plot([torch.tensor(1.0), torch.tensor(2.0)], reduce=True)
+    np.testing.assert_array_equal(line.get_ydata(), [1.0, 2.0])
+    (line,) = ax.plot("y", data={"y": torch.arange(3.0)}, reduce=True)
+    np.testing.assert_array_equal(line.get_ydata(), [0.0, 1.0, 2.0])
+    (line,) = ax.plot(np.arange(3.0), torch.arange(3.0), reduce=True)
+    np.testing.assert_array_equal(line.get_ydata(), [0.0, 1.0, 2.0])
+    torchplot.rc_params["plot.reduce"] = True
+    try:
+        (line,) = ax.plot(np.arange(4.0))
+    finally:
+        torchplot.rc_params["plot.reduce"] = False
+    np.testing.assert_array_equal(line.get_ydata(), np.arange(4.0))

@@ -23,8 +23,9 @@ built, so a method without layers costs nothing extra.
 A layer must pass on untouched every call in which no argument is a foreign
 array (nothing :func:`torchplot._convert.needs_conversion` would change) and
 none of its own keywords appears: such a call draws exactly what Matplotlib
-draws (promise 2).  Its own keywords it may act on even then (``reduce=`` is
-accepted and dropped, ``imshow``'s ``nrow=`` with a NumPy image raises).  A
+draws (promise 2).  Its own keywords it acts on even then: with no tensor
+in the call, ``reduce=`` and ``imshow``'s ``nrow=`` raise, as Matplotlib raises
+for a keyword it does not know (:mod:`torchplot._layers._tensor_keywords`).  A
 layer that names its keywords (``layer(..., keywords=("reduce",))``) lets the
 twin skip the whole chain for plain calls without them, which keeps a small
 ``ax.plot(xs, ys, color="r")`` at Matplotlib's own cost; a layer that does not

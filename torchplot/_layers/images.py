@@ -60,7 +60,6 @@ from matplotlib.image import AxesImage
 from torchplot._convert import (
     _is_fake,
     describe,
-    jax_error,
     metadata_refused,
     readable_here,
     refuse_unreadable,
@@ -76,6 +75,7 @@ from torchplot._grid import (
     host_grid,
     image_layout,
 )
+from torchplot._layers._tensor_keywords import tensor_keywords_error
 from torchplot._native import from_data, layer
 
 __all__ = ["KEYWORDS", "TITLE_FONTSIZE"]
@@ -219,23 +219,7 @@ def _tensor_layouts(
         )
     if not is_tensor:
         if ours:
-            # A JAX array that cannot be read (a tracer, a deleted array) has
-            # no tensor to make of it either: the rule's error says what to do.
-            unreadable = jax_error(arg.where, x) if kind_of(type(x)) is Kind.JAX else None
-            if unreadable is not None:
-                raise unreadable
-            if kind_of(type(x)) in (Kind.JAX, Kind.CUPY, Kind.DLPACK):
-                make = f"`torch.from_dlpack({arg.expr})` (shares memory where it can)"
-            else:
-                make = (
-                    f"`torch.from_numpy({arg.expr})` (shares memory, no copy) or "
-                    f"`torch.as_tensor({arg.expr})`"
-                )
-            raise TypeError(
-                f"{arg.call} keyword(s) {', '.join(sorted(ours))} apply to torch tensors only, "
-                f"and {arg.label} is a {type(x).__module__}.{type(x).__qualname__}. Fix: pass "
-                f"{make}, or drop these keywords."
-            )
+            raise tensor_keywords_error(arg.call, sorted(ours), x, arg.label, arg.expr)
         return call_next(args, kwargs)
     if metadata_refused(x):
         if ours:  # the rule's error for it, naming the image as the call does

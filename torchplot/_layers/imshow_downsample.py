@@ -30,6 +30,12 @@ than twice the Axes, a non-finite value (NaN, inf: Matplotlib shows them as
 one real 2-D or (H, W, 3|4) tensor, uint64 (no device min/max), and tensors
 whose values cannot be read here (meta, FakeTensor and other subclasses, inside
 a ``torch.func`` transform): the conversion rule raises its error for them.
+
+``downsample=`` (any value) with an ``X`` holding no torch tensor (a NumPy
+array, a list of numbers, a JAX or CuPy array, looked up in ``data=`` as
+Matplotlib looks it up) raises the ``TypeError`` of ``imshow``'s layout
+keywords, as Matplotlib raises for a keyword it does not know; the setting
+alone never raises.
 """
 
 from __future__ import annotations
@@ -43,7 +49,9 @@ import matplotlib as mpl
 import numpy as np
 
 from torchplot._convert import readable_here, to_numpy
-from torchplot._native import layer
+from torchplot._layers._tensor_keywords import holds_tensor, tensor_keywords_error
+from torchplot._layers.images import KEYWORDS
+from torchplot._native import from_data, layer
 from torchplot._rc import downsample_method, rc_params
 
 __all__: list[str] = []
@@ -110,6 +118,34 @@ def _unpremultiplied(planes: Any, opaque: float) -> Any:
     alpha = planes[3:]
     rgb = (planes[:3] / (alpha / opaque)).nan_to_num_(0.0, 0.0, 0.0)
     return torch.cat([rgb, alpha], dim=0)
+
+
+# Before the layout layer (order 10), which may hand a grid of the user's
+# batch on as a NumPy array: that one must take the exact path, not this error.
+@layer("imshow", order=5, keywords=("downsample",), setting="imshow.downsample")
+def _imshow_downsample_needs_a_tensor(
+    ax: Any, call_next: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> Any:
+    """``downsample=`` in a call without a torch tensor: the error ``nrow=`` gets there.
+
+    ``X`` named through ``data=`` is looked up as Matplotlib looks it up.  A
+    list holding tensors takes the exact path, as any input that is not one
+    image does.  The setting alone (``rc_params``) leaves such calls alone.
+    """
+    if "downsample" not in kwargs:
+        return call_next(args, kwargs)
+    downsample_method(kwargs["downsample"])  # an invalid value: that error first
+    x: Any = args[0] if args else kwargs.get("X")
+    label, expr = "'X'", "X"
+    if isinstance(x, str) and kwargs.get("data") is not None:
+        kwargs = dict(kwargs)
+        key, x = x, from_data(kwargs, x)
+        if x is not key:
+            label, expr = f"'data'[{key!r}]", f"data[{key!r}]"
+    if holds_tensor(x):
+        return call_next(args, kwargs)
+    ours = ["downsample", *(k for k in KEYWORDS if k in kwargs)]
+    raise tensor_keywords_error("Axes.imshow()", ours, x, label, expr)
 
 
 @layer("imshow", order=20, keywords=("downsample",), setting="imshow.downsample")

@@ -46,6 +46,13 @@ non-linear) x or y scale, an Axes that is not rectilinear (polar: angles
 outside the x limits wrap into view; 3-D: ``zs`` would keep every point), and
 lines too short to gain.  When the x scale becomes non-linear after plotting,
 the full line is restored.
+
+``reduce=`` (any value, ``False`` and ``None`` included) in a call holding no
+torch tensor (NumPy arrays, lists of numbers, JAX or CuPy arrays) raises the
+``TypeError`` that ``imshow``'s ``nrow=`` raises there: Matplotlib raises for
+a keyword it does not know, and the keyword would otherwise be dropped
+unseen.  A tensor anywhere in the call (a list of tensors, ``data=`` naming
+one) takes the exact path above instead; the setting alone never raises.
 """
 
 from __future__ import annotations
@@ -60,8 +67,9 @@ from matplotlib.lines import Line2D
 from matplotlib.markers import MarkerStyle
 
 from torchplot._convert import readable_here, to_numpy
+from torchplot._layers._tensor_keywords import holds_tensor, tensor_keywords_error
 from torchplot._m4 import m4_indices, visible_slice
-from torchplot._native import layer
+from torchplot._native import from_data, layer
 from torchplot._rc import rc_params, reduce_method
 
 __all__ = ["LineReduction"]
@@ -383,11 +391,40 @@ def _plan(
     return LineReduction(x_dev, y.clone())
 
 
+def _refuse_without_tensors(args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+    """``reduce=`` in a call holding no torch tensor: the error imshow's ``nrow=`` gets.
+
+    With a tensor anywhere (a list of tensors, a 2-D tensor, several lines)
+    the call takes the exact path where it cannot be reduced; without one,
+    ``reduce=`` would be dropped unseen where Matplotlib raises for it.  Data
+    named through ``data=`` is looked up as Matplotlib looks it up
+    (``kwargs`` must be the call's own dict: see :func:`from_data`).
+    """
+    data = kwargs.get("data") is not None
+    found = [from_data(kwargs, a) if data and isinstance(a, str) else a for a in args]
+    if any(holds_tensor(a) for a in found):
+        return
+    split = _split_args(tuple(found))  # a key found in data= is data, not a format
+    if split is None:
+        raise TypeError(
+            "Axes.plot() keyword reduce applies to torch tensors only, and no argument of "
+            "this call is one. Fix: pass the data as torch tensors (`torch.as_tensor(y)`), or "
+            "drop this keyword."
+        )
+    given = args[len(args) - len(split[2]) - 1]
+    if isinstance(given, str):  # looked up in data=
+        label, expr = f"'data'[{given!r}]", f"data[{given!r}]"
+    else:
+        label, expr = "'y'", "y"
+    raise tensor_keywords_error("Axes.plot()", ["reduce"], split[1], label, expr)
+
+
 @layer("plot", order=20, keywords=("reduce",), setting="plot.reduce")
 def _plot_reduced(ax: Any, call_next: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
     if "reduce" in kwargs:
         kwargs = dict(kwargs)
         method = reduce_method(kwargs.pop("reduce"))
+        _refuse_without_tensors(args, kwargs)
     else:
         method = reduce_method(rc_params["plot.reduce"], 'torchplot.rc_params["plot.reduce"]')
     torch = sys.modules.get("torch")

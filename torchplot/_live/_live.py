@@ -84,6 +84,52 @@ def _names(names: str | Iterable[str]) -> list[str]:
     return [names] if isinstance(names, str) else list(names)
 
 
+def _read_each(leaves: list[Any]) -> tuple[np.ndarray, dict[int, Exception]]:
+    """``leaves`` read one at a time: float64 values (NaN where unread) and each read's error."""
+    flat = np.full(len(leaves), np.nan)
+    unread: dict[int, Exception] = {}
+    for i, v in enumerate(leaves):
+        try:
+            flat[i] = v if type(v) is float else float(to_host([v], where="Live.log()")[0])
+        except Exception as exc:
+            unread[i] = exc
+    return flat, unread
+
+
+def _unread_error(
+    rows: list[tuple[Any, list[tuple[str, Any]]]], steps: np.ndarray, unread: dict[int, Exception]
+) -> RuntimeError:
+    """The error for the values of ``rows`` that a refresh could not read (by leaf index).
+
+    Names each one by its metric and step (a step that could not be read, by
+    the metrics logged with it), and the first one's own error.
+    """
+    what: list[str] = []
+    slot = 0  # the row's step; its values follow
+    for i, (_, items) in enumerate(rows):
+        if slot in unread:
+            names = ", ".join(repr(name) for name, _ in items) or "no metric"
+            what.append(f"the step logged with {names} (that row is dropped)")
+        else:
+            step = float(steps[i])
+            label = int(step) if step.is_integer() else step
+            what += [
+                f"metric {name!r} logged at step {label}"
+                for k, (name, _) in enumerate(items, start=1)
+                if slot + k in unread
+            ]
+        slot += 1 + len(items)
+    first = unread[min(unread)]
+    listed = ", ".join(what[:3]) + (f" and {len(what) - 3} more" if len(what) > 3 else "")
+    error = RuntimeError(
+        f"Live: a refresh could not read {listed} ({type(first).__name__}: {first}); "
+        f"{'it was' if len(what) == 1 else 'they were'} dropped, and the values read are "
+        "stored."
+    )
+    error.__cause__ = first
+    return error
+
+
 class Live:
     """A training dashboard that plots while the model trains, without slowing the loop.
 
@@ -103,7 +149,9 @@ class Live:
     display : {"auto", "notebook", "window", "file", "none"}, default: "auto"
         Where frames go.  "auto": a window with an interactive Matplotlib
         backend, one in-place updated output in Jupyter (inline backend),
-        else the PNG file.
+        else the PNG file.  "none": nowhere but ``figure`` (kept up to date
+        for ``savefig`` or a ``gallery``) and a PNG only if ``path`` is given;
+        the figure created is not registered with pyplot.
     groups : mapping of str to list of str, optional
         Panels holding several metrics, e.g. ``{"loss": ["train", "val"]}``
         (a str value is one metric name).  Other metrics get a panel each, in
@@ -117,9 +165,12 @@ class Live:
     figure : Figure, optional
         Draw on this figure (its contents are replaced) instead of a new one.
     figsize : (float, float), optional
-        Size of the figure created; default grows with the number of panels.
+        Size in inches of the figure created, kept whatever the number of
+        panels.  Default: 4.8 x 3.4 inches per panel, resized as panels are
+        added (``ncols`` wide).  Not used with ``figure``.
     ncols : int, optional
-        Columns of the panel grid; default ``ceil(sqrt(n_panels))``.
+        Columns of the panel grid; default ``ceil(sqrt(n_panels))``, so it
+        changes as panels are added.
     window : int, default: 1000
         Most recent points per metric drawn exactly; older ones are reduced
         to min/max buckets (see Notes).
@@ -136,8 +187,13 @@ class Live:
         ``gallery_every`` drawn refreshes and one at :meth:`close` (with
         ``close=False`` where its ``add`` takes it: the figure stays open).
     gallery_every : int, default: 10
+        Add a snapshot to ``gallery`` at every ``gallery_every``-th refresh
+        drawn in this process (a refresh whose drawing ``budget`` postpones is
+        not counted; with ``process=True`` there is only the one at
+        :meth:`close`).  Must be >= 1.
     name : str, default: "live"
-        The gallery group and caption prefix.
+        The ``gallery`` group of the snapshots, and their caption's start:
+        ``"live at step 120"``.
     process : bool or None, default: None
         Draw the PNG in a child process, on another core, so that a refresh
         costs the loop only the transfer of the new values (see Notes).
@@ -161,6 +217,17 @@ class Live:
         The first frame is drawn at once and not charged.  None: draw at
         every refresh.  Explicit :meth:`refresh` and :meth:`close` always draw.
 
+    Attributes
+    ----------
+    figure : Figure
+        The dashboard's figure: ``figure`` if given, else the one created.
+    refreshes : int
+        Refreshes drawn (with the drawing process: refreshes sent to it).
+    skipped : int
+        Automatic refreshes whose drawing ``budget`` postponed (their values
+        were brought in all the same).  Drawing in this process only: the
+        drawing process skips frames of its own, not counted here.
+
     Notes
     -----
     *History.*  The display of each metric is bounded (``2 * window + 2 *
@@ -172,7 +239,11 @@ class Live:
     :meth:`log`, naming the metric, shape, dtype and device; a bit-packed
     dtype (``torch.bits8``, ...) raises ``TypeError`` there.  A NaN or
     infinite step raises ``ValueError`` (a tensor step at the refresh that
-    reads it, which drops its rows).  NaN and +-inf values are drawn as gaps,
+    reads it, which drops its rows).  A held value that a refresh cannot read
+    (read in one batch, then again one by one) is dropped, and that refresh
+    raises ``RuntimeError`` naming its metric and step once the values read
+    are stored and drawn, so it never blocks a later refresh.  NaN and +-inf
+    values are drawn as gaps,
     flagged in the panel title with the first step they appeared at, and
     exported as logged.  A step lower than the previous one of a metric (a
     run resumed from a checkpoint) drops that metric's drawn points at that
@@ -323,6 +394,7 @@ class Live:
         self._closed = False
         self.budget = budget
         self._t0: float | None = None
+        self._error: Exception | None = None  # what the refresh under way raises at its end
         self._spent = 0.0  # seconds spent in refreshes
         self._cost: dict[bool, float | None] = {True: None, False: None}  # last draw, by full/blit
         #: Refreshes drawn, and automatic refreshes whose drawing was postponed (budget).
@@ -336,10 +408,12 @@ class Live:
 
         Parameters
         ----------
-        step : int, float or one-element tensor
+        step : int, float, or one-element tensor or array
             The x coordinate (a tensor step is held on its device too).
-        **metrics : float or one-element tensor (any device, dtype, grad)
-            ``name=value``; each name gets a panel (see ``groups``).
+        **metrics : float, or one-element tensor or array (any shape, device, dtype, grad)
+            ``name=value``; each name gets a panel (see ``groups``).  A NumPy,
+            JAX or CuPy array of one element (``(1,)``, ``(1, 1)``) is one
+            number, as a one-element tensor is.
 
         Raises
         ------
@@ -355,9 +429,12 @@ class Live:
             (bit-packed: ``torch.bits8``, ``uint4``, ...): the conversion
             rule's error, naming the metric.
         RuntimeError
-            After :meth:`close`.
+            After :meth:`close`; or, from the refresh this call starts, a held
+            value could not be read (see the Notes of :class:`Live`).
 
-        A call that raises records nothing.
+        A call that raises records nothing, unless the error comes from the
+        refresh it starts (a tensor step that is not finite, a value that
+        cannot be read): its values were recorded before that refresh.
         """
         if self._closed:
             raise RuntimeError("Live.log() after close(); create a new Live to keep plotting")
@@ -504,9 +581,22 @@ class Live:
         return panel
 
     def _ingest(self) -> None:
+        """Store the pending rows; raise what :meth:`_take_in` reports, once they are stored."""
+        error = self._take_in()
+        if error is not None:
+            raise error
+
+    def _take_in(self) -> Exception | None:
+        """Store the pending rows (history, panels, the drawing process's next rows).
+
+        Returns the error to raise once the refresh is done, or None: a value
+        that could not be read (:func:`_unread_error`), or a tensor step that
+        is NaN or infinite.  Either way the pending rows are gone and the
+        values read are stored: one bad value never blocks a later refresh.
+        """
         rows = self._pending
         if not rows:
-            return
+            return None
         leaves: list[Any] = []
         step_slot: list[int] = []
         by_name: dict[str, tuple[list[int], list[int]]] = {}
@@ -518,17 +608,27 @@ class Live:
                 rows_of.append(i)
                 slots.append(len(leaves))
                 leaves.append(value)
-        flat = np.array([float(v) for v in to_host(leaves, where="Live.log()")])
-        # Only now: if the transfer raised, the rows stay pending, none lost.
+        try:
+            flat = np.array([float(v) for v in to_host(leaves, where="Live.log()")])
+            unread: dict[int, Exception] = {}
+        except Exception:
+            # Read again one by one: what can be read is stored, and a value
+            # that cannot be (named by the error) is dropped rather than kept
+            # pending, where it would fail every later refresh.
+            flat, unread = _read_each(leaves)
         self._pending = []
         steps = flat[step_slot]
+        read: np.ndarray | None = None
+        if unread:
+            read = np.ones(len(leaves), dtype=bool)
+            read[list(unread)] = False
         # A tensor step is read here, not in log() (which never syncs): one
-        # that is NaN or inf cannot be placed on the step axis, so its rows
-        # are dropped and the error raised once the others are stored.
+        # that is NaN or inf (or unread) cannot be placed on the step axis, so
+        # its rows are dropped and the error returned once the others are stored.
         finite = np.isfinite(steps)
         new = {}
         for name, (rows_of, slots) in by_name.items():
-            keep = finite[rows_of]
+            keep = finite[rows_of] if read is None else finite[rows_of] & read[slots]
             s, v = steps[rows_of][keep], flat[slots][keep]
             if not len(s):
                 continue
@@ -539,8 +639,11 @@ class Live:
             self._last_step = float(steps[finite][-1])
             if self._ops is not None:
                 self._ops.append(("rows", new, self._last_step))
+        if unread:
+            return _unread_error(rows, steps, unread)
         if not finite.all():
-            raise step_error(float(steps[~finite][0]))
+            return step_error(float(steps[~finite][0]))
+        return None
 
     def refresh(self) -> None:
         """Bring everything logged or shown so far onto the figure and out to the display now.
@@ -584,10 +687,34 @@ class Live:
             self._png = PngSink(self._path)
 
     def _refresh(self, force: bool) -> None:
+        error = self._refreshed(force)
+        if error is not None:
+            raise error
+
+    def _refreshed(self, force: bool) -> Exception | None:
+        """Refresh; returns the error of a value or step it could not store, or None.
+
+        The caller raises it once the refresh is done: the values read are
+        drawn (and sent to the drawing process) first.
+        """
         if self._closed:
-            return
+            return None
+        self._error = None
+        try:
+            self._refresh_once(force)
+        finally:
+            error, self._error = self._error, None
+        return error
+
+    def _take_in_now(self) -> None:
+        """:meth:`_take_in`, its error kept for the end of the refresh (the first one)."""
+        error = self._take_in()
+        if self._error is None:
+            self._error = error
+
+    def _refresh_once(self, force: bool) -> None:
         if self._ops is not None:
-            self._ingest()
+            self._take_in_now()
             if self._send_to_remote():
                 if force:
                     # Explicit refresh: ``figure`` here is brought up to date
@@ -597,7 +724,7 @@ class Live:
                 return
         start = time.perf_counter()
         try:
-            self._ingest()  # always: keeps the pending buffer (device memory) bounded
+            self._take_in_now()  # always: keeps the pending buffer (device memory) bounded
             if not self._dash.stale:
                 return  # nothing new since the last drawn frame
             budget = None if force else self.budget
@@ -650,8 +777,9 @@ class Live:
         """
         if self._closed:
             return
+        error = None
         try:
-            self.refresh()
+            error = self._refreshed(force=True)
             if self._gallery is not None and self._last_step is not None:
                 self._gallery.refreshed(self.figure, self._last_step, final=True)
         finally:
@@ -675,6 +803,8 @@ class Live:
             if self._png is not None:
                 self._png.close()
             self._make_static()
+        if error is not None:
+            raise error  # a value or step not stored, once the final frame is out
 
     def __enter__(self) -> Live:
         return self
@@ -704,16 +834,28 @@ class Live:
     def history(self, name: str) -> tuple[np.ndarray, np.ndarray]:
         """The full logged series of ``name``: ``(steps, values)`` float64 arrays, in logging order.
 
-        Includes values still pending (this calls :meth:`refresh` first when
-        needed), every point ever logged (nothing reduced), non-finite values as
+        Includes values still pending (brought in from their devices and stored,
+        as a refresh would, but not drawn: the figure waits for the next
+        refresh), every point ever logged (nothing reduced), non-finite values as
         logged, and, for a resumed run, both the old and the new points.
+
+        Raises
+        ------
+        RuntimeError, ValueError
+            A pending value or tensor step could not be read, or is NaN or
+            infinite (as :meth:`refresh` raises); the values read are stored
+            and returned by the next call.
         """
         if self._pending and not self._closed:
             self._ingest()
         return self._store.read(name)
 
     def to_csv(self, path: str | os.PathLike[str]) -> None:
-        """Write every logged point as ``metric,step,value`` rows to ``path`` (streamed)."""
+        """Write every logged point as ``metric,step,value`` rows to ``path`` (streamed).
+
+        Values still pending are included, brought in as by :meth:`history`
+        (stored, not drawn), and raise as there.
+        """
         if self._pending and not self._closed:
             self._ingest()
         self._store.to_csv(path)

@@ -14,8 +14,10 @@ cannot convert) gets the rule's error now, naming the metric, rather than at
 a refresh, where it would stay pending and fail every later one.
 :func:`hold_array` does the same for the arrays of ``Live.show``, lists of
 tensors included.  JAX and CuPy arrays are held as copies on their device
-too (a JAX array donated to a jitted function is deleted); a JAX tracer, key
-array, deleted or complex value is refused now, as a tensor is.
+too, reshaped to 0-d as a tensor is (a JAX array donated to a jitted
+function is deleted); a JAX tracer, key array, deleted or complex value is
+refused now, as a tensor is.  An object offering only ``__dlpack__`` is read
+at once (NumPy reads DLPack data on the CPU only, where nothing waits).
 
 At a refresh, :func:`to_host` stacks all held tensors of one device and dtype,
 those in lists included (one kernel) and copies each stack to the host once: on CUDA into pinned
@@ -178,10 +180,14 @@ def _on_host(t: Any) -> bool:
 
 
 def hold(value: Any, name: str | None) -> Any:
-    """A scalar to keep until the next refresh: a Python float, or a 0-d tensor copy on its device.
+    """A scalar to keep until the next refresh: a Python float, or a 0-d copy on its device.
+
+    The copy is a tensor, or a JAX or CuPy array, of shape ``()`` whatever the
+    one-element shape logged (``(1,)``, ``(1, 1)``): a refresh reads it as one number.
 
     Never reads a device value, so it never synchronises with the device (a
-    metric that is a plain CPU tensor is read: see :func:`_on_host`).
+    metric that is a plain CPU tensor is read: see :func:`_on_host`; so is an
+    object offering only ``__dlpack__``, which NumPy reads on the CPU only).
     ``name`` is the metric's name (None for the step), used in error messages.
 
     Raises
@@ -239,19 +245,38 @@ def hold(value: Any, name: str | None) -> Any:
         )
     if kind is Kind.CONTAINER:
         raise _not_a_scalar_error(name, value)
+    if kind is Kind.DLPACK:
+        # NumPy reads DLPack data on the CPU only, where reading waits for
+        # nothing: read now, as a CPU tensor is (an object on another device
+        # gets the rule's error naming the metric), then checked as an array.
+        # Held, it aliased the caller's memory, and a (1,) one failed every refresh.
+        size = getattr(value, "size", None)
+        if isinstance(size, int) and size != 1:
+            raise _scalar_error(name, value)
+        return hold(to_numpy(value, name=where), name)
+    return _held_array(value, name, kind)
+
+
+def _held_array(value: Any, name: str | None, kind: Kind) -> Any:
+    """A 0-d copy of a one-element JAX or CuPy array on its own device (no sync).
+
+    0-d, as a tensor is held: a refresh reads each held value as one number,
+    and a ``(1,)`` array would fail every later refresh.
+    """
+    where = _where_of(name)
     if kind is Kind.JAX:
         _refuse_jax(where, value)
-    # JAX / CuPy / DLPack: each gets its own copy on its device (a JAX array
-    # is immutable, but donating it to a jitted function deletes it).
-    size = getattr(value, "size", None)
-    if size is not None and size != 1:
+    # Each gets its own copy on its device (a JAX array is immutable, but
+    # donating it to a jitted function deletes it).
+    if value.size != 1:
         raise _scalar_error(name, value)
-    if kind is Kind.JAX and np.issubdtype(value.dtype, np.complexfloating):
+    if np.issubdtype(value.dtype, np.complexfloating):
         raise TypeError(
             f"{where} must be a real number, got {describe(value)}. Fix: log `.real` or "
             "`abs(...)` instead."
         )
-    return value.copy() if hasattr(value, "copy") else value
+    held = value.copy()
+    return held if held.ndim == 0 else held.reshape(())
 
 
 def _refuse_jax(where: Where, value: Any) -> None:
