@@ -729,6 +729,41 @@ def test_nan_and_inf_are_gaps_flagged_in_title(tmp_path):
     _png_pixels(tmp_path / "l.png")
 
 
+def _masked(data, held):
+    """A ``torch.masked.MaskedTensor`` (a prototype API: its warning silenced)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        return torch.masked.masked_tensor(data, held)
+
+
+@pytest.mark.filterwarnings("ignore:The PyTorch API of MaskedTensors:UserWarning")
+def test_masked_values_logged_are_gaps_stored_as_nan(tmp_path):
+    # The mask was dropped: the hidden data (0.7, 0.3, 0.0) was drawn and exported.
+    live = torchplot.Live(every=1000, path=False, display="none", budget=None)
+    live.log(0, loss=_masked(torch.tensor(0.7), torch.tensor(False)))
+    live.log(1, loss=np.ma.masked_array([0.3], mask=[True]))
+    live.log(2, loss=np.ma.masked)
+    live.log(3, loss=_masked(torch.tensor([[0.25]]), torch.tensor([[True]])))  # holds a value
+    live.log(4, loss=np.ma.masked_array([2.0], mask=[False]))
+    live.log(5, loss=_masked(torch.tensor([5], dtype=torch.int64), torch.tensor([False])))
+    live.log(6, loss=_masked(torch.tensor(7, dtype=torch.int64), torch.tensor(True)))
+    want = [math.nan, math.nan, math.nan, 0.25, 2.0, math.nan, 7.0]
+    live.refresh()
+    panel = live.panels["loss"]
+    np.testing.assert_array_equal(panel.artists[0].get_ydata(), want)
+    assert panel.ax.get_title() == "loss  [NaN/inf from step 0: gaps]"
+    np.testing.assert_array_equal(live.history("loss")[1], want)
+    live.to_csv(tmp_path / "all.csv")
+    with open(tmp_path / "all.csv", newline="") as fh:
+        assert [r["value"] for r in csv.DictReader(fh)] == [repr(v) for v in want]
+    with pytest.raises(ValueError, match=r"argument 'step' must be finite, got masked"):
+        live.log(np.ma.masked, loss=1.0)
+    live.log(_masked(torch.tensor(9.0), torch.tensor(False)), loss=1.0)
+    with pytest.raises(ValueError, match=r"argument 'step' must be finite, got nan"):
+        live.refresh()
+    live.close()
+
+
 def test_steps_going_back_resume_the_display_export_keeps_all():
     live = torchplot.Live(every=7, path=False, display="none", budget=None)
     for step in range(100):
@@ -1026,6 +1061,104 @@ def test_show_nested_lists_as_imshow_and_plot_take_them(tmp_path, process):
         live.panels["img"].ax.images[0].get_array(), [[0, 1, 2], [3, 4, 5]]
     )
     np.testing.assert_array_equal(live.panels["row"].series[0].get_ydata(), [1.0, 2.0, 3.0])
+    np.testing.assert_array_equal(_png_pixels(path), np.asarray(live.figure.canvas.buffer_rgba()))
+
+
+def _show_reference(live: torchplot.Live, name: str, draw) -> np.ndarray:
+    """Panel ``name`` of ``live`` drawn once by plain Matplotlib: ``draw(ax)``, Live's limits."""
+    fig = Figure(figsize=live.figure.get_size_inches(), dpi=live.figure.dpi)
+    FigureCanvasAgg(fig)
+    src = live.panels[name].ax
+    ax = fig.add_axes(src.get_position())
+    draw(ax)
+    ax.set_xlim(src.get_xlim())
+    ax.set_ylim(src.get_ylim())
+    ax.set_title(src.get_title(), fontsize="medium")
+    return _savefig_pixels(fig)
+
+
+@pytest.mark.filterwarnings("ignore:The PyTorch API of MaskedTensors:UserWarning")
+@pytest.mark.parametrize("process", [False, True], ids=["here", "process"])
+@pytest.mark.parametrize("kind", ["line", "scatter"])
+@pytest.mark.parametrize("source", ["numpy", "torch"])
+def test_masked_curves_are_drawn_as_ax_plot_draws_them(tmp_path, source, kind, process):
+    # The mask was dropped: every point was drawn where ax.plot leaves a gap
+    # (and ax.scatter no point), and the hidden values set the limits.
+    hidden = np.array([0, 1, 0, 0, 0, 1, 1, 0, 0, 0], bool)
+    y = np.array([0.0, 50.0, 2.0, 3.0, 1.0, -40.0, 9.0, 2.0, 1.0, 0.5])
+    x = np.linspace(0.0, 1.0, 10)
+    want = np.ma.masked_array(y, mask=hidden)  # what the rule gives for either source
+    curve = want.copy() if source == "numpy" else _masked(torch.tensor(y), torch.tensor(~hidden))
+    path = tmp_path / "live.png"
+    live = torchplot.Live(
+        every=1000, path=path, display="file", process=process, budget=None, figsize=(4, 3)
+    )
+    live.show("pred", x, curve, kind=kind)
+    live.close()
+    assert live.panels["pred"].ax.get_ylim()[1] < 50  # hidden values set no limit
+    if kind == "line":
+        draw = lambda ax: ax.plot(x, want, zorder=2.6)  # noqa: E731
+    else:
+        draw = lambda ax: ax.scatter(x, want, zorder=2.6)  # noqa: E731
+    np.testing.assert_array_equal(_png_pixels(path), _show_reference(live, "pred", draw))
+
+
+@pytest.mark.filterwarnings("ignore:The PyTorch API of MaskedTensors:UserWarning")
+def test_drawing_process_keeps_a_masked_tensor_images_mask(tmp_path):
+    # The drawing process made a plain tensor of it: the hidden pixels were drawn.
+    held = torch.ones(4, 5, dtype=torch.bool)
+    held[1, 2] = held[3, 0] = False
+    image = _masked(torch.arange(20.0).reshape(4, 5), held)
+    frames = []
+    for process in (False, True):
+        path = tmp_path / f"{process}.png"
+        live = torchplot.Live(every=1000, path=path, display="file", budget=None, process=process)
+        live.show("img", image)
+        live.close()
+        np.testing.assert_array_equal(
+            live.panels["img"].ax.images[0].get_array().mask, ~held.numpy()
+        )
+        frames.append(_png_pixels(path))
+    np.testing.assert_array_equal(frames[0], frames[1])
+
+
+@pytest.mark.parametrize("process", [False, True], ids=["here", "process"])
+def test_show_keeps_its_own_copy_of_host_values(tmp_path, process):
+    # A pandas Series, a list of arrays, a nested list, a DLPack-only object
+    # were kept as given: changed in place before the refresh, the plot changed.
+    pd = pytest.importorskip("pandas")
+    series = pd.Series(np.arange(5.0))
+    rows = [np.zeros(4), np.ones(4)]
+    nested = [[0.0, 1.0, 2.0], [3.0, 4.0, 5.0]]
+    dl = np.arange(3.0)
+    masked = np.ma.masked_array(np.arange(4.0), mask=[0, 1, 0, 0])
+    path = tmp_path / "live.png"
+    live = torchplot.Live(every=1000, path=path, display="file", process=process, budget=None)
+    live.show("series", series)
+    live.show("rows", rows, kind="image")
+    live.show("nested", nested)
+    live.show("dlpack", _DLPackOnly(dl))
+    live.show("masked", masked)
+    series[:] = 9.0
+    rows[0][:] = 5.0
+    rows.append(np.ones(4))
+    nested[0][0] = 7.0
+    dl[:] = -1.0
+    masked[2] = np.ma.masked
+    masked.mask[1] = False
+    live.close()
+    ydata = {name: live.panels[name].series[0].get_ydata() for name in ("series", "dlpack")}
+    np.testing.assert_array_equal(ydata["series"], np.arange(5.0))
+    np.testing.assert_array_equal(ydata["dlpack"], np.arange(3.0))
+    np.testing.assert_array_equal(
+        live.panels["rows"].ax.images[0].get_array(), [[0.0] * 4, [1.0] * 4]
+    )
+    np.testing.assert_array_equal(
+        live.panels["nested"].ax.images[0].get_array(), [[0.0, 1.0, 2.0], [3.0, 4.0, 5.0]]
+    )
+    np.testing.assert_array_equal(
+        live.panels["masked"].series[0].get_ydata(), [0.0, np.nan, 2.0, 3.0]
+    )
     np.testing.assert_array_equal(_png_pixels(path), np.asarray(live.figure.canvas.buffer_rgba()))
 
 

@@ -29,6 +29,7 @@ from torchplot._live._panels import (
 from torchplot._live._remote import SHARE_PER_BUDGET, RemoteRenderer
 from torchplot._live._sinks import GallerySink, NotebookSink, PngSink
 from torchplot._live._transfer import (
+    as_float,
     curve_dtype_error,
     hold,
     hold_array,
@@ -90,7 +91,7 @@ def _read_each(leaves: list[Any]) -> tuple[np.ndarray, dict[int, Exception]]:
     unread: dict[int, Exception] = {}
     for i, v in enumerate(leaves):
         try:
-            flat[i] = v if type(v) is float else float(to_host([v], where="Live.log()")[0])
+            flat[i] = v if type(v) is float else as_float(to_host([v], where="Live.log()")[0])
         except Exception as exc:
             unread[i] = exc
     return flat, unread
@@ -243,14 +244,14 @@ class Live:
     (read in one batch, then again one by one) is dropped, and that refresh
     raises ``RuntimeError`` naming its metric and step once the values read
     are stored and drawn, so it never blocks a later refresh.  NaN and +-inf
-    values are drawn as gaps,
-    flagged in the panel title with the first step they appeared at, and
-    exported as logged.  A step lower than the previous one of a metric (a
-    run resumed from a checkpoint) drops that metric's drawn points at that
-    step and later, then continues; the export keeps every point in logging
-    order.  :meth:`close` is idempotent, and a ``with`` block
-    closes on an exception too, so the PNG always holds the last complete
-    frame.
+    values are drawn as gaps, flagged in the panel title with the first step
+    they appeared at, and exported as logged; so is a masked value
+    (``np.ma.masked``, a masked array or ``MaskedTensor`` holding no value),
+    as NaN.  A step lower than the previous one of a metric (a run resumed
+    from a checkpoint) drops that metric's drawn points at that step and
+    later, then continues; the export keeps every point in logging order.
+    :meth:`close` is idempotent, and a ``with`` block closes on an exception
+    too, so the PNG always holds the last complete frame.
 
     *Drawing process.*  Headless, each refresh sends the values new since the
     last one to a child process that keeps its own copy of the dashboard
@@ -413,7 +414,9 @@ class Live:
         **metrics : float, or one-element tensor or array (any shape, device, dtype, grad)
             ``name=value``; each name gets a panel (see ``groups``).  A NumPy,
             JAX or CuPy array of one element (``(1,)``, ``(1, 1)``) is one
-            number, as a one-element tensor is.
+            number, as a one-element tensor is.  A masked value
+            (``np.ma.masked``, a masked array or ``MaskedTensor`` holding no
+            value) is NaN: a gap.
 
         Raises
         ------
@@ -457,8 +460,11 @@ class Live:
         ``show(name, y)`` or ``show(name, x, y)``: a curve (``kind="scatter"``:
         points) with an optional dashed ``target`` at the same ``x``.
         ``show(name, image)`` (2-D or more): drawn by the Axes' tensor-aware
-        ``imshow``.  Tensors are copied on their device (no sync) and drawn at
-        the next refresh.  ``style`` goes to ``plot``/``scatter``/``imshow``.
+        ``imshow``.  Tensors are copied on their device (no sync), other values
+        on the host (a later in-place change never reaches the plot), and drawn
+        at the next refresh, masked values as ``plot``/``scatter``/``imshow``
+        draw them (a gap, no point, a transparent pixel).  ``style`` goes to
+        ``plot``/``scatter``/``imshow``.
 
         Shapes are checked here, from metadata (curves: ``ValueError``; an
         image: what ``imshow`` would raise, for its shape and its dtype, such as
@@ -609,7 +615,11 @@ class Live:
                 slots.append(len(leaves))
                 leaves.append(value)
         try:
-            flat = np.array([float(v) for v in to_host(leaves, where="Live.log()")])
+            # A masked value is a gap: NaN (as_float, inlined: this runs for every value).
+            hidden = np.ma.masked
+            flat = np.array(
+                [math.nan if v is hidden else float(v) for v in to_host(leaves, where="Live.log()")]
+            )
             unread: dict[int, Exception] = {}
         except Exception:
             # Read again one by one: what can be read is stored, and a value

@@ -399,12 +399,23 @@ def image_shapes(
         raise TypeError(f"{call}: invalid shape {shape} for image data. Fix: {fix}.")
 
 
+def _floats(a: np.ndarray) -> np.ndarray:
+    """``a`` flat, as floats; masked values NaN, as ``Line2D`` draws them: a gap."""
+    a = a.reshape(-1).astype(float)
+    return a.filled(np.nan) if isinstance(a, np.ma.MaskedArray) else a
+
+
+def _host(a: Any) -> np.ndarray:
+    """A host value of ``show`` as an array, a masked array keeping its mask (``ax.plot`` does)."""
+    return a if isinstance(a, np.ma.MaskedArray) else np.asarray(a)
+
+
 def _curves(arrays: list[np.ndarray], n_y: int) -> list[tuple[np.ndarray, np.ndarray]]:
-    x = arrays[0].reshape(-1) if len(arrays) > n_y else None
+    x = _floats(arrays[0]) if len(arrays) > n_y else None
     out = []
     for y in arrays[-n_y:]:
-        y = y.reshape(-1).astype(float)
-        xx = np.arange(len(y), dtype=float) if x is None else x.astype(float)
+        y = _floats(y)
+        xx = np.arange(len(y), dtype=float) if x is None else x
         order = np.argsort(xx, kind="stable")  # curves drawn left to right
         out.append((xx[order], y[order]))
     return out
@@ -453,7 +464,7 @@ class ShowPanel(Panel):
 
     def update(self) -> bool:
         # One transfer per device and dtype for x, prediction and target.
-        hosted = [np.asarray(a) for a in to_host(self.arrays, where=f"Live.show({self.title!r})")]
+        hosted = [_host(a) for a in to_host(self.arrays, where=f"Live.show({self.title!r})")]
         # Kept for a relayout's redraw as host copies: the device copies are freed now.
         self.arrays = hosted
         xs, ys = [], []

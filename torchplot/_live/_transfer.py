@@ -13,7 +13,9 @@ rule would refuse (meta, fake, inside a ``torch.func`` transform, a dtype it
 cannot convert) gets the rule's error now, naming the metric, rather than at
 a refresh, where it would stay pending and fail every later one.
 :func:`hold_array` does the same for the arrays of ``Live.show``, lists of
-tensors included.  JAX and CuPy arrays are held as copies on their device
+tensors included, and copies every other value it keeps (a NumPy or masked
+array, a list of arrays, a pandas object), so that no in-place change before
+the refresh reaches the plot.  JAX and CuPy arrays are held as copies on their device
 too, reshaped to 0-d as a tensor is (a JAX array donated to a jitted
 function is deleted); a JAX tracer, key array, deleted or complex value is
 refused now, as a tensor is.  An object offering only ``__dlpack__`` is read
@@ -25,6 +27,9 @@ memory with ``non_blocking=True``, then waits on a CUDA event for exactly
 that copy, the only point where the host waits for the device.  The host
 tensor then goes through the one conversion rule, :func:`torchplot.to_numpy`
 (so ``bfloat16`` becomes ``float32`` and so on, as everywhere in torchplot).
+A ``MaskedTensor`` travels as its data and its mask, and becomes the NumPy
+masked array the rule gives; a masked value logged (one of these holding no
+value, ``np.ma.masked``) is read as NaN, a gap, as everywhere in ``Live``.
 
 torch is never imported here: it is taken from :data:`sys.modules` when a
 tensor arrives (promise 2).
@@ -32,6 +37,7 @@ tensor arrives (promise 2).
 
 from __future__ import annotations
 
+import copy
 import math
 import numbers
 import sys
@@ -56,6 +62,7 @@ from torchplot._convert import (
 from torchplot._frameworks import Kind, kind_of
 
 __all__ = [
+    "as_float",
     "curve_dtype_error",
     "hold",
     "hold_array",
@@ -188,6 +195,8 @@ def hold(value: Any, name: str | None) -> Any:
     Never reads a device value, so it never synchronises with the device (a
     metric that is a plain CPU tensor is read: see :func:`_on_host`; so is an
     object offering only ``__dlpack__``, which NumPy reads on the CPU only).
+    A masked NumPy value (``np.ma.masked``, a masked one-element array) is
+    NaN, a gap; a ``MaskedTensor`` is held as one, read at the refresh.
     ``name`` is the metric's name (None for the step), used in error messages.
 
     Raises
@@ -237,6 +246,11 @@ def hold(value: Any, name: str | None) -> Any:
                     f"{where} must be a real number, got {describe(arr)}. "
                     f"Fix: {fix or _real_fix(name)}."
                 )
+            # A masked value is a gap, as a NaN is (np.asarray drops the mask).
+            if isinstance(value, np.ma.MaskedArray) and np.ma.getmaskarray(value).any():
+                if name is None:
+                    raise step_error(np.ma.masked)
+                return math.nan
             out = float(arr.reshape(()))
             return out if name is not None else _finite_step(out)
         raise TypeError(
@@ -323,14 +337,49 @@ def hold_array(value: Any, where: Where) -> Any:
     if kind is Kind.CUPY:
         return value.copy()
     if isinstance(value, np.ndarray):
-        return value.copy()
+        return value.copy()  # a masked array's mask included
     if _holds_arrays(value):
         keys = value.keys() if isinstance(value, Mapping) else range(len(value))
         return _rebuilt(
             value,
             [hold_array(v, ("item", where, k)) for k, v in zip(keys, _items(value), strict=True)],
         )
-    return value
+    if kind is Kind.DLPACK:
+        # Read now, as ``hold`` reads one: NumPy reads DLPack data on the CPU
+        # only, where nothing waits, and the copy cannot alias the caller's memory.
+        return to_numpy(value, name=_where_text(where))
+    return _host_copy(value)
+
+
+#: Types whose values cannot change in place: kept as they are.
+_IMMUTABLE = frozenset({type(None), bool, int, float, complex, str, bytes, range})
+
+
+def _immutable(tp: type) -> bool:
+    return tp in _IMMUTABLE or issubclass(tp, np.generic)
+
+
+def _host_copy(value: Any) -> Any:
+    """An independent copy of a host value that ``show`` keeps until the refresh.
+
+    A list of arrays, a pandas object, any object the caller may change in
+    place before the refresh: what is drawn must be what was shown (promise
+    3).  A list or tuple of numbers costs one shallow copy (a deep copy of a
+    long list costs a hundred times more); other values are deep-copied, and
+    one that cannot be becomes a NumPy copy if it offers ``__array__``, else
+    is kept as given (a generator, say, which ``show``'s checks then refuse).
+    """
+    tp = type(value)
+    if _immutable(tp):
+        return value
+    if tp is list or tp is tuple:
+        if all(_immutable(t) for t in set(map(type, value))):
+            return list(value) if tp is list else value
+        return tp(_host_copy(v) for v in value)
+    try:
+        return copy.deepcopy(value)
+    except Exception:
+        return np.array(value) if hasattr(value, "__array__") else value
 
 
 def _nested_show_error(where: Where, value: Any) -> TypeError:
@@ -513,22 +562,55 @@ def _stack_to_host(group: list[Any], where: str) -> np.ndarray:
     return np.asarray(out)
 
 
-def _tensors(value: Any, found: list[Any]) -> None:
-    """Append the tensors of ``value`` (itself, or those in a container) to ``found``, in order."""
+def _masked_type() -> Any:
+    """``torch.masked.MaskedTensor`` if it was imported (never imported here), else None."""
+    module = sys.modules.get("torch.masked.maskedtensor.core")
+    return None if module is None else module.MaskedTensor
+
+
+def _tensors(value: Any, found: list[Any], masked: Any) -> None:
+    """Append the tensors of ``value`` (itself, or those in a container) to ``found``, in order.
+
+    A ``MaskedTensor`` (``masked``) is two: its data and its mask, each
+    transferred with the tensors of its device and dtype.  Transferred as
+    one, its mask was lost and the values it hides were drawn.
+    """
     if is_torch(value):
-        found.append(value)
+        if masked is not None and isinstance(value, masked):
+            found += (value.get_data(), value.get_mask())
+        else:
+            found.append(value)
     elif _holds_arrays(value):
         for item in _items(value):
-            _tensors(item, found)
+            _tensors(item, found, masked)
 
 
-def _placed(value: Any, hosted: Iterator[Any], where: str) -> Any:
+def _unmasked(data: Any, held: Any) -> Any:
+    """A ``MaskedTensor``'s host ``data`` and ``held`` mask as the rule gives it.
+
+    As :func:`torchplot.to_numpy` does: a NumPy masked array (NumPy marks the
+    values it hides, ``MaskedTensor`` those it holds), and for one value, the
+    value or ``np.ma.masked``.
+    """
+    if np.ndim(data) == 0:
+        return data if held else np.ma.masked
+    return np.ma.masked_array(data, mask=~held)
+
+
+def _placed(value: Any, hosted: Iterator[Any], where: str, masked: Any) -> Any:
     """``value`` with its tensors replaced by ``hosted`` (same order as :func:`_tensors`)."""
     if is_torch(value):
+        if masked is not None and isinstance(value, masked):
+            return _unmasked(next(hosted), next(hosted))
         return next(hosted)
     if _holds_arrays(value):
-        return _rebuilt(value, [_placed(v, hosted, where) for v in _items(value)])
+        return _rebuilt(value, [_placed(v, hosted, where, masked) for v in _items(value)])
     return to_numpy(value, name=where)
+
+
+def as_float(value: Any) -> float:
+    """A logged value as :func:`to_host` gives it, as a float: NaN (a gap) for a masked one."""
+    return math.nan if value is np.ma.masked else float(value)
 
 
 def to_host(values: Sequence[Any], where: str = "Live") -> list[Any]:
@@ -538,20 +620,29 @@ def to_host(values: Sequence[Any], where: str = "Live") -> list[Any]:
     each group costs one concatenation and one transfer, whatever its size.
     Floats pass through; a 0-d tensor among ``values`` becomes a Python
     number, one in a container a NumPy scalar (what :func:`torchplot.to_numpy`
-    gives), so that the container means what it would have meant unheld.
+    gives), so that the container means what it would have meant unheld.  A
+    ``MaskedTensor`` becomes a NumPy masked array (0-d: its value, or
+    ``np.ma.masked`` when it holds none), as the rule gives it.
     """
+    masked = _masked_type()
+    # Plain tensors, once per value logged, skip the isinstance (which costs
+    # as much as the rest of their way through here): never a MaskedTensor.
+    plain = frozenset() if masked is None else _direct_types()
     tensors: list[Any] = []
-    top: list[bool] = []  # is tensors[i] one of `values` itself?
+    top: list[bool] = []  # is tensors[i] one of `values` itself (or its data or mask)?
+    alone: list[bool] = []  # per value not a float: one tensor, placed as it is hosted
     for v in values:
         if type(v) is float:
             continue
-        if is_torch(v):
+        if type(v) in plain or (is_torch(v) and not isinstance(v, masked or ())):
             tensors.append(v)
             top.append(True)
+            alone.append(True)
         else:
             n = len(tensors)
-            _tensors(v, tensors)
-            top += [False] * (len(tensors) - n)
+            _tensors(v, tensors, masked)
+            top += [is_torch(v)] * (len(tensors) - n)
+            alone.append(False)
     host: list[Any] = [None] * len(tensors)
     groups: dict[tuple[Any, Any], list[int]] = {}
     for i, t in enumerate(tensors):
@@ -570,5 +661,12 @@ def to_host(values: Sequence[Any], where: str = "Live") -> list[Any]:
             piece = flat[offset : offset + n].reshape(tuple(t.shape))
             host[i] = piece[()] if piece.ndim == 0 else piece
             offset += n
-    hosted = iter(host)
-    return [v if type(v) is float else _placed(v, hosted, where) for v in values]
+    hosted, placed = iter(host), iter(alone)
+    return [
+        v
+        if type(v) is float
+        else next(hosted)
+        if next(placed)
+        else _placed(v, hosted, where, masked)
+        for v in values
+    ]

@@ -13,7 +13,10 @@ import select
 import sys
 import time
 import traceback
+import warnings
 from typing import Any, BinaryIO
+
+import numpy as np
 
 from torchplot._live._remote import _HEADER
 
@@ -50,6 +53,22 @@ def _lower_priority() -> None:
 def _answer(out: BinaryIO, *answer: Any) -> None:
     pickle.dump(answer, out, protocol=pickle.HIGHEST_PROTOCOL)
     out.flush()
+
+
+def _tensor(a: Any) -> Any:
+    """The CPU tensor of a host array the parent made from a tensor (the parent's own kind).
+
+    A masked array came from a ``MaskedTensor``: made one again, so that the
+    values it hides stay hidden (``torch.from_numpy`` drops the mask).
+    """
+    import torch
+
+    if not isinstance(a, np.ma.MaskedArray):
+        return torch.from_numpy(a)
+    from torch.masked import MaskedTensor
+
+    data, hidden = np.ma.getdata(a), np.ma.getmaskarray(a)
+    return MaskedTensor(torch.from_numpy(data), torch.from_numpy(~hidden))
 
 
 class _Worker:
@@ -102,15 +121,18 @@ class _Worker:
         has_target: bool,
         style: dict[str, Any],
     ) -> None:
-        if any(torch_flags):
-            # The parent drew from a torch tensor (CHW, a batch as a grid):
-            # the same tensor-aware imshow runs here on a CPU tensor.
-            import torch
-
-            pairs = zip(arrays, torch_flags, strict=True)
-            arrays = [torch.from_numpy(a) if flag else a for a, flag in pairs]
-        *data, target = arrays if has_target else [*arrays, None]
-        self.live.show(name, *data, target=target, kind=kind, **style)
+        with warnings.catch_warnings():
+            # The parent's own show gave its warnings (a MaskedTensor's
+            # "prototype stage" one, made again here): this process, whose
+            # stderr is the parent's, would only repeat them.
+            warnings.simplefilter("ignore")
+            if any(torch_flags):
+                # The parent drew from a torch tensor (CHW, a batch as a grid):
+                # the same tensor-aware imshow runs here on a CPU tensor.
+                pairs = zip(arrays, torch_flags, strict=True)
+                arrays = [_tensor(a) if flag else a for a, flag in pairs]
+            *data, target = arrays if has_target else [*arrays, None]
+            self.live.show(name, *data, target=target, kind=kind, **style)
 
     def update(self) -> None:
         # At every refresh, drawn or not: the axis limits keep some history
