@@ -128,6 +128,15 @@ def test_layer_keywords_with_numpy_data_keep_their_meaning():
         ax.imshow(np.zeros((4, 4)), nrow=2)
 
 
+def test_reduce_on_a_3d_axes_looks_for_tensors_in_keywords_too():
+    ax = plt.figure().add_subplot(projection="3d")
+    x = np.arange(3.0)
+    (line,) = ax.plot(x, x, zs=torch.arange(3.0), reduce=True)  # the exact path: 3-D
+    np.testing.assert_array_equal(line.get_data_3d()[2], [0.0, 1.0, 2.0])
+    with pytest.raises(TypeError, match=r"^Axes3D\.plot\(\) keyword\(s\) reduce apply"):
+        ax.plot(x, x, zs=x, reduce=True)
+
+
 def _explained(seen):
     def fail(self, *args, **kwargs):
         raise ValueError(f"matplotlib's own message ({len(args)} args)")

@@ -204,14 +204,20 @@ def test_str_logy_and_group_are_one_name(tmp_path, process):
 class _OpRecorder:
     """Records the aten ops run inside a block (TorchDispatchMode), and each conversion.
 
-    The conversion rule runs its copies past dispatch modes, so a mode sees
-    none of them: each tensor it converts is recorded as ``"to_numpy"``.
+    The conversion rule and Live's copies run past dispatch modes, so a mode
+    sees none of them: each tensor the rule converts is recorded as
+    ``"to_numpy"``, and Live is told no mode is active, so that its copies
+    and reads run under the recorder.
     """
 
     def __enter__(self):
         from torch.utils._python_dispatch import TorchDispatchMode
 
         import torchplot._convert as convert
+        from torchplot._live import _transfer
+
+        self._modes_active = _transfer.dispatch_modes_active
+        _transfer.dispatch_modes_active = lambda: False
 
         ops = self.ops = []
 
@@ -233,9 +239,11 @@ class _OpRecorder:
 
     def __exit__(self, *exc):
         import torchplot._convert as convert
+        from torchplot._live import _transfer
 
         self._mode.__exit__(*exc)
         convert._torch_leaf = self._leaf
+        _transfer.dispatch_modes_active = self._modes_active
 
 
 # Ops that read a value on the host or copy to another device: what a sync needs.
@@ -688,6 +696,57 @@ def test_a_value_no_refresh_can_read_is_dropped_naming_its_metric_and_step(monke
     np.testing.assert_array_equal(live.history("loss")[1], [1.0, 3.0, 4.0])
     np.testing.assert_array_equal(live.history("acc")[0], [0.0, 1.0, 2.0])
     np.testing.assert_array_equal(live.history("acc")[1], np.float32([0.5, 0.6, 0.7]))
+
+
+def test_a_refresh_with_an_unread_value_and_a_nan_step_names_both(monkeypatch):
+    from torchplot._live import _live
+
+    _held_as_on_a_gpu(monkeypatch)
+    real = _live.to_host
+
+    def unreadable_13(values, where="Live"):
+        if any(isinstance(v, torch.Tensor) and v.item() == 13 for v in values):
+            raise RuntimeError("unreadable")
+        return real(values, where)
+
+    monkeypatch.setattr(_live, "to_host", unreadable_13)
+    live = torchplot.Live(every=1000, path=False, display="none", budget=None)
+    live.log(0, loss=torch.tensor(1.0))
+    for _ in range(3):  # the same unread step, three times: named once, counted
+        live.log(torch.tensor(13), loss=torch.tensor(2.0))
+    live.log(torch.tensor(math.nan), loss=torch.tensor(3.0))
+    live.log(5, loss=torch.tensor(13.0))
+    with pytest.raises(RuntimeError) as err:
+        live.refresh()
+    message = str(err.value)
+    assert "the step logged with 'loss' (that row is dropped) (3 times)" in message, message
+    assert "metric 'loss' logged at step 5" in message, message
+    assert message.endswith(
+        "Also: Live.log() argument 'step' must be finite, got nan. Fix: log the iteration "
+        "number (or another finite x, such as an epoch fraction); NaN and inf are for metric "
+        "values, which are drawn as gaps."
+    ), message
+    np.testing.assert_array_equal(live.history("loss")[0], [0.0])
+
+
+def test_live_inside_a_dispatch_mode_logs_and_shows_real_tensors(tmp_path):
+    # Its copies on the device and its reads at the refresh are torchplot's:
+    # inside FakeTensorMode(allow_non_fake_inputs=True) they made fake tensors
+    # (log raised DataDependentOutputException, show's image "held no data").
+    from torch._subclasses.fake_tensor import FakeTensorMode
+
+    live = torchplot.Live(every=1000, path=False, display="none", budget=None)
+    image, x, y = torch.rand(4, 5), torch.arange(3.0), torch.rand(3)  # made outside the mode
+    loss = torch.tensor(1.5, requires_grad=True) * 2
+    with FakeTensorMode(allow_non_fake_inputs=True):
+        live.log(0, loss=loss)
+        live.show("img", image)
+        live.show("curve", x, y)
+        live.refresh()
+    live.close()
+    np.testing.assert_array_equal(live.history("loss")[1], [3.0])
+    np.testing.assert_array_equal(live.panels["img"].ax.images[0].get_array(), image.numpy())
+    np.testing.assert_array_equal(live.panels["curve"].series[0].get_ydata(), y.numpy())
 
 
 def test_non_finite_step_is_rejected_naming_the_step():

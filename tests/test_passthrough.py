@@ -126,3 +126,56 @@ def test_setp_lists_what_matplotlib_lists():
     assert out.getvalue().strip() == "xlabel: str"
     torchplot.setp(line, "transform", file=out)
     assert out.getvalue().split("\n")[1] == "  transform: `~matplotlib.transforms.Transform`"
+
+
+class _PolygonWithRadiusProperty(mpl.matplotlib.patches.RegularPolygon):
+    """A user's subclass making ``radius`` (a plain attribute in Matplotlib) a property."""
+
+    @property
+    def radius(self):
+        return self._r * 2
+
+    @radius.setter
+    def radius(self, value):
+        self._r = value
+
+
+@check_figures_equal(extensions=["png"], tol=0)
+def test_a_subclass_property_over_a_data_attribute_stays_the_subclass_s(fig_test, fig_ref):
+    # torchplot converts assigned ``RegularPolygon.radius``; a subclass's own
+    # property of that name must win, or reading it gives torchplot's setter.
+    torchplot.adopt(fig_test).subplots().add_patch(
+        _PolygonWithRadiusProperty((0.5, 0.5), 5, radius=0.1)
+    )
+    fig_ref.subplots().add_patch(_PolygonWithRadiusProperty((0.5, 0.5), 5, radius=0.1))
+
+
+def test_a_converted_data_attribute_can_be_deleted_as_in_matplotlib():
+    arc = torchplot.figure().subplots().add_patch(mpl.matplotlib.patches.Arc((0, 0), 1, 1))
+    del arc.theta1
+    assert "theta1" not in vars(arc)
+    with np.testing.assert_raises(AttributeError):
+        del arc.theta1
+
+
+class _OwnKeywordsAxes(mpl.matplotlib.axes.Axes):
+    """A projection whose own ``plot``/``imshow`` take ``reduce``/``downsample``."""
+
+    name = "torchplot_test_own_keywords"
+
+    def plot(self, *args, reduce=None, **kwargs):
+        if reduce:
+            args = tuple(np.asarray(a)[::2] for a in args)
+        return super().plot(*args, **kwargs)
+
+    def imshow(self, X, downsample=None, **kwargs):
+        return super().imshow(X[:: 2 if downsample else 1], **kwargs)
+
+
+def test_a_projection_s_own_reduce_and_downsample_keywords_reach_it():
+    mpl.matplotlib.projections.register_projection(_OwnKeywordsAxes)
+    for P in (mpl, torchplot):
+        ax = P.figure().add_subplot(projection=_OwnKeywordsAxes.name)
+        assert len(ax.plot(np.arange(10.0), reduce=True)[0].get_xdata()) == 5
+        assert len(ax.plot(torch.arange(10.0), reduce=True)[0].get_xdata()) == 5
+        assert ax.imshow(np.ones((10, 10)), downsample=True).get_array().shape == (5, 10)

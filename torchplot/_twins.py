@@ -325,6 +325,12 @@ class _DataAttribute:
     def __set__(self, obj: Any, value: Any) -> None:
         obj.__dict__[self.name] = to_numpy(value, name=self.where)
 
+    def __delete__(self, obj: Any) -> None:
+        try:
+            del obj.__dict__[self.name]
+        except KeyError:
+            raise AttributeError(self.name) from None
+
 
 class _PlainNormalizeScale:
     """``_scale`` of the twin of ``Normalize`` itself: ``"linear"`` where Matplotlib keeps None.
@@ -606,6 +612,20 @@ def _converting_call(func: Callable[..., Any], self: Any) -> CallNext:
     return call
 
 
+def _not_claimed_by(method: Callable[..., Any], specs: list[LayerSpec]) -> list[LayerSpec]:
+    """``specs`` less the layers whose keywords ``method`` (a user's override) takes itself.
+
+    Layers of Axes methods are registered by name, so they also see a
+    registered projection's own ``plot``; one whose signature names
+    ``reduce`` (``def plot(self, *args, reduce=None, **kw)``) gets it.
+    """
+    try:
+        own = inspect.signature(method).parameters
+    except (TypeError, ValueError):
+        return specs
+    return [spec for spec in specs if not (spec.keywords and spec.keywords & own.keys())]
+
+
 def _split_chain(layers: list[Layer]) -> tuple[Layer | None, tuple[Layer, ...]]:
     if not layers:
         return None, ()
@@ -783,6 +803,8 @@ def _data_methods(base: type) -> dict[str, Any]:
         # ("_ImageBase.set_data"): artists reuse names (``Line2D.set_data``).
         chain = name if is_axes else f"{owners[name].__qualname__}.{name}"
         specs = layer_specs(chain) if layered else []
+        if specs and not owners[name].__module__.startswith(("matplotlib.", "mpl_toolkits.")):
+            specs = _not_claimed_by(attr, specs)
         marked = [spec for spec in specs if spec.marked is not None]
         specs = [spec for spec in specs if spec.marked is None]
         explainers = explainer_specs(chain) if layered else []
@@ -818,7 +840,9 @@ def _data_methods(base: type) -> dict[str, Any]:
     for holder, names in DATA_ATTRIBUTES.items():
         if issubclass(base, holder):
             for name in names:
-                methods[name] = _DataAttribute(name, f"{base.__qualname__}.{name}")
+                # A user's subclass that makes one a property keeps its property.
+                if inspect.getattr_static(base, name, None) is None:
+                    methods[name] = _DataAttribute(name, f"{base.__qualname__}.{name}")
     holdings = _holdings(base)
     if holdings:
         # ``clear`` takes no data, but makes a new title, patch, ...

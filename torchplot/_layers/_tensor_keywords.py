@@ -15,7 +15,7 @@ import numpy as np
 from torchplot._convert import jax_error, needs_conversion
 from torchplot._frameworks import Kind, kind_of
 
-__all__ = ["holds_tensor", "tensor_keywords_error"]
+__all__ = ["argument_names", "holds_tensor", "tensor_keywords_error"]
 
 
 def holds_tensor(obj: Any) -> bool:
@@ -32,16 +32,28 @@ def holds_tensor(obj: Any) -> bool:
     return any(holds_tensor(item) for item in items)
 
 
+def argument_names(name: str, key: str | None) -> tuple[str, str]:
+    """An argument as errors name it and as a fix's code writes it.
+
+    ``("'y'", "y")``, or for a value looked up in ``data=``,
+    ``("'data'['loss']", "data['loss']")``.
+    """
+    if key is None:
+        return repr(name), name
+    return f"'data'[{key!r}]", f"data[{key!r}]"
+
+
 def tensor_keywords_error(
-    call: str, keywords: list[str], x: Any, label: str, expr: str
+    call: str, keywords: list[str], x: Any, name: str, key: str | None = None
 ) -> TypeError:
     """The error for torchplot's ``keywords`` in a call of ``call`` without a torch tensor.
 
-    ``x`` is the call's data argument,
-    ``label`` its name in the message (``'y'``, ``'data'['y']``) and ``expr``
-    in the code of the fix (``y``, ``data['y']``).  A JAX array that cannot
-    be read (a tracer, a deleted array) gets the rule's error instead.
+    ``x`` is the call's data argument, ``name`` its parameter's name, ``key``
+    where it was looked up in ``data=`` (None: given itself).  A JAX array
+    that cannot be read (a tracer, a deleted array) gets the rule's error
+    instead.
     """
+    label, expr = argument_names(name, key)
     kind = kind_of(type(x))
     if kind is Kind.JAX:
         unreadable = jax_error(f"{call} argument {label}", x)

@@ -75,7 +75,7 @@ from torchplot._grid import (
     host_grid,
     image_layout,
 )
-from torchplot._layers._tensor_keywords import tensor_keywords_error
+from torchplot._layers._tensor_keywords import argument_names, tensor_keywords_error
 from torchplot._native import from_data, layer
 
 __all__ = ["KEYWORDS", "TITLE_FONTSIZE"]
@@ -123,12 +123,12 @@ class _ImageArgument(NamedTuple):
     @property
     def label(self) -> str:
         """The image as errors name it: ``'X'``, or ``'data'['img']``."""
-        return repr(self.name) if self.key is None else f"'data'[{self.key!r}]"
+        return argument_names(self.name, self.key)[0]
 
     @property
     def expr(self) -> str:
         """The image in the code of a fix: ``X``, or ``data['img']``."""
-        return self.name if self.key is None else f"data[{self.key!r}]"
+        return argument_names(self.name, self.key)[1]
 
     @property
     def where(self) -> str:
@@ -219,7 +219,7 @@ def _tensor_layouts(
         )
     if not is_tensor:
         if ours:
-            raise tensor_keywords_error(arg.call, sorted(ours), x, arg.label, arg.expr)
+            raise tensor_keywords_error(arg.call, sorted(ours), x, arg.name, arg.key)
         return call_next(args, kwargs)
     if metadata_refused(x):
         if ours:  # the rule's error for it, naming the image as the call does

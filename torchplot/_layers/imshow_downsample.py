@@ -136,16 +136,16 @@ def _imshow_downsample_needs_a_tensor(
         return call_next(args, kwargs)
     downsample_method(kwargs["downsample"])  # an invalid value: that error first
     x: Any = args[0] if args else kwargs.get("X")
-    label, expr = "'X'", "X"
+    key = None
     if isinstance(x, str) and kwargs.get("data") is not None:
         kwargs = dict(kwargs)
-        key, x = x, from_data(kwargs, x)
-        if x is not key:
-            label, expr = f"'data'[{key!r}]", f"data[{key!r}]"
+        given, x = x, from_data(kwargs, x)
+        if x is not given:
+            key = given
     if holds_tensor(x):
         return call_next(args, kwargs)
     ours = ["downsample", *(k for k in KEYWORDS if k in kwargs)]
-    raise tensor_keywords_error("Axes.imshow()", ours, x, label, expr)
+    raise tensor_keywords_error("Axes.imshow()", ours, x, "X", key)
 
 
 @layer("imshow", order=20, keywords=("downsample",), setting="imshow.downsample")

@@ -391,32 +391,33 @@ def _plan(
     return LineReduction(x_dev, y.clone())
 
 
-def _refuse_without_tensors(args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+def _refuse_without_tensors(ax: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
     """``reduce=`` in a call holding no torch tensor: the error imshow's ``nrow=`` gets.
 
-    With a tensor anywhere (a list of tensors, a 2-D tensor, several lines)
-    the call takes the exact path where it cannot be reduced; without one,
-    ``reduce=`` would be dropped unseen where Matplotlib raises for it.  Data
-    named through ``data=`` is looked up as Matplotlib looks it up
-    (``kwargs`` must be the call's own dict: see :func:`from_data`).
+    With a tensor anywhere (a list of tensors, a 2-D tensor, several lines, a
+    3-D Axes' ``zs=``) the call takes the exact path where it cannot be
+    reduced; without one, ``reduce=`` would be dropped unseen where
+    Matplotlib raises for it.  Data named through ``data=`` is looked up as
+    Matplotlib looks it up (``kwargs`` must be the call's own dict: see
+    :func:`from_data`).
     """
     data = kwargs.get("data") is not None
     found = [from_data(kwargs, a) if data and isinstance(a, str) else a for a in args]
-    if any(holds_tensor(a) for a in found):
+    if any(holds_tensor(a) for a in found) or any(
+        holds_tensor(v) for k, v in kwargs.items() if k != "data"
+    ):
         return
+    call = f"{getattr(type(ax).plot, '__qualname__', 'Axes.plot')}()"
     split = _split_args(tuple(found))  # a key found in data= is data, not a format
     if split is None:
         raise TypeError(
-            "Axes.plot() keyword reduce applies to torch tensors only, and no argument of "
+            f"{call} keyword reduce applies to torch tensors only, and no argument of "
             "this call is one. Fix: pass the data as torch tensors (`torch.as_tensor(y)`), or "
             "drop this keyword."
         )
     given = args[len(args) - len(split[2]) - 1]
-    if isinstance(given, str):  # looked up in data=
-        label, expr = f"'data'[{given!r}]", f"data[{given!r}]"
-    else:
-        label, expr = "'y'", "y"
-    raise tensor_keywords_error("Axes.plot()", ["reduce"], split[1], label, expr)
+    key = given if isinstance(given, str) else None  # looked up in data=
+    raise tensor_keywords_error(call, ["reduce"], split[1], "y", key)
 
 
 @layer("plot", order=20, keywords=("reduce",), setting="plot.reduce")
@@ -424,7 +425,7 @@ def _plot_reduced(ax: Any, call_next: Any, args: tuple[Any, ...], kwargs: dict[s
     if "reduce" in kwargs:
         kwargs = dict(kwargs)
         method = reduce_method(kwargs.pop("reduce"))
-        _refuse_without_tensors(args, kwargs)
+        _refuse_without_tensors(ax, args, kwargs)
     else:
         method = reduce_method(rc_params["plot.reduce"], 'torchplot.rc_params["plot.reduce"]')
     torch = sys.modules.get("torch")

@@ -98,34 +98,42 @@ def _read_each(leaves: list[Any]) -> tuple[np.ndarray, dict[int, Exception]]:
 
 
 def _unread_error(
-    rows: list[tuple[Any, list[tuple[str, Any]]]], steps: np.ndarray, unread: dict[int, Exception]
+    rows: list[tuple[Any, list[tuple[str, Any]]]],
+    steps: np.ndarray,
+    unread: dict[int, Exception],
+    also: Exception | None,
 ) -> RuntimeError:
     """The error for the values of ``rows`` that a refresh could not read (by leaf index).
 
     Names each one by its metric and step (a step that could not be read, by
-    the metrics logged with it), and the first one's own error.
+    the metrics logged with it; the same text once, with a count), and the
+    first one's own error.  ``also``: the error of a step that was read but is
+    not finite, whose rows were dropped too.
     """
-    what: list[str] = []
+    what: dict[str, int] = {}
     slot = 0  # the row's step; its values follow
     for i, (_, items) in enumerate(rows):
         if slot in unread:
             names = ", ".join(repr(name) for name, _ in items) or "no metric"
-            what.append(f"the step logged with {names} (that row is dropped)")
+            found = [f"the step logged with {names} (that row is dropped)"]
         else:
             step = float(steps[i])
             label = int(step) if step.is_integer() else step
-            what += [
+            found = [
                 f"metric {name!r} logged at step {label}"
                 for k, (name, _) in enumerate(items, start=1)
                 if slot + k in unread
             ]
+        for text in found:
+            what[text] = what.get(text, 0) + 1
         slot += 1 + len(items)
     first = unread[min(unread)]
-    listed = ", ".join(what[:3]) + (f" and {len(what) - 3} more" if len(what) > 3 else "")
+    texts = [text if n == 1 else f"{text} ({n} times)" for text, n in what.items()]
+    listed = ", ".join(texts[:3]) + (f" and {len(texts) - 3} more" if len(texts) > 3 else "")
     error = RuntimeError(
         f"Live: a refresh could not read {listed} ({type(first).__name__}: {first}); "
-        f"{'it was' if len(what) == 1 else 'they were'} dropped, and the values read are "
-        "stored."
+        f"{'it was' if sum(what.values()) == 1 else 'they were'} dropped, and the values read "
+        "are stored." + (f" Also: {also}" if also is not None else "")
     )
     error.__cause__ = first
     return error
@@ -649,11 +657,14 @@ class Live:
             self._last_step = float(steps[finite][-1])
             if self._ops is not None:
                 self._ops.append(("rows", new, self._last_step))
+        # A step read as NaN or inf (an unread one is NaN too, and named by its own error).
+        unread_steps = [i for i, slot in enumerate(step_slot) if slot in unread]
+        nonfinite = np.flatnonzero(~finite)
+        bad_step = next((i for i in nonfinite if i not in unread_steps), None)
+        also = None if bad_step is None else step_error(float(steps[bad_step]))
         if unread:
-            return _unread_error(rows, steps, unread)
-        if not finite.all():
-            return step_error(float(steps[~finite][0]))
-        return None
+            return _unread_error(rows, steps, unread, also)
+        return also
 
     def refresh(self) -> None:
         """Bring everything logged or shown so far onto the figure and out to the display now.

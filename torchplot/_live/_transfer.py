@@ -46,6 +46,7 @@ from typing import Any
 
 import numpy as np
 
+from torchplot._compat import past_dispatch_modes
 from torchplot._convert import (
     ML_DTYPES_CAST,
     Where,
@@ -53,6 +54,7 @@ from torchplot._convert import (
     _error,
     _where_text,
     describe,
+    dispatch_modes_active,
     jax_error,
     needs_conversion,
     rebuild,
@@ -216,6 +218,9 @@ def hold(value: Any, name: str | None) -> Any:
         return float(value) if name is not None else _finite_step(float(value))
     where = _where_of(name)
     kind = kind_of(tp)
+    if kind is Kind.TORCH and dispatch_modes_active():
+        with past_dispatch_modes():  # the copy held is torchplot's: see torchplot._convert
+            return hold(value, name)
     if kind is Kind.TORCH:
         # Refused now (and before ``numel``, which a lazy parameter's raises):
         # at the refresh the error could name neither the metric nor the shape
@@ -325,6 +330,9 @@ def hold_array(value: Any, where: Where) -> Any:
     container it was given.  ``where`` names ``value`` in the conversion
     rule's error for a tensor it would refuse (raised now, not at the refresh).
     """
+    if dispatch_modes_active():
+        with past_dispatch_modes():  # the copies held are torchplot's: see torchplot._convert
+            return hold_array(value, where)
     kind = kind_of(type(value))
     if kind is Kind.TORCH:
         refuse_unreadable(where, value)  # now, not at the refresh: as in hold
@@ -624,6 +632,9 @@ def to_host(values: Sequence[Any], where: str = "Live") -> list[Any]:
     ``MaskedTensor`` becomes a NumPy masked array (0-d: its value, or
     ``np.ma.masked`` when it holds none), as the rule gives it.
     """
+    if dispatch_modes_active():
+        with past_dispatch_modes():  # the reads are torchplot's: see torchplot._convert
+            return to_host(values, where)
     masked = _masked_type()
     # Plain tensors, once per value logged, skip the isinstance (which costs
     # as much as the rest of their way through here): never a MaskedTensor.
