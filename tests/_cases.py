@@ -9,11 +9,13 @@ Cases draw on the current figure, which the test has made.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 import torch
+from matplotlib import MatplotlibDeprecationWarning
 
 #: ``variant`` -> how float data becomes a tensor.  Every case runs under each.
 FLOAT_VARIANTS = ("grad", "bfloat16", "neg_view", "float64_cpu")
@@ -134,6 +136,14 @@ def _logplots(P, D):
     P.semilogx(D.f(np.arange(1, 21)), D.y())
     P.figure(P.gcf()).add_subplot(223).semilogy(D.x(), D.f(np.exp(np.arange(20) / 5)))
     P.gcf().add_subplot(224).loglog(D.f(np.arange(1, 21)), D.f(np.arange(1, 21) ** 2))
+
+
+@pyplot_case("plot_date")
+def _plot_date(P, D):
+    with warnings.catch_warnings():
+        # Deprecated since Matplotlib 3.9 (removed in 3.11); still drawn alike.
+        warnings.simplefilter("ignore", MatplotlibDeprecationWarning)
+        P.plot_date(D.f([0.0, 1.5, 3.0]), D.f([1, 3, 2]), fmt="-o")
 
 
 @pyplot_case("step")
@@ -261,8 +271,13 @@ def _violinplot(P, D):
     P.violinplot([D.f(D.noise(50, 1)), D.f(D.noise(60, 2) + 1)], positions=D.f([1, 2]))
 
 
-@pyplot_case("pie", "pie_label")
+@pyplot_case("pie")
 def _pie(P, D):
+    P.pie(D.f([3, 2, 1]), explode=D.f([0.1, 0, 0]))
+
+
+@pyplot_case("pie_label")
+def _pie_label(P, D):
     pie = P.pie(D.f([3, 2, 1]), explode=D.f([0.1, 0, 0]))
     P.pie_label(pie, ["a", "b", "c"])
 

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import matplotlib
+import matplotlib.pyplot as mpl
 import torch
+
+from tools.boilerplate import VERSIONED_NAMES
 
 
 def fake_tensor(*shape: int, dtype: torch.dtype = torch.float32) -> torch.Tensor:
@@ -22,3 +26,17 @@ def raised(func: Callable[..., object], *args: object, **kwargs: object) -> Base
     except Exception as exc:
         return exc
     raise AssertionError(f"{getattr(func, '__name__', func)} raised nothing")
+
+
+def pyplot_lacks(name: str) -> str | None:
+    """Why the installed Matplotlib has no ``pyplot.<name>``, which other supported releases have.
+
+    ``None`` where it has the name, and where no supported release has it
+    (``VERSIONED_NAMES`` in ``tools/boilerplate.py`` lists those some have).
+    """
+    entry = VERSIONED_NAMES.get(name)
+    if entry is None or hasattr(mpl, name):
+        return None
+    span = [f"added in {'.'.join(map(str, entry.since))}"] if entry.since else []
+    span += [f"removed in {'.'.join(map(str, entry.until))}"] if entry.until else []
+    return f"Matplotlib {matplotlib.__version__} has no pyplot.{name} ({', '.join(span)})"

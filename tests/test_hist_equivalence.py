@@ -221,14 +221,23 @@ def test_hist_errors_are_matplotlibs(special, path):
 @pytest.mark.parametrize("kw", [{"bins": 1}, {"bins": 10, "range": (-65566.3, 38680.4)}], ids=str)
 def test_hist_of_a_float16_span_past_its_largest_value_is_numpys_error(kw, path):
     # NumPy's bin estimate overflows (NaN) and it raises; nothing is drawn.
+    # (NumPy 1.x counts the given range in float64: it draws, and so must torchplot.)
     t = torch.tensor([-60000.0, -100.0, 0.0, 100.0, 60000.0], dtype=torch.float16)
+
+    def outcome(ax, x):
+        try:
+            counts, bins, _ = ax.hist(x, **kw)
+        except IndexError as exc:
+            return str(exc)
+        return counts.tolist(), bins.tolist()
+
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
-        with pytest.raises(IndexError) as expected:
-            mpl_plt.figure().subplots().hist(t.numpy(), **kw)
-        with pytest.raises(IndexError) as got:
-            torchplot.figure().subplots().hist(t, **kw)
-    assert str(got.value) == str(expected.value)
+        expected = outcome(mpl_plt.figure().subplots(), t.numpy())
+        got = outcome(torchplot.figure().subplots(), t)
+    assert got == expected
+    if np.lib.NumpyVersion(np.__version__) >= "2.0.0" or "range" not in kw:
+        assert isinstance(expected, str), expected
 
 
 @pytest.mark.parametrize(

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import importlib.util
 import inspect
+import re
 import subprocess
 import sys
 import types
 from pathlib import Path
 
+import matplotlib
 import matplotlib.pyplot as mpl
 import pytest
 
 import torchplot
+import torchplot._compat
 import torchplot._twins
 from tools import boilerplate
 
@@ -27,9 +31,130 @@ def test_every_public_pyplot_name_is_available():
     assert not missing
 
 
+def test_torchplot_has_exactly_the_installed_pyplots_names():
+    # Matplotlib 3.10 has no grouped_bar (3.11 on) and 3.11 no plot_date:
+    # binding either where it is missing broke `import torchplot`.
+    module = torchplot._pyplot
+    assert {*module.__all__, *module.TWIN_BASES} == _public(mpl)
+    for name in boilerplate.VERSIONED_NAMES:
+        assert hasattr(torchplot, name) == hasattr(mpl, name), name
+
+
 def test_generated_module_is_in_sync_with_installed_matplotlib():
     current = (ROOT / "torchplot" / "_pyplot.py").read_text()
-    assert current == boilerplate.render(), "run `python tools/boilerplate.py`"
+    assert current == boilerplate.render(), (
+        "run `python tools/boilerplate.py`; a name that some supported Matplotlib "
+        "releases lack belongs in its VERSIONED_NAMES"
+    )
+
+
+def brand_new_plot(*args, **kwargs):
+    """A pyplot forwarder that no Matplotlib has (yet)."""
+    return mpl.gca().brand_new_plot(*args, **kwargs)
+
+
+@pytest.mark.parametrize("change", ["gains brand_new_plot", "loses broken_barh"])
+def test_sync_check_fails_when_pyplot_gains_or_loses_a_name(monkeypatch, change):
+    # On whichever release is installed: an unlisted name is bound
+    # unconditionally, so the generator's output no longer matches the module.
+    if change.startswith("gains"):
+        monkeypatch.setattr(mpl, "brand_new_plot", brand_new_plot, raising=False)
+    else:
+        monkeypatch.delattr(mpl, "broken_barh")
+    rendered = boilerplate.render()
+    assert rendered != (ROOT / "torchplot" / "_pyplot.py").read_text()
+    assert ("    brand_new_plot = _axes_delegate(_pyplot.brand_new_plot)\n" in rendered) is (
+        change.startswith("gains")
+    )
+
+
+def _stand_in(name: str) -> object:
+    """What pyplot's ``name`` is (by ``VERSIONED_NAMES``), for a release without it."""
+    group = boilerplate.VERSIONED_NAMES[name].group
+    if group == "same":
+        return type(name, (), {})
+    if group == "twin":
+        return type(name, (mpl.Artist,), {})
+    assert group in ("axes", "figure", "layered", "function"), group
+
+    def forwarder(*args, **kwargs):
+        raise AssertionError(f"stand-in for pyplot.{name} called")
+
+    forwarder.__name__ = forwarder.__qualname__ = name
+    return forwarder
+
+
+@pytest.mark.parametrize("name", sorted(boilerplate.VERSIONED_NAMES))
+def test_generator_refuses_a_versioned_name_the_installed_pyplot_contradicts(monkeypatch, name):
+    if hasattr(mpl, name):
+        monkeypatch.delattr(mpl, name)
+    else:
+        monkeypatch.setattr(mpl, name, _stand_in(name), raising=False)
+    with pytest.raises(ValueError, match=f"{name}: present="):
+        boilerplate.render()
+
+
+@pytest.mark.parametrize(
+    ("since", "until", "says"),
+    [((3, 10), None, "write None"), (None, (3, 10), "drop it")],
+    ids=["since-the-oldest", "until-the-oldest"],
+)
+def test_generator_refuses_a_versioned_name_that_needs_no_condition(
+    monkeypatch, since, until, says
+):
+    entry = boilerplate.Versioned(since, until, "axes")
+    monkeypatch.setitem(boilerplate.VERSIONED_NAMES, "brand_new_plot", entry)
+    with pytest.raises(ValueError, match=f"brand_new_plot: .*{says}"):
+        boilerplate.render()
+
+
+def _supported_releases() -> list[tuple[int, int]]:
+    """The oldest supported release and each at which a versioned name comes or goes."""
+    entries = boilerplate.VERSIONED_NAMES.values()
+    bounds = {r for entry in entries for r in (entry.since, entry.until) if r is not None}
+    return sorted({boilerplate.OLDEST_SUPPORTED, *bounds})
+
+
+def _pyplot_of(release: tuple[int, int]) -> types.ModuleType:
+    """The installed pyplot, given the versioned names pyplot of ``release`` has."""
+    fake = types.ModuleType(mpl.__name__)
+    fake.__dict__.update(vars(mpl))
+    for name, entry in boilerplate.VERSIONED_NAMES.items():
+        if not boilerplate.has_name(entry, release):
+            fake.__dict__.pop(name, None)
+        elif not hasattr(mpl, name):
+            setattr(fake, name, _stand_in(name))
+    return fake
+
+
+@pytest.mark.parametrize("release", _supported_releases(), ids=lambda r: f"{r[0]}.{r[1]}")
+def test_generated_module_binds_exactly_each_supported_releases_names(monkeypatch, release):
+    # Whichever release is installed, the module is run against a pyplot with
+    # another release's names, as it is under that release.
+    fake = _pyplot_of(release)
+    monkeypatch.setitem(sys.modules, mpl.__name__, fake)
+    monkeypatch.setattr(matplotlib, "pyplot", fake)
+    monkeypatch.setattr(torchplot._compat, "matplotlib_release", lambda: release)
+    path = ROOT / "torchplot" / "_pyplot.py"
+    spec = importlib.util.spec_from_file_location("torchplot._pyplot_of_release", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert {*module.__all__, *module.TWIN_BASES} == _public(fake)
+    for name, entry in boilerplate.VERSIONED_NAMES.items():
+        if not boilerplate.has_name(entry, release):
+            assert not hasattr(module, name), name
+        elif entry.group == "same":
+            assert getattr(module, name) is getattr(fake, name)
+        elif entry.group == "twin":
+            assert module.TWIN_BASES[name] is getattr(fake, name)
+        else:
+            assert getattr(module, name).__wrapped__ is getattr(fake, name)
+
+
+def test_declared_matplotlib_floor_is_the_generators():
+    pyproject = (ROOT / "pyproject.toml").read_text()
+    (floor,) = re.findall(r'"matplotlib>=(\d+)\.(\d+)"', pyproject)
+    assert tuple(map(int, floor)) == boilerplate.OLDEST_SUPPORTED
 
 
 def test_generator_roots_match_runtime_roots():

@@ -1,4 +1,4 @@
-"""Shims over PyTorch's and JAX's private or version-dependent API, in one place.
+"""Shims over PyTorch's, JAX's and Matplotlib's private or version-dependent API, in one place.
 
 Each looks its module up in ``sys.modules`` when called (no framework is
 imported here) and degrades to "not this case" where a release lacks the name.
@@ -102,3 +102,13 @@ def jax_key_array(jax: Any, x: Any) -> bool:
     """Whether ``x`` is an array of typed PRNG keys (``jax.dtypes.prng_key``, JAX 0.4.14 on)."""
     prng_key = getattr(jax.dtypes, "prng_key", None)
     return prng_key is not None and bool(jax.dtypes.issubdtype(x.dtype, prng_key))
+
+
+def matplotlib_release() -> tuple[int, int]:
+    """The installed Matplotlib's ``(major, minor)``: which names its pyplot has.
+
+    ``torchplot._pyplot`` binds the names only some supported releases have
+    (``VERSIONED_NAMES`` in ``tools/boilerplate.py``) under a test on it.
+    """
+    major, minor = sys.modules["matplotlib"].__version_info__[:2]
+    return major, minor

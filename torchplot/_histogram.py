@@ -45,10 +45,17 @@ How exactness is kept
 Everything else NumPy accepts but this module does not reproduce raises
 :class:`Unsupported` (``'stone'``, boolean or complex data, float weights, ...),
 never a different answer.
+
+NumPy 2 changed some of this arithmetic: ``'auto'`` bounds the FD width below
+by half the ``'sqrt'`` one, an integer dtype's named-rule width is at least 1,
+and equal-width edges that are not increasing raise ``"Too many bins"`` (NumPy
+1.x counts into them through NaN indices: :class:`Unsupported`).  Which rules
+the installed NumPy follows is asked of NumPy itself, once.
 """
 
 from __future__ import annotations
 
+import functools
 import math
 import sys
 from typing import Any
@@ -69,6 +76,26 @@ NAMED_RULE_MARGIN = 1e-6
 
 class Unsupported(Exception):
     """This call cannot be reproduced exactly on the device: use NumPy's path."""
+
+
+@functools.cache
+def _auto_bounds_fd_by_sqrt() -> bool:
+    """Whether NumPy's ``'auto'`` width is ``min(max(fd, sqrt / 2), sturges)`` (NumPy 2).
+
+    Before, it was ``min(fd, sturges)``, or ``sturges`` where ``fd`` is 0: as
+    here, where the rules give 20 and 8 bins.
+    """
+    return len(np.histogram_bin_edges(np.r_[np.zeros(98), 1.0, 100.0], "auto")) == 21
+
+
+@functools.cache
+def _integer_width_at_least_one() -> bool:
+    """Whether NumPy widens a named rule's bins of integer data to 1 (NumPy 2).
+
+    Here the FD width is 0.2: 2 bins of width 1, else 11.
+    """
+    data = np.r_[np.zeros(500, np.int64), np.ones(500, np.int64), 2]
+    return len(np.histogram_bin_edges(data, "fd")) == 3
 
 
 def _torch() -> Any:
@@ -289,6 +316,8 @@ def _named_width(name: str, x: Any, dtype: np.dtype, proxy: np.ndarray) -> tuple
         fd_err = _EPS_64 + (_numpy_eps(dtype) * 2 * (abs(mean) + std) / iqr if iqr else 0.0)
         if name == "fd":
             return fd_w, fd_err
+        if not _auto_bounds_fd_by_sqrt():
+            return (min(fd_w, float(sturges_w)) if fd_w else float(sturges_w)), fd_err
         return min(max(fd_w, float(sqrt_w) / 2), float(sturges_w)), fd_err
     if name == "scott":
         return (24.0 * np.pi**0.5 / size) ** (1.0 / 3.0) * std, rounding
@@ -415,7 +444,7 @@ def histogram_bin_edges(
         else:
             width, error = _named_width(bins, x, dtype, proxy)
             if width:
-                if dtype.kind in "iu" and width < 1:
+                if dtype.kind in "iu" and width < 1 and _integer_width_at_least_one():
                     width, error = 1, 0.0
                 ratio = _unsigned_subtract(last, first) / width
                 # Twice the bound: it is an estimate of NumPy's rounding, not a proof.
@@ -424,18 +453,34 @@ def histogram_bin_edges(
                 if error and near:
                     raise Unsupported("named rule's bin count within rounding of an integer")
                 n_bins = int(np.ceil(ratio))
+                if n_bins < 1:
+                    # NumPy 1.x: a wrapped integer IQR gives a negative width;
+                    # NumPy's linspace call refuses a negative count.
+                    np.linspace(first, last, n_bins + 1)
+                    raise Unsupported("a named rule's bin count of 0")
             else:
                 n_bins = 1
         edges = np.histogram_bin_edges(_minmax(_as_data(t), dtype), n_bins, (first, last))
-        return edges, (first, last, n_bins)
+        return _increasing(edges), (first, last, n_bins)
     if np.ndim(bins) == 0:
         proxy = _minmax(x, dtype)
         edges = np.histogram_bin_edges(proxy, bins, range)  # NumPy's edges, errors and all
         first, last = _outer_edges(proxy, range)
         n_bins = len(edges) - 1
-        return edges, (first, last, n_bins)
+        return _increasing(edges), (first, last, n_bins)
     edges = np.histogram_bin_edges(np.empty(0, dtype), np.asarray(bins), range)
     return edges, None
+
+
+def _increasing(edges: np.ndarray) -> np.ndarray:
+    """``edges`` of equal-width bins; :class:`Unsupported` where some are not increasing.
+
+    NumPy 2 has raised ``"Too many bins"`` for them; NumPy 1.x counts into them
+    (or fails with an ``IndexError``) as this module does not.
+    """
+    if np.any(edges[:-1] >= edges[1:]):
+        raise Unsupported("equal-width edges that do not increase")
+    return edges
 
 
 def histogram(
