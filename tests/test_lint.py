@@ -122,6 +122,6 @@ def _mypy_messages(tmp_path, module):
 def test_type_checker_says_of_user_mistakes_what_it_says_under_pyplot(tmp_path):
     # The same messages, function names included ('Too many arguments for "savefig"').
     expected = _mypy_messages(tmp_path, "matplotlib.pyplot")
-    assert len(expected) >= 5
-    assert any('"savefig"' in message for message in expected)
+    assert len(expected) >= 4  # 5 with Matplotlib 3.11's stubs, 4 with 3.10's
+    assert any('to "figure"' in message for message in expected)  # names the function
     assert _mypy_messages(tmp_path, "torchplot") == expected

@@ -951,6 +951,12 @@ def test_memory_steady_over_1000_step_loop(tmp_path, process):
             live.log(step, loss=loss, a=loss * 2, b=step)
         if live._png is not None:
             live._png.flush()  # no frame in flight in the writer thread
+        if live._remote is not None:
+            # Batches queued for the drawing process are freed once sent: how
+            # many are queued at a snapshot depends on timing, not on Live.
+            queued, deadline = live._remote._channel.queue, time.monotonic() + 30
+            while not queued.empty() and time.monotonic() < deadline:
+                time.sleep(0.005)
         gc.collect()
         return tracemalloc.take_snapshot() if tracemalloc.is_tracing() else None
 

@@ -98,7 +98,7 @@ class _Worker:
             if p not in sys.path:
                 sys.path.append(p)
         matplotlib.use("Agg")
-        matplotlib.rcParams.update(rc)  # type: ignore[arg-type]
+        matplotlib.rcParams.update(rc)  # type: ignore[arg-type, unused-ignore]
         from torchplot._live._live import Live
 
         self.live = Live(**kwargs, process=False)
