@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import matplotlib
 import matplotlib.pyplot as mpl
@@ -40,3 +41,16 @@ def pyplot_lacks(name: str) -> str | None:
     span = [f"added in {'.'.join(map(str, entry.since))}"] if entry.since else []
     span += [f"removed in {'.'.join(map(str, entry.until))}"] if entry.until else []
     return f"Matplotlib {matplotlib.__version__} has no pyplot.{name} ({', '.join(span)})"
+
+
+class DLPackOnly:
+    """A host array offered through ``__dlpack__`` only, as an unknown framework's arrays are."""
+
+    def __init__(self, array: Any) -> None:
+        self._array = array
+
+    def __dlpack__(self, **kwargs: Any) -> Any:
+        return self._array.__dlpack__(**kwargs)
+
+    def __dlpack_device__(self) -> Any:
+        return self._array.__dlpack_device__()

@@ -20,7 +20,7 @@ import torch
 from matplotlib.testing.decorators import check_figures_equal
 
 import torchplot
-from tests._helpers import fake_tensor
+from tests._helpers import DLPackOnly, fake_tensor
 from torchplot._convert import ML_DTYPES_CAST, TORCH_CAST
 from torchplot._frameworks import Kind, kind_of
 
@@ -865,22 +865,9 @@ def test_a_list_holding_itself_is_looked_into_once():
 
 
 # ------------------------------------------------------------------ other frameworks
-class _DLPackOnly:
-    """An array from an unknown framework that offers only ``__dlpack__``."""
-
-    def __init__(self, arr: np.ndarray) -> None:
-        self._arr = arr
-
-    def __dlpack__(self, **kwargs):
-        return self._arr.__dlpack__(**kwargs)
-
-    def __dlpack_device__(self):
-        return self._arr.__dlpack_device__()
-
-
 def test_dlpack_only_object_goes_through_numpy_from_dlpack_and_is_copied():
     src = np.arange(4.0)
-    obj = _DLPackOnly(src)
+    obj = DLPackOnly(src)
     assert kind_of(type(obj)) is Kind.DLPACK
     out = to_numpy(obj)
     src[:] = -1

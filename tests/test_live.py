@@ -27,7 +27,7 @@ from matplotlib.figure import Figure
 from PIL import Image
 
 import torchplot
-from tests._helpers import fake_tensor
+from tests._helpers import DLPackOnly, fake_tensor
 from torchplot._live._history import ReducedSeries
 
 torch = pytest.importorskip("torch")
@@ -662,9 +662,8 @@ def test_a_failed_batch_transfer_is_read_again_one_by_one(monkeypatch):
     np.testing.assert_array_equal(v, [1.0, 0.5, 0.25, 0.125])
 
 
-def test_a_value_no_refresh_can_read_is_dropped_naming_its_metric_and_step(monkeypatch):
-    # It stayed pending: every later refresh, history() and close() raised
-    # its bare error, and nothing logged after it was ever stored or drawn.
+def _thirteen_unreadable(monkeypatch):
+    """Held values as on a GPU, of which a refresh cannot read any tensor holding 13."""
     from torchplot._live import _live
 
     _held_as_on_a_gpu(monkeypatch)
@@ -676,6 +675,12 @@ def test_a_value_no_refresh_can_read_is_dropped_naming_its_metric_and_step(monke
         return real(values, where)
 
     monkeypatch.setattr(_live, "to_host", unreadable_13)
+
+
+def test_a_value_no_refresh_can_read_is_dropped_naming_its_metric_and_step(monkeypatch):
+    # It stayed pending: every later refresh, history() and close() raised
+    # its bare error, and nothing logged after it was ever stored or drawn.
+    _thirteen_unreadable(monkeypatch)
     live = torchplot.Live(every=3, path=False, display="none", budget=None)
     live.log(0, loss=torch.tensor(1.0), acc=torch.tensor(0.5))
     live.log(1, loss=torch.tensor(13.0), acc=torch.tensor(0.6))
@@ -699,17 +704,7 @@ def test_a_value_no_refresh_can_read_is_dropped_naming_its_metric_and_step(monke
 
 
 def test_a_refresh_with_an_unread_value_and_a_nan_step_names_both(monkeypatch):
-    from torchplot._live import _live
-
-    _held_as_on_a_gpu(monkeypatch)
-    real = _live.to_host
-
-    def unreadable_13(values, where="Live"):
-        if any(isinstance(v, torch.Tensor) and v.item() == 13 for v in values):
-            raise RuntimeError("unreadable")
-        return real(values, where)
-
-    monkeypatch.setattr(_live, "to_host", unreadable_13)
+    _thirteen_unreadable(monkeypatch)
     live = torchplot.Live(every=1000, path=False, display="none", budget=None)
     live.log(0, loss=torch.tensor(1.0))
     for _ in range(3):  # the same unread step, three times: named once, counted
@@ -1202,7 +1197,7 @@ def test_show_keeps_its_own_copy_of_host_values(tmp_path, process):
     live.show("series", series)
     live.show("rows", rows, kind="image")
     live.show("nested", nested)
-    live.show("dlpack", _DLPackOnly(dl))
+    live.show("dlpack", DLPackOnly(dl))
     live.show("masked", masked)
     series[:] = 9.0
     rows[0][:] = 5.0
@@ -1867,19 +1862,6 @@ def test_jax_arrays_are_held_as_copies_and_refused_up_front():
     live.close()
 
 
-class _DLPackOnly:
-    """A host array offered through DLPack only, as some libraries' arrays are."""
-
-    def __init__(self, array: np.ndarray) -> None:
-        self._array = array
-
-    def __dlpack__(self, **kwargs):
-        return self._array.__dlpack__(**kwargs)
-
-    def __dlpack_device__(self):
-        return self._array.__dlpack_device__()
-
-
 class _DLPackOnGpu:
     """A DLPack-only array on a CUDA device: NumPy cannot read it."""
 
@@ -1929,7 +1911,7 @@ def test_one_element_arrays_of_every_kind_are_logged_as_one_number(monkeypatch):
             jax1=jnp.ones(1) * step,
             jax11=jnp.full((1, 1), step, dtype=jnp.bfloat16),
             numpy1=np.full(1, step),
-            dlpack1=_DLPackOnly(host),
+            dlpack1=DLPackOnly(host),
             cupy1=cupy.ndarray([[step]]),
         )
         host[0] = -1.0  # after log(): not what was logged
@@ -1948,7 +1930,7 @@ def test_a_dlpack_value_numpy_cannot_read_is_refused_at_log(monkeypatch):
     with pytest.raises(TypeError, match=r"^Live.log\(\) metric 'x': .*host memory"):
         live.log(0, x=_DLPackOnGpu())
     with pytest.raises(ValueError, match=r"metric 'y' must be a scalar"):
-        live.log(0, y=_DLPackOnly(np.ones(3)))
+        live.log(0, y=DLPackOnly(np.ones(3)))
     live.log(0, x=1.0)
     live.close()
     assert live.metrics == ["x"]
