@@ -404,8 +404,15 @@ def _masked_leaf(t: Any, where: Where) -> Any:
     ``MaskedTensor`` marks the values it holds with ``True``; NumPy marks
     the ones it hides.
     """
-    data = _torch_leaf(t.get_data(), where)
-    held = _torch_leaf(t.get_mask(), where)
+    return masked_from(_torch_leaf(t.get_data(), where), _torch_leaf(t.get_mask(), where))
+
+
+def masked_from(data: Any, held: Any) -> Any:
+    """A ``MaskedTensor``'s host ``data`` and ``held`` mask as the rule gives it.
+
+    A NumPy masked array (NumPy marks the values it hides, ``MaskedTensor``
+    those it holds); for one value, the value or ``np.ma.masked``.
+    """
     if np.ndim(data) == 0:
         return data if held else np.ma.masked
     return np.ma.masked_array(data, mask=~held)

@@ -56,6 +56,7 @@ from torchplot._convert import (
     describe,
     dispatch_modes_active,
     jax_error,
+    masked_from,
     needs_conversion,
     rebuild,
     refuse_unreadable,
@@ -593,23 +594,11 @@ def _tensors(value: Any, found: list[Any], masked: Any) -> None:
             _tensors(item, found, masked)
 
 
-def _unmasked(data: Any, held: Any) -> Any:
-    """A ``MaskedTensor``'s host ``data`` and ``held`` mask as the rule gives it.
-
-    As :func:`torchplot.to_numpy` does: a NumPy masked array (NumPy marks the
-    values it hides, ``MaskedTensor`` those it holds), and for one value, the
-    value or ``np.ma.masked``.
-    """
-    if np.ndim(data) == 0:
-        return data if held else np.ma.masked
-    return np.ma.masked_array(data, mask=~held)
-
-
 def _placed(value: Any, hosted: Iterator[Any], where: str, masked: Any) -> Any:
     """``value`` with its tensors replaced by ``hosted`` (same order as :func:`_tensors`)."""
     if is_torch(value):
         if masked is not None and isinstance(value, masked):
-            return _unmasked(next(hosted), next(hosted))
+            return masked_from(next(hosted), next(hosted))
         return next(hosted)
     if _holds_arrays(value):
         return _rebuilt(value, [_placed(v, hosted, where, masked) for v in _items(value)])
