@@ -7,6 +7,7 @@ from typing import Any
 
 import matplotlib
 import matplotlib.pyplot as mpl
+import pytest
 import torch
 
 from tools.boilerplate import VERSIONED_NAMES
@@ -27,6 +28,16 @@ def raised(func: Callable[..., object], *args: object, **kwargs: object) -> Base
     except Exception as exc:
         return exc
     raise AssertionError(f"{getattr(func, '__name__', func)} raised nothing")
+
+
+def dtype_param(name: str, *values: object) -> Any:
+    """``pytest.param(torch.<name>, *values)``, skipped where the installed PyTorch lacks the dtype.
+
+    The declared oldest PyTorch (2.3) has no ``float8_e8m0fnu``, for one.
+    """
+    dtype = getattr(torch, name, None)
+    lacks = pytest.mark.skipif(dtype is None, reason=f"torch {torch.__version__} has no {name}")
+    return pytest.param(dtype, *values, id=name, marks=lacks)
 
 
 def pyplot_lacks(name: str) -> str | None:

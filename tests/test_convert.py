@@ -20,7 +20,7 @@ import torch
 from matplotlib.testing.decorators import check_figures_equal
 
 import torchplot
-from tests._helpers import DLPackOnly, fake_tensor
+from tests._helpers import DLPackOnly, dtype_param, fake_tensor
 from torchplot._convert import ML_DTYPES_CAST, TORCH_CAST
 from torchplot._frameworks import Kind, kind_of
 
@@ -82,7 +82,7 @@ def test_non_contiguous_view_copies_only_the_view():
         (torch.float8_e4m3fnuz, np.float16),
         (torch.float8_e5m2, np.float16),
         (torch.float8_e5m2fnuz, np.float16),
-        (torch.float8_e8m0fnu, np.float32),
+        dtype_param("float8_e8m0fnu", np.float32),
         (torch.complex32, np.complex64),
         (torch.float16, np.float16),
         (torch.float64, np.float64),
@@ -94,7 +94,7 @@ def test_non_contiguous_view_copies_only_the_view():
 )
 def test_dtype_table(dtype, np_dtype):
     values = torch.tensor([0.0, 1.0, 2.0, 0.5 if dtype.is_floating_point else 3.0])
-    if dtype == torch.float8_e8m0fnu:
+    if dtype == getattr(torch, "float8_e8m0fnu", None):
         values = torch.tensor([0.25, 1.0, 2.0, 1024.0])  # powers of two only
     if dtype == torch.bool:
         values = torch.tensor([0, 1, 1, 0])
@@ -110,6 +110,8 @@ def test_dtype_table(dtype, np_dtype):
 @pytest.mark.parametrize("name", sorted(TORCH_CAST))
 def test_every_mapped_dtype_is_exact(name):
     # Every value of the narrow dtype survives the cast: enumerate them all.
+    if not hasattr(torch, name):
+        pytest.skip(f"torch {torch.__version__} has no {name}")
     dtype = getattr(torch, name)
     if dtype.is_complex:
         bits = torch.arange(2**16, dtype=torch.int32).to(torch.int16).view(torch.float16)
@@ -332,7 +334,10 @@ def test_dtensor_error_keeps_the_full_tensor_fix():
     dist = pytest.importorskip("torch.distributed")
     if not dist.is_available() or dist.is_initialized():
         pytest.skip("needs torch.distributed, not already initialized")
-    from torch.distributed.tensor import Shard, distribute_tensor, init_device_mesh
+    try:
+        from torch.distributed.tensor import Shard, distribute_tensor, init_device_mesh
+    except ImportError:  # PyTorch < 2.4 keeps DTensor private
+        from torch.distributed._tensor import Shard, distribute_tensor, init_device_mesh
 
     dist.init_process_group("gloo", store=dist.HashStore(), rank=0, world_size=1)
     try:

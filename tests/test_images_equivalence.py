@@ -15,6 +15,7 @@ import torch
 from matplotlib.testing.decorators import check_figures_equal
 
 import torchplot
+from tests._helpers import dtype_param
 from torchplot import _convert, _twins
 from torchplot._grid import GridGeometry, grid_geometry
 from torchplot._layers import images
@@ -550,7 +551,9 @@ def test_quantized_images_are_their_dequantized_values(fig_test, fig_ref, b):
     torchplot.adopt(fig_ref).subplots().imshow(x.dequantize(), nrow=2)
 
 
-@pytest.mark.parametrize("dtype", [torch.float8_e4m3fn, torch.float8_e5m2, torch.float8_e8m0fnu])
+@pytest.mark.parametrize(
+    "dtype", [torch.float8_e4m3fn, torch.float8_e5m2, dtype_param("float8_e8m0fnu")]
+)
 @pytest.mark.parametrize(
     "kwargs",
     [{"normalize": True}, {"normalize": "per_image"}, {"denorm": ([0.5, 0.4, 0.3], [0.2] * 3)}],

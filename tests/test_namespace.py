@@ -161,7 +161,7 @@ def test_the_oldest_releases_tested_are_the_declared_floors():
     # tools/test_oldest.sh installs .ci/oldest.txt: it must test what pyproject.toml promises.
     pyproject = (ROOT / "pyproject.toml").read_text()
     oldest = (ROOT / ".ci" / "oldest.txt").read_text()
-    for package in ("matplotlib", "numpy", "pandas", "seaborn"):
+    for package in ("torch", "matplotlib", "numpy", "pandas", "seaborn"):
         (floor,) = set(re.findall(rf'"{package}>=([\d.]+)"', pyproject))
         (pinned,) = re.findall(rf"^{package}==([\d.]+?)(?:\.\*)?$", oldest, re.MULTILINE)
         assert pinned.split(".")[:2] == floor.split(".")[:2], (package, floor, pinned)

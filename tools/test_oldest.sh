@@ -1,6 +1,7 @@
 #!/bin/sh
 # Run the test suite against the oldest releases pyproject.toml declares
-# (.ci/oldest.txt: Matplotlib 3.10, NumPy 1.26, pandas 2.2), in .venv-oldest.
+# (.ci/oldest.txt: PyTorch 2.3, Matplotlib 3.10, NumPy 1.26, pandas 2.2), in
+# .venv-oldest.
 # Not part of .ci/run, which takes the newest releases.
 set -e
 python3 -m venv .venv-oldest

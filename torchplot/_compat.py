@@ -7,6 +7,7 @@ imported here) and degrades to "not this case" where a release lacks the name.
 from __future__ import annotations
 
 import contextlib
+import math
 import sys
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -112,3 +113,26 @@ def matplotlib_release() -> tuple[int, int]:
     """
     major, minor = sys.modules["matplotlib"].__version_info__[:2]
     return major, minor
+
+
+def fill_(t: Any, value: float) -> Any:
+    """``t.fill_(value)``, also for float8 on the CPU, which PyTorch 2.3's ``fill_`` lacks.
+
+    There ``value`` goes through float32, where every float8 value is exact
+    and which ``fill_`` converts through as well (c10's float8 types are made
+    from a float), under ``fill_``'s own overflow check.
+    """
+    try:
+        return t.fill_(value)
+    except RuntimeError:
+        if t.element_size() != 1 or not t.is_floating_point():
+            raise
+    torch = sys.modules["torch"]
+    wide = t.new_empty((), dtype=torch.float32).fill_(value)
+    narrow = wide.to(t.dtype)
+    finfo = torch.finfo(t.dtype)
+    if math.isinf(value) != bool(narrow.float().isinf()) or (
+        math.isfinite(value) and not finfo.min <= value <= finfo.max
+    ):
+        raise RuntimeError(f"value cannot be converted to type {t.dtype} without overflow")
+    return t.copy_(narrow.expand(t.shape))

@@ -35,6 +35,8 @@ from typing import Any
 
 import numpy as np
 
+from torchplot._compat import fill_
+
 __all__ = [
     "CHANNELS",
     "MAX_GRID_PIXELS",
@@ -404,7 +406,7 @@ def _fill_value(images: Any, pad_value: float, bits: bool = True) -> Any:
 
     Two elements: torch fills a one-element tensor without its overflow check.
     """
-    return _host_array(images.new_empty(2, device="cpu").fill_(pad_value), bits)[0]
+    return _host_array(fill_(images.new_empty(2, device="cpu"), pad_value), bits)[0]
 
 
 def _cells(grid: Any, geom: GridGeometry, h: int, w: int) -> tuple[Any, Any]:
@@ -463,7 +465,7 @@ def _layout_tensor(images: Any, grid: Any, geom: GridGeometry, pad_value: float)
     """The device build: torch ops on ``images.device``."""
     b, h, w, _ = images.shape
     for strip in _pad_strips(grid, geom, b, h, w):
-        strip.fill_(pad_value)
+        fill_(strip, pad_value)
     _, tiles = _cells(grid, geom, h, w)
     if images.device.type == "cpu" and b <= PER_TILE_COPIES:
         for i in range(b):
