@@ -254,8 +254,33 @@ class _Held(torch.Tensor):
     """A tensor subclass: held on its device as a device tensor is (plain CPU ones are read)."""
 
 
+def _subclass_detaches_under_a_mode() -> bool:
+    """Whether this PyTorch runs a subclass's ``detach`` under a dispatch mode.
+
+    PyTorch 2.3 raises there ("the raw Tensor object is already associated to
+    a python object"), in a user's own ``detach`` as in Live's under the
+    recorder; Live runs its copies past the modes a user has active.
+    """
+    from torch.utils._python_dispatch import TorchDispatchMode
+
+    class Mode(TorchDispatchMode):
+        def __torch_dispatch__(self, func, types, args=(), kwargs=None):
+            return func(*args, **(kwargs or {}))
+
+    try:
+        with Mode():
+            torch.ones(()).as_subclass(_Held).detach()
+    except RuntimeError:
+        return False
+    return True
+
+
 def _device_params():
-    params = [pytest.param("cpu", id="cpu-subclass")]
+    lacks = pytest.mark.skipif(
+        not _subclass_detaches_under_a_mode(),
+        reason=f"torch {torch.__version__} cannot detach a tensor subclass under a dispatch mode",
+    )
+    params = [pytest.param("cpu", id="cpu-subclass", marks=lacks)]
     params.append(pytest.param("cuda", id="cuda", marks=pytest.mark.gpu))
     return params
 
@@ -924,7 +949,7 @@ def test_a_trend_moves_the_value_limits_a_few_times_not_every_refresh():
 
 
 @pytest.mark.parametrize("process", [False, True], ids=["here", "process"])
-def test_memory_steady_over_1000_step_loop(tmp_path, process):
+def test_memory_steady_over_2000_step_loop(tmp_path, process):
     import gc
 
     live = torchplot.Live(
@@ -953,12 +978,20 @@ def test_memory_steady_over_1000_step_loop(tmp_path, process):
             while not queued.empty() and time.monotonic() < deadline:
                 time.sleep(0.005)
         gc.collect()
+        # CPython's type attribute cache (4096 entries, keyed by the name's
+        # address) keeps the last name looked up in each entry alive. NumPy's C
+        # code (ndarray.tofile, pickling an array) looks names up with new str
+        # objects, so over ~10^5 steps the cache fills with up to 4096 of them,
+        # which tracemalloc counts to the Live line that called NumPy: 23-38 KB
+        # over these 1,600 steps with the drawing process, bounded, not Live's.
+        clear_type_cache()
         return tracemalloc.take_snapshot() if tracemalloc.is_tracing() else None
 
+    clear_type_cache = getattr(sys, "_clear_internal_caches", None) or sys._clear_type_cache
     run(0, 300)  # panels, artists and the history buffers exist by now
     tracemalloc.start()
     try:
-        snaps = [run(300, 400), run(400, 700), run(700, 1000)]
+        snaps = [run(300, 400), run(400, 1700), run(1700, 2000)]
     finally:
         tracemalloc.stop()
 
@@ -968,13 +1001,15 @@ def test_memory_steady_over_1000_step_loop(tmp_path, process):
             a, b = a.filter_traces(keep), b.filter_traces(keep)
         return sum(st.size_diff for st in b.compare_to(a, "filename"))
 
-    # What Live itself allocates stays flat (bounded history, pending rows freed).
-    assert growth(snaps[0], snaps[2], only_live=True) < 16 * 1024
+    # What Live itself allocates stays flat (bounded history, pending rows freed):
+    # a few hundred bytes (the current axis limits), where a leak of 8 bytes a
+    # step would be 12.8 KB.
+    assert growth(snaps[0], snaps[2], only_live=True) < 4 * 1024
     # The whole process too, up to Matplotlib's own bounded caches (tick label
     # text metrics, fonts) that the full redraws along a growing step axis fill.
     assert growth(snaps[1], snaps[2]) < 64 * 1024
     live.close()
-    assert len(live.history("loss")[0]) == 1000  # the full series still exportable
+    assert len(live.history("loss")[0]) == 2000  # the full series still exportable
 
 
 def test_full_series_exports_as_arrays_and_csv(tmp_path):
