@@ -465,6 +465,18 @@ def _setting_cases():
     quiver = ax.quiver([0, 1], [0, 1], [1, 1], [1, 0], scale=5.0)
     power = ax.imshow(np.eye(3), norm=mpl.matplotlib.colors.PowerNorm(2.0)).norm
     arrow = ax.add_patch(patches.FancyArrowPatch((0, 0), (1, 1), arrowstyle="->"))
+    ax.plot([0, 1], [1, 0], label="line")
+    legend = ax.legend(loc="best")
+    boxes = mpl.matplotlib.offsetbox
+    drawing = boxes.DrawingArea(20, 10)
+    drawing.add_artist(plt.Rectangle((0, 0), 20, 10))
+    packed = boxes.VPacker(children=[drawing, boxes.TextArea("v")], pad=1, sep=2)
+    ax.add_artist(boxes.AnchoredOffsetbox(loc="upper left", child=packed))
+    framed = boxes.PaddedBox(boxes.TextArea("p"), pad=2, draw_frame=True)
+    ax.add_artist(boxes.AnchoredOffsetbox(loc="lower right", child=framed))
+    ax.yaxis.set_major_locator(plt.FixedLocator([0.0, 0.5]))
+    grid = fig.add_gridspec(3, 3, left=0.7)
+    fig.add_subplot(grid[2, 2]).plot([0, 1])
     return fig, [
         # Classes with no setter for these: assignment is how they change.
         (
@@ -520,6 +532,21 @@ def _setting_cases():
         (three_d, "elev", lambda: torch.tensor(10.0, **g)),
         (three_d, "azim", lambda: torch.tensor(-40.0, dtype=torch.bfloat16)),
         (three_d, "roll", lambda: torch.tensor(15.0)),
+        # Attributes of classes with setters too, whose own docs name them.
+        (legend, "borderpad", lambda: torch.tensor(1.5, **g)),
+        (legend, "borderaxespad", lambda: torch.tensor(2.0, **g)),
+        (
+            ax.add_artist(boxes.AnchoredText("t", loc="lower left")),
+            "pad",
+            lambda: torch.tensor(1.2),
+        ),
+        (packed, "sep", lambda: torch.tensor(8.0, **g)),
+        (drawing, "width", lambda: torch.tensor(35.0, **g)),
+        (framed, "pad", lambda: torch.tensor(6, dtype=torch.int32)),
+        (quiver, "U", lambda: torch.tensor([2.0, -1.0], **g)),
+        (ax.bar([0.5], [0.3], width=0.2)[0], "angle", lambda: torch.tensor(20.0, **g)),
+        (ax.yaxis.get_major_locator(), "locs", lambda: torch.tensor([0.2, 0.6], **g)),
+        (grid, "left", lambda: torch.tensor(0.5, **g)),
     ]
 
 
@@ -555,6 +582,29 @@ def test_assigned_data_draws_what_the_numpy_value_draws():
     ref_fig.canvas.draw()
     ours, theirs = fig.canvas.buffer_rgba(), ref_fig.canvas.buffer_rgba()
     assert np.array_equal(np.asarray(ours), np.asarray(theirs))
+
+
+def _constrained_pair(assign):
+    """The pixels of a constrained-layout figure of two Axes after ``assign(its grid)``."""
+    fig = plt.figure(layout="constrained")
+    grid = fig.add_gridspec(1, 2)
+    for spec in grid:
+        fig.add_subplot(spec).plot([0, 1])
+    assign(grid)
+    fig.canvas.draw()
+    return np.asarray(fig.canvas.buffer_rgba()).copy(), grid
+
+
+def test_an_assigned_grid_spacing_is_the_rule_s_value_laid_out_as_its_float():
+    # As ``wspace=t`` is (torchplot._spacing): the rule's float32, which the
+    # constrained layout reads as the float of the same value.
+    spacings = [torch.tensor(0.6, requires_grad=True)]
+    kept = weakref.ref(spacings[0])
+    pixels, grid = _constrained_pair(lambda grid: setattr(grid, "wspace", spacings.pop()))
+    assert isinstance(grid.wspace, np.float32) and grid.wspace == np.float32(0.6)
+    assert kept() is None
+    as_float, _ = _constrained_pair(lambda grid: setattr(grid, "wspace", float(np.float32(0.6))))
+    assert np.array_equal(pixels, as_float)
 
 
 def test_parts_made_or_held_outside_get_children_take_tensors():

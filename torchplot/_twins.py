@@ -49,23 +49,20 @@ from matplotlib.axis import Axis
 from matplotlib.cm import ScalarMappable
 from matplotlib.colorbar import Colorbar
 from matplotlib.colorizer import Colorizer, ColorizingArtist
-from matplotlib.colors import Colormap, Normalize, PowerNorm
+from matplotlib.colors import Colormap, Normalize
 from matplotlib.figure import FigureBase
 from matplotlib.gridspec import GridSpecBase, SubplotSpec
-from matplotlib.image import FigureImage
 from matplotlib.inset import InsetIndicator
 from matplotlib.layout_engine import ConstrainedLayoutEngine, LayoutEngine
-from matplotlib.offsetbox import AnnotationBbox
-from matplotlib.patches import Arc, ConnectionPatch, FancyArrowPatch, RegularPolygon
-from matplotlib.quiver import Quiver, QuiverKey
+from matplotlib.quiver import QuiverKey
 from matplotlib.table import Cell
-from matplotlib.text import Annotation, Text, _AnnotationBase
+from matplotlib.text import Annotation, Text
 from matplotlib.ticker import Formatter, Locator
 from matplotlib.widgets import SubplotTool, Widget
-from mpl_toolkits.mplot3d import Axes3D
 
+from torchplot._attributes import converting_attributes
 from torchplot._compat import past_dispatch_modes
-from torchplot._convert import convert_call, dispatch_modes_active, needs_conversion, to_numpy
+from torchplot._convert import convert_call, dispatch_modes_active, needs_conversion
 from torchplot._frameworks import Kind, is_local_class, kind_of, plain_types
 from torchplot._native import ExplainerSpec, Layer, LayerSpec, explainer_specs, layer_specs
 from torchplot._rc import rc_params
@@ -277,28 +274,6 @@ NOT_WRAPPED_PROPERTIES: dict[str, str] = {
     ),
 }
 
-#: Plain instance attributes that Matplotlib reads as data in each draw and
-#: that are set by assignment (``annotation.xy = t``; for a class without
-#: setters, such as ``RegularPolygon`` or ``Arc``, the only way to change it):
-#: the twin makes each a converting attribute.
-DATA_ATTRIBUTES: dict[type, tuple[str, ...]] = {
-    _AnnotationBase: ("xy",),
-    AnnotationBbox: ("xybox",),
-    Arc: ("theta1", "theta2"),
-    Axis: ("labelpad",),  # ``ax.xaxis.labelpad = t``, an attribute its docs list
-    # ``ax.azim = t``, the rotating-animation idiom; view_init and mouse
-    # rotation set them too, never in a draw.
-    Axes3D: ("elev", "azim", "roll"),
-    ConnectionPatch: ("xy1", "xy2"),
-    FancyArrowPatch: ("shrinkA", "shrinkB"),
-    FigureImage: ("ox", "oy"),
-    PowerNorm: ("gamma",),
-    # ``scale`` and ``width`` are also set by the first draw when left None.
-    Quiver: ("scale", "width", "headwidth", "headlength", "headaxislength"),
-    QuiverKey: ("X", "Y", "U", "angle"),
-    RegularPolygon: ("xy", "radius", "orientation"),  # and CirclePolygon
-}
-
 #: Methods that test an argument's exact type, not ``isinstance``:
 #: ``Axes3D.add_collection3d`` makes a 3-D collection only of a collection
 #: whose type *is* ``PolyCollection`` (``LineCollection``, ``PatchCollection``),
@@ -308,28 +283,6 @@ DATA_ATTRIBUTES: dict[type, tuple[str, ...]] = {
 AS_MATPLOTLIB_CLASS: dict[str, tuple[int, str]] = {
     "Axes3D.add_collection3d": (0, "col"),
 }
-
-
-class _DataAttribute:
-    """An instance attribute converted by the one rule when it is set.
-
-    Stored in the instance ``__dict__`` under its own name, as Matplotlib
-    stores it, so an object adopted after Matplotlib set it reads the same.
-    It has no ``__get__``: reads (``Annotation.xy``, some twenty in each draw)
-    find the value in the instance ``__dict__`` at Matplotlib's own speed.
-    """
-
-    def __init__(self, name: str, where: str) -> None:
-        self.name, self.where = name, where
-
-    def __set__(self, obj: Any, value: Any) -> None:
-        obj.__dict__[self.name] = to_numpy(value, name=self.where)
-
-    def __delete__(self, obj: Any) -> None:
-        try:
-            del obj.__dict__[self.name]
-        except KeyError:
-            raise AttributeError(self.name) from None
 
 
 class _PlainNormalizeScale:
@@ -837,12 +790,7 @@ def _data_methods(base: type) -> dict[str, Any]:
         methods["__reduce__"] = _reducing_to_twin(members["__reduce__"])
     if base is Normalize:
         methods["_scale"] = _PlainNormalizeScale()
-    for holder, names in DATA_ATTRIBUTES.items():
-        if issubclass(base, holder):
-            for name in names:
-                # A user's subclass that makes one a property keeps its property.
-                if inspect.getattr_static(base, name, None) is None:
-                    methods[name] = _DataAttribute(name, f"{base.__qualname__}.{name}")
+    methods.update(converting_attributes(base))
     holdings = _holdings(base)
     if holdings:
         # ``clear`` takes no data, but makes a new title, patch, ...
