@@ -5,6 +5,7 @@ from __future__ import annotations
 import collections
 import collections.abc
 import gc
+import io
 import re
 import sys
 import types
@@ -1153,7 +1154,17 @@ _UNDER_A_MODE = {
         lambda t: t.reshape(30, 2),
         lambda ax, x: ax.scatter(x).get_offsets(),
     ),
+    "pyplot.imsave of a batch of CHW images": (
+        lambda t: ((t + 1) / 2).reshape(4, 3, 1, 5),  # RGB in [0, 1]
+        lambda ax, x: _png_bytes(lambda buf: torchplot.imsave(buf, x)),
+    ),
 }
+
+
+def _png_bytes(save):
+    buf = io.BytesIO()
+    save(buf)
+    return np.frombuffer(buf.getvalue(), np.uint8)
 
 
 @pytest.mark.parametrize("mode", [_fake_mode, _recording_mode], ids=["fake-mode", "recording"])

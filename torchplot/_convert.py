@@ -722,9 +722,6 @@ _LEAVES: dict[Kind, Callable[[Any, Where], Any]] = {
 #: The leaf converter of each type met whose kind has one, filled by
 #: :func:`_convert`: the hot path finds it in one lookup, not a kind and then a leaf.
 _LEAF_OF: dict[type, Callable[[Any, Where], Any]] = {}
-#: ``_LEAF_OF.get``, bound once: CPython 3.11 compiles a method call on an imported
-#: name as an attribute load, which builds a bound method on every call.
-leaf_of = _LEAF_OF.get
 
 
 def needs_conversion(obj: Any) -> bool:
@@ -1193,7 +1190,7 @@ def convert_call(
         if type(a) in plain_types:
             continue
         where = ("arg", func, i, self_offset)
-        leaf = leaf_of(type(a))  # None for a container or a type not met yet
+        leaf = _LEAF_OF.get(type(a))  # None for a container or a type not met yet
         new = leaf(a, where) if leaf is not None else _convert(a, where)
         if new is not a:
             if new_args is None:
@@ -1203,7 +1200,7 @@ def convert_call(
     for k, v in kwargs.items() if kwargs else ():
         if type(v) in plain_types:
             continue
-        leaf = leaf_of(type(v))
+        leaf = _LEAF_OF.get(type(v))
         if leaf is not None:
             new = leaf(v, ("kwarg", func, k))
         elif k == "data" and data_looked_up and (reading := _data_reading(func)) is not None:

@@ -26,8 +26,10 @@ object torchplot hands out is *adopted*: its ``__class__`` is set to its twin,
 which keeps identity, state, ``isinstance`` and pickling, and changes no
 drawing code.  Objects created inside an adopted object's methods (the lines
 of ``Axes.plot`` go through ``Axes.add_line``) are adopted on the way out, so
-the whole tree the user can reach stays tensor-aware.  A twin wraps no getter
-and nothing on the draw path, so a figure renders at Matplotlib's speed.
+the whole tree the user can reach stays tensor-aware.  On the draw path a twin
+wraps only the few getters that hand out objects to edit (``get_children``,
+``get_layout_engine``: ``ADOPTING_GETTERS``), each a pass-through once what it
+returns is adopted, so a figure renders at Matplotlib's speed.
 """
 
 from __future__ import annotations
@@ -98,10 +100,11 @@ ADOPTED_ROOTS: tuple[type, ...] = (
 
 #: Getters that hand out objects users edit (``ax.get_xticklabels()``,
 #: ``legend.get_texts()``), wrapped to adopt what they return: the ticks, tick
-#: labels and legend entries Matplotlib creates on demand.  The other getters
-#: stay Matplotlib's own (many run on every draw); ``tests/test_artists.py``
-#: fails when a getter hands out a plain artist and is listed neither here
-#: nor in ``NOT_ADOPTING_GETTERS``.
+#: labels and legend entries Matplotlib creates on demand.  Some run on every
+#: draw (``get_children``), where what they return is adopted already.  The
+#: other getters stay Matplotlib's own (many run on every draw);
+#: ``tests/test_artists.py`` fails when a getter hands out a plain artist and
+#: is listed neither here nor in ``NOT_ADOPTING_GETTERS``.
 ADOPTING_GETTERS: frozenset[str] = frozenset(
     {
         "get_aux_axes",

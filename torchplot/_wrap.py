@@ -9,7 +9,8 @@ from typing import Any, TypeVar, cast
 import matplotlib.pyplot as _pyplot
 from matplotlib._pylab_helpers import Gcf
 
-from torchplot._convert import convert_call
+from torchplot._compat import past_dispatch_modes
+from torchplot._convert import convert_call, dispatch_modes_active
 from torchplot._frameworks import Kind, kind_of
 from torchplot._native import from_data, layers_for
 from torchplot._spacing import SPACING_FUNCTIONS, convert_marking_spacings, spacing_positions
@@ -48,34 +49,21 @@ def tensor_aware(func: _F) -> _F:
 
     The wrapper keeps ``func``'s name, docstring and (through ``__wrapped__``)
     its ``inspect.signature``; its static type is ``func``'s own, so type
-    checkers and IDEs see Matplotlib's signature.
+    checkers and IDEs see Matplotlib's signature.  A function taking layout
+    spacings (``gridspec_kw=``) has the spacings the rule converts marked
+    (:mod:`torchplot._spacing`): Matplotlib builds the grids and the layout
+    engine of the figure from them before torchplot sees either.
     """
-
+    convert: Callable[[tuple[Any, ...], dict[str, Any], Callable[..., Any]], Any] = convert_call
     if func.__module__ == "matplotlib.pyplot" and func.__name__ in SPACING_FUNCTIONS:
-        return _spacing_aware(func)
+        positions = spacing_positions(func, 0)
+
+        def convert(args: tuple[Any, ...], kwargs: dict[str, Any], func: Callable[..., Any]) -> Any:
+            return convert_marking_spacings(args, kwargs, func, positions)
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        args, kwargs = convert_call(args, kwargs, func)
-        result = func(*args, **kwargs)
-        _adopt_current_figure()
-        return adopt(result)
-
-    return cast(_F, wrapper)
-
-
-def _spacing_aware(func: _F) -> _F:
-    """:func:`tensor_aware` for a pyplot function taking layout spacings (``gridspec_kw=``).
-
-    The spacings the rule converts are marked (:mod:`torchplot._spacing`):
-    Matplotlib builds the grids and the layout engine of the figure from them
-    before torchplot sees either.
-    """
-    positions = spacing_positions(func, 0)
-
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        args, kwargs = convert_marking_spacings(args, kwargs, func, positions)
+        args, kwargs = convert(args, kwargs, func)
         result = func(*args, **kwargs)
         _adopt_current_figure()
         return adopt(result)
@@ -162,6 +150,12 @@ def layered_function(func: _F) -> _F:
             chain = innermost
             for lay in reversed(layers_for(f"pyplot.{func.__name__}")):
                 chain = bind_layer(lay, None, chain)
+        if chain is not innermost and dispatch_modes_active():
+            # As for an Axes method's layers (torchplot._twins): their torch
+            # operations on the caller's tensors are torchplot's, which a
+            # FakeTensorMode would fake and a profiler would count.
+            with past_dispatch_modes():
+                return chain(args, kwargs)
         return chain(args, kwargs)
 
     return cast(_F, wrapper)
