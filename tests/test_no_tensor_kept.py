@@ -344,7 +344,10 @@ def _constrained(fig, ax):
     left.subplots(1, 2, gridspec_kw={"width_ratios": _g([1.0, 2.0]), "wspace": _g(0.1)})
     grid = right.add_gridspec(2, 2, hspace=_g(0.1), height_ratios=_g([1.0, 2.0]))
     right.add_subplot(grid[0, 0]).plot([0, 1])
-    fig.get_layout_engine().set(w_pad=_g(0.1), wspace=_g(0.05), rect=_g([0.0, 0.0, 1.0, 1.0]))
+    # A float64 rect: Matplotlib 3.10's layout fails on a float32 one (as on
+    # the NumPy array the rule makes of it).
+    rect = torch.tensor([0.0, 0.0, 1.0, 1.0], dtype=torch.float64, requires_grad=True)
+    fig.get_layout_engine().set(w_pad=_g(0.1), wspace=_g(0.05), rect=rect)
     return fig
 
 

@@ -48,6 +48,7 @@ from matplotlib.ticker import (
     AsinhLocator,
     AutoMinorLocator,
     FixedLocator,
+    Formatter,
     IndexLocator,
     LogFormatter,
     LogLocator,
@@ -211,11 +212,14 @@ NOT_DATA_ATTRIBUTES: dict[type, dict[str, str]] = {
         "labelXYs": "as labelCValueList",
     },
     FancyArrow: {"verts": "computed from x, y, dx, dy by __init__ and set_data (which converts)"},
+    # Matplotlib 3.10's base Formatter.set_locs stores them (ticks' locations).
+    Formatter: {"locs": _SET_IN_EACH_DRAW + " (by set_locs)"},
     Line2D: {"ind_offset": _SET_IN_EACH_DRAW + " (for contains)"},
     Quiver: {
         "N": "Matplotlib's count of the arrows",
         "span": _SET_IN_EACH_DRAW,
     },
+    QuiverKey: {"verts": _SET_IN_EACH_DRAW + " (its arrow, in Matplotlib 3.10)"},
     RadioButtons: {"index_selected": "set by set_active (which converts) and by clicks"},
     ScalarFormatter: {"offset": _SET_IN_EACH_DRAW + " (by set_locs); set_useOffset(t) converts"},
     ScalarMappable: {"colorbar_cid": "a callback id, not data"},
