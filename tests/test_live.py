@@ -1066,6 +1066,20 @@ def test_lives_sharing_a_history_dir_keep_their_own_series(tmp_path):
     assert len(dirs) == 3 and all(d.startswith("live-") for d in dirs)
 
 
+def test_a_private_history_dir_outlives_close_and_goes_with_its_store():
+    # Exportable after close (close keeps the files); deleted with the store.
+    from torchplot._live._history import SpillStore
+
+    store = SpillStore()
+    store.append("loss", np.arange(3.0), np.ones(3))
+    store.close()
+    directory = store.directory
+    np.testing.assert_array_equal(store.read("loss")[0], np.arange(3.0))
+    del store
+    gc.collect()
+    assert not os.path.exists(directory)
+
+
 # --------------------------------------------------------------------------- smoothing, show
 
 
@@ -1143,6 +1157,66 @@ def test_show_holds_a_list_of_tensors_as_detached_copies():
     pred, target = live.panels["grad"].series
     np.testing.assert_array_equal(pred.get_ydata(), [0.0, 2.0, 4.0])
     np.testing.assert_array_equal(target.get_ydata(), [0.0, 2.0, 4.0])
+
+
+def _assert_same(got, want):
+    """``got`` is ``want``'s type all the way down, with its values (a NumPy scalar its dtype)."""
+    assert type(got) is type(want), (got, want)
+    if isinstance(want, dict):
+        assert list(got) == list(want)
+        assert getattr(got, "default_factory", None) is getattr(want, "default_factory", None)
+        for k in want:
+            _assert_same(got[k], want[k])
+    elif isinstance(want, (list, tuple)):
+        assert len(got) == len(want)
+        for g, w in zip(got, want, strict=True):
+            _assert_same(g, w)
+    elif isinstance(want, np.ma.MaskedArray):
+        np.testing.assert_array_equal(np.ma.getmaskarray(got), np.ma.getmaskarray(want))
+        np.testing.assert_array_equal(got.data, want.data)
+        assert got.dtype == want.dtype
+    elif isinstance(want, (np.ndarray, np.generic)):
+        assert got.dtype == want.dtype
+        np.testing.assert_array_equal(got, want)
+    else:
+        assert got is want or got == want
+
+
+@pytest.mark.filterwarnings("ignore:The PyTorch API of MaskedTensors:UserWarning")
+def test_to_host_gives_what_to_numpy_gives():
+    # The transfer batches the tensors of one device and dtype, but each value
+    # must come back as the one rule gives it: a 0-d integer or bool tensor is a
+    # Python int/bool (``bins=`` and ``v is True`` rely on it), a float one a NumPy
+    # scalar of its dtype, and a container keeps its type (a defaultdict's factory).
+    # It gave np.int64 in containers and beside a non-0-d tensor, and plain dicts.
+    from collections import defaultdict, namedtuple
+
+    from torchplot._live._transfer import hold_array, to_host
+
+    pair = namedtuple("pair", "a b")
+    values = [
+        torch.tensor(3),
+        torch.arange(3),  # one group with the 0-d int64 above
+        torch.tensor(2.5),
+        torch.tensor(True),
+        torch.tensor(1.5, dtype=torch.bfloat16),
+        1.25,
+        [torch.tensor(1), torch.tensor(False), torch.tensor(0.5, dtype=torch.float64)],
+        (torch.tensor(4), torch.ones(2, dtype=torch.bfloat16), torch.tensor(0.25)),
+        defaultdict(list, {"a": torch.tensor(4), "b": [torch.tensor(1.5), torch.tensor(6)]}),
+        {torch.tensor(2): torch.tensor(0.5)},  # a key read by value, as the rule reads it
+        pair(torch.tensor(7), (torch.tensor(True), torch.zeros(2, 2))),
+        [
+            _masked(torch.tensor(5), torch.tensor(True)),
+            _masked(torch.tensor(2.0), torch.tensor(False)),
+        ],
+    ]
+    want = [torchplot.to_numpy(v) for v in values]
+    _assert_same(to_host(values), want)
+    # What Live.show holds comes back as the same values.
+    _assert_same(to_host([hold_array(v, "data") for v in values]), want)
+    for v, w in zip(values, want, strict=True):  # alone: no group shared
+        _assert_same(to_host([v]), [w])
 
 
 @pytest.mark.parametrize("process", [False, True], ids=["here", "process"])

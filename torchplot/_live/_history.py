@@ -30,7 +30,7 @@ import os
 import shutil
 import tempfile
 import weakref
-from typing import IO, Any
+from typing import IO
 
 import numpy as np
 
@@ -232,16 +232,16 @@ class SpillStore:
     """
 
     def __init__(self, directory: str | os.PathLike[str] | None = None) -> None:
-        self._cleanup: Any
         if directory is None:
             self.directory = tempfile.mkdtemp(prefix="torchplot-live-")
-            self._cleanup = weakref.finalize(self, shutil.rmtree, self.directory, True)
+            # Not kept: a finalizer stays alive on its own until it runs, and
+            # ``close`` must leave the files readable for export.
+            weakref.finalize(self, shutil.rmtree, self.directory, True)
         else:
             os.makedirs(directory, exist_ok=True)
             # The files are opened "wb": in a shared directory, the next store
             # would truncate this one's.
             self.directory = tempfile.mkdtemp(prefix="live-", dir=directory)
-            self._cleanup = None
         self._files: dict[str, tuple[str, IO[bytes]]] = {}
 
     def _file(self, name: str) -> tuple[str, IO[bytes]]:

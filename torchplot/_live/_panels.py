@@ -28,7 +28,9 @@ from typing import Any
 import numpy as np
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
+from matplotlib.collections import PathCollection
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 
 from torchplot._grid import grid_geometry, image_layout
 from torchplot._live._history import ReducedSeries, extremes
@@ -222,7 +224,7 @@ class MetricPanel(Panel):
         self.weights: dict[str, float] = {}
         self._ema: dict[str, tuple[float, int]] = {}  # (biased EMA, count)
         self.first_nonfinite: float | None = None
-        self._lines: dict[str, tuple[Artist, ...]] = {}
+        self._lines: dict[str, tuple[Line2D, ...]] = {}
 
     def add_metric(self, name: str, weight: float) -> None:
         """Give ``name`` a line in this panel (``weight`` > 0: EMA smoothing with that weight)."""
@@ -312,7 +314,7 @@ class MetricPanel(Panel):
             series = [self.raw[name]] + ([self.smooth[name]] if name in self.smooth else [])
             for line, s in zip(self._lines[name], series, strict=True):
                 x, y = s.display()
-                line.set_data(*envelope(x, y, self._max_points()))  # type: ignore[attr-defined]
+                line.set_data(*envelope(x, y, self._max_points()))
                 xs.append(x)
                 ys.append(y)
         self.dirty = False
@@ -446,11 +448,11 @@ class ShowPanel(Panel):
     def build(self, ax: Axes) -> None:
         super().build(ax)
         self.artists = []
-        self.series: list[Artist] = []
+        self.series: list[Line2D | PathCollection] = []
         for i, label in enumerate(self.labels):
             # Above the spines and grid lines (ZORDER), unless the style sets a zorder.
             style = {"zorder": ZORDER, **(self.style if i == 0 else {})}
-            art: Artist
+            art: Line2D | PathCollection
             if self.kind == "scatter":
                 art = ax.scatter([], [], label=label, animated=True, **style)
             else:
@@ -469,10 +471,10 @@ class ShowPanel(Panel):
         self.arrays = hosted
         xs, ys = [], []
         for art, (x, y) in zip(self.series, _curves(hosted, len(self.labels)), strict=True):
-            if self.kind == "scatter":
-                art.set_offsets(np.column_stack([x, y]))  # type: ignore[attr-defined]
+            if isinstance(art, PathCollection):  # kind "scatter"
+                art.set_offsets(np.column_stack([x, y]))
             else:
-                art.set_data(x, y)  # type: ignore[attr-defined]
+                art.set_data(x, y)
             xs.append(x)
             ys.append(y)
         self.dirty = False
@@ -554,7 +556,7 @@ class Dashboard:
         self._cid: int | None = figure.canvas.mpl_connect("draw_event", self._on_draw)
 
     def add(self, name: str, panel: Panel) -> Panel:
-        """Add a panel (a relayout at the next render)."""
+        """Add a panel (laid out again by the next :meth:`update`)."""
         self.panels[name] = panel
         self._layout_dirty = True
         return panel
@@ -687,8 +689,3 @@ class Dashboard:
             canvas.blit(self.figure.bbox)
             canvas.flush_events()
         return False
-
-    def render(self, window: bool = False) -> bool:
-        """:meth:`update` then :meth:`draw`; returns whether it was a full redraw."""
-        self.update()
-        return self.draw(window)

@@ -52,6 +52,9 @@ from torchplot._convert import (
     Where,
     _direct_types,
     _error,
+    _key,
+    _rebuilt_mapping,
+    _scalar,
     _where_text,
     describe,
     dispatch_modes_active,
@@ -310,10 +313,16 @@ def _items(container: Any) -> Any:
     return container.values() if isinstance(container, Mapping) else container
 
 
-def _rebuilt(container: Any, items: list[Any]) -> Any:
-    """``container`` rebuilt around new ``items``, as :func:`torchplot.to_numpy` rebuilds it."""
+def _rebuilt(container: Any, items: list[Any], key: Callable[[Any], Any] | None = None) -> Any:
+    """``container`` rebuilt around new ``items``, by the rule's own rebuilders.
+
+    A mapping's ``items`` are its values, its keys mapped by ``key`` (kept as
+    they are: None); it keeps its type as the rule keeps it (a
+    ``defaultdict``, its factory).
+    """
     if isinstance(container, Mapping):
-        return dict(zip(container.keys(), items, strict=True))
+        keys = container.keys() if key is None else map(key, container.keys())
+        return _rebuilt_mapping(container, list(zip(keys, items, strict=True)))
     return rebuild(container, items)
 
 
@@ -601,7 +610,8 @@ def _placed(value: Any, hosted: Iterator[Any], where: str, masked: Any) -> Any:
             return masked_from(next(hosted), next(hosted))
         return next(hosted)
     if _holds_arrays(value):
-        return _rebuilt(value, [_placed(v, hosted, where, masked) for v in _items(value)])
+        items = [_placed(v, hosted, where, masked) for v in _items(value)]
+        return _rebuilt(value, items, lambda k: _key(k, where))  # keys too, as the rule does
     return to_numpy(value, name=where)
 
 
@@ -615,11 +625,12 @@ def to_host(values: Sequence[Any], where: str = "Live") -> list[Any]:
 
     Tensors, those in containers included, are grouped by (device, dtype);
     each group costs one concatenation and one transfer, whatever its size.
-    Floats pass through; a 0-d tensor among ``values`` becomes a Python
-    number, one in a container a NumPy scalar (what :func:`torchplot.to_numpy`
-    gives), so that the container means what it would have meant unheld.  A
-    ``MaskedTensor`` becomes a NumPy masked array (0-d: its value, or
-    ``np.ma.masked`` when it holds none), as the rule gives it.
+    Each value comes back as :func:`torchplot.to_numpy` gives it, so that it
+    means what it would have meant unheld: a float as it is, a 0-d tensor a
+    Python ``int``/``bool`` (integer or boolean dtype) or a NumPy scalar, a
+    container rebuilt as the rule rebuilds it (its type kept, a mapping's
+    keys converted), a ``MaskedTensor`` a NumPy masked array (0-d: its
+    value, or ``np.ma.masked`` when it holds none).
     """
     if dispatch_modes_active():
         with past_dispatch_modes():  # the reads are torchplot's: see torchplot._convert
@@ -629,19 +640,15 @@ def to_host(values: Sequence[Any], where: str = "Live") -> list[Any]:
     # as much as the rest of their way through here): never a MaskedTensor.
     plain = frozenset() if masked is None else _direct_types()
     tensors: list[Any] = []
-    top: list[bool] = []  # is tensors[i] one of `values` itself (or its data or mask)?
     alone: list[bool] = []  # per value not a float: one tensor, placed as it is hosted
     for v in values:
         if type(v) is float:
             continue
         if type(v) in plain or (is_torch(v) and not isinstance(v, masked or ())):
             tensors.append(v)
-            top.append(True)
             alone.append(True)
         else:
-            n = len(tensors)
             _tensors(v, tensors, masked)
-            top += [is_torch(v)] * (len(tensors) - n)
             alone.append(False)
     host: list[Any] = [None] * len(tensors)
     groups: dict[tuple[Any, Any], list[int]] = {}
@@ -651,15 +658,15 @@ def to_host(values: Sequence[Any], where: str = "Live") -> list[Any]:
         group = [tensors[i] for i in idx]
         flat = _stack_to_host(group, where)
         if len(flat) == len(group) and all(t.dim() == 0 for t in group):
-            scalars = flat.tolist()  # the logged scalars: Python numbers, exact
-            for k, i in enumerate(idx):
-                host[i] = scalars[k] if top[i] else flat[k]
+            # The logged scalars, each what the rule makes of a 0-d value.
+            for i, scalar in zip(idx, map(_scalar, flat), strict=True):
+                host[i] = scalar
             continue
         offset = 0
         for i, t in zip(idx, group, strict=True):
             n = t.numel()
             piece = flat[offset : offset + n].reshape(tuple(t.shape))
-            host[i] = piece[()] if piece.ndim == 0 else piece
+            host[i] = _scalar(piece) if piece.ndim == 0 else piece
             offset += n
     hosted, placed = iter(host), iter(alone)
     return [
