@@ -9,6 +9,7 @@ is compared too.
 
 from __future__ import annotations
 
+import math
 import warnings
 
 import matplotlib.pyplot as mpl_plt
@@ -179,6 +180,47 @@ def test_hist_float_weights_fall_back(fig_test, fig_ref, path):
     _draw(fig_ref.subplots(), torchplot.to_numpy(t), weights=w.numpy())
 
 
+@pytest.mark.parametrize(
+    "weights",
+    [lambda: [1, 2, 0, 3, 1, 0] * 50, lambda: np.arange(300).reshape(150, 2) % 4],
+    ids=["list", "2d_array"],
+)
+@check_figures_equal(extensions=["png"], tol=0)
+def test_hist_non_tensor_integer_weights(fig_test, fig_ref, weights, path):
+    t = _data(300)
+    w = weights()
+    x = t if np.ndim(w) == 1 else t.reshape(150, 2)
+    _draw(torchplot.adopt(fig_test).subplots(), x, bins=7, weights=w)
+    _draw(fig_ref.subplots(), torchplot.to_numpy(x), bins=7, weights=w)
+    mode, calls = path
+    assert bool(calls) == (mode == "device")
+
+
+def _matplotlib_error(x, weights):
+    """What Matplotlib raises for the arrays the rule makes of ``x`` and ``weights``."""
+    with pytest.raises(Exception) as expected:
+        mpl_plt.figure().subplots().hist(torchplot.to_numpy(x), weights=torchplot.to_numpy(weights))
+    return expected.type, str(expected.value)
+
+
+@pytest.mark.parametrize(
+    ("shape", "weights"),
+    [
+        ((10,), 3),
+        ((10,), torch.tensor(3)),
+        # A list is split into rows by Matplotlib, a 2-D tensor into columns.
+        ((10, 2), [[1, 2]] * 10),
+    ],
+    ids=["scalar", "0d_tensor", "list_of_rows"],
+)
+def test_hist_weights_matplotlib_refuses_raise_its_error(shape, weights, path):
+    x = torch.arange(20.0)[: math.prod(shape)].reshape(shape)
+    error, message = _matplotlib_error(x, weights)
+    with pytest.raises(error) as got:
+        torchplot.figure().subplots().hist(x, weights=weights)
+    assert str(got.value) == message
+
+
 @check_figures_equal(extensions=["png"], tol=0)
 def test_pyplot_hist(fig_test, fig_ref, path):
     t = _data()
@@ -265,6 +307,13 @@ def test_hist_of_a_meta_tensor_raises_the_rules_error(shape, kw, path):
 def test_hist_meta_keyword_raises_the_rules_error_naming_it(name, value, path):
     with pytest.raises(TypeError, match=rf"Axes\.hist\(\) argument '{name}': .*device meta"):
         torchplot.figure().subplots().hist(_data(50), **{name: value()})
+
+
+def test_hist_of_a_dtype_only_ml_dtypes_names_raises_the_rules_error(path):
+    # ml_dtypes (loaded by JAX) teaches NumPy the name int4; torch has no ops for it.
+    pytest.importorskip("ml_dtypes")
+    with pytest.raises(TypeError, match=r"argument 'x'.*torch\.int4"):
+        torchplot.figure().subplots().hist(torch.empty(8, dtype=torch.int4))
 
 
 def test_hist_of_a_models_meta_weight_raises_the_rules_error(path):

@@ -249,6 +249,17 @@ def test_float_and_bool_weights_fall_back(wdtype):
         histogram(_normal(10, torch.float32), 10, None, torch.ones(10, dtype=wdtype))
 
 
+@pytest.mark.parametrize("dtype", ["int4", "uint4", "uint2"])
+def test_dtypes_numpy_knows_only_through_ml_dtypes_fall_back(dtype):
+    # ml_dtypes (loaded by JAX) teaches NumPy these names; torch has no ops for them.
+    pytest.importorskip("ml_dtypes")
+    t = torch.empty(8, dtype=getattr(torch, dtype))
+    with pytest.raises(Unsupported):
+        histogram(t, 4)
+    with pytest.raises(Unsupported):
+        histogram(_normal(8, torch.float32), 4, None, t)
+
+
 def test_named_rule_with_weights_falls_back():
     with pytest.raises(Unsupported):
         histogram(_normal(10, torch.float32), "auto", None, torch.ones(10, dtype=torch.int64))

@@ -136,3 +136,13 @@ def fill_(t: Any, value: float) -> Any:
     ):
         raise RuntimeError(f"value cannot be converted to type {t.dtype} without overflow")
     return t.copy_(narrow.expand(t.shape))
+
+
+def split_datasets(x: Any, name: str) -> list[Any]:
+    """``x`` split into datasets as ``Axes.hist`` splits its data and weights.
+
+    Matplotlib's own ``cbook._reshape_2D`` (private, there since 2.x): a 2-D
+    array is a dataset per column, a list one per item.
+    """
+    reshape = sys.modules["matplotlib.cbook"]._reshape_2D
+    return list(reshape(x, name))

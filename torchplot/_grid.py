@@ -47,6 +47,7 @@ __all__ = [
     "grid_geometry",
     "host_grid",
     "image_layout",
+    "image_tiles",
 ]
 
 #: Channel counts an image can have: grey (colormapped), RGB, RGBA.
@@ -410,17 +411,29 @@ def _fill_value(images: Any, pad_value: float, bits: bool = True) -> Any:
 
 
 def _cells(grid: Any, geom: GridGeometry, h: int, w: int) -> tuple[Any, Any]:
-    """``(cells, tiles)`` views of a grid (NumPy array or tensor).
+    """``(cells, tiles)`` views of a grid (NumPy array or tensor, ``(height, width[, C])``).
 
-    ``cells``: ``(rows, cell_h, cols, cell_w, C)``, every cell; ``tiles``:
-    ``(rows, H, cols, W, C)``, the tile part of each cell.
+    ``cells``: ``(rows, cell_h, cols, cell_w[, C])``, every cell; ``tiles``:
+    ``(rows, H, cols, W[, C])``, the tile part of each cell.
     """
     rows_end, cols_end = geom.rows * geom.cell_height, geom.cols * geom.cell_width
     cells = grid[:rows_end, :cols_end].reshape(
-        geom.rows, geom.cell_height, geom.cols, geom.cell_width, grid.shape[-1]
+        geom.rows, geom.cell_height, geom.cols, geom.cell_width, *grid.shape[2:]
     )
     top, left = geom.tile_top, geom.padding
     return cells, cells[:, top : top + h, :, left : left + w]
+
+
+def image_tiles(grid: Any, geom: GridGeometry) -> list[Any]:
+    """Views of the tiles of a grid that hold an image (not its empty last slots).
+
+    ``grid``: ``(height, width[, C])``, a NumPy array (masked too) or a tensor.
+    The full rows of tiles, ``(full, H, cols, W[, C])``, then, if the last row
+    is not full, its filled slots, ``(H, rest, W[, C])``.
+    """
+    _, tiles = _cells(grid, geom, geom.tile_height, geom.tile_width)
+    full, rest = divmod(geom.batch, geom.cols)
+    return [tiles[:full], tiles[full, :, :rest]] if rest else [tiles[:full]]
 
 
 def _pad_strips(grid: Any, geom: GridGeometry, b: int, h: int, w: int) -> list[Any]:

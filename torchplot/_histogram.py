@@ -103,15 +103,25 @@ def _torch() -> Any:
 
 
 def numpy_dtype_of(t: Any) -> np.dtype:
-    """The dtype :func:`torchplot.to_numpy` gives ``t``; :class:`Unsupported` if not real."""
+    """The dtype :func:`torchplot.to_numpy` gives ``t``, one NumPy counts in and torch computes in.
+
+    :class:`Unsupported` for a bool, complex or quantized tensor, for torch's
+    ``uint16``, ``uint32`` and ``uint64`` (torch has no comparisons or
+    ``aminmax`` for them), and for a dtype that is not NumPy's own real dtype:
+    one NumPy knows only through a plug-in (``int4`` where ``ml_dtypes`` is
+    loaded, by JAX) has no torch ops either, and ``to_numpy`` refuses it.
+    """
     name = str(t.dtype).removeprefix("torch.")
-    name = TORCH_CAST.get(name, name)
-    if name == "bool" or name.startswith(("complex", "q", "float8", "uint16", "uint32", "uint64")):
+    name = TORCH_CAST.get(name, name)  # the rule's casts: bfloat16, float8_*, complex32
+    if name == "bool" or name.startswith(("complex", "q", "uint16", "uint32", "uint64")):
         raise Unsupported(f"dtype {t.dtype}")
     try:
-        return np.dtype(name)
+        dtype = np.dtype(name)
     except TypeError:
         raise Unsupported(f"dtype {t.dtype}") from None
+    if dtype.kind not in "fiu":
+        raise Unsupported(f"dtype {t.dtype}")
+    return dtype
 
 
 def _as_data(t: Any) -> Any:

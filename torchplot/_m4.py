@@ -42,7 +42,6 @@ def visible_slice(x: Any | None, n: int, x0: float, x1: float) -> tuple[int, int
         lo, hi = torch.searchsorted(x, bounds, right=False).tolist()
         hi_right = int(torch.searchsorted(x, bounds[1:], right=True))
         start, stop = lo - 1, max(hi, hi_right) + 1
-        del hi
     return max(0, min(start, n - 1)), max(1, min(stop, n))
 
 
@@ -153,7 +152,7 @@ def m4_indices(
         torch.full((k,), -1, dtype=i64, device=dev).scatter_reduce(0, col, last, "amax")[occupied],
     ]
     # Position of the extreme inside each winning candidate (a block or a single point).
-    offsets = torch.arange(max(b, 1), device=dev)
+    offsets = torch.arange(b, device=dev)
     for win, reduce in ((win_min, torch.argmin), (win_max, torch.argmax)):
         pos = first[win][:, None] + torch.minimum(offsets[None, :], size[win][:, None] - 1)
         keep.append(pos.gather(1, reduce(ys[pos], dim=1, keepdim=True)).squeeze(1))

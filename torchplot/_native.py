@@ -69,6 +69,7 @@ __all__ = [
     "layer",
     "layer_specs",
     "layers_for",
+    "resolve_data_arg",
 ]
 
 #: ``(ax, call_next, args, kwargs) -> result``; ``call_next(args, kwargs)`` runs the rest.
@@ -128,6 +129,20 @@ def from_data(kwargs: dict[str, Any], key: str) -> Any:
         kwargs["data"] = data = _Read({}, data)
     data.maps[0][key] = value
     return value
+
+
+def resolve_data_arg(kwargs: dict[str, Any], value: Any) -> tuple[Any, str | None]:
+    """``value`` as the call means it, and the ``data=`` key it was found by, else None.
+
+    A string in a call with ``data=`` (not None) is looked up as
+    :func:`from_data` looks it up; any other value, and a string not found
+    there (Matplotlib's call gets the string), comes back as given, with no
+    key.  ``kwargs`` must be the call's own dict (see :func:`from_data`).
+    """
+    if not isinstance(value, str) or kwargs.get("data") is None:
+        return value, None
+    found = from_data(kwargs, value)
+    return found, (None if found is value else value)
 
 
 def layer(

@@ -12,7 +12,7 @@ from matplotlib._pylab_helpers import Gcf
 from torchplot._compat import past_dispatch_modes
 from torchplot._convert import convert_call, dispatch_modes_active
 from torchplot._frameworks import Kind, kind_of
-from torchplot._native import from_data, layers_for
+from torchplot._native import layers_for, resolve_data_arg
 from torchplot._spacing import SPACING_FUNCTIONS, convert_marking_spacings, spacing_positions
 from torchplot._twins import CallNext, adopt, bind_layer, twin_of
 
@@ -71,12 +71,6 @@ def tensor_aware(func: _F) -> _F:
     return cast(_F, wrapper)
 
 
-def _one_tensor(arg: Any, kwargs: dict[str, Any]) -> Any:
-    if kwargs.get("data") is None or not isinstance(arg, str):
-        return arg
-    return from_data(kwargs, arg)
-
-
 def axes_delegate(func: _F) -> _F:
     """Wrap a pyplot function that only forwards to ``gca().<same name>(...)``.
 
@@ -96,7 +90,7 @@ def axes_delegate(func: _F) -> _F:
             one_tensor_form
             and len(args) == 1
             and "y" not in kwargs
-            and kind_of(type(_one_tensor(args[0], kwargs))) is Kind.TORCH
+            and kind_of(type(resolve_data_arg(kwargs, args[0])[0])) is Kind.TORCH
         ):
             # The Matplotlib signature requires more positional arguments than
             # the tensor form has: call the Axes method (whose layer handles

@@ -36,6 +36,7 @@ import matplotlib as mpl
 import numpy as np
 from matplotlib.axes import Axes
 
+from torchplot._compat import split_datasets
 from torchplot._convert import readable_here, to_numpy
 from torchplot._histogram import Unsupported, histogram, histogram_bin_edges, nan_range
 from torchplot._native import layer
@@ -83,6 +84,29 @@ def _datasets(t: Any) -> list[Any]:
     return [t] if t.ndim == 1 else [t[:, i] for i in range(t.shape[1])]
 
 
+def _weight_datasets(torch: Any, weights: Any, n: int) -> list[Any]:
+    """``weights`` split into one per dataset, as Matplotlib's ``hist`` splits them.
+
+    A tensor as its converted array is split (a column per dataset), kept on
+    its device; anything else by Matplotlib's own split of what the rule hands
+    it (a list is a list of rows).  :func:`~torchplot._histogram.histogram`
+    converts each part.  A split Matplotlib would refuse (``n`` datasets but
+    another number of weights, a scalar) is :class:`Unsupported`, or
+    Matplotlib's ``TypeError``/``ValueError``, so that Matplotlib raises its own.
+    """
+    if weights is None:
+        return [None] * n
+    if isinstance(weights, torch.Tensor):
+        if weights.ndim not in (1, 2):
+            raise Unsupported("weights of more than 2 dims or none")
+        ws = _datasets(weights)
+    else:
+        ws = split_datasets(to_numpy(weights, name="weights"), "weights")
+    if len(ws) != n:
+        raise Unsupported("weights for another number of datasets (Matplotlib raises)")
+    return ws
+
+
 def _matplotlib_range(datasets: list[Any]) -> tuple[Any, Any] | None:
     """The range Matplotlib's ``hist`` passes when none is given: ``(nanmin, nanmax)``."""
     xmin, xmax = np.inf, -np.inf
@@ -101,9 +125,7 @@ def _counts_and_edges(
     if bin_range is not None:
         bin_range = to_numpy(bin_range, name="range")
     xs = _datasets(x)
-    if weights is not None and not isinstance(weights, torch.Tensor):
-        weights = torch.as_tensor(np.asarray(weights), device=x.device)
-    ws = _datasets(weights) if weights is not None else [None] * len(xs)
+    ws = _weight_datasets(torch, weights, len(xs))
     if bin_range is None:
         bin_range = _matplotlib_range(xs)
     if len(xs) > 1:

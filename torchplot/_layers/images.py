@@ -21,8 +21,11 @@ The keywords this layer adds (popped before Matplotlib sees the call):
     one label per image, drawn above its tile.
 
 They apply to torch tensors only: with any other ``X`` they raise a
-``TypeError`` saying to pass ``torch.from_numpy(X)``, so a call without
-tensors behaves exactly as in Matplotlib.  ``X`` named through ``data=``
+``TypeError`` (:func:`torchplot._layers._tensor_keywords.tensor_keywords_error`)
+saying to pass a tensor made of it: ``torch.from_numpy(X)`` for a NumPy array,
+``torch.from_dlpack(X)`` for a JAX or CuPy array, ``torch.as_tensor(X)`` for
+anything else (a list), so a call without tensors behaves exactly as in
+Matplotlib.  ``X`` named through ``data=``
 (``imshow("img", data=d)``) is looked up as Matplotlib looks it up, so it
 means what ``imshow(d["img"])`` means.
 
@@ -74,9 +77,10 @@ from torchplot._grid import (
     grid_geometry,
     host_grid,
     image_layout,
+    image_tiles,
 )
 from torchplot._layers._tensor_keywords import argument_names, tensor_keywords_error
-from torchplot._native import from_data, layer
+from torchplot._native import layer, resolve_data_arg
 
 __all__ = ["KEYWORDS", "TITLE_FONTSIZE"]
 
@@ -163,11 +167,9 @@ def _imshow_one_copy(
     ``downsample=``).  See :func:`_one_copy`.
     """
     arg = _IMSHOW
-    x: Any = args[0] if args else kwargs.get(arg.name)
-    if isinstance(x, str) and kwargs.get("data") is not None:
-        key, x = x, from_data(kwargs, x)
-        if x is not key:
-            arg = arg._replace(key=key)
+    x, key = resolve_data_arg(kwargs, args[0] if args else kwargs.get(arg.name))
+    if key is not None:
+        arg = arg._replace(key=key)
     handed = _one_copy(arg, x, _copies_its_image(ax, "imshow"))
     if handed is x:
         return call_next(args, kwargs)
@@ -205,11 +207,10 @@ def _tensor_layouts(
     kwargs: dict[str, Any],
 ) -> Any:
     """The shape rule for the image argument ``arg`` of one call; ``ax``: where titles go."""
-    x: Any = args[arg.position] if len(args) > arg.position else kwargs.get(arg.name)
-    if isinstance(x, str) and kwargs.get("data") is not None:
-        key, x = x, from_data(kwargs, x)
-        if x is not key:  # found (else Matplotlib's call gets the string)
-            arg = arg._replace(key=key)
+    given = args[arg.position] if len(args) > arg.position else kwargs.get(arg.name)
+    x, key = resolve_data_arg(kwargs, given)
+    if key is not None:
+        arg = arg._replace(key=key)
     is_tensor = kind_of(type(x)) is Kind.TORCH
     ours = arg.keywords & kwargs.keys()
     if is_tensor and "titles" in kwargs and "titles" not in arg.keywords:
@@ -762,14 +763,8 @@ def _fill_color_range(
 
 def _tile_range(arr: np.ndarray, geom: GridGeometry) -> tuple[float, float] | None:
     """Min and max of the finite tile pixels of a 2-D grid (host side, views only)."""
-    cells = arr[: geom.rows * geom.cell_height, : geom.cols * geom.cell_width]
-    cells = cells.reshape(geom.rows, geom.cell_height, geom.cols, geom.cell_width)
-    top, left = geom.tile_top, geom.padding
-    tiles = cells[:, top : top + geom.tile_height, :, left : left + geom.tile_width]
-    full, rest = divmod(geom.batch, geom.cols)
-    parts = [tiles[:full], tiles[full, :, :rest]] if rest else [tiles[:full]]
     lo, hi = math.inf, -math.inf
-    for part in parts:
+    for part in image_tiles(arr, geom):
         if isinstance(part, np.ma.MaskedArray):
             part = part.compressed()  # the held values: Matplotlib autoscales on those
         if part.size == 0:

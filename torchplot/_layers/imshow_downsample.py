@@ -51,7 +51,7 @@ import numpy as np
 from torchplot._convert import readable_here, to_numpy
 from torchplot._layers._tensor_keywords import holds_tensor, tensor_keywords_error
 from torchplot._layers.images import KEYWORDS
-from torchplot._native import from_data, layer
+from torchplot._native import layer, resolve_data_arg
 from torchplot._rc import downsample_method, rc_params
 
 __all__: list[str] = []
@@ -136,12 +136,12 @@ def _imshow_downsample_needs_a_tensor(
         return call_next(args, kwargs)
     downsample_method(kwargs["downsample"])  # an invalid value: that error first
     x: Any = args[0] if args else kwargs.get("X")
-    key = None
     if isinstance(x, str) and kwargs.get("data") is not None:
+        # Unlike the other layers' look-ups, the value read is cached in a copy:
+        # it reaches the layers after this one, while the dict this layer was
+        # given (the one an explainer sees) is left as it came.
         kwargs = dict(kwargs)
-        given, x = x, from_data(kwargs, x)
-        if x is not given:
-            key = given
+    x, key = resolve_data_arg(kwargs, x)
     if holds_tensor(x):
         return call_next(args, kwargs)
     ours = ["downsample", *(k for k in KEYWORDS if k in kwargs)]

@@ -69,7 +69,7 @@ from matplotlib.markers import MarkerStyle
 from torchplot._convert import readable_here, to_numpy
 from torchplot._layers._tensor_keywords import holds_tensor, tensor_keywords_error
 from torchplot._m4 import m4_indices, visible_slice
-from torchplot._native import from_data, layer
+from torchplot._native import layer, resolve_data_arg
 from torchplot._rc import rc_params, reduce_method
 
 __all__ = ["LineReduction"]
@@ -399,10 +399,9 @@ def _refuse_without_tensors(ax: Any, args: tuple[Any, ...], kwargs: dict[str, An
     reduced; without one, ``reduce=`` would be dropped unseen where
     Matplotlib raises for it.  Data named through ``data=`` is looked up as
     Matplotlib looks it up (``kwargs`` must be the call's own dict: see
-    :func:`from_data`).
+    :func:`torchplot._native.from_data`).
     """
-    data = kwargs.get("data") is not None
-    found = [from_data(kwargs, a) if data and isinstance(a, str) else a for a in args]
+    found = [resolve_data_arg(kwargs, a)[0] for a in args]
     if any(holds_tensor(a) for a in found) or any(
         holds_tensor(v) for k, v in kwargs.items() if k != "data"
     ):

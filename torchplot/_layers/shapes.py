@@ -48,7 +48,7 @@ from torchplot._convert import (
 )
 from torchplot._frameworks import Kind, kind_of
 from torchplot._layers.images import _dense
-from torchplot._native import explains, from_data, layer
+from torchplot._native import explains, layer, resolve_data_arg
 
 __all__: list[str] = []
 
@@ -79,10 +79,10 @@ def _hist_of_all_values(
     ax: Any, call_next: Next, args: tuple[Any, ...], kwargs: dict[str, Any]
 ) -> Any:
     given: Any = args[0] if args else kwargs.get("x")
-    x, weights, data = given, kwargs.get("weights"), kwargs.get("data")
-    if data is not None:  # the two names hist looks up in ``data``
-        x = from_data(kwargs, x) if isinstance(x, str) else x
-        weights = from_data(kwargs, weights) if isinstance(weights, str) else weights
+    data = kwargs.get("data")
+    # The two names hist looks up in ``data``.
+    x = resolve_data_arg(kwargs, given)[0]
+    weights = resolve_data_arg(kwargs, kwargs.get("weights"))[0]
     if not _is_tensor(x) or metadata_refused(x) or x.is_nested or x.ndim <= 2:
         return call_next(args, kwargs)  # (a tensor refusing its reads: the rule's error)
     func = _method(ax, "hist")
@@ -110,9 +110,8 @@ def _hist_of_all_values(
 def _scatter_points(ax: Any, call_next: Next, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
     if len(args) != 1 or "y" in kwargs or "ys" in kwargs:
         return call_next(args, kwargs)
-    points, data = args[0], kwargs.get("data")
-    if data is not None and isinstance(points, str):
-        points = from_data(kwargs, points)
+    data = kwargs.get("data")
+    points = resolve_data_arg(kwargs, args[0])[0]
     if not _is_tensor(points):
         return call_next(args, kwargs)
     where = _where(_method(ax, "scatter"), args[0], 0, "x")
@@ -127,7 +126,7 @@ def _scatter_points(ax: Any, call_next: Next, args: tuple[Any, ...], kwargs: dic
         # looked up here and ``data`` is not passed on.
         names = replaced_names(_method(ax, "scatter"))
         kwargs = {
-            k: from_data(kwargs, v) if (names is None or k in names) and isinstance(v, str) else v
+            k: resolve_data_arg(kwargs, v)[0] if names is None or k in names else v
             for k, v in kwargs.items()
             if k != "data"
         }
@@ -180,13 +179,8 @@ def _plot_of_3d(error: Exception, args: tuple[Any, ...], kwargs: dict[str, Any])
     if found is None:
         return
     named = {found[1], found[2]}
-    data = kwargs.get("data")
     # With ``data=``, Matplotlib groups the looked-up values, not the strings.
-    resolved = (
-        [from_data(kwargs, a) if isinstance(a, str) else a for a in args]
-        if data is not None
-        else args
-    )
+    resolved = [resolve_data_arg(kwargs, a)[0] for a in args]
     for i, role in enumerate(_plot_roles(resolved)):
         arg, given = resolved[i], args[i]
         if (
