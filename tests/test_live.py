@@ -657,7 +657,7 @@ def _held_as_on_a_gpu(monkeypatch):
     """Make ``log`` hold CPU tensors on their device, as it holds a GPU's (to reach ``to_host``)."""
     from torchplot._live import _transfer
 
-    monkeypatch.setattr(_transfer, "_on_host", lambda t: False)
+    monkeypatch.setattr(_transfer, "in_host_memory", lambda t: False)
 
 
 def test_a_failed_batch_transfer_is_read_again_one_by_one(monkeypatch):

@@ -269,12 +269,15 @@ def _torch_dtype_name(dtype: Any) -> str:
 #: The tensor types whose CPU tensors take the short path of :func:`_torch_leaf`;
 #: filled from the first tensor converted (torchplot never imports torch itself).
 _DIRECT_TYPES: frozenset[type] = frozenset()
+#: ``torch.strided``, set with :data:`_DIRECT_TYPES`.
+_STRIDED: Any = None
 
 
 def _direct_types() -> frozenset[type]:
-    global _DIRECT_TYPES, _dispatch_depth
+    global _DIRECT_TYPES, _STRIDED, _dispatch_depth
     torch = sys.modules["torch"]
     _dispatch_depth = dispatch_depth()
+    _STRIDED = torch.strided
     _DIRECT_TYPES = frozenset({torch.Tensor, torch.nn.Parameter})
     return _DIRECT_TYPES
 
@@ -597,6 +600,25 @@ def _plain_past_torch_function(t: Any) -> bool:
 def in_transform(t: Any) -> bool:
     """Whether ``t`` is a tensor inside a ``torch.func`` transform (``grad``, ``vmap``, ...)."""
     return functorch_wrapped(t)
+
+
+def in_host_memory(t: Any) -> bool:
+    """Whether ``t`` is a plain tensor whose values lie in host memory as it shows them.
+
+    A ``Tensor`` or ``Parameter`` (no subclass running code of its own),
+    strided on the CPU, neither quantized, nested nor a ZeroTensor (which has
+    no memory).  What code reading a tensor in place may read: ``hist``'s
+    view, the image grid's, ``Live.log``'s ``item()``.  Its conjugation and
+    negation bits, its ``requires_grad`` and its dtype are for the reader.
+    """
+    return (
+        type(t) in (_DIRECT_TYPES or _direct_types())
+        and t.is_cpu
+        and t.layout is _STRIDED
+        and not t.is_quantized
+        and not t.is_nested
+        and not t._is_zerotensor()
+    )
 
 
 def readable_here(t: Any) -> bool:

@@ -36,6 +36,7 @@ from typing import Any
 import numpy as np
 
 from torchplot._compat import fill_
+from torchplot._convert import in_host_memory
 
 __all__ = [
     "CHANNELS",
@@ -374,19 +375,11 @@ def _host_array(t: Any, bits: bool = True) -> Any:
     """A NumPy view of a plain CPU tensor's memory (no copy), or ``None``.
 
     With ``bits``, a dtype NumPy lacks is viewed as the integer dtype of its
-    element size.  ``None`` for another device, a tensor subclass, a tensor
-    with a pending conjugation or negation bit, a zero tensor, or one that
-    requires grad.
+    element size.  ``None`` for a tensor not in host memory as it shows its
+    values (:func:`~torchplot._convert.in_host_memory`), one with a pending
+    conjugation or negation bit, or one that requires grad.
     """
-    torch = sys.modules["torch"]
-    if (
-        type(t) is not torch.Tensor
-        or t.device.type != "cpu"
-        or t.requires_grad
-        or t.is_conj()
-        or t.is_neg()
-        or t._is_zerotensor()  # no memory to view: ``numpy()`` raises
-    ):
+    if not in_host_memory(t) or t.requires_grad or t.is_conj() or t.is_neg():
         return None
     try:
         return t.numpy()
@@ -397,7 +390,7 @@ def _host_array(t: Any, bits: bool = True) -> Any:
     if as_int is None:
         return None
     try:
-        return t.view(getattr(torch, as_int)).numpy()
+        return t.view(getattr(sys.modules["torch"], as_int)).numpy()
     except (TypeError, RuntimeError):
         return None
 

@@ -37,7 +37,7 @@ import numpy as np
 from matplotlib.axes import Axes
 
 from torchplot._compat import split_datasets
-from torchplot._convert import readable_here, to_numpy
+from torchplot._convert import in_host_memory, readable_here, to_numpy
 from torchplot._histogram import Unsupported, histogram, histogram_bin_edges, nan_range
 from torchplot._native import layer
 
@@ -63,14 +63,9 @@ def _host_view(torch: Any, t: Any) -> np.ndarray | None:
     needed here, and skipping it keeps a CPU ``hist`` at NumPy's speed.
     """
     if (
-        t.device.type != "cpu"
-        or t.layout != torch.strided
-        or t.is_quantized
-        or t.is_nested
+        not in_host_memory(t)
         or t.is_conj()
         or t.is_neg()
-        or t._is_zerotensor()  # no memory to view: ``numpy()`` raises
-        or type(t) not in (torch.Tensor, torch.nn.Parameter)
         or str(t.dtype).removeprefix("torch.") not in _VIEWABLE
     ):
         return None

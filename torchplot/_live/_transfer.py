@@ -58,6 +58,7 @@ from torchplot._convert import (
     _where_text,
     describe,
     dispatch_modes_active,
+    in_host_memory,
     jax_error,
     masked_from,
     needs_conversion,
@@ -165,33 +166,6 @@ def _own_copy(t: Any) -> Any:
     return t if fresh else t.clone()
 
 
-#: The rule's plain tensor types and ``torch.strided``, from the first value logged.
-_READ_AT_ONCE: tuple[frozenset[type], Any] | None = None
-
-
-def _on_host(t: Any) -> bool:
-    """Whether ``t`` (a real, one-element, not nested tensor) is a value to read now.
-
-    A plain dense tensor on the CPU: ``item()`` waits for nothing there and
-    costs a tenth of holding it (a copy now, the transfer at the refresh),
-    and a Python float cannot alias it.  It reads what the rule
-    would (``bfloat16``, ``float8``, integers: exactly).  Device tensors are
-    held, never read (no sync); subclasses (which run code of their own),
-    quantized, sparse and zero tensors take the held path as before.
-    """
-    global _READ_AT_ONCE
-    if _READ_AT_ONCE is None:
-        _READ_AT_ONCE = _direct_types(), sys.modules["torch"].strided
-    types, strided = _READ_AT_ONCE
-    return (
-        type(t) in types
-        and t.is_cpu
-        and t.layout is strided
-        and not t.is_quantized
-        and not t._is_zerotensor()
-    )
-
-
 def hold(value: Any, name: str | None) -> Any:
     """A scalar to keep until the next refresh: a Python float, or a 0-d copy on its device.
 
@@ -199,7 +173,7 @@ def hold(value: Any, name: str | None) -> Any:
     one-element shape logged (``(1,)``, ``(1, 1)``): a refresh reads it as one number.
 
     Never reads a device value, so it never synchronises with the device (a
-    metric that is a plain CPU tensor is read: see :func:`_on_host`; so is an
+    metric in host memory is read, see :func:`~torchplot._convert.in_host_memory`; so is an
     object offering only ``__dlpack__``, which NumPy reads on the CPU only).
     A masked NumPy value (``np.ma.masked``, a masked one-element array) is
     NaN, a gap; a ``MaskedTensor`` is held as one, read at the refresh.
@@ -239,7 +213,12 @@ def hold(value: Any, name: str | None) -> Any:
             )
         if value.is_nested:
             raise _not_a_scalar_error(name, value)
-        if name is not None and _on_host(value):  # (a tensor step: read at the refresh)
+        # A metric in host memory is read now: item() waits for nothing there,
+        # costs a tenth of holding it (a copy now, the transfer at the
+        # refresh), and reads what the rule would (bfloat16, float8, integers:
+        # exactly).  Device tensors are held, never read (no sync); so are
+        # subclasses, quantized, sparse and zero tensors, and a tensor step.
+        if name is not None and in_host_memory(value):
             return float(value.item())
         return _own_copy(value) if not value.dim() else _own_copy(value).reshape(())
     if kind is Kind.PLAIN:
