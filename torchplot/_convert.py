@@ -372,10 +372,8 @@ def _torch_leaf(t: Any, where: Where) -> Any:
         # values are zeros of its dtype, on the host at once.
         with plain_tensors():
             t, fresh = torch.zeros(t.shape, dtype=t.dtype, device="cpu"), True
-    if t.layout != torch.strided:
-        t, fresh = t.to_dense(), True
-    if t.is_quantized:
-        t, fresh = t.dequantize(), True
+    t, densified = dense_on_device(t)
+    fresh = fresh or densified
     if t.is_conj():
         t, fresh = t.resolve_conj(), True
     if t.is_neg():
@@ -600,6 +598,21 @@ def _plain_past_torch_function(t: Any) -> bool:
 def in_transform(t: Any) -> bool:
     """Whether ``t`` is a tensor inside a ``torch.func`` transform (``grad``, ``vmap``, ...)."""
     return functorch_wrapped(t)
+
+
+def dense_on_device(t: Any) -> tuple[Any, bool]:
+    """``t`` strided and dequantized on its own device, and whether that made a new tensor.
+
+    A sparse layout becomes dense and a quantized tensor its floats, each
+    tensor on its own (stacked with others, quantized values would be
+    requantized with one scale for all).  A nested tensor keeps its layout.
+    """
+    fresh = False
+    if t.layout is not sys.modules["torch"].strided and not t.is_nested:
+        t, fresh = t.to_dense(), True
+    if t.is_quantized:
+        t, fresh = t.dequantize(), True
+    return t, fresh
 
 
 def in_host_memory(t: Any) -> bool:

@@ -62,6 +62,7 @@ from matplotlib.image import AxesImage
 
 from torchplot._convert import (
     _is_fake,
+    dense_on_device,
     describe,
     metadata_refused,
     readable_here,
@@ -486,13 +487,7 @@ def _number(value: Any, name: str) -> Any:
 
 def _dense(x: Any) -> Any:
     """A strided, dequantized, detached tensor on ``x``'s device (no copy when it already is)."""
-    torch = sys.modules["torch"]
-    x = x.detach()
-    if x.layout != torch.strided:
-        x = x.to_dense()
-    if x.is_quantized:
-        x = x.dequantize()
-    return x
+    return dense_on_device(x.detach())[0]
 
 
 def _single_view(x: Any, layout: ImageLayout) -> Any:

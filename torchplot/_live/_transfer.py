@@ -56,6 +56,7 @@ from torchplot._convert import (
     _rebuilt_mapping,
     _scalar,
     _where_text,
+    dense_on_device,
     describe,
     dispatch_modes_active,
     in_host_memory,
@@ -153,16 +154,11 @@ def _finite_step(value: float) -> float:
 def _own_copy(t: Any) -> Any:
     """A detached tensor on ``t``'s device that the caller cannot reach (asynchronous kernels).
 
-    Sparse tensors are made dense and quantized ones dequantized here, each
-    tensor on its own: stacked with others at a refresh, a quantized tensor
-    would be requantized with one scale for all (wrong values).
+    Dense and dequantized here, each tensor on its own (see
+    :func:`~torchplot._convert.dense_on_device`), before a refresh stacks it
+    with others.
     """
-    t = t.detach()
-    fresh = False
-    if t.layout is not sys.modules["torch"].strided and not t.is_nested:
-        t, fresh = t.to_dense(), True
-    if t.is_quantized:
-        t, fresh = t.dequantize(), True
+    t, fresh = dense_on_device(t.detach())
     return t if fresh else t.clone()
 
 
