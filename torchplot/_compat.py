@@ -12,6 +12,20 @@ import sys
 from collections.abc import Callable, Iterator
 from typing import Any
 
+__all__ = [
+    "dispatch_depth",
+    "fake_tensor",
+    "fill_",
+    "functorch_wrapped",
+    "item_reads_as_stored",
+    "jax_key_array",
+    "matplotlib_release",
+    "past_dispatch_modes",
+    "past_torch_function",
+    "plain_tensors",
+    "split_datasets",
+]
+
 
 @contextlib.contextmanager
 def plain_tensors() -> Iterator[None]:

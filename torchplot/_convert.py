@@ -89,7 +89,34 @@ from torchplot._compat import (
 )
 from torchplot._frameworks import Kind, is_local_class, kind_of, plain_types
 
-__all__ = ["to_numpy", "convert_call", "needs_conversion", "describe"]
+# The rule, and the parts of it that the layers and Live share.
+__all__ = [
+    "ML_DTYPES_CAST",
+    "TORCH_CAST",
+    "Where",
+    "as_scalar",
+    "convert_call",
+    "converted_key",
+    "dense_detached",
+    "dense_on_device",
+    "describe",
+    "direct_types",
+    "dispatch_modes_active",
+    "in_host_memory",
+    "is_fake",
+    "jax_error",
+    "masked_from",
+    "metadata_refused",
+    "needs_conversion",
+    "readable_here",
+    "rebuild",
+    "rebuilt_mapping",
+    "refuse_unreadable",
+    "replaced_names",
+    "rule_error",
+    "to_numpy",
+    "where_text",
+]
 
 # Reading an Enum member (``Kind.PLAIN``) costs ten times a global read.
 _PLAIN, _CONTAINER, _TORCH = Kind.PLAIN, Kind.CONTAINER, Kind.TORCH
@@ -244,13 +271,13 @@ def _device_of(obj: Any) -> Any:
 Where = str | tuple[Any, ...]
 
 
-def _where_text(where: Where) -> str:
+def where_text(where: Where) -> str:
     if isinstance(where, str):
         return where
     tag, *rest = where
     if tag == "item":
         parent, key = rest
-        return f"{_where_text(parent)}[{key!r}]"
+        return f"{where_text(parent)}[{key!r}]"
     func = rest[0]
     qual = getattr(func, "__qualname__", getattr(func, "__name__", "call"))
     if tag == "kwarg":
@@ -258,8 +285,8 @@ def _where_text(where: Where) -> str:
     return f"{qual}() {_arg_label(func, rest[1], rest[2])}"
 
 
-def _error(where: Where, obj: Any, problem: str, fix: str) -> TypeError:
-    return TypeError(f"{_where_text(where)}: {problem} ({describe(obj)}). Fix: {fix}.")
+def rule_error(where: Where, obj: Any, problem: str, fix: str) -> TypeError:
+    return TypeError(f"{where_text(where)}: {problem} ({describe(obj)}). Fix: {fix}.")
 
 
 def _torch_dtype_name(dtype: Any) -> str:
@@ -273,7 +300,7 @@ _DIRECT_TYPES: frozenset[type] = frozenset()
 _STRIDED: Any = None
 
 
-def _direct_types() -> frozenset[type]:
+def direct_types() -> frozenset[type]:
     global _DIRECT_TYPES, _STRIDED, _dispatch_depth
     torch = sys.modules["torch"]
     _dispatch_depth = dispatch_depth()
@@ -283,7 +310,7 @@ def _direct_types() -> frozenset[type]:
 
 
 def _first_dispatch_depth() -> int:
-    _direct_types()
+    direct_types()
     return _dispatch_depth()
 
 
@@ -292,7 +319,7 @@ def _first_dispatch_depth() -> int:
 _dispatch_depth: Callable[[], int] = _first_dispatch_depth
 
 
-def _scalar(arr: np.ndarray) -> Any:
+def as_scalar(arr: np.ndarray) -> Any:
     """What a 0-d array stands for as a scalar argument.
 
     An integer or boolean is a count, an index or a flag (``bins=``,
@@ -315,13 +342,13 @@ def dispatch_modes_active() -> bool:
 
 
 def _torch_leaf(t: Any, where: Where) -> Any:
-    if _dispatch_depth() and not _is_fake(t):
+    if _dispatch_depth() and not is_fake(t):
         # Inside a dispatch mode the copies below are not the program's own
         # operations: a FakeTensorMode would make them fake (their memory read
         # as values: garbage drawn), a FlopCounterMode would count them.
         with past_dispatch_modes():
             return _torch_leaf(t, where)
-    if type(t) in (_DIRECT_TYPES or _direct_types()) and t.is_cpu and not t._is_zerotensor():
+    if type(t) in (_DIRECT_TYPES or direct_types()) and t.is_cpu and not t._is_zerotensor():
         # The common case, a host tensor of a dtype NumPy has, without the
         # general path's dozen attribute reads (a small plot call pays them
         # per argument).  numpy(force=True) detaches and resolves the conj and
@@ -336,13 +363,13 @@ def _torch_leaf(t: Any, where: Where) -> Any:
             pass
         else:
             # A copy: ``arr`` may share the tensor's memory (promise 3).
-            return _scalar(arr) if arr.ndim == 0 else arr.copy()
+            return as_scalar(arr) if arr.ndim == 0 else arr.copy()
     torch = sys.modules["torch"]
     given = t
     try:
         # A subclass's ``__torch_function__`` runs for each of these reads,
         # and may refuse every one: the error says so, and how to read past it.
-        no_data = t.is_meta or _is_fake(t)
+        no_data = t.is_meta or is_fake(t)
         nested = not no_data and t.is_nested
     except Exception as exc:
         if type(given) in _DIRECT_TYPES:  # a mode refused a plain tensor: PyTorch's error
@@ -396,7 +423,7 @@ def _torch_leaf(t: Any, where: Where) -> Any:
         raise _unreadable(where, given, t, exc) from None
     if not fresh:
         arr = arr.copy()
-    return _scalar(arr) if arr.ndim == 0 else arr
+    return as_scalar(arr) if arr.ndim == 0 else arr
 
 
 def _masked_leaf(t: Any, where: Where) -> Any:
@@ -426,8 +453,8 @@ _DTYPE_PROBLEM: dict[Any, Exception | None] = {}
 def _no_data_error(where: Where, t: Any) -> TypeError:
     """The error for a meta or fake tensor, or a lazy module's uninitialized parameter."""
     if _is_uninitialized(t):
-        return _error(where, t, f"{_NO_DATA} yet", _FIX_LAZY)
-    return _error(where, t, _NO_DATA, _FIX_NO_DATA)
+        return rule_error(where, t, f"{_NO_DATA} yet", _FIX_LAZY)
+    return rule_error(where, t, _NO_DATA, _FIX_NO_DATA)
 
 
 def refuse_unreadable(where: Where, t: Any) -> None:
@@ -460,10 +487,10 @@ def refuse_unreadable(where: Where, t: Any) -> None:
     if metadata_refused(t):
         _convert(t, where)  # the rule's error for it (had the rule read it, it is readable)
         return
-    if t.is_meta or _is_fake(t):
+    if t.is_meta or is_fake(t):
         raise _no_data_error(where, t)
     if in_transform(t.detach()):
-        raise _error(where, t, _IN_TRANSFORM, _FIX_TRANSFORM)
+        raise rule_error(where, t, _IN_TRANSFORM, _FIX_TRANSFORM)
     if not t.is_quantized:  # dequantized by the rule, whatever its dtype
         error = dtype_error(where, t)
         if error is not None:
@@ -478,7 +505,7 @@ def metadata_refused(t: Any) -> bool:
     converts it (the layers, :func:`refuse_unreadable`) leaves such a tensor
     to the rule, whose error names it and says how to read past the override.
     """
-    if type(t) in (_DIRECT_TYPES or _direct_types()):
+    if type(t) in (_DIRECT_TYPES or direct_types()):
         return False
     try:
         t.is_nested, t.is_meta, t.ndim  # noqa: B018 (read for their errors)
@@ -533,10 +560,10 @@ def _unreadable(where: Where, given: Any, t: Any, exc: Exception) -> TypeError:
     """
     torch = sys.modules["torch"]
     if in_transform(t):
-        return _error(where, given, _IN_TRANSFORM, _FIX_TRANSFORM)
+        return rule_error(where, given, _IN_TRANSFORM, _FIX_TRANSFORM)
     if type(t) is not torch.Tensor and not isinstance(t, torch.nn.Parameter):
         if _plain_past_torch_function(t):
-            return _error(
+            return rule_error(
                 where,
                 given,
                 f"the {type(t).__name__}'s `__torch_function__` refused to read it "
@@ -549,7 +576,8 @@ def _unreadable(where: Where, given: Any, t: Any, exc: Exception) -> TypeError:
         fix = f"convert the {type(t).__name__} to a plain tensor first"
         if callable(getattr(t, "full_tensor", None)):  # DTensor: gathers its shards
             fix += ", e.g. `tensor.full_tensor()`"
-        return _error(where, given, f"cannot read the data of a {type(t).__name__} ({exc})", fix)
+        problem = f"cannot read the data of a {type(t).__name__} ({exc})"
+        return rule_error(where, given, problem, fix)
     try:
         with plain_tensors():
             torch.zeros(1, dtype=t.dtype, device="cpu").float()
@@ -557,7 +585,7 @@ def _unreadable(where: Where, given: Any, t: Any, exc: Exception) -> TypeError:
         pass
     else:
         fix = "cast it to a plottable dtype first, e.g. `tensor.float()`"
-        return _error(where, given, f"NumPy has no equivalent of this tensor ({exc})", fix)
+        return rule_error(where, given, f"NumPy has no equivalent of this tensor ({exc})", fix)
     # Bit-packed dtypes (uint1-7, int1-7, bits*, float4_e2m1fn_x2) have no
     # arithmetic, not even a cast; a view of their bytes as an integer of the
     # same size is all PyTorch can do with them.
@@ -566,7 +594,7 @@ def _unreadable(where: Where, given: Any, t: Any, exc: Exception) -> TypeError:
     except Exception:  # "Bits types are undefined"
         signed = False
     raw = f"{'int' if signed else 'uint'}{8 * t.dtype.itemsize}"
-    return _error(
+    return rule_error(
         where,
         given,
         f"NumPy has no equivalent of this tensor, and PyTorch cannot cast {t.dtype} "
@@ -615,6 +643,11 @@ def dense_on_device(t: Any) -> tuple[Any, bool]:
     return t, fresh
 
 
+def dense_detached(t: Any) -> Any:
+    """``t`` detached, strided and dequantized on its own device (no copy when it already is)."""
+    return dense_on_device(t.detach())[0]
+
+
 def in_host_memory(t: Any) -> bool:
     """Whether ``t`` is a plain tensor whose values lie in host memory as it shows them.
 
@@ -625,7 +658,7 @@ def in_host_memory(t: Any) -> bool:
     negation bits, its ``requires_grad`` and its dtype are for the reader.
     """
     return (
-        type(t) in (_DIRECT_TYPES or _direct_types())
+        type(t) in (_DIRECT_TYPES or direct_types())
         and t.is_cpu
         and t.layout is _STRIDED
         and not t.is_quantized
@@ -651,7 +684,7 @@ def readable_here(t: Any) -> bool:
     return not in_transform(t.detach())
 
 
-def _is_fake(t: Any) -> bool:
+def is_fake(t: Any) -> bool:
     """Whether ``t`` stands in for data it does not hold (meta tensors aside).
 
     A FakeTensor, or a lazy module's uninitialized parameter or buffer, whose
@@ -684,14 +717,14 @@ def jax_error(where: Where, x: Any) -> TypeError | None:
     jax = sys.modules["jax"]
     tracer = getattr(getattr(jax, "core", None), "Tracer", None)
     if tracer is not None and isinstance(x, tracer):
-        return _error(
+        return rule_error(
             where,
             x,
             "cannot read the value of a JAX tracer (inside `jax.jit`, `vmap` or `grad`)",
             "plot concrete arrays outside the transform, e.g. return them from the function",
         )
     if jax_key_array(jax, x):
-        return _error(
+        return rule_error(
             where,
             x,
             "a JAX PRNG key array holds keys, not numbers",
@@ -699,7 +732,7 @@ def jax_error(where: Where, x: Any) -> TypeError | None:
         )
     is_deleted = getattr(x, "is_deleted", None)
     if is_deleted is not None and is_deleted():
-        return _error(
+        return rule_error(
             where,
             x,
             "this JAX array was deleted (donated to a jitted function, or `.delete()`)",
@@ -713,7 +746,7 @@ def _jax_leaf(x: Any, where: Where) -> Any:
         arr = np.array(x, copy=True)
     except Exception as exc:
         # Only now asked why: a tracer, a key array and a deleted array all fail here.
-        error = jax_error(where, x) or _error(
+        error = jax_error(where, x) or rule_error(
             where,
             x,
             f"cannot read the value of this JAX array ({type(exc).__name__}: {exc})",
@@ -721,12 +754,12 @@ def _jax_leaf(x: Any, where: Where) -> Any:
         )
         raise error from None
     arr = _cast_ml_dtypes(arr)
-    return _scalar(arr) if arr.ndim == 0 else arr
+    return as_scalar(arr) if arr.ndim == 0 else arr
 
 
 def _cupy_leaf(x: Any, where: Where) -> Any:
     arr = x.get()  # one device-to-host copy into fresh memory
-    return _scalar(arr) if arr.ndim == 0 else arr
+    return as_scalar(arr) if arr.ndim == 0 else arr
 
 
 def _dlpack_leaf(x: Any, where: Where) -> Any:
@@ -734,7 +767,7 @@ def _dlpack_leaf(x: Any, where: Where) -> Any:
         arr = np.array(np.from_dlpack(x), copy=True)
     except (BufferError, RuntimeError, TypeError) as exc:
         on_host = str(_device_of(x)) == "cpu"
-        raise _error(
+        raise rule_error(
             where,
             x,
             f"NumPy cannot read this {type(x).__name__} through DLPack ({exc})",
@@ -743,7 +776,7 @@ def _dlpack_leaf(x: Any, where: Where) -> Any:
             else "copy it to host memory with its own library first (NumPy reads DLPack "
             "data only on the CPU)",
         ) from None
-    return _scalar(arr) if arr.ndim == 0 else arr
+    return as_scalar(arr) if arr.ndim == 0 else arr
 
 
 #: The converter of each kind of foreign array.
@@ -891,9 +924,8 @@ def _convert(obj: Any, where: Where) -> Any:
     if type(obj) is list or type(obj) is tuple:  # told before an ABC's costlier isinstance
         return _rebuilt_sequence(obj, where)
     if isinstance(obj, Mapping):
-        return _rebuilt_mapping(
-            obj, [(_key(k, where), _convert(v, ("item", where, k))) for k, v in obj.items()]
-        )
+        pairs = [(converted_key(k, where), _convert(v, ("item", where, k))) for k, v in obj.items()]
+        return rebuilt_mapping(obj, pairs)
     if type(obj) is slice:
         ends = (obj.start, obj.stop, obj.step)
         return slice(*(_convert(v, ("item", where, i)) for i, v in enumerate(ends)))
@@ -925,7 +957,7 @@ def _rebuilt_sequence(obj: Any, where: Where) -> Any:
 
 #: torch dtype name -> NumPy dtype of the scalar the rule makes of a 0-d tensor of
 #: it, for the integer and boolean dtypes (whose scalars are Python ``int``/``bool``):
-#: None.  What :func:`_torch_leaf` gives for each (``_scalar``), here without a leaf.
+#: None.  What :func:`_torch_leaf` gives for each (``as_scalar``), here without a leaf.
 _SCALAR_DTYPES: dict[str, np.dtype[Any] | None] = {
     **dict.fromkeys(
         ("bool", "uint8", "uint16", "uint32", "uint64", "int8", "int16", "int32", "int64")
@@ -945,14 +977,14 @@ def _torch_scalars(items: list[Any]) -> list[Any] | None:
     per tensor and one NumPy array for them all.  The values are the same:
     ``item()`` gives each value exactly as a Python number, which the array
     of the leaf's dtype holds exactly (its scalars are the leaf's ``arr[()]``;
-    an integer or boolean one is the Python number itself, as ``_scalar``
+    an integer or boolean one is the Python number itself, as ``as_scalar``
     gives).  Only for plain tensors (no subclass of their own), all 0-d, on
     the host and of one dtype, read outside any ``torch.func`` transform and
     any mode that could read them otherwise: everything else goes one by
     one, whose errors name the item.
     """
     torch = sys.modules["torch"]
-    if not set(map(type, items)) <= (_DIRECT_TYPES or _direct_types()):
+    if not set(map(type, items)) <= (_DIRECT_TYPES or direct_types()):
         return None
     if not item_reads_as_stored():
         return None
@@ -980,7 +1012,7 @@ def _torch_scalars(items: list[Any]) -> list[Any] | None:
 _dtype_of, _is_cpu = attrgetter("dtype"), attrgetter("is_cpu")
 
 
-def _rebuilt_mapping(obj: Mapping[Any, Any], pairs: list[tuple[Any, Any]]) -> Any:
+def rebuilt_mapping(obj: Mapping[Any, Any], pairs: list[tuple[Any, Any]]) -> Any:
     if type(obj) is dict or not isinstance(obj, dict):
         # A mapping that is no dict (``MappingProxyType``, ``UserDict``) is
         # read by key and iterated, as a dict is.
@@ -1132,10 +1164,10 @@ def _looked_up(
     return ChainMap(found, data)
 
 
-def _key(key: Any, where: Where) -> Any:
+def converted_key(key: Any, where: Where) -> Any:
     converted = _convert(key, ("item", where, "<key>"))
     if isinstance(converted, np.ndarray):
-        raise _error(
+        raise rule_error(
             ("item", where, "<key>"),
             key,
             "a dict key must be a single value",

@@ -22,6 +22,8 @@ from typing import Any
 
 import numpy as np
 
+__all__ = ["Kind", "is_local_class", "kind_of", "plain_types"]
+
 
 class Kind(IntEnum):
     """How the conversion rule treats a value of some type."""

@@ -75,7 +75,17 @@ from torchplot._spacing import (
     with_float_spacings,
 )
 
-__all__ = ["adopt", "twin_of", "is_twin", "derives_from_twin"]
+__all__ = [
+    "CallNext",
+    "adopt",
+    "bind_layer",
+    "build_twin",
+    "cached_twin",
+    "derives_from_twin",
+    "is_twin",
+    "twin_lookup",
+    "twin_of",
+]
 
 _T = TypeVar("_T")
 CallNext = Callable[[tuple[Any, ...], dict[str, Any]], Any]

@@ -61,9 +61,9 @@ from matplotlib.font_manager import FontProperties
 from matplotlib.image import AxesImage
 
 from torchplot._convert import (
-    _is_fake,
-    dense_on_device,
+    dense_detached,
     describe,
+    is_fake,
     metadata_refused,
     readable_here,
     refuse_unreadable,
@@ -234,7 +234,7 @@ def _tensor_layouts(
                 f"Fix: pad it to one shape first, e.g. `{arg.expr}.to_padded_tensor(0)`."
             )
         return call_next(args, kwargs)
-    if x.is_meta or _is_fake(x):
+    if x.is_meta or is_fake(x):
         # No data to lay out: the conversion rule's error, naming the image's own shape.
         to_numpy(x, name=arg.where)
     layout = image_layout(tuple(x.shape), arg.call, arg.expr, arg.label)
@@ -298,7 +298,7 @@ def _next_frame(
         or metadata_refused(a)
         or a.is_nested
         or a.is_meta
-        or _is_fake(a)
+        or is_fake(a)
     ):
         return call_next(args, kwargs)
     image = a
@@ -379,7 +379,7 @@ def _one_copy(arg: _ImageArgument, x: Any, hand_over: bool) -> Any:
 
 def _single_image(x: Any, held: Any, layout: ImageLayout) -> Any:
     """The one image of ``x`` in Matplotlib's layout: a view, or a masked array for ``held``."""
-    view = _single_view(_dense(x), layout)
+    view = _single_view(dense_detached(x), layout)
     if held is None:
         return view
     return np.ma.masked_array(view.numpy(), mask=~_single_view(held, layout).numpy())
@@ -483,11 +483,6 @@ def _number(value: Any, name: str) -> Any:
 
 
 # --------------------------------------------------------------------------- device-side steps
-
-
-def _dense(x: Any) -> Any:
-    """A strided, dequantized, detached tensor on ``x``'s device (no copy when it already is)."""
-    return dense_on_device(x.detach())[0]
 
 
 def _single_view(x: Any, layout: ImageLayout) -> Any:
@@ -639,7 +634,7 @@ def _grid_call(
             **size,
         )
     x, held = _readable(arg, x)
-    imgs = _channels_last(_dense(x), layout)
+    imgs = _channels_last(dense_detached(x), layout)
     held_imgs = None if held is None else _channels_last(held, layout)
     if opts["denorm"] is not None:
         imgs = _denorm(imgs, opts["denorm"], arg.call)

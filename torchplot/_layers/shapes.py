@@ -40,14 +40,14 @@ from matplotlib.axes import Axes
 
 from torchplot._convert import (
     Where,
-    _where_text,
+    dense_detached,
     describe,
     metadata_refused,
     refuse_unreadable,
     replaced_names,
+    where_text,
 )
 from torchplot._frameworks import Kind, kind_of
-from torchplot._layers.images import _dense
 from torchplot._native import explains, layer, resolve_data_arg
 
 __all__: list[str] = []
@@ -87,11 +87,11 @@ def _hist_of_all_values(
         return call_next(args, kwargs)  # (a tensor refusing its reads: the rule's error)
     func = _method(ax, "hist")
     refuse_unreadable(_where(func, given, 0 if args else None, "x"), x)
-    flat = _dense(x).flatten()  # a view when it can be; values stay on their device
+    flat = dense_detached(x).flatten()  # a view when it can be; values stay on their device
     if weights is not None and tuple(getattr(weights, "shape", ())) == tuple(x.shape):
         if _is_tensor(weights):
             refuse_unreadable(_where(func, kwargs["weights"], None, "weights"), weights)
-            weights = _dense(weights)
+            weights = dense_detached(weights)
         weights = weights.reshape(-1)
     kwargs = {**kwargs, "weights": weights} if "weights" in kwargs else dict(kwargs)
     if data is not None:
@@ -130,7 +130,7 @@ def _scatter_points(ax: Any, call_next: Next, args: tuple[Any, ...], kwargs: dic
             for k, v in kwargs.items()
             if k != "data"
         }
-    points = _dense(points)
+    points = dense_detached(points)
     return call_next(tuple(points[:, i] for i in range(points.shape[1])), kwargs)
 
 
@@ -161,7 +161,7 @@ def _not_points(
             shapes, fix = "(N, 2) or (N, 3)", "pass xs, ys and zs, e.g. `scatter(*points.T)`"
         raise TypeError(
             f"{exc} (torchplot: scatter of one tensor takes points of shape {shapes}{when}; "
-            f"{_where_text(where)} has {describe(points)}. Fix: {fix}, or points of shape "
+            f"{where_text(where)} has {describe(points)}. Fix: {fix}, or points of shape "
             f"{shapes}.)"
         ) from exc
 
@@ -190,7 +190,7 @@ def _plot_of_3d(error: Exception, args: tuple[Any, ...], kwargs: dict[str, Any])
             or str(tuple(arg.shape)) not in named
         ):
             continue
-        where = _where_text(_where(Axes.plot, given, i, "x"))
+        where = where_text(_where(Axes.plot, given, i, "x"))
         if role == "y alone":
             fix = (
                 "`t.flatten(1).T` for one line per leading index, `t.reshape(-1, t.shape[-1]).T` "

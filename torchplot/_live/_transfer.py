@@ -50,22 +50,22 @@ from torchplot._compat import past_dispatch_modes
 from torchplot._convert import (
     ML_DTYPES_CAST,
     Where,
-    _direct_types,
-    _error,
-    _key,
-    _rebuilt_mapping,
-    _scalar,
-    _where_text,
+    as_scalar,
+    converted_key,
     dense_on_device,
     describe,
+    direct_types,
     dispatch_modes_active,
     in_host_memory,
     jax_error,
     masked_from,
     needs_conversion,
     rebuild,
+    rebuilt_mapping,
     refuse_unreadable,
+    rule_error,
     to_numpy,
+    where_text,
 )
 from torchplot._frameworks import Kind, kind_of
 
@@ -297,7 +297,7 @@ def _rebuilt(container: Any, items: list[Any], key: Callable[[Any], Any] | None 
     """
     if isinstance(container, Mapping):
         keys = container.keys() if key is None else map(key, container.keys())
-        return _rebuilt_mapping(container, list(zip(keys, items, strict=True)))
+        return rebuilt_mapping(container, list(zip(keys, items, strict=True)))
     return rebuild(container, items)
 
 
@@ -340,7 +340,7 @@ def hold_array(value: Any, where: Where) -> Any:
     if kind is Kind.DLPACK:
         # Read now, as ``hold`` reads one: NumPy reads DLPack data on the CPU
         # only, where nothing waits, and the copy cannot alias the caller's memory.
-        return to_numpy(value, name=_where_text(where))
+        return to_numpy(value, name=where_text(where))
     return _host_copy(value)
 
 
@@ -381,7 +381,7 @@ def _nested_show_error(where: Where, value: Any) -> TypeError:
     (Held, it failed in torch when ``show`` asked for its shape, which a
     strided nested tensor does not have and a jagged one gives symbolically.)
     """
-    return _error(
+    return rule_error(
         where,
         value,
         "a nested tensor cannot be shown",
@@ -448,7 +448,7 @@ def image_dtype_error(value: Any, where: Where) -> TypeError | None:
     else:
         fix = "pass numbers (a bool, integer or float array)"
     return TypeError(
-        f"{_where_text(where)}: Image data of dtype {dtype} cannot be converted to float "
+        f"{where_text(where)}: Image data of dtype {dtype} cannot be converted to float "
         f"({_described(value)}). Fix: {fix}."
     )
 
@@ -492,7 +492,7 @@ def curve_dtype_error(value: Any, where: Where) -> TypeError | None:
     if dtype.kind in "US":
         fix += ", e.g. `np.asarray(X, float)` for numbers written as text"
     return TypeError(
-        f"{_where_text(where)}: curve data of dtype {dtype} cannot be converted to float "
+        f"{where_text(where)}: curve data of dtype {dtype} cannot be converted to float "
         f"({_described(value)}). Fix: {fix}."
     )
 
@@ -586,7 +586,8 @@ def _placed(value: Any, hosted: Iterator[Any], where: str, masked: Any) -> Any:
         return next(hosted)
     if _holds_arrays(value):
         items = [_placed(v, hosted, where, masked) for v in _items(value)]
-        return _rebuilt(value, items, lambda k: _key(k, where))  # keys too, as the rule does
+        # Keys converted too, as the rule converts them.
+        return _rebuilt(value, items, lambda k: converted_key(k, where))
     return to_numpy(value, name=where)
 
 
@@ -613,7 +614,7 @@ def to_host(values: Sequence[Any], where: str = "Live") -> list[Any]:
     masked = _masked_type()
     # Plain tensors, once per value logged, skip the isinstance (which costs
     # as much as the rest of their way through here): never a MaskedTensor.
-    plain = frozenset() if masked is None else _direct_types()
+    plain = frozenset() if masked is None else direct_types()
     tensors: list[Any] = []
     alone: list[bool] = []  # per value not a float: one tensor, placed as it is hosted
     for v in values:
@@ -634,14 +635,14 @@ def to_host(values: Sequence[Any], where: str = "Live") -> list[Any]:
         flat = _stack_to_host(group, where)
         if len(flat) == len(group) and all(t.dim() == 0 for t in group):
             # The logged scalars, each what the rule makes of a 0-d value.
-            for i, scalar in zip(idx, map(_scalar, flat), strict=True):
+            for i, scalar in zip(idx, map(as_scalar, flat), strict=True):
                 host[i] = scalar
             continue
         offset = 0
         for i, t in zip(idx, group, strict=True):
             n = t.numel()
             piece = flat[offset : offset + n].reshape(tuple(t.shape))
-            host[i] = _scalar(piece) if piece.ndim == 0 else piece
+            host[i] = as_scalar(piece) if piece.ndim == 0 else piece
             offset += n
     hosted, placed = iter(host), iter(alone)
     return [
