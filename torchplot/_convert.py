@@ -108,6 +108,7 @@ __all__ = [
     "masked_from",
     "metadata_refused",
     "needs_conversion",
+    "positional_names",
     "readable_here",
     "rebuild",
     "rebuilt_mapping",
@@ -1217,7 +1218,11 @@ def to_numpy(obj: Any, *, name: str = "value") -> Any:
 
 
 @functools.lru_cache(maxsize=1024)
-def _positional_names(func: Callable[..., Any]) -> tuple[tuple[str, ...], str | None]:
+def positional_names(func: Callable[..., Any]) -> tuple[tuple[str, ...], str | None]:
+    """The names of ``func``'s parameters a positional argument fills, and of its ``*args``.
+
+    ``((), "args")`` for a callable without a signature.
+    """
     try:
         params = list(inspect.signature(func).parameters.values())
     except (TypeError, ValueError):
@@ -1228,7 +1233,7 @@ def _positional_names(func: Callable[..., Any]) -> tuple[tuple[str, ...], str | 
 
 
 def _arg_label(func: Callable[..., Any], i: int, self_offset: int) -> str:
-    names, star = _positional_names(func)
+    names, star = positional_names(func)
     j = i + self_offset
     if j < len(names):
         return f"argument {names[j]!r}"

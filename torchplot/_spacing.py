@@ -23,13 +23,12 @@ fails as it does under Matplotlib (promise 2).
 from __future__ import annotations
 
 import functools
-import inspect
 from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
 
-from torchplot._convert import convert_call
+from torchplot._convert import convert_call, positional_names
 
 __all__ = [
     "SPACING_FUNCTIONS",
@@ -101,11 +100,7 @@ def _marked(value: Any) -> Any:
 
 def spacing_positions(func: Callable[..., Any], self_offset: int) -> tuple[int, ...]:
     """The indices in a call's ``args`` (``self`` excluded) of ``func``'s spacing parameters."""
-    try:
-        params = list(inspect.signature(func).parameters.values())
-    except (TypeError, ValueError):
-        return ()
-    positional = [p.name for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    positional = positional_names(func)[0]
     return tuple(i - self_offset for i, name in enumerate(positional) if name in _SPACINGS)
 
 

@@ -67,7 +67,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import FigureBase
 from seaborn.axisgrid import _BaseGrid
 
-from torchplot._convert import convert_call, describe, needs_conversion, to_numpy
+from torchplot._convert import convert_call, describe, needs_conversion, positional_names, to_numpy
 from torchplot._frameworks import Kind, kind_of
 from torchplot._twins import (
     adopt,
@@ -155,19 +155,9 @@ _DATA_VECTORS: frozenset[str] = frozenset(
 # --------------------------------------------------------------------------- calls
 
 
-@functools.lru_cache(maxsize=256)
-def _positional_names(func: Callable[..., Any]) -> tuple[str, ...]:
-    """Names of ``func``'s parameters that a positional argument can fill."""
-    try:
-        params = inspect.signature(func).parameters.values()
-    except (TypeError, ValueError):
-        return ()
-    return tuple(p.name for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD))
-
-
 def _data_position(func: Callable[..., Any]) -> int | None:
     """Index of the ``data`` parameter among ``func``'s positional parameters."""
-    names = _positional_names(func)
+    names = positional_names(func)[0]
     return names.index("data") if "data" in names else None
 
 
@@ -254,7 +244,7 @@ def _described(
     As :func:`_descriptions` words them, at most :data:`_MAX_LISTED`: a
     message listing every tensor of a call holding thousands is unreadable.
     """
-    names = _positional_names(func)[len(head) :]
+    names = positional_names(func)[0][len(head) :]
     labelled = [(names[i] if i < len(names) else f"args[{i}]", a) for i, a in enumerate(args)]
     labelled += list(kwargs.items())
     descriptions = [d for label, a in labelled for d in _descriptions(a, label)]
