@@ -8,7 +8,7 @@ import sys
 import time
 import warnings
 import weakref
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from types import TracebackType
 from typing import Any, Literal
 
@@ -78,6 +78,48 @@ def _resolve_display(display: str) -> str:
     if _in_notebook():
         return "notebook"
     return "file"
+
+
+def _check_arguments(every: int, smooth: float | Mapping[str, float], budget: float | None) -> None:
+    """Raise ``ValueError`` for an ``every``, ``smooth`` or ``budget`` that ``Live`` cannot use."""
+    if budget is not None and not budget > 0:
+        raise ValueError(f"Live(budget=...) must be > 0 or None, got {budget!r}")
+    if not isinstance(every, int) or every < 1:
+        raise ValueError(f"Live(every=...) must be a positive int, got {every!r}")
+    weights = smooth.values() if isinstance(smooth, Mapping) else [smooth]
+    for w in weights:
+        if not 0 <= w < 1:
+            raise ValueError(f"Live(smooth=...) weights must be in [0, 1), got {w!r}")
+
+
+def _new_figure(display: str, size: tuple[float, float]) -> Figure:
+    """Live's own figure for ``display``: a pyplot figure (shown, for a window) or a bare one."""
+    if display in ("notebook", "none"):
+        # Not registered with pyplot: the inline backend would show it
+        # a second time at the end of the cell.
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+        figure = Figure(figsize=size, layout="none")  # type: ignore[arg-type]
+        FigureCanvasAgg(figure)
+        return figure
+    from torchplot import _pyplot
+
+    figure = _pyplot.figure(figsize=size, layout="none")
+    if display == "window":
+        figure.show()
+    return figure
+
+
+def _resize_per_panel(figure: Figure) -> Callable[[int, int], None]:
+    """A ``Dashboard`` ``resize``: ``figure`` sized ``_PANEL_SIZE`` per cell of the panel grid."""
+
+    # Over the figure, not the Live: a closure over the Live held by its
+    # dashboard is a cycle, and an unclosed Live (a notebook cell run again)
+    # would then wait for a full collection to end its child.
+    def resize(nrows: int, ncols: int) -> None:
+        figure.set_size_inches(_PANEL_SIZE[0] * ncols, _PANEL_SIZE[1] * nrows, forward=True)
+
+    return resize
 
 
 def _names(names: str | Iterable[str]) -> list[str]:
@@ -307,51 +349,45 @@ class Live:
         process: bool | None = None,
         budget: float | None = 0.02,
     ) -> None:
-        if budget is not None and not budget > 0:
-            raise ValueError(f"Live(budget=...) must be > 0 or None, got {budget!r}")
-        if not isinstance(every, int) or every < 1:
-            raise ValueError(f"Live(every=...) must be a positive int, got {every!r}")
-        weights = smooth.values() if isinstance(smooth, Mapping) else [smooth]
-        for w in weights:
-            if not 0 <= w < 1:
-                raise ValueError(f"Live(smooth=...) weights must be in [0, 1), got {w!r}")
+        _check_arguments(every, smooth, budget)
         self.every = every
         self.display = _resolve_display(display)
+        groups = self._set_panel_options(groups, smooth, logy, window, buckets)
+        self._make_dashboard(figure, figsize, ncols)
+        if path is None and self.display == "file":
+            path = "live.png"
+        self._plan_drawing_process(path, process, gallery, groups, figsize, ncols)
+        self._open_sinks(path, gallery, gallery_every, name, history_dir)
+        self._init_bookkeeping(budget)
+
+    def _set_panel_options(
+        self,
+        groups: Mapping[str, str | Iterable[str]] | None,
+        smooth: float | Mapping[str, float],
+        logy: bool | str | Collection[str],
+        window: int,
+        buckets: int,
+    ) -> dict[str, list[str]]:
+        """Keep what each metric panel is built with; returns ``groups`` normalised."""
         # Normalised once, so that this process and the drawing process (sent
         # these) read them alike.
-        groups = {g: _names(ms) for g, ms in (groups or {}).items()}
-        self._group_of = {m: g for g, ms in groups.items() for m in ms}
+        normalised = {g: _names(ms) for g, ms in (groups or {}).items()}
+        self._group_of = {m: g for g, ms in normalised.items() for m in ms}
         self._smooth = smooth
         self._logy: bool | list[str] = logy if isinstance(logy, bool) else _names(logy)
         self._window, self._buckets = window, buckets
+        return normalised
 
+    def _make_dashboard(
+        self, figure: Figure | None, figsize: tuple[float, float] | None, ncols: int | None
+    ) -> None:
+        """Adopt ``figure``, or create Live's own, and put the panel grid on it."""
         self._owns_figure = figure is None
         if figure is None:
-            size = figsize or _PANEL_SIZE
-            if self.display in ("notebook", "none"):
-                # Not registered with pyplot: the inline backend would show it
-                # a second time at the end of the cell.
-                from matplotlib.backends.backend_agg import FigureCanvasAgg
-
-                figure = Figure(figsize=size, layout="none")  # type: ignore[arg-type]
-                FigureCanvasAgg(figure)
-            else:
-                from torchplot import _pyplot
-
-                figure = _pyplot.figure(figsize=size, layout="none")
-                if self.display == "window":
-                    figure.show()
+            figure = _new_figure(self.display, figsize or _PANEL_SIZE)
         self.figure: Figure = adopt(figure)
-        resize = None
-        if self._owns_figure and figsize is None:
-            # The figure, not ``self``: a closure over ``self`` held by the
-            # dashboard is a cycle, and an unclosed Live (a notebook cell run
-            # again) would then wait for a full collection to end its child.
-            owned = self.figure
-
-            def resize(nrows: int, ncols: int) -> None:
-                owned.set_size_inches(_PANEL_SIZE[0] * ncols, _PANEL_SIZE[1] * nrows, forward=True)
-
+        grow = self._owns_figure and figsize is None
+        resize = _resize_per_panel(self.figure) if grow else None
         self._dash = Dashboard(self.figure, ncols=ncols, resize=resize)
         # A Live dropped without close() (made in a function that returned)
         # leaves an ordinary figure too: its animated artists would reach a
@@ -359,8 +395,19 @@ class Live:
         self._make_static = weakref.finalize(self, self._dash.make_static)
         self._make_static.atexit = False
 
-        if path is None and self.display == "file":
-            path = "live.png"
+    def _plan_drawing_process(
+        self,
+        path: str | os.PathLike[str] | Literal[False] | None,
+        process: bool | None,
+        gallery: Any,
+        groups: dict[str, list[str]],
+        figsize: tuple[float, float] | None,
+        ncols: int | None,
+    ) -> None:
+        """Decide whether a child process draws the PNG, and keep what it is built with.
+
+        The child itself starts at the first refresh (:meth:`_send_to_remote`).
+        """
         if process and path and not self._owns_figure:
             # The child draws a dashboard of its own, which cannot be a copy of
             # the caller's figure (its size, dpi, other Axes): its PNG would not be
@@ -372,8 +419,8 @@ class Live:
             )
         if process is None:
             process = self.display == "file" and self._owns_figure and gallery is None
-        # Drawing process: started at the first refresh; ``_ops`` records what
-        # the child must replay, in order, until the next refresh sends it.
+        # ``_ops`` records what the child must replay, in order, until the
+        # next refresh sends it.
         self._remote: RemoteRenderer | None = None
         self._ops: list[tuple[Any, ...]] | None = None
         self._path = os.path.abspath(os.fspath(path)) if path else None
@@ -384,19 +431,32 @@ class Live:
                 "path": self._path,
                 "display": "none",
                 "groups": groups,
-                "smooth": dict(smooth) if isinstance(smooth, Mapping) else smooth,
+                "smooth": dict(self._smooth) if isinstance(self._smooth, Mapping) else self._smooth,
                 "logy": self._logy,
                 "figsize": figsize,
                 "ncols": ncols,
-                "window": window,
-                "buckets": buckets,
+                "window": self._window,
+                "buckets": self._buckets,
                 "budget": None,
             }
+
+    def _open_sinks(
+        self,
+        path: str | os.PathLike[str] | Literal[False] | None,
+        gallery: Any,
+        gallery_every: int,
+        name: str,
+        history_dir: str | os.PathLike[str] | None,
+    ) -> None:
+        """Open where frames and logged values go: PNG, notebook output, gallery, history."""
+        # With a drawing process the child writes the PNG, not this process.
         self._png = PngSink(path) if path and self._ops is None else None
         self._notebook = NotebookSink() if self.display == "notebook" else None
         self._gallery = GallerySink(gallery, name, gallery_every) if gallery is not None else None
         self._store = SpillStore(history_dir)
 
+    def _init_bookkeeping(self, budget: float | None) -> None:
+        """Start with nothing logged, nothing drawn and no time spent."""
         self._pending: list[tuple[Any, list[tuple[str, Any]]]] = []
         self._panel_of: dict[str, MetricPanel] = {}
         self._last_step: float | None = None
