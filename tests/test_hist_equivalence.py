@@ -310,10 +310,10 @@ def test_hist_meta_keyword_raises_the_rules_error_naming_it(name, value, path):
 
 
 def test_hist_of_a_dtype_only_ml_dtypes_names_raises_the_rules_error(path):
-    # ml_dtypes (loaded by JAX) teaches NumPy the name int4; torch has no ops for it.
+    # ml_dtypes (loaded by JAX) teaches NumPy the name uint4; torch has no ops for it.
     pytest.importorskip("ml_dtypes")
-    with pytest.raises(TypeError, match=r"argument 'x'.*torch\.int4"):
-        torchplot.figure().subplots().hist(torch.empty(8, dtype=torch.int4))
+    with pytest.raises(TypeError, match=r"argument 'x'.*torch\.uint4"):
+        torchplot.figure().subplots().hist(torch.empty(8, dtype=torch.uint4))
 
 
 def test_hist_of_a_models_meta_weight_raises_the_rules_error(path):

@@ -14,6 +14,7 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
+from tests._helpers import dtype_param  # noqa: E402
 from torchplot import to_numpy  # noqa: E402
 from torchplot._histogram import Unsupported, histogram  # noqa: E402
 
@@ -249,11 +250,11 @@ def test_float_and_bool_weights_fall_back(wdtype):
         histogram(_normal(10, torch.float32), 10, None, torch.ones(10, dtype=wdtype))
 
 
-@pytest.mark.parametrize("dtype", ["int4", "uint4", "uint2"])
+@pytest.mark.parametrize("dtype", [dtype_param(name) for name in ("int4", "uint4", "uint2")])
 def test_dtypes_numpy_knows_only_through_ml_dtypes_fall_back(dtype):
     # ml_dtypes (loaded by JAX) teaches NumPy these names; torch has no ops for them.
     pytest.importorskip("ml_dtypes")
-    t = torch.empty(8, dtype=getattr(torch, dtype))
+    t = torch.empty(8, dtype=dtype)
     with pytest.raises(Unsupported):
         histogram(t, 4)
     with pytest.raises(Unsupported):
