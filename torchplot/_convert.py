@@ -273,6 +273,7 @@ Where = str | tuple[Any, ...]
 
 
 def where_text(where: Where) -> str:
+    """How an error names the value at ``where``: ``Axes.plot() argument 'x'``, ``'d'['k']``."""
     if isinstance(where, str):
         return where
     tag, *rest = where
@@ -287,6 +288,7 @@ def where_text(where: Where) -> str:
 
 
 def rule_error(where: Where, obj: Any, problem: str, fix: str) -> TypeError:
+    """The rule's ``TypeError``: where, what is refused, its shape, dtype and device, the fix."""
     return TypeError(f"{where_text(where)}: {problem} ({describe(obj)}). Fix: {fix}.")
 
 
@@ -302,6 +304,7 @@ _STRIDED: Any = None
 
 
 def direct_types() -> frozenset[type]:
+    """``{torch.Tensor, torch.nn.Parameter}``, bound (with PyTorch's own helpers) at first use."""
     global _DIRECT_TYPES, _STRIDED, _dispatch_depth
     torch = sys.modules["torch"]
     _dispatch_depth = dispatch_depth()
@@ -885,6 +888,7 @@ def _of_type(items: Any, tp: type) -> Any:
 
 
 def rebuild(obj: Any, items: list[Any]) -> Any:
+    """The sequence ``obj`` rebuilt around new ``items``, of its own type where it can be."""
     tp = type(obj)
     if tp is list or tp is tuple:
         return tp(items)
@@ -1014,6 +1018,7 @@ _dtype_of, _is_cpu = attrgetter("dtype"), attrgetter("is_cpu")
 
 
 def rebuilt_mapping(obj: Mapping[Any, Any], pairs: list[tuple[Any, Any]]) -> Any:
+    """The mapping ``obj`` rebuilt from new ``(key, value)`` pairs, a dict subclass's type kept."""
     if type(obj) is dict or not isinstance(obj, dict):
         # A mapping that is no dict (``MappingProxyType``, ``UserDict``) is
         # read by key and iterated, as a dict is.
@@ -1166,6 +1171,7 @@ def _looked_up(
 
 
 def converted_key(key: Any, where: Where) -> Any:
+    """A dict key as the rule converts it: one value (a 0-d tensor becomes its scalar)."""
     converted = _convert(key, ("item", where, "<key>"))
     if isinstance(converted, np.ndarray):
         raise rule_error(
