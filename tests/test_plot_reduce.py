@@ -200,6 +200,33 @@ def test_in_place_change_after_plotting_does_not_reach_the_figure():
     np.testing.assert_array_equal(_drawn(line)[1], before.numpy()[9:22])
 
 
+@pytest.mark.parametrize("written", ["y", "x"])
+def test_a_write_while_plotting_never_reduces_a_line_that_breaks(monkeypatch, written):
+    # Another thread (the training loop) writes NaN into the tensors just after
+    # plot() checked them for NaN: the copies kept were made after the check,
+    # so the line was reduced holding a NaN its full view never showed.
+    n = 100_000
+    y, x = _walk(n), torch.arange(n, dtype=torch.float64)
+    target = {"y": y, "x": x}[written]
+    checks = {"y": 1, "x": 2}[written]  # y is checked first, then x
+    real, seen = torch.aminmax, []
+
+    def checked_then_written(t, *args, **kwargs):
+        result = real(t, *args, **kwargs)
+        seen.append(t)
+        if len(seen) == checks:
+            target[n // 2] = float("nan")  # the other thread's write, right after the check
+        return result
+
+    monkeypatch.setattr(torch, "aminmax", checked_then_written)
+    _fig, _ax, line = _plot(x, y, reduce=True)
+    monkeypatch.undo()
+    assert len(seen) >= checks
+    reduction = line._torchplot_reduction  # (checked clean, so reduced)
+    kept = reduction.y if written == "y" else reduction.x
+    assert bool(torch.isfinite(kept).all())  # what was checked is what is drawn
+
+
 def test_set_data_stops_the_recompute():
     _fig, ax, line = _plot(_walk(100_000), reduce=True)
     line.set_data([0, 1, 2], [3, 4, 5])

@@ -37,6 +37,7 @@ from __future__ import annotations
 import functools
 import importlib
 import inspect
+import os
 import sys
 import threading
 import types
@@ -958,6 +959,18 @@ def build_twin(base: type, methods: dict[str, Callable[..., Any]], module: str) 
 #: build then replaced in the cache no longer pickles: ``pickle`` finds the
 #: class by its name, which names the other one.
 _BUILDING = threading.RLock()
+
+
+def _new_building_lock() -> None:
+    # A child forked while another thread built a twin inherits the lock held
+    # by a thread it does not have: its first twin would wait forever.  A
+    # half-built twin is never cached, so a fresh lock loses nothing.
+    global _BUILDING
+    _BUILDING = threading.RLock()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_new_building_lock)
 
 
 def cached_twin(

@@ -139,18 +139,22 @@ def layered_function(func: _F) -> _F:
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         nonlocal chain
-        if chain is None:
+        call = chain
+        if call is None:
             # Built once: a function has no object to bind, its layers get None.
-            chain = innermost
+            # Published only whole: another thread calling meanwhile (while
+            # the first loads the layers) builds its own, never runs a part.
+            call = innermost
             for lay in reversed(layers_for(f"pyplot.{func.__name__}")):
-                chain = bind_layer(lay, None, chain)
-        if chain is not innermost and dispatch_modes_active():
+                call = bind_layer(lay, None, call)
+            chain = call
+        if call is not innermost and dispatch_modes_active():
             # As for an Axes method's layers (torchplot._twins): their torch
             # operations on the caller's tensors are torchplot's, which a
             # FakeTensorMode would fake and a profiler would count.
             with past_dispatch_modes():
-                return chain(args, kwargs)
-        return chain(args, kwargs)
+                return call(args, kwargs)
+        return call(args, kwargs)
 
     return cast(_F, wrapper)
 

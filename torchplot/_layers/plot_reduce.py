@@ -359,7 +359,9 @@ def _plan(
     n = y.shape[0]
     if n <= rc_params["plot.reduce_threshold"] * _columns(ax):
         return None
-    y = y.detach()
+    # The copies kept are made before they are checked: what is checked is
+    # what is drawn, whatever another thread writes into the caller's tensors.
+    y = y.detach().clone()
     if not _finite(torch, y):
         return None  # Matplotlib breaks the line at NaN/inf: drawn exactly
     x_dev = None
@@ -369,26 +371,23 @@ def _plan(
                 return None
             if x.ndim != 1 or x.shape[0] != n or x.is_complex() or x.layout != torch.strided:
                 return None
-            x_dev = x.detach()
-            if x_dev.device != y.device:
+            if x.device != y.device:
                 return None
-            if not _finite(torch, x_dev):
-                return None
-            if not bool((x_dev[1:] >= x_dev[:-1]).all()):
-                return None  # non-monotonic: the columns would not be contiguous
-            x_dev = x_dev.clone()
+            x_dev = x.detach().clone()
         else:
             if isinstance(x, np.ma.MaskedArray):
                 return None
             arr = np.asarray(x)
             if arr.ndim != 1 or arr.shape[0] != n or arr.dtype.kind not in "iuf":
                 return None
-            if not (np.isfinite(arr).all() and (arr[1:] >= arr[:-1]).all()):
-                return None
             # Moved once, so that every re-reduction runs on the device.
             # A copy made on y's device, whatever the default device.
             x_dev = torch.tensor(arr, device=y.device)
-    return LineReduction(x_dev, y.clone())
+        if not _finite(torch, x_dev):
+            return None
+        if not bool((x_dev[1:] >= x_dev[:-1]).all()):
+            return None  # non-monotonic: the columns would not be contiguous
+    return LineReduction(x_dev, y)
 
 
 def _refuse_without_tensors(ax: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
