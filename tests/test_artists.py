@@ -547,6 +547,7 @@ def _setting_cases():
         (ax.bar([0.5], [0.3], width=0.2)[0], "angle", lambda: torch.tensor(20.0, **g)),
         (ax.yaxis.get_major_locator(), "locs", lambda: torch.tensor([0.2, 0.6], **g)),
         (grid, "left", lambda: torch.tensor(0.5, **g)),
+        (ax.add_patch(patches.Wedge((0.2, 0.2), 0.1, 0, 90)), "r", lambda: torch.tensor(0.15, **g)),
     ]
 
 

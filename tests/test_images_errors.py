@@ -234,6 +234,15 @@ def test_pad_value_must_fit_an_integer_image(ax):
         ax.imshow(torch.zeros(4, 3, 8, 8, dtype=torch.uint8), pad_value=300)
 
 
+@pytest.mark.parametrize("dtype", [torch.float16, torch.float8_e4m3fn])
+def test_pad_value_must_fit_a_narrow_float_image(ax, dtype):
+    # It reached PyTorch's fill_, whose error named neither the keyword nor the image.
+    match = r"'pad_value' must be in \[-\d+\.0, \d+\.0\].*torch\.float"
+    with pytest.raises(ValueError, match=match):
+        ax.imshow(torch.zeros(4, 3, 8, 8).to(dtype), pad_value=1e6)
+    assert not ax.images
+
+
 def test_denorm_of_integer_images(ax):
     with pytest.raises(TypeError, match=r"'denorm' undoes a normalization.*torch\.uint8"):
         ax.imshow(torch.zeros(4, 3, 8, 8, dtype=torch.uint8), denorm=(0.5, 0.5))

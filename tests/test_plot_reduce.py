@@ -202,29 +202,78 @@ def test_in_place_change_after_plotting_does_not_reach_the_figure():
 
 @pytest.mark.parametrize("written", ["y", "x"])
 def test_a_write_while_plotting_never_reduces_a_line_that_breaks(monkeypatch, written):
-    # Another thread (the training loop) writes NaN into the tensors just after
-    # plot() checked them for NaN: the copies kept were made after the check,
-    # so the line was reduced holding a NaN its full view never showed.
+    # Another thread (the training loop) writes NaN into a tensor just after
+    # plot() checked it for NaN: the copy kept was made after the check, so
+    # the line was reduced holding a NaN its full view never showed.
     n = 100_000
     y, x = _walk(n), torch.arange(n, dtype=torch.float64)
     target = {"y": y, "x": x}[written]
-    checks = {"y": 1, "x": 2}[written]  # y is checked first, then x
-    real, seen = torch.aminmax, []
+    real = torch.aminmax
 
     def checked_then_written(t, *args, **kwargs):
         result = real(t, *args, **kwargs)
-        seen.append(t)
-        if len(seen) == checks:
+        if t.data_ptr() == target.data_ptr():
             target[n // 2] = float("nan")  # the other thread's write, right after the check
         return result
 
     monkeypatch.setattr(torch, "aminmax", checked_then_written)
     _fig, _ax, line = _plot(x, y, reduce=True)
     monkeypatch.undo()
-    assert len(seen) >= checks
-    reduction = line._torchplot_reduction  # (checked clean, so reduced)
-    kept = reduction.y if written == "y" else reduction.x
-    assert bool(torch.isfinite(kept).all())  # what was checked is what is drawn
+    reduction = getattr(line, "_torchplot_reduction", None)
+    if reduction is not None:  # reduced: from what was checked
+        assert bool(torch.isfinite(reduction.y).all() and torch.isfinite(reduction.x).all())
+    else:  # drawn exactly, as Matplotlib draws the values read
+        assert np.isnan(line.get_ydata() if written == "y" else line.get_xdata()).sum() == 1
+
+
+def test_refusing_to_reduce_copies_nothing(monkeypatch):
+    # A y holding NaN is drawn exactly; telling so must not first copy all of y
+    # (on a GPU, one more y-sized block at peak memory).
+    y = _walk(100_000)
+    y[5] = float("nan")
+    clones = []
+    real = torch.Tensor.clone
+    monkeypatch.setattr(torch.Tensor, "clone", lambda t, *a, **k: clones.append(t) or real(t))
+    _plot(y, reduce=True)
+    monkeypatch.undo()
+    assert not [t for t in clones if t.numel() == y.numel()]
+
+
+_STEPS = np.arange(400_000) // 8  # increasing, each value 8 times
+
+
+def _pixels(fig):
+    fig.canvas.draw()
+    return np.asarray(fig.canvas.buffer_rgba()).copy()
+
+
+@pytest.mark.parametrize("framework", ["numpy", "torch"])
+def test_unsigned_x_wider_than_a_byte_is_drawn_exactly(framework):
+    # torch has no comparisons for uint16/32/64: checking such an x raised
+    # NotImplementedError where Matplotlib draws the line.
+    x = _STEPS.astype(np.uint16)
+    x_given = x if framework == "numpy" else torch.from_numpy(x)
+    y = _walk(len(x))
+    fig, _ax, line = _plot(x_given, y, reduce=True)
+    assert getattr(line, "_torchplot_reduction", None) is None
+    ref = mpl_plt.figure(figsize=(4, 3), dpi=100)
+    ref.add_axes([0, 0, 1, 1]).plot(x, y.numpy())
+    np.testing.assert_array_equal(_pixels(fig), _pixels(ref))
+
+
+@pytest.mark.parametrize("dtype", [torch.int8, torch.int32])
+def test_integer_x_under_limits_beyond_its_range_draws_as_its_values(dtype):
+    # The visible range's bounds were made in x's dtype: an int8 x under
+    # Matplotlib's margins, an int32 one under a wide zoom-out, raised at draw
+    # ("value cannot be converted to type int32 without overflow").
+    x = torch.from_numpy(_STEPS // 1000).to(dtype)  # 0..49: fits int8
+    y = _walk(len(x))
+    figs = []
+    for given in (x, x.to(torch.float64)):
+        fig, ax, _line = _plot(given, y, reduce=True)
+        ax.set_xlim(-200, 3e9)
+        figs.append(_pixels(fig))
+    np.testing.assert_array_equal(*figs)
 
 
 def test_set_data_stops_the_recompute():

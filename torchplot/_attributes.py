@@ -70,7 +70,7 @@ from matplotlib.widgets import (
 from mpl_toolkits.mplot3d import Axes3D
 
 from torchplot._convert import to_numpy
-from torchplot._spacing import convert_marking_spacings
+from torchplot._spacing import marked_spacing
 
 __all__ = [
     "DATA_ATTRIBUTES",
@@ -154,6 +154,9 @@ DATA_ATTRIBUTES: dict[type, tuple[str, ...]] = {
     Rectangle: ("angle",),  # and a table's Cell
     RegularPolygon: ("xy", "radius", "orientation", "numvertices"),  # and CirclePolygon
     SubplotSpec: ("num1",),  # its ``num2`` is a property, in DATA_PROPERTIES
+    # A pie's wedges; a polar Axes' background Wedge is set through these in
+    # each of its draws (five attribute sets, a microsecond).
+    Wedge: ("center", "r", "theta1", "theta2", "width"),
     # Locators and formatters: their ``set_params`` (which converts) sets them too.
     AsinhLocator: ("linear_width", "numticks", "symthresh", "base", "subs"),
     AutoMinorLocator: ("ndivs",),
@@ -224,14 +227,6 @@ NOT_DATA_ATTRIBUTES: dict[type, dict[str, str]] = {
     ScalarFormatter: {"offset": _SET_IN_EACH_DRAW + " (by set_locs); set_useOffset(t) converts"},
     ScalarMappable: {"colorbar_cid": "a callback id, not data"},
     TextBox: {"cursor_index": "set by key presses, not data"},
-    Wedge: {
-        # PolarAxes.draw moves its background Wedge through these setters.
-        "center": _SET_IN_EACH_DRAW + " of a polar Axes; set_center(t) converts",
-        "r": _SET_IN_EACH_DRAW + " of a polar Axes; set_radius(t) converts",
-        "theta1": _SET_IN_EACH_DRAW + " of a polar Axes; set_theta1(t) converts",
-        "theta2": _SET_IN_EACH_DRAW + " of a polar Axes; set_theta2(t) converts",
-        "width": _SET_IN_EACH_DRAW + " of a polar Axes; set_width(t) converts",
-    },
 }
 
 
@@ -263,10 +258,9 @@ class SpacingAttribute(DataAttribute):
     def __set__(self, obj: Any, value: Any) -> None:
         converted = to_numpy(value, name=self.where)
         if converted is not value:
-            # Converted again the way ``wspace=t`` is, which marks a float32 or
-            # float16 scalar for the constrained layout.
-            marked = convert_marking_spacings((), {self.name: value}, GridSpec.update, ())[1]
-            converted = marked[self.name]
+            # Marked as the ``wspace=t`` keyword's value is: a float32 or
+            # float16 scalar the constrained layout reads as its float.
+            converted = marked_spacing(converted)
         obj.__dict__[self.name] = converted
 
 

@@ -38,6 +38,11 @@ def visible_slice(x: Any | None, n: int, x0: float, x1: float) -> tuple[int, int
         stop = math.floor(x1) + 2 if math.isfinite(x1) else n
     else:
         torch = _torch()
+        if not x.is_floating_point():
+            # Limits beyond the dtype's range (margins around an int8 x) clamped:
+            # the same points lie between them, and the tensor can hold them.
+            info = torch.iinfo(x.dtype)
+            x0, x1 = (min(max(v, info.min), info.max) for v in (x0, x1))
         bounds = torch.tensor([x0, x1], dtype=x.dtype, device=x.device)
         lo, hi = torch.searchsorted(x, bounds, right=False).tolist()
         hi_right = int(torch.searchsorted(x, bounds[1:], right=True))

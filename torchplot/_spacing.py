@@ -34,6 +34,7 @@ __all__ = [
     "SPACING_FUNCTIONS",
     "SPACING_METHODS",
     "convert_marking_spacings",
+    "marked_spacing",
     "spacing_positions",
     "with_float_spacings",
 ]
@@ -93,7 +94,8 @@ SPACING_METHODS = frozenset(
 SPACING_FUNCTIONS = frozenset({"figure", "subplot_mosaic", "subplots"})
 
 
-def _marked(value: Any) -> Any:
+def marked_spacing(value: Any) -> Any:
+    """A spacing the rule converted from a foreign array, marked (see the module docstring)."""
     marked = _MARKED.get(type(value))
     return value if marked is None else marked(value)
 
@@ -122,20 +124,20 @@ def convert_marking_spacings(
         if changed:
             marked_args = list(new_args)
             for i in changed:
-                marked_args[i] = _marked(marked_args[i])
+                marked_args[i] = marked_spacing(marked_args[i])
             new_args = tuple(marked_args)
     if new_kwargs is not kwargs:
         # convert_call's own copy: changing it changes nothing of the caller's.
         for key in _SPACINGS:
             if key in kwargs and new_kwargs[key] is not kwargs[key]:
-                new_kwargs[key] = _marked(new_kwargs[key])
+                new_kwargs[key] = marked_spacing(new_kwargs[key])
         for key in _SPACING_DICTS:
             old, new = kwargs.get(key), new_kwargs.get(key)
             if new is not old and isinstance(old, Mapping) and isinstance(new, dict):
                 # ``new`` is the rule's rebuilt dict, never the caller's.
                 for name in _SPACINGS:
                     if name in new and new[name] is not old.get(name):
-                        new[name] = _marked(new[name])
+                        new[name] = marked_spacing(new[name])
     return new_args, new_kwargs
 
 

@@ -96,10 +96,27 @@ def _weight_datasets(torch: Any, weights: Any, n: int) -> list[Any]:
             raise Unsupported("weights of more than 2 dims or none")
         ws = _datasets(weights)
     else:
-        ws = split_datasets(to_numpy(weights, name="weights"), "weights")
+        ws = _host_datasets(to_numpy(weights, name="weights"))
     if len(ws) != n:
         raise Unsupported("weights for another number of datasets (Matplotlib raises)")
     return ws
+
+
+def _host_datasets(weights: Any) -> list[Any]:
+    """Host weights split as Matplotlib's ``hist`` splits them (:func:`_compat.split_datasets`).
+
+    A list of numbers (or of equal rows of them) is split here in one NumPy
+    call: one dataset, or one per row, as Matplotlib's split makes it, which
+    reads a list item by item (a second for a million weights).
+    """
+    if isinstance(weights, list) and weights:
+        try:
+            arr = np.asarray(weights)
+        except ValueError:  # ragged rows: Matplotlib's own split says what it makes of them
+            arr = None
+        if arr is not None and arr.dtype.kind in "biuf" and arr.ndim in (1, 2):
+            return [arr] if arr.ndim == 1 else list(arr)
+    return split_datasets(weights, "weights")
 
 
 def _matplotlib_range(datasets: list[Any]) -> tuple[Any, Any] | None:

@@ -451,6 +451,16 @@ def _check_options(arg: _ImageArgument, opts: dict[str, Any], layout: ImageLayou
                 f"for {arg.label} of {describe(x)} (padding is in the image's own units), "
                 f"got {pad_value!r}."
             )
+    elif x.is_floating_point() and opts["normalize"] is None and opts["denorm"] is None:
+        # Float grids are padded in their own dtype too: float16, bfloat16 and
+        # the float8 types hold a narrow range.
+        finfo = torch.finfo(x.dtype)
+        if math.isfinite(pad_value) and not finfo.min <= pad_value <= finfo.max:
+            raise ValueError(
+                f"{where} keyword 'pad_value' must be in [{finfo.min}, {finfo.max}] "
+                f"for {arg.label} of {describe(x)} (padding is in the image's own units), "
+                f"got {pad_value!r}."
+            )
     titles = opts.get("titles")
     if titles is not None:
         titles = to_numpy(titles, name=f"{where} keyword 'titles'")

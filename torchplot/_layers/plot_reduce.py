@@ -359,11 +359,16 @@ def _plan(
     n = y.shape[0]
     if n <= rc_params["plot.reduce_threshold"] * _columns(ax):
         return None
-    # The copies kept are made before they are checked: what is checked is
-    # what is drawn, whatever another thread writes into the caller's tensors.
-    y = y.detach().clone()
+    # Matplotlib breaks the line at NaN/inf: drawn exactly.  Checked on the
+    # caller's tensor first, so that refusing copies nothing, then on the copy
+    # kept: what is drawn is what was checked, whatever another thread
+    # writes into the caller's tensor meanwhile.
+    y = y.detach()
     if not _finite(torch, y):
-        return None  # Matplotlib breaks the line at NaN/inf: drawn exactly
+        return None
+    y = y.clone()
+    if not _finite(torch, y):
+        return None
     x_dev = None
     if x is not None:
         if isinstance(x, torch.Tensor):
@@ -371,23 +376,40 @@ def _plan(
                 return None
             if x.ndim != 1 or x.shape[0] != n or x.is_complex() or x.layout != torch.strided:
                 return None
-            if x.device != y.device:
+            if x.device != y.device or x.dtype in _unordered_dtypes(torch):
                 return None
-            x_dev = x.detach().clone()
+            x_dev = x.detach()
+            if not _increasing(torch, x_dev):
+                return None
+            x_dev = x_dev.clone()
+            if not _increasing(torch, x_dev):
+                return None
         else:
             if isinstance(x, np.ma.MaskedArray):
                 return None
             arr = np.asarray(x)
             if arr.ndim != 1 or arr.shape[0] != n or arr.dtype.kind not in "iuf":
                 return None
+            if arr.dtype.kind == "u" and arr.dtype.itemsize > 1:
+                return None  # torch has no comparisons for these
+            if not (np.isfinite(arr).all() and (arr[1:] >= arr[:-1]).all()):
+                return None
             # Moved once, so that every re-reduction runs on the device.
             # A copy made on y's device, whatever the default device.
             x_dev = torch.tensor(arr, device=y.device)
-        if not _finite(torch, x_dev):
-            return None
-        if not bool((x_dev[1:] >= x_dev[:-1]).all()):
-            return None  # non-monotonic: the columns would not be contiguous
+            if not _increasing(torch, x_dev):
+                return None
     return LineReduction(x_dev, y)
+
+
+def _unordered_dtypes(torch: Any) -> tuple[Any, ...]:
+    """torch's unsigned dtypes wider than 8 bits: no comparisons, no ``searchsorted``."""
+    return tuple(getattr(torch, name, None) for name in ("uint16", "uint32", "uint64"))
+
+
+def _increasing(torch: Any, x: Any) -> bool:
+    """Whether ``x`` is finite and non-decreasing: its columns are contiguous runs."""
+    return _finite(torch, x) and bool((x[1:] >= x[:-1]).all())
 
 
 def _refuse_without_tensors(ax: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
