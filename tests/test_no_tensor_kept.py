@@ -554,3 +554,18 @@ def test_assigned_data_attributes_keep_no_tensor_and_draw_the_same():
     assert tensors_reachable([fig, *others]) == []
     assert np.array_equal(np.asarray(fig.canvas.buffer_rgba()), before)
     assert assigned > 100
+
+
+def test_an_assigned_value_without_tensors_is_kept_as_it_is():
+    # Promise 2: Matplotlib (and a user) may assign a list and change it in
+    # place later; a converting attribute hands such a value through untouched.
+    fig, others = _many_objects()
+    values = ([1.0, 2.0], (1, 2), None, np.array([1.0, 2.0]), {"k": 1.0}, np.float32(0.5), 3)
+    checked = 0
+    for obj, base, name in _public_data_attributes([fig, *others]):
+        if _listed(_attributes.DATA_ATTRIBUTES, base, name):
+            for value in values:
+                setattr(obj, name, value)
+                assert getattr(obj, name) is value, f"{base.__qualname__}.{name}"
+            checked += 1
+    assert checked > 50
