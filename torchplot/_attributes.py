@@ -87,8 +87,9 @@ __all__ = [
 #: ``RegularPolygon`` or ``Arc``, the only way to change it): the twin makes
 #: each a converting attribute, so that the object keeps the rule's NumPy value,
 #: never the tensor.  Reads stay Matplotlib's; a draw sets only a few (an
-#: Annotation's arrow shrinks, an inset indicator's connector ends, a Quiver's
-#: scale and width left None), each at the cost of one type lookup.  Those
+#: Annotation's arrow shrinks, an inset indicator's connector ends, a polar
+#: Axes' background Wedge, a Quiver's scale and width left None), each at the
+#: cost of one conversion of a number or a pair.  Those
 #: Matplotlib sets in every draw are in ``NOT_DATA_ATTRIBUTES``, and
 #: ``tests/test_no_tensor_kept.py`` fails when a public attribute holding a
 #: number or an array is listed in neither.
