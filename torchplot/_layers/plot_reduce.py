@@ -60,6 +60,7 @@ from __future__ import annotations
 import math
 import sys
 import weakref
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -359,16 +360,9 @@ def _plan(
     n = y.shape[0]
     if n <= rc_params["plot.reduce_threshold"] * _columns(ax):
         return None
-    # Matplotlib breaks the line at NaN/inf: drawn exactly.  Checked on the
-    # caller's tensor first, so that refusing copies nothing, then on the copy
-    # kept: what is drawn is what was checked, whatever another thread
-    # writes into the caller's tensor meanwhile.
-    y = y.detach()
-    if not _finite(torch, y):
-        return None
-    y = y.clone()
-    if not _finite(torch, y):
-        return None
+    y = _checked_copy(torch, y.detach(), _finite)
+    if y is None:
+        return None  # Matplotlib breaks the line at NaN/inf: drawn exactly
     x_dev = None
     if x is not None:
         if isinstance(x, torch.Tensor):
@@ -378,11 +372,8 @@ def _plan(
                 return None
             if x.device != y.device or x.dtype in _unordered_dtypes(torch):
                 return None
-            x_dev = x.detach()
-            if not _increasing(torch, x_dev):
-                return None
-            x_dev = x_dev.clone()
-            if not _increasing(torch, x_dev):
+            x_dev = _checked_copy(torch, x.detach(), _increasing)
+            if x_dev is None:
                 return None
         else:
             if isinstance(x, np.ma.MaskedArray):
@@ -400,6 +391,19 @@ def _plan(
             if not _increasing(torch, x_dev):
                 return None
     return LineReduction(x_dev, y)
+
+
+def _checked_copy(torch: Any, t: Any, check: Callable[[Any, Any], bool]) -> Any:
+    """A copy of ``t`` that passes ``check``, or ``None``.
+
+    Checked on ``t`` first, so that refusing copies nothing, then on the copy
+    kept: what is drawn is what was checked, whatever another thread writes
+    into the caller's tensor meanwhile.
+    """
+    if not check(torch, t):
+        return None
+    kept = t.clone()
+    return kept if check(torch, kept) else None
 
 
 def _unordered_dtypes(torch: Any) -> tuple[Any, ...]:
