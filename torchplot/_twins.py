@@ -353,6 +353,12 @@ _WRAPPED_DUNDERS = ("__init__", "__call__", "__getitem__")
 #: The packages whose classes' methods a twin wraps (see _data_methods).
 _MATPLOTLIB_PACKAGES = frozenset({"matplotlib", "mpl_toolkits"})
 
+
+def _from_matplotlib(klass: type) -> bool:
+    """Whether ``klass`` is Matplotlib's own (``matplotlib`` or ``mpl_toolkits``), not a user's."""
+    return klass.__module__.partition(".")[0] in _MATPLOTLIB_PACKAGES
+
+
 # Reading an Enum member (``Kind.PLAIN``) costs ten times a global read.
 _PLAIN, _CONTAINER = Kind.PLAIN, Kind.CONTAINER
 _TWINS: dict[type, type] = {}
@@ -735,7 +741,7 @@ def _data_methods(base: type) -> dict[str, Any]:
     for klass in reversed(base.__mro__):
         members.update(vars(klass))
         owners.update(dict.fromkeys(vars(klass), klass))
-        if klass.__module__.partition(".")[0] in _MATPLOTLIB_PACKAGES:
+        if _from_matplotlib(klass):
             matplotlibs.update(vars(klass))
     left_alone = NOT_WRAPPED.keys() | {
         name for root, names in NOT_WRAPPED_FOR.items() if issubclass(base, root) for name in names
@@ -770,7 +776,7 @@ def _data_methods(base: type) -> dict[str, Any]:
         # ("_ImageBase.set_data"): artists reuse names (``Line2D.set_data``).
         chain = name if is_axes else f"{owners[name].__qualname__}.{name}"
         specs = layer_specs(chain) if layered else []
-        if specs and not owners[name].__module__.startswith(("matplotlib.", "mpl_toolkits.")):
+        if specs and not _from_matplotlib(owners[name]):
             specs = _not_claimed_by(attr, specs)
         marked = [spec for spec in specs if spec.marked is not None]
         specs = [spec for spec in specs if spec.marked is None]
