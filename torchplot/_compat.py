@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 __all__ = [
+    "UNORDERED_UNSIGNED",
     "dispatch_depth",
     "fake_tensor",
     "fill_",
@@ -25,6 +26,10 @@ __all__ = [
     "plain_tensors",
     "split_datasets",
 ]
+
+#: torch's unsigned dtypes wider than a byte, by name: PyTorch (2.3 to 2.13)
+#: has no comparisons, ``aminmax`` or ``searchsorted`` for them on the CPU.
+UNORDERED_UNSIGNED = frozenset({"uint16", "uint32", "uint64"})
 
 
 @contextlib.contextmanager

@@ -62,6 +62,7 @@ from typing import Any
 
 import numpy as np
 
+from torchplot._compat import UNORDERED_UNSIGNED
 from torchplot._convert import TORCH_CAST
 
 __all__ = ["Unsupported", "histogram", "histogram_bin_edges", "nan_range", "numpy_dtype_of"]
@@ -113,7 +114,7 @@ def numpy_dtype_of(t: Any) -> np.dtype:
     """
     name = str(t.dtype).removeprefix("torch.")
     name = TORCH_CAST.get(name, name)  # the rule's casts: bfloat16, float8_*, complex32
-    if name == "bool" or name.startswith(("complex", "q", "uint16", "uint32", "uint64")):
+    if name == "bool" or name.startswith(("complex", "q")) or name in UNORDERED_UNSIGNED:
         raise Unsupported(f"dtype {t.dtype}")
     try:
         dtype = np.dtype(name)

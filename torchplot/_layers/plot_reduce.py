@@ -67,6 +67,7 @@ import numpy as np
 from matplotlib.lines import Line2D
 from matplotlib.markers import MarkerStyle
 
+from torchplot._compat import UNORDERED_UNSIGNED
 from torchplot._convert import readable_here, to_numpy
 from torchplot._layers._tensor_keywords import holds_tensor, tensor_keywords_error
 from torchplot._m4 import m4_indices, visible_slice
@@ -370,7 +371,7 @@ def _plan(
                 return None
             if x.ndim != 1 or x.shape[0] != n or x.is_complex() or x.layout != torch.strided:
                 return None
-            if x.device != y.device or x.dtype in _unordered_dtypes(torch):
+            if x.device != y.device or str(x.dtype).removeprefix("torch.") in UNORDERED_UNSIGNED:
                 return None
             x_dev = _checked_copy(torch, x.detach(), _increasing)
             if x_dev is None:
@@ -381,7 +382,7 @@ def _plan(
             arr = np.asarray(x)
             if arr.ndim != 1 or arr.shape[0] != n or arr.dtype.kind not in "iuf":
                 return None
-            if arr.dtype.kind == "u" and arr.dtype.itemsize > 1:
+            if arr.dtype.name in UNORDERED_UNSIGNED:
                 return None  # torch has no comparisons for these
             if not (np.isfinite(arr).all() and (arr[1:] >= arr[:-1]).all()):
                 return None
@@ -404,11 +405,6 @@ def _checked_copy(torch: Any, t: Any, check: Callable[[Any, Any], bool]) -> Any:
         return None
     kept = t.clone()
     return kept if check(torch, kept) else None
-
-
-def _unordered_dtypes(torch: Any) -> tuple[Any, ...]:
-    """torch's unsigned dtypes wider than 8 bits: no comparisons, no ``searchsorted``."""
-    return tuple(getattr(torch, name, None) for name in ("uint16", "uint32", "uint64"))
 
 
 def _increasing(torch: Any, x: Any) -> bool:
