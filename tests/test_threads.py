@@ -62,6 +62,78 @@ def test_pyplot_imsave_called_from_threads_at_first_use_runs_its_layers():
     _run(_IMSAVE_FROM_THREADS)
 
 
+_BRIDGE_READIED_ONCE = """
+import threading, time
+import torch, torchplot
+from torchplot import _compat
+from torchplot._frameworks import Kind, kind_of
+
+assert not _compat._numpy_bridge_ready  # importing torchplot touched no tensor
+real, calls, finished = torch.from_numpy, [], []
+
+def slow_from_numpy(a):
+    calls.append(a.shape)
+    time.sleep(0.3)  # the other threads arrive while it runs
+    finished.append(time.monotonic())
+    return real(a)
+
+torch.from_numpy = slow_from_numpy
+start, returned = threading.Barrier(8), []
+
+def first_sight():
+    start.wait()
+    assert kind_of(torch.Tensor) is Kind.TORCH
+    returned.append(time.monotonic())
+
+threads = [threading.Thread(target=first_sight) for _ in range(8)]
+for t in threads:
+    t.start()
+for t in threads:
+    t.join()
+assert calls == [(0,)], calls
+assert len(returned) == 8 and min(returned) >= finished[0], (returned, finished)
+assert _compat._numpy_bridge_ready
+print("ok")
+"""
+
+
+def test_the_first_sight_of_a_tensor_readies_torchs_numpy_bridge_once_for_all_threads():
+    # PyTorch 2.3 initialises its NumPy bridge in a C++ static whose import
+    # lets go of the GIL while a second thread waits on the static holding it:
+    # 8 threads' first torch.empty(0, device="cpu") hung 10 runs of 10, and 8
+    # threads' first plt.imsave of a tensor (above) most runs.  One thread
+    # readies it before any tensor reaches torchplot's torch calls, the others
+    # wait for it on a Python lock.
+    _run(_BRIDGE_READIED_ONCE)
+
+
+_BRIDGE_PAST_USER_MODES = """
+import torch, torchplot
+from torch.overrides import TorchFunctionMode
+from torch._subclasses.fake_tensor import FakeTensorMode
+from torchplot import _compat
+from torchplot._frameworks import Kind, kind_of
+
+seen = []
+
+class Recording(TorchFunctionMode):
+    def __torch_function__(self, func, types, args=(), kwargs=None):
+        seen.append(func)
+        return func(*args, **(kwargs or {}))
+
+with FakeTensorMode(), Recording():
+    assert kind_of(torch.Tensor) is Kind.TORCH
+assert seen == [] and _compat._numpy_bridge_ready, seen
+print("ok")
+"""
+
+
+def test_readying_the_bridge_is_not_seen_by_the_users_modes():
+    # torchplot's own call: a profiler or recording mode the user has on
+    # while plotting the first tensor must not count it.
+    _run(_BRIDGE_PAST_USER_MODES)
+
+
 _FORK_WHILE_BUILDING = """
 import os, threading
 import torch, torchplot

@@ -8,9 +8,13 @@ from __future__ import annotations
 
 import contextlib
 import math
+import os
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from typing import Any
+
+import numpy as np
 
 __all__ = [
     "UNORDERED_UNSIGNED",
@@ -24,6 +28,7 @@ __all__ = [
     "past_dispatch_modes",
     "past_torch_function",
     "plain_tensors",
+    "ready_numpy_bridge",
     "split_datasets",
 ]
 
@@ -48,6 +53,57 @@ def plain_tensors() -> Iterator[None]:
             stack.enter_context(disable_functorch())
         stack.enter_context(past_dispatch_modes())
         yield
+
+
+#: Set once PyTorch's NumPy bridge is initialised (:func:`ready_numpy_bridge`).
+_numpy_bridge_ready = False
+_NUMPY_BRIDGE = threading.Lock()
+
+
+def ready_numpy_bridge() -> None:
+    """Initialise PyTorch's NumPy bridge from one thread, before torchplot's first torch call.
+
+    PyTorch (2.3.1 measured) initialises it at first use in a C++
+    function-local static whose initialiser imports NumPy's C API.  The
+    import lets go of the GIL; a second thread reaching the same static (any
+    ``.numpy()``, any call given ``device="cpu"``) then waits on the static's
+    guard *holding* the GIL, and both hang: eight threads making their first
+    ``torch.empty(0, device="cpu")`` hung 10 runs of 10 on 2.3.1, and 8
+    threads' first ``plt.imsave`` of a tensor most runs.  Callers queue here
+    on a Python lock, which lets go of the GIL, so the one initialising can
+    finish.  PyTorch 2.13 passes those runs; one empty conversion per process
+    costs nothing worth a version check.
+    """
+    global _numpy_bridge_ready
+    if _numpy_bridge_ready:
+        return
+    with _NUMPY_BRIDGE:
+        if _numpy_bridge_ready:
+            return
+        torch = sys.modules["torch"]
+        # Past a user's dispatch modes: a FakeTensorMode would make a fake
+        # tensor, which a recording mode would see.  ``from_numpy`` is on
+        # torch's list of functions no ``__torch_function__`` mode sees.
+        with plain_tensors():
+            try:
+                torch.from_numpy(np.empty(0))
+            except Exception:
+                # A bridge that failed (a PyTorch built for another NumPy) is
+                # initialised all the same, as failed: conversions meet
+                # PyTorch's error where they would have without this call.
+                pass
+        _numpy_bridge_ready = True
+
+
+def _new_bridge_lock() -> None:
+    # A fork while another thread initialised the bridge leaves the child a
+    # lock no thread of its own will release; the flag says whether it is done.
+    global _NUMPY_BRIDGE
+    _NUMPY_BRIDGE = threading.Lock()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_new_bridge_lock)
 
 
 def dispatch_depth() -> Callable[[], int]:

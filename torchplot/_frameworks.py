@@ -22,6 +22,8 @@ from typing import Any
 
 import numpy as np
 
+from torchplot import _compat
+
 __all__ = ["Kind", "is_local_class", "kind_of", "plain_types"]
 
 
@@ -73,6 +75,9 @@ def _classify(tp: type) -> Kind:
         return Kind.PLAIN
     torch = sys.modules.get("torch")
     if torch is not None and issubclass(tp, torch.Tensor):
+        # Before any tensor of this type reaches torchplot's torch calls: a
+        # thread that finds the type cached finds the bridge ready.
+        _compat.ready_numpy_bridge()
         return Kind.TORCH
     jax = sys.modules.get("jax")
     if jax is not None and issubclass(tp, _jax_array_types(jax)):
