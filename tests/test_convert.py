@@ -331,30 +331,47 @@ def test_wrapper_subclass_without_storage_says_make_it_plain():
     assert "cast it" not in msg
 
 
-def test_dtensor_error_keeps_the_full_tensor_fix():
-    dist = pytest.importorskip("torch.distributed")
-    if not dist.is_available() or dist.is_initialized():
-        pytest.skip("needs torch.distributed, not already initialized")
-    try:
-        from torch.distributed.tensor import Shard, distribute_tensor, init_device_mesh
-    except ImportError:  # PyTorch < 2.4 keeps DTensor private
-        from torch.distributed._tensor import Shard, distribute_tensor, init_device_mesh
+_DTENSOR_ERROR = """
+import os, re, sys
+import numpy as np
+import torch
+import torch.distributed as dist
+from torchplot import to_numpy
+try:
+    from torch.distributed.tensor import Shard, distribute_tensor, init_device_mesh
+except ImportError:  # PyTorch < 2.4 keeps DTensor private
+    from torch.distributed._tensor import Shard, distribute_tensor, init_device_mesh
 
-    dist.init_process_group("gloo", store=dist.HashStore(), rank=0, world_size=1)
-    try:
-        d = distribute_tensor(torch.arange(4.0), init_device_mesh("cpu", (1,)), [Shard(0)])
-        with pytest.raises(TypeError) as info:
-            to_numpy(d, name="d")
-        msg = str(info.value)
-        assert (
-            "Fix: convert the DTensor to a plain tensor first, e.g. `tensor.full_tensor()`" in msg
-        )
-        np.testing.assert_array_equal(
-            to_numpy(eval(re.search(r"`(tensor\.[^`]+)`", msg).group(1), {"tensor": d})),
-            [0, 1, 2, 3],
-        )
-    finally:
-        dist.destroy_process_group()
+dist.init_process_group("gloo", store=dist.HashStore(), rank=0, world_size=1)
+d = distribute_tensor(torch.arange(4.0), init_device_mesh("cpu", (1,)), [Shard(0)])
+try:
+    to_numpy(d, name="d")
+except TypeError as exc:
+    msg = str(exc)
+else:
+    raise AssertionError("a DTensor converted")
+assert "Fix: convert the DTensor to a plain tensor first, e.g. `tensor.full_tensor()`" in msg, msg
+fix = re.search(r"`(tensor\\.[^`]+)`", msg).group(1)
+np.testing.assert_array_equal(to_numpy(eval(fix, {"tensor": d})), [0, 1, 2, 3])
+print("ok", flush=True)
+# Not dist.destroy_process_group(): PyTorch 2.3's gloo teardown hung once in
+# a full run; the process's exit is all the cleanup a throwaway group needs.
+os._exit(0)
+"""
+
+
+def test_dtensor_error_keeps_the_full_tensor_fix():
+    # In its own process: a default process group is global state the rest of
+    # the suite must not see.
+    import subprocess
+
+    dist = pytest.importorskip("torch.distributed")
+    if not dist.is_available():
+        pytest.skip("needs torch.distributed")
+    done = subprocess.run(
+        [sys.executable, "-c", _DTENSOR_ERROR], capture_output=True, text=True, timeout=120
+    )
+    assert (done.returncode, done.stdout.strip()) == (0, "ok"), done.stdout + done.stderr[-2000:]
 
 
 class _Refusing(torch.Tensor):
