@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import itertools
 import logging
 import math
 import re
@@ -429,6 +430,41 @@ def test_too_many_rows_of_titles_for_the_figure():
     ax = torchplot.figure(figsize=(4, 2)).subplots()
     with pytest.raises(ValueError, match=r"cannot fit 40 rows of titles.*figsize="):
         ax.imshow(torch.rand(40, 1, 8, 8), nrow=1, titles=[str(i) for i in range(40)])
+
+
+@pytest.mark.parametrize("figsize", [(2, 1), (9.5, 3)])
+def test_the_figure_size_the_titles_error_suggests_fits_them(figsize):
+    # The suggestion keeps the figure's width (a narrow figure is not told to
+    # be 6.4 inches wide) and its height really holds the labels.
+    batch, titles = torch.rand(64, 3, 8, 8), [str(i) for i in range(64)]
+    ax = torchplot.figure(figsize=figsize).subplots()
+    with pytest.raises(ValueError, match="cannot fit 64 rows of titles") as raised:
+        ax.imshow(batch, nrow=1, titles=titles)
+    width, height = map(
+        float, re.search(r"figsize=\(([\d.]+), ([\d.]+)\)", str(raised.value)).groups()
+    )
+    assert width == figsize[0]
+    fig = torchplot.figure(figsize=(width, height))
+    fig.subplots().imshow(batch, nrow=1, titles=titles)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    boxes = sorted((t.get_window_extent(renderer) for t in fig.axes[0].texts), key=lambda b: -b.y0)
+    assert len(boxes) == 64
+    assert all(lower.y1 <= upper.y0 for upper, lower in itertools.pairwise(boxes))
+
+
+@pytest.mark.parametrize(
+    "value, reduced", [(True, True), ("area", True), (False, False), (None, False), ("none", False)]
+)
+def test_downsample_takes_the_values_the_docs_list(value, reduced, monkeypatch):
+    # docs/big_tensors.rst: True or "area" on; False, None or "none" off; the
+    # setting takes the same values.
+    image = torch.rand(400, 400)  # over twice a 1-inch Axes' pixels
+    as_keyword = torchplot.figure(figsize=(1, 1)).subplots().imshow(image, downsample=value)
+    monkeypatch.setitem(torchplot.rc_params, "imshow.downsample", value)
+    as_setting = torchplot.figure(figsize=(1, 1)).subplots().imshow(image)
+    for im in (as_keyword, as_setting):
+        assert (im.get_array().shape != (400, 400)) == reduced
 
 
 # --------------------------------------------------------------------------- Matplotlib's types

@@ -105,6 +105,22 @@ def test_imsave_of_a_batch_writes_imshows_grid(tmp_path, kwargs):
     assert (tmp_path / "ours.png").read_bytes() == (tmp_path / "ref.png").read_bytes()
 
 
+def test_imsave_of_a_batch_is_make_grids_layout_in_matplotlibs_encoding(tmp_path):
+    # What the docs promise: torchvision's layout (built here by hand, as
+    # ``make_grid(padding=2, pad_value=0)`` builds it), Matplotlib's pixels
+    # (an RGBA PNG), not ``save_image``'s rounded RGB.
+    t = rgb_batch(6, h=8, w=8)
+    ncols, rows, pad = 4, 2, 2
+    grid = np.zeros((rows * (8 + pad) + pad, ncols * (8 + pad) + pad, 3), np.float32)
+    for k, image in enumerate(t.permute(0, 2, 3, 1).numpy()):
+        y, x = divmod(k, ncols)
+        grid[y * (8 + pad) + pad :][:8, x * (8 + pad) + pad :][:, :8] = image
+    torchplot.imsave(tmp_path / "ours.png", t, nrow=ncols)
+    mpl_plt.imsave(tmp_path / "ref.png", grid)
+    assert (tmp_path / "ours.png").read_bytes() == (tmp_path / "ref.png").read_bytes()
+    assert read_back(tmp_path / "ours.png").shape == (*grid.shape[:2], 4)
+
+
 def test_imsave_of_a_grey_batch_uses_the_tiles_range_not_the_padding(tmp_path):
     t = torch.rand(3, 1, 4, 5, generator=torch.Generator().manual_seed(3)) + 10
     torchplot.imsave(tmp_path / "ours.png", t, padding=1)

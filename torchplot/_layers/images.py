@@ -195,7 +195,10 @@ def _imsave_tensor_layouts(
 ) -> Any:
     """``plt.imsave(path, chw)``, ``plt.imsave(path, batch)``: the image ``imshow`` would draw.
 
-    A batch is saved as one grid, as ``torchvision.utils.save_image`` saves it.
+    A batch is saved as one grid laid out as ``torchvision.utils.make_grid``
+    lays it out; its pixels are encoded as Matplotlib's ``imsave`` encodes
+    that grid (RGBA, a one-channel grid through the colormap), not as
+    ``torchvision.utils.save_image`` writes them.
     """
     return _tensor_layouts(_IMSAVE, None, call_next, args, kwargs)
 
@@ -801,10 +804,13 @@ def _title_gap(ax: Any, geom: GridGeometry, aspect: Any) -> int:
     ax_w, ax_h = box.width * fig_w, box.height * fig_h
     line = _title_height_inches()
     if ax_h <= line * geom.rows:
-        needed = 1.5 * line * geom.rows / box.height
+        # Half a line of air per row over the bare minimum, rounded up so the
+        # printed size is never below it; the width is the figure's own, which
+        # the fit does not depend on.
+        needed = math.ceil(15 * line * geom.rows / box.height) / 10
         raise ValueError(
             f"{_IMSHOW.call} cannot fit {geom.rows} rows of titles in an Axes {ax_h:.2f} inches "
-            f"tall. Fix: a taller figure (e.g. `figsize=(6.4, {needed:.1f})`), "
+            f"tall. Fix: a taller figure (e.g. `figsize=({fig_w:g}, {needed:g})`), "
             "a larger 'nrow', or fewer images."
         )
     by_height = line * geom.height / (ax_h - line * geom.rows)
