@@ -13,6 +13,7 @@ from matplotlib.testing.decorators import check_figures_equal
 torch = pytest.importorskip("torch")
 
 import torchplot  # noqa: E402
+from tests._helpers import dtype_param  # noqa: E402
 
 
 def _axes(fig):
@@ -135,6 +136,29 @@ def test_unsigned_images_keep_the_full_colour_limits(dtype):
     im = _axes(torchplot.figure(figsize=(2, 1.5), dpi=100)).imshow(t, downsample=True)
     assert im.get_array().shape == (300, 400)
     assert im.get_clim() == mpl_plt.figure().add_subplot().imshow(t.numpy()).get_clim()
+
+
+_FLOAT8 = ["float8_e4m3fn", "float8_e5m2", "float8_e4m3fnuz", "float8_e5m2fnuz", "float8_e8m0fnu"]
+
+
+@pytest.mark.parametrize("shape", [(600, 800), (600, 800, 3)], ids=["scalar", "rgb"])
+@pytest.mark.parametrize("dtype", [dtype_param(name) for name in _FLOAT8])
+@check_figures_equal(extensions=["png"], tol=0)
+def test_float8_images_are_averaged_as_their_float32_values(fig_test, fig_ref, dtype, shape):
+    # torch has no min/max kernels for float8: imshow raised NotImplementedError.
+    for fig in (fig_test, fig_ref):
+        fig.set_size_inches(2, 1.5)
+        fig.set_dpi(100)
+    t = torch.rand(shape, generator=torch.Generator().manual_seed(8)).to(dtype)
+    wide = t.to(torch.float32)  # the conversion rule's values
+    torchplot.adopt(fig_test)
+    torchplot.adopt(fig_ref)
+    im = _axes(fig_test).imshow(t, downsample=True)
+    ref = _axes(fig_ref).imshow(wide, downsample=True)
+    assert im.get_array().shape[:2] == (300, 400)
+    assert im.get_extent() == ref.get_extent()
+    if t.ndim == 2:  # colour limits of the full data (RGB is not colormapped)
+        assert im.get_clim() == Figure().add_subplot().imshow(torchplot.to_numpy(t)).get_clim()
 
 
 def _inside_grad(show):

@@ -11,6 +11,7 @@ torch = pytest.importorskip("torch")
 
 import torchplot  # noqa: E402
 from benchmarks.pixel_difference import render  # noqa: E402
+from tests._helpers import dtype_param  # noqa: E402
 from torchplot._m4 import m4_indices, visible_slice  # noqa: E402
 
 
@@ -259,6 +260,70 @@ def test_unsigned_x_wider_than_a_byte_is_drawn_exactly(framework):
     ref = mpl_plt.figure(figsize=(4, 3), dpi=100)
     ref.add_axes([0, 0, 1, 1]).plot(x, y.numpy())
     np.testing.assert_array_equal(_pixels(fig), _pixels(ref))
+
+
+_FLOAT8 = ["float8_e4m3fn", "float8_e5m2", "float8_e4m3fnuz", "float8_e5m2fnuz", "float8_e8m0fnu"]
+
+
+def _series_of(dtype, n):
+    """A positive walk of ``n`` points in ``dtype``, each value exact in float64 (as drawn)."""
+    if dtype.is_floating_point:  # float8: e8m0fnu holds positive powers of two only
+        return ((_walk(n) / 100).abs() + 0.5).to(dtype)
+    name = str(dtype).removeprefix("torch.")
+    base = {"uint16": 0, "uint32": 2**31, "uint64": 2**40}[name]
+    steps = (_walk(n).abs() * 10).to(torch.int64).numpy().astype(name)
+    return torch.from_numpy(np.asarray(base).astype(name) + steps)
+
+
+@pytest.mark.parametrize(
+    "dtype", [dtype_param(name) for name in (*_FLOAT8, "uint16", "uint32", "uint64")]
+)
+@check_figures_equal(extensions=["png"], tol=0)
+def test_dtypes_without_min_max_or_index_kernels_are_reduced(fig_test, fig_ref, dtype, monkeypatch):
+    # float8 has no aminmax (the NaN check raised NotImplementedError), and
+    # PyTorch 2.3 no index kernel for float8 nor uint16/32/64 (gathering the
+    # kept points raised).  Reduced as the conversion rule's array (float8 in
+    # float32): zoomed in to every visible point, Matplotlib's pixels.
+    monkeypatch.setitem(mpl_plt.rcParams, "path.simplify", False)
+    n = 100_000
+    y = _series_of(dtype, n)
+    a = torchplot.to_numpy(y)
+    torchplot.adopt(fig_test)
+    ax, ax_ref = fig_test.subplots(), fig_ref.subplots()
+    (line,) = ax.plot(y, reduce=True)
+    ax_ref.plot(a)
+    assert len(line.get_ydata()) < n
+    np.testing.assert_array_equal(line.get_ydata(), a[line.get_xdata().astype(int)])
+    assert line.get_ydata().dtype == a.dtype
+    np.testing.assert_array_equal(ax.dataLim.get_points(), ax_ref.dataLim.get_points())
+    for each in (ax, ax_ref):
+        each.set_xlim(1000, 1500)
+        each.set_ylim(float(a[990:1510].min()) - 1, float(a[990:1510].max()) + 1)
+    np.testing.assert_array_equal(_drawn(line)[1], a[999:1502])
+
+
+@pytest.mark.parametrize("given", ["keyword", "setting"])
+def test_a_float8_x_is_reduced_as_its_float32_values(given, monkeypatch):
+    # PyTorch has no comparisons nor searchsorted for float8: checking the x raised.
+    n = 100_000
+    x = torch.linspace(0, 400, n).to(torch.float8_e4m3fn)  # non-decreasing, in long ties
+    y = _walk(n)
+    if given == "setting":
+        monkeypatch.setitem(torchplot.rc_params, "plot.reduce", True)
+    fig, ax, line = _plot(x, y, **({"reduce": True} if given == "keyword" else {}))
+    fig_wide, ax_wide, line_wide = _plot(x.to(torch.float32), y, reduce=True)
+    ref = mpl_plt.figure(figsize=(4, 3), dpi=100).add_axes([0, 0, 1, 1])
+    ref.plot(torchplot.to_numpy(x), y.numpy())
+    assert len(line.get_xdata()) < n
+    np.testing.assert_array_equal(ax.dataLim.get_points(), ref.dataLim.get_points())
+    for xlim in (None, (100, 130)):  # as plotted, then zoomed in
+        if xlim is not None:
+            ax.set_xlim(*xlim)
+            ax_wide.set_xlim(*xlim)
+        np.testing.assert_array_equal(line.get_xdata(), line_wide.get_xdata())
+        np.testing.assert_array_equal(line.get_ydata(), line_wide.get_ydata())
+        np.testing.assert_array_equal(_pixels(fig), _pixels(fig_wide))
+    mpl_plt.close(ref.figure)
 
 
 @pytest.mark.parametrize("dtype", [torch.int8, torch.int32])
@@ -547,23 +612,32 @@ def _nan(y):
     return y
 
 
+def _quantized(t):
+    return torch.quantize_per_tensor(t, 0.01, 0, torch.quint8)
+
+
 FALLBACKS = {
     "nan": (lambda: (_nan(_walk(100_000)),), {}),
     "inf": (lambda: (torch.where(torch.arange(100_000) == 7, float("inf"), _walk(100_000)),), {}),
     "non_monotonic_x": (lambda: (torch.randn(100_000), _walk(100_000)), {}),
     "two_d": (lambda: (_walk(100_000).reshape(-1, 2),), {}),
     "short": (lambda: (_walk(500),), {}),
+    # No order to search in a bool x, nor values to compare in a quantized one:
+    # reducing them raised in visible_slice.
+    "bool_x": (lambda: (torch.arange(100_000) > 50_000, _walk(100_000)), {}),
+    "quantized_x": (lambda: (_quantized(torch.linspace(0, 1, 100_000)), _walk(100_000)), {}),
 }
 
 
 @pytest.mark.parametrize("case", list(FALLBACKS))
+@pytest.mark.filterwarnings("ignore:torch.quantize_per_tensor:UserWarning")
 @check_figures_equal(extensions=["png"], tol=0)
 def test_fallbacks_draw_exactly_matplotlib(fig_test, fig_ref, case):
     make, kw = FALLBACKS[case]
     args = make()
     torchplot.adopt(fig_test)
     lines = fig_test.subplots().plot(*args, reduce=True, **kw)
-    fig_ref.subplots().plot(*[a.numpy() for a in args], **kw)
+    fig_ref.subplots().plot(*[torchplot.to_numpy(a) for a in args], **kw)
     assert sum(len(line.get_xdata()) for line in lines) == args[-1].numel()  # every point drawn
 
 

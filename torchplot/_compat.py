@@ -30,11 +30,31 @@ __all__ = [
     "plain_tensors",
     "ready_numpy_bridge",
     "split_datasets",
+    "take",
 ]
 
 #: torch's unsigned dtypes wider than a byte, by name: PyTorch (2.3 to 2.13)
 #: has no comparisons, ``aminmax`` or ``searchsorted`` for them on the CPU.
 UNORDERED_UNSIGNED = frozenset({"uint16", "uint32", "uint64"})
+
+
+#: A signed integer dtype of each element size, by name: the same bytes, indexable.
+_SAME_WIDTH_INTEGER = {1: "int8", 2: "int16", 4: "int32", 8: "int64"}
+
+
+def take(t: Any, index: Any) -> Any:
+    """``t[index]`` for a real tensor ``t``, also where PyTorch has no index kernel for its dtype.
+
+    PyTorch 2.3 has none for uint16, uint32, uint64 and the float8 types on
+    the CPU ("index_cpu" not implemented).  Their elements are taken through a
+    view as the signed integer of their width: the same bytes, bit for bit.
+    """
+    if str(t.dtype).removeprefix("torch.") in UNORDERED_UNSIGNED or (
+        t.is_floating_point() and t.element_size() == 1
+    ):
+        same = getattr(sys.modules["torch"], _SAME_WIDTH_INTEGER[t.element_size()])
+        return t.view(same)[index].view(t.dtype)
+    return t[index]
 
 
 @contextlib.contextmanager

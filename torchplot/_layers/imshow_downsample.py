@@ -77,6 +77,9 @@ def _full_range(torch: Any, data: Any) -> np.ndarray:
     if data.dtype in (getattr(torch, "uint16", None), getattr(torch, "uint32", None)):
         # torch has no min/max kernels for them; int64 holds their values exactly.
         wide = data.to(torch.int64)
+    elif data.is_floating_point() and data.element_size() == 1:
+        # Nor for float8; float32 holds each of its values (and NaN, inf) exactly.
+        wide = data.to(torch.float32)
     lo, hi = torch.aminmax(wide)
     return to_numpy(torch.stack([lo, hi]).to(data.dtype), name="X")
 

@@ -16,36 +16,38 @@ with no neighbour draws no line: the drawing is the view's).
 When the x limits change (zoom, pan, ``set_xlim``, the first autoscale), the
 reduction is re-done for the visible range, so zooming in shows every point
 once few enough are visible; limits fixed before plotting are the first view.
-For that the line keeps a *detached clone* of ``y`` (and ``x``) on the
-tensor's device, never the caller's tensor (promise 3: in-place changes to the
-tensor after plotting do not reach the figure).  The clone costs one copy of
-the series in the device's memory per reduced line; it is freed with the line
-(``line.remove()`` and dropping it, or closing the figure).  The recompute
-stops (the line keeps its current data) once the line's data is set by
-anything else (``set_data``, ``set_xdata``, ``set_ydata``), and the clone is
-freed then, as soon as the line lets go of the data it replaced.  The line
+For that the line keeps a *detached clone* of ``y`` (and ``x``; a float8 ``x``
+in float32, which holds its values and has the comparisons float8 lacks) on
+the tensor's device, never the caller's tensor (promise 3: in-place changes to
+the tensor after plotting do not reach the figure).  The clone costs one copy
+of the series in the device's memory per reduced line; it is freed with the
+line (``line.remove()`` and dropping it, or closing the figure).  The
+recompute stops (the line keeps its current data) once the line's data is set
+by anything else (``set_data``, ``set_xdata``, ``set_ydata``), and the clone
+is freed then, as soon as the line lets go of the data it replaced.  The line
 then holds what Matplotlib's would: given a full-length ``y`` alone
 (``line.set_ydata(new_y)``, the animation idiom), it gets the full ``x`` back
 (and ``set_xdata`` the full ``y``); given data of the reduced length (from
-``line.get_ydata()``), it keeps the reduced other coordinate.  A pickled figure
-keeps the reduced data, not the clone: the unpickled (or deep-copied) line no
-longer follows zooms, nor the first autoscale of a figure pickled before its
-first draw (draw it first, ``fig.canvas.draw()``, to pickle the picture shown),
-and a full-length ``y`` alone no longer fits it: set both coordinates.  A
-``copy.copy`` of the line does not follow zooms either (the original goes on
-following them), and takes a full-length ``y`` alone as the line does.
+``line.get_ydata()``), it keeps the reduced other coordinate.  A pickled
+figure keeps the reduced data, not the clone: the unpickled (or deep-copied)
+line no longer follows zooms, nor the first autoscale of a figure pickled
+before its first draw (draw it first, ``fig.canvas.draw()``, to pickle the
+picture shown), and a full-length ``y`` alone no longer fits it: set both
+coordinates.  A ``copy.copy`` of the line does not follow zooms either (the
+original goes on following them), and takes a full-length ``y`` alone as the
+line does.
 
 Exact path instead (``call_next``, every point drawn), never a silently
 different drawing: ``y`` not one real 1-D tensor, several lines in one call,
 ``data=``, a line with markers (M4 keeps a polyline's pixels, not every
 marker), a tensor whose values cannot be read here (meta, FakeTensor or other
 subclass, inside a ``torch.func`` transform: the conversion rule raises its
-error), a non-finite value (NaN, inf) in ``x`` or ``y`` (Matplotlib breaks
-the line there), ``x`` not monotonic non-decreasing, a logarithmic (any
-non-linear) x or y scale, an Axes that is not rectilinear (polar: angles
-outside the x limits wrap into view; 3-D: ``zs`` would keep every point), and
-lines too short to gain.  When the x scale becomes non-linear after plotting,
-the full line is restored.
+error), a non-finite value (NaN, inf) in ``x`` or ``y`` (Matplotlib breaks the
+line there), ``x`` not monotonic non-decreasing, a boolean or quantized ``x``,
+a logarithmic (any non-linear) x or y scale, an Axes that is not rectilinear
+(polar: angles outside the x limits wrap into view; 3-D: ``zs`` would keep
+every point), and lines too short to gain.  When the x scale becomes
+non-linear after plotting, the full line is restored.
 
 ``reduce=`` (any value, ``False`` and ``None`` included) in a call holding no
 torch tensor (NumPy arrays, lists of numbers, JAX or CuPy arrays) raises the
@@ -67,7 +69,7 @@ import numpy as np
 from matplotlib.lines import Line2D
 from matplotlib.markers import MarkerStyle
 
-from torchplot._compat import UNORDERED_UNSIGNED
+from torchplot._compat import UNORDERED_UNSIGNED, take
 from torchplot._convert import readable_here, to_numpy
 from torchplot._layers._tensor_keywords import holds_tensor, tensor_keywords_error
 from torchplot._m4 import m4_indices, visible_slice
@@ -235,9 +237,9 @@ class LineReduction:
         return to_numpy(self.y, name="y")
 
     def _gather(self, keep: Any) -> tuple[np.ndarray, np.ndarray]:
-        y = to_numpy(self.y[keep], name="y")
+        y = to_numpy(take(self.y, keep), name="y")
         if self.x is not None:
-            x = to_numpy(self.x[keep], name="x")
+            x = to_numpy(take(self.x, keep), name="x")
         else:
             x = to_numpy(keep).astype(float)  # Matplotlib's implicit x: np.arange(n, dtype=float)
         return x, y
@@ -315,6 +317,9 @@ def _finite(torch: Any, t: Any) -> bool:
     # One reduction: NaN propagates through min/max, and +-inf shows as an extreme.
     if not t.is_floating_point():
         return True
+    if t.element_size() == 1:
+        # float8 has no aminmax; float32 holds each of its values (and NaN, inf) exactly.
+        t = t.to(torch.float32)
     lo, hi = torch.aminmax(t)
     return math.isfinite(float(lo)) and math.isfinite(float(hi))
 
@@ -371,9 +376,11 @@ def _plan(
                 return None
             if x.ndim != 1 or x.shape[0] != n or x.is_complex() or x.layout != torch.strided:
                 return None
+            if x.dtype == torch.bool or x.is_quantized:
+                return None  # no order to search (bool) or values to compare (quantized) here
             if x.device != y.device or str(x.dtype).removeprefix("torch.") in UNORDERED_UNSIGNED:
                 return None
-            x_dev = _checked_copy(torch, x.detach(), _increasing)
+            x_dev = _checked_x(torch, x.detach())
             if x_dev is None:
                 return None
         else:
@@ -405,6 +412,20 @@ def _checked_copy(torch: Any, t: Any, check: Callable[[Any, Any], bool]) -> Any:
         return None
     kept = t.clone()
     return kept if check(torch, kept) else None
+
+
+def _checked_x(torch: Any, x: Any) -> Any:
+    """The copy of a tensor ``x`` to keep, if finite and non-decreasing, else ``None``.
+
+    A float8 ``x`` is kept in float32, which holds each of its values
+    exactly (the conversion rule draws it in float32 too): PyTorch has no
+    comparisons nor ``searchsorted`` for float8.  The widened copy is private
+    already, so what is checked is what is kept.
+    """
+    if x.is_floating_point() and x.element_size() == 1:
+        wide = x.to(torch.float32)
+        return wide if _increasing(torch, wide) else None
+    return _checked_copy(torch, x, _increasing)
 
 
 def _increasing(torch: Any, x: Any) -> bool:
