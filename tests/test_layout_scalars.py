@@ -295,3 +295,54 @@ def test_a_pickled_figure_keeps_its_tensor_spacing() -> None:
     copy = pickle.loads(pickle.dumps(fig))
     FigureCanvasAgg(copy)
     _assert_same_pixels(copy, fig)
+
+
+def _subplots_grid(P: Any, ws: Any, hs: Any) -> Any:
+    fig, axs = P.subplots(2, 2, layout="constrained", gridspec_kw={"wspace": ws, "hspace": hs})
+    for ax in axs.flat:
+        ax.plot([0, 1, 2])
+    return fig
+
+
+def _engine_set_after_the_axes(P: Any, ws: Any, hs: Any) -> Any:
+    fig = P.figure()
+    for ax in fig.subplots(2, 2, gridspec_kw={"wspace": ws, "hspace": hs}).flat:
+        ax.plot([0, 1, 2])
+    fig.set_layout_engine("constrained")
+    return fig
+
+
+def _compressed_subgridspec(P: Any, ws: Any, hs: Any) -> Any:
+    fig = P.figure(layout="compressed")
+    outer = fig.add_gridspec(1, 2)
+    for spec in outer[0].subgridspec(2, 2, wspace=ws, hspace=hs):
+        fig.add_subplot(spec).plot([0, 1])
+    fig.add_subplot(outer[1])
+    return fig
+
+
+@pytest.mark.parametrize(
+    "build, dtype, ws, hs",
+    [
+        (_subplots_grid, torch.float32, 0.47, 0.235),
+        (_subplots_grid, torch.bfloat16, 0.05, 0.6),
+        (_engine_set_after_the_axes, torch.float32, 0.47, 0.235),
+        (_compressed_subgridspec, torch.float16, 0.47, 0.235),
+    ],
+    ids=["subplots-float32", "subplots-bfloat16", "engine-set-later", "subgridspec-float16"],
+)
+def test_the_layout_starts_where_the_python_floats_place_the_axes(
+    build: Callable[[Any, Any, Any], Any], dtype: torch.dtype, ws: float, hs: float
+) -> None:
+    # Matplotlib placed each Axes when it was made, from the grid's NumPy
+    # scalars: 1e-8 off the floats' place, which the layout carried into a
+    # frame edge a pixel off (151 to 853 pixels in these figures).  Every
+    # draw lays the figure out again from where the last one left it.  With
+    # tick labels: their extents are what the layout measures at those places.
+    ticks = ("xtick.labelbottom", "ytick.labelleft", "xtick.bottom", "ytick.left")
+    with mpl.rc_context({key: mpl.rcParamsDefault[key] for key in ticks}):
+        spacings = torch.tensor(ws, dtype=dtype), torch.tensor(hs, dtype=dtype)
+        ours = build(torchplot, *spacings)
+        theirs = build(mpl, *(s.item() for s in spacings))
+        for _ in range(3):
+            _assert_same_pixels(ours, theirs)
