@@ -1774,6 +1774,60 @@ def test_closed_figure_is_static_and_draws_its_final_frame_without_the_live(
     mpl_plt.close(fig)
 
 
+_DRAW_UNPICKLED = """
+import pickle, sys
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+fig = pickle.load(open(sys.argv[1], "rb"))
+assert "torch" not in sys.modules  # nor a tensor in the pickle: it would import torch
+FigureCanvasAgg(fig).draw()
+np.save(sys.argv[1] + ".npy", np.asarray(fig.canvas.buffer_rgba()))
+print(sum(bool(a.get_animated()) for ax in fig.axes for a in ax.get_children()))
+"""
+
+
+def test_a_copy_taken_mid_run_draws_what_the_live_figure_shows(
+    tmp_path, unpickled_in_a_fresh_process
+):
+    # The panels' artists are animated, drawn only by the dashboard's
+    # draw_event callback, which pickle and deepcopy drop: a copy taken
+    # before close() drew empty panels.
+    live = torchplot.Live(
+        every=5,
+        path=False,
+        display="none",
+        process=False,
+        groups={"ab": ["a", "b"]},
+        smooth={"a": 0.9},
+        budget=None,
+    )
+    for step in range(20):
+        live.log(step, a=torch.tensor(1.0 / (step + 1)), b=step / 40)
+    x = torch.linspace(0, 1, 10)
+    live.show("pred", x, x**2, target=x)
+    live.show("points", x, -x, kind="scatter")
+    live.show("img", torch.arange(12.0).reshape(3, 4))
+    live.refresh()
+    fig = live.figure
+    fig.canvas.draw()
+    shown = np.asarray(fig.canvas.buffer_rgba()).copy()
+    copies = [pickle.loads(pickle.dumps(fig)), copy.deepcopy(fig)]
+    for f in copies:
+        assert not [a for ax in f.axes for a in ax.get_children() if a.get_animated()]
+        canvas = FigureCanvasAgg(f)
+        canvas.draw()
+        np.testing.assert_array_equal(np.asarray(canvas.buffer_rgba()), shown)
+    assert unpickled_in_a_fresh_process(fig, _DRAW_UNPICKLED).split() == ["0"]
+    np.testing.assert_array_equal(np.load(tmp_path / "fig.pickle.npy"), shown)
+    # The live figure itself still blits.
+    assert all(a.get_animated() for a in live._dash.animated)
+    blits = live._dash.blits
+    live.log(20, a=0.05, b=0.5)
+    live.refresh()
+    assert live._dash.blits == blits + 1
+    live.close()
+
+
 def test_import_does_not_import_torch():
     import subprocess
 

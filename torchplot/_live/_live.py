@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import operator
 import os
 import sys
 import time
@@ -90,6 +91,68 @@ def _check_arguments(every: int, smooth: float | Mapping[str, float], budget: fl
     for w in weights:
         if not 0 <= w < 1:
             raise ValueError(f"Live(smooth=...) weights must be in [0, 1), got {w!r}")
+
+
+def _check_grid(ncols: int | None, window: int, buckets: int) -> tuple[int | None, int, int]:
+    """``ncols``, ``window`` and ``buckets`` as ints, or ``ValueError`` for one ``Live`` cannot use.
+
+    Checked here, not at the first refresh: there the error would come out of
+    a ``log`` call, without the argument's name.
+    """
+    checked = []
+    for name, value, least in (("window", window, 1), ("buckets", buckets, 2)):
+        n = _int_at_least(value, least)
+        if n is None:
+            what = "a positive int" if least == 1 else f"an int >= {least}"
+            raise ValueError(f"Live({name}=...) must be {what}, got {value!r}")
+        checked.append(n)
+    columns = None if ncols is None else _int_at_least(ncols, 1)
+    if ncols is not None and columns is None:
+        raise ValueError(
+            "Live(ncols=...) must be a positive int, or None for ceil(sqrt(number of "
+            f"panels)), got {ncols!r}"
+        )
+    return columns, checked[0], checked[1]
+
+
+def _int_at_least(value: Any, least: int) -> int | None:
+    """``value`` as an int if it is an integer >= ``least`` (a NumPy one too), else None."""
+    try:
+        n = operator.index(value)
+    except TypeError:
+        return None
+    return n if n >= least else None
+
+
+def _logy_names(logy: Any) -> bool | list[str]:
+    """``logy`` as a bool or a list of names; ``TypeError`` for anything else."""
+    if isinstance(logy, bool):
+        return logy
+    names = _names(logy) if isinstance(logy, Iterable) else None
+    if names is None or not all(isinstance(n, str) for n in names):
+        raise TypeError(
+            "Live(logy=...) must be a bool, a metric or group name, or a collection of "
+            f"names, got {logy!r}"
+        )
+    return names
+
+
+def _one_image(name: str, n_data: int, target: Any) -> None:
+    """``TypeError`` for a ``show(name, ..., kind="image")`` given more than the one image."""
+    where = f"Live.show({name!r}, ..., kind='image')"
+    if n_data > 1:
+        raise TypeError(
+            f"{where} draws one image; argument data[1] is a second array. Fix: show each "
+            f"image in a panel of its own (`live.show({name + ' 2'!r}, image2)`), stack them "
+            "into one batch tensor (drawn as a grid), or leave out kind='image' for a curve "
+            "y against x."
+        )
+    if target is not None:
+        raise TypeError(
+            f"{where} draws one image and takes no argument 'target'. Fix: show the target "
+            f"in a panel of its own (`live.show({name + ' target'!r}, target)`), or leave out "
+            "kind='image' for curves with a dashed target."
+        )
 
 
 def _new_figure(display: str, size: tuple[float, float]) -> Figure:
@@ -212,7 +275,7 @@ class Live:
         A smoothed metric is drawn as its debiased EMA over the faint raw line.
     logy : bool, str or collection of str, default: False
         Log-scale value axis, for all metric panels or those named (metric or
-        group names; a str is one name).
+        group names; a str is one name).  Anything else raises ``TypeError``.
     figure : Figure, optional
         Draw on this figure (its contents are replaced) instead of a new one.
     figsize : (float, float), optional
@@ -220,13 +283,14 @@ class Live:
         panels.  Default: 4.8 x 3.4 inches per panel, resized as panels are
         added (``ncols`` wide).  Not used with ``figure``.
     ncols : int, optional
-        Columns of the panel grid; default ``ceil(sqrt(n_panels))``, so it
-        changes as panels are added.
+        Columns of the panel grid, >= 1.  None (the default):
+        ``ceil(sqrt(n_panels))``, so it changes as panels are added.
     window : int, default: 1000
-        Most recent points per metric drawn exactly; older ones are reduced
-        to min/max buckets (see Notes).
+        Most recent points per metric drawn exactly (>= 1); older ones are
+        reduced to min/max buckets (see Notes).
     buckets : int, default: 500
-        Most min/max buckets per metric for older points.
+        Most min/max buckets per metric for older points (>= 2; an odd number
+        is rounded up to even).
     history_dir : str or os.PathLike, optional
         Directory for the full logged series: each ``Live`` writes its files
         (one per metric) to a fresh subdirectory ``live-XXXXXXXX`` of it,
@@ -278,6 +342,17 @@ class Live:
         Automatic refreshes whose drawing ``budget`` postponed (their values
         were brought in all the same).  Drawing in this process only: the
         drawing process skips frames of its own, not counted here.
+
+    Raises
+    ------
+    ValueError
+        An argument out of its range, checked before anything is created:
+        ``every``, ``window`` or ``ncols`` not a positive int, ``buckets``
+        not an int >= 2, a ``smooth`` weight outside [0, 1), a ``budget``
+        that is not positive, an unknown ``display``, or ``process=True``
+        with ``figure`` and a PNG ``path``.
+    TypeError
+        ``logy`` neither a bool, nor a name, nor a collection of names.
 
     Notes
     -----
@@ -350,6 +425,7 @@ class Live:
         budget: float | None = 0.02,
     ) -> None:
         _check_arguments(every, smooth, budget)
+        ncols, window, buckets = _check_grid(ncols, window, buckets)
         self.every = every
         self.display = _resolve_display(display)
         groups = self._set_panel_options(groups, smooth, logy, window, buckets)
@@ -374,7 +450,7 @@ class Live:
         normalised = {g: _names(ms) for g, ms in (groups or {}).items()}
         self._group_of = {m: g for g, ms in normalised.items() for m in ms}
         self._smooth = smooth
-        self._logy: bool | list[str] = logy if isinstance(logy, bool) else _names(logy)
+        self._logy = _logy_names(logy)
         self._window, self._buckets = window, buckets
         return normalised
 
@@ -528,11 +604,15 @@ class Live:
         ``show(name, y)`` or ``show(name, x, y)``: a curve (``kind="scatter"``:
         points) with an optional dashed ``target`` at the same ``x``.
         ``show(name, image)`` (2-D or more): drawn by the Axes' tensor-aware
-        ``imshow``.  Tensors are copied on their device (no sync), other values
-        on the host (a later in-place change never reaches the plot), and drawn
-        at the next refresh, masked values as ``plot``/``scatter``/``imshow``
-        draw them (a gap, no point, a transparent pixel).  ``style`` goes to
-        ``plot``/``scatter``/``imshow``.
+        ``imshow``.  ``kind=None`` picks ``"image"`` for one array of 2 or more
+        dimensions (not a 2-D column or row such as ``(N, 1)``) and no
+        ``target``, else ``"line"``; ``kind="image"`` takes one array and no
+        ``target`` (``TypeError`` otherwise: show a second image or the target
+        in a panel of its own).  Tensors are copied on their device (no sync),
+        other values on the host (a later in-place change never reaches the
+        plot), and drawn at the next refresh, masked values as
+        ``plot``/``scatter``/``imshow`` draw them (a gap, no point, a
+        transparent pixel).  ``style`` goes to ``plot``/``scatter``/``imshow``.
 
         Shapes are checked here, from metadata (curves: ``ValueError``; an
         image: what ``imshow`` would raise, for its shape and its dtype, such as
@@ -554,6 +634,8 @@ class Live:
         # for a tensor that requires grad).
         where = f"Live.show({name!r})"
         held = [hold_array(d, f"{where} argument data[{i}]") for i, d in enumerate(data)]
+        if kind == "image":
+            _one_image(name, len(data), target)
         shape = shape_of(held[0], where)
         if kind is None:
             kind = (
@@ -634,21 +716,23 @@ class Live:
         if panel is None:
             title = self._group_of.get(metric, metric)
             existing = self._dash.panels.get(title)
+            if existing is not None and not isinstance(existing, MetricPanel):
+                raise ValueError(f"Live.log(): {metric!r} names a panel that Live.show() uses")
+            weight = (
+                self._smooth.get(metric, 0.0) if isinstance(self._smooth, Mapping) else self._smooth
+            )
             if existing is None:
                 logy = (
                     self._logy
                     if isinstance(self._logy, bool)
                     else (title in self._logy or metric in self._logy)
                 )
-                existing = self._dash.add(
-                    title, MetricPanel(title, log=logy, window=self._window, buckets=self._buckets)
-                )
-            if not isinstance(existing, MetricPanel):
-                raise ValueError(f"Live.log(): {metric!r} names a panel that Live.show() uses")
-            weight = (
-                self._smooth.get(metric, 0.0) if isinstance(self._smooth, Mapping) else self._smooth
-            )
-            existing.add_metric(metric, weight)
+                existing = MetricPanel(title, log=logy, window=self._window, buckets=self._buckets)
+                # Added once it holds the metric: a failure leaves no empty panel.
+                existing.add_metric(metric, weight)
+                self._dash.add(title, existing)
+            else:
+                existing.add_metric(metric, weight)
             panel = self._panel_of[metric] = existing
             if self._ops is not None:
                 self._ops.append(("metric", metric))
@@ -664,9 +748,11 @@ class Live:
         """Store the pending rows (history, panels, the drawing process's next rows).
 
         Returns the error to raise once the refresh is done, or None: a value
-        that could not be read (:func:`_unread_error`), or a tensor step that
-        is NaN or infinite.  Either way the pending rows are gone and the
-        values read are stored: one bad value never blocks a later refresh.
+        that could not be read (:func:`_unread_error`), a tensor step that is
+        NaN or infinite, or a metric that cannot have a panel (its name is a
+        :meth:`show` panel's: its values are dropped).  Either way the pending
+        rows are gone and the other values read are stored: one bad value
+        never blocks a later refresh.
         """
         rows = self._pending
         if not rows:
@@ -705,13 +791,21 @@ class Live:
         # its rows are dropped and the error returned once the others are stored.
         finite = np.isfinite(steps)
         new = {}
+        refused: Exception | None = None
         for name, (rows_of, slots) in by_name.items():
             keep = finite[rows_of] if read is None else finite[rows_of] & read[slots]
             s, v = steps[rows_of][keep], flat[slots][keep]
             if not len(s):
                 continue
+            try:
+                panel = self._metric_panel(name)
+            except Exception as exc:
+                # A name that Live.show() uses: neither stored nor drawn, while
+                # the other metrics are; nothing is left half-registered.
+                refused = refused or exc
+                continue
             self._store.append(name, s, v)
-            self._metric_panel(name).ingest(name, s, v)
+            panel.ingest(name, s, v)
             new[name] = (s, v)
         if finite.any():
             self._last_step = float(steps[finite][-1])
@@ -721,7 +815,7 @@ class Live:
         unread_steps = [i for i, slot in enumerate(step_slot) if slot in unread]
         nonfinite = np.flatnonzero(~finite)
         bad_step = next((i for i in nonfinite if i not in unread_steps), None)
-        also = None if bad_step is None else step_error(float(steps[bad_step]))
+        also = refused if bad_step is None else step_error(float(steps[bad_step]))
         if unread:
             return _unread_error(rows, steps, unread, also)
         return also

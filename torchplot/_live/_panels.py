@@ -14,8 +14,9 @@ Speed comes from doing as little Matplotlib work per refresh as possible:
 
 Animated artists are still drawn by ``savefig`` (Matplotlib includes them
 while saving), so ``fig.savefig``, sphinx-gallery and a ``Gallery`` snapshot
-see the complete figure.  After the last frame, :meth:`Dashboard.make_static`
-makes them ordinary artists again.
+see the complete figure.  A pickled or deep-copied figure has them as
+ordinary artists (:data:`ANIMATED`), and after the last frame,
+:meth:`Dashboard.make_static` makes them ordinary artists again.
 """
 
 from __future__ import annotations
@@ -58,6 +59,32 @@ EDGE = 0.03
 #: sorts by zorder: with a lower one, a marker or thick line reaching a spine
 #: or a grid line was drawn under it normally and over it in a blit.
 ZORDER = 2.6
+
+
+class _AnimatedHere(int):
+    """``True`` for this figure's blitting, ``False`` in a pickled or deep-copied figure.
+
+    Animated artists reach the canvas only through :meth:`Dashboard._on_draw`,
+    a callback of this figure's canvas that a pickle or a deep copy drops: a
+    copy taken mid-run would draw empty panels.  Drawn normally they give the
+    blitted frame, so the copy records them as ordinary artists.  An ``int``
+    equal to 1, so that ``set_animated(True)`` keeps it; a copy needs only
+    ``bool`` (unpickling imports nothing of torchplot's for it).
+    """
+
+    def __reduce_ex__(self, protocol: Any) -> tuple[type[bool], tuple[()]]:
+        return bool, ()
+
+    def __deepcopy__(self, memo: Any) -> bool:
+        return False
+
+    def __repr__(self) -> str:
+        return "True"
+
+
+#: The ``animated`` value of the artists a refresh updates (see :class:`_AnimatedHere`);
+#: typed Any: ``set_animated`` is annotated ``bool``, of which ``int`` is no subtype.
+ANIMATED: Any = _AnimatedHere(1)
 
 
 def nice_ceil(v: float) -> float:
@@ -131,7 +158,7 @@ def _animated_legend(ax: Axes) -> Artist:
     # Drawn after the lines, as in a normal draw (legends sit above lines), so
     # a blitted frame is the frame Matplotlib would draw.
     legend = ax.legend(loc="upper right")
-    legend.set_animated(True)
+    legend.set_animated(ANIMATED)
     return legend
 
 
@@ -227,11 +254,16 @@ class MetricPanel(Panel):
         self._lines: dict[str, tuple[Line2D, ...]] = {}
 
     def add_metric(self, name: str, weight: float) -> None:
-        """Give ``name`` a line in this panel (``weight`` > 0: EMA smoothing with that weight)."""
+        """Give ``name`` a line in this panel (``weight`` > 0: EMA smoothing with that weight).
+
+        A call that raises leaves the panel as it was.
+        """
+        raw = ReducedSeries(self._window, self._buckets)
+        smooth = ReducedSeries(self._window, self._buckets) if weight > 0 else None
         self.names.append(name)
-        self.raw[name] = ReducedSeries(self._window, self._buckets)
-        if weight > 0:
-            self.smooth[name] = ReducedSeries(self._window, self._buckets)
+        self.raw[name] = raw
+        if smooth is not None:
+            self.smooth[name] = smooth
             self.weights[name] = weight
         if self.ax is not None:
             self.ax.clear()
@@ -248,14 +280,14 @@ class MetricPanel(Panel):
                 # Raw first: a full draw paints artists in the order they were
                 # added and a blit in ``artists`` order; the two must agree for
                 # blitted frames to equal savefig's.
-                (raw,) = ax.plot([], [], alpha=0.3, animated=True, zorder=ZORDER)
+                (raw,) = ax.plot([], [], alpha=0.3, animated=ANIMATED, zorder=ZORDER)
                 (main,) = ax.plot(
-                    [], [], color=raw.get_color(), label=name, animated=True, zorder=ZORDER
+                    [], [], color=raw.get_color(), label=name, animated=ANIMATED, zorder=ZORDER
                 )
                 self._lines[name] = (raw, main)
                 self.artists += [raw, main]
             else:
-                (main,) = ax.plot([], [], label=name, animated=True, zorder=ZORDER)
+                (main,) = ax.plot([], [], label=name, animated=ANIMATED, zorder=ZORDER)
                 self._lines[name] = (main,)
                 self.artists.append(main)
         if len(self.names) > 1:
@@ -454,11 +486,11 @@ class ShowPanel(Panel):
             style = {"zorder": ZORDER, **(self.style if i == 0 else {})}
             art: Line2D | PathCollection
             if self.kind == "scatter":
-                art = ax.scatter([], [], label=label, animated=True, **style)
+                art = ax.scatter([], [], label=label, animated=ANIMATED, **style)
             else:
                 if i > 0:
                     style["linestyle"] = "--"
-                (art,) = ax.plot([], [], label=label, animated=True, **style)
+                (art,) = ax.plot([], [], label=label, animated=ANIMATED, **style)
             self.series.append(art)
         self.artists = list(self.series)
         if len(self.labels) > 1:
@@ -565,7 +597,7 @@ class Dashboard:
         fig = self.figure
         fig.clear()
         n = len(self.panels)
-        ncols = self.ncols or max(1, math.ceil(math.sqrt(n)))
+        ncols = self.ncols if self.ncols is not None else max(1, math.ceil(math.sqrt(n)))
         nrows = max(1, math.ceil(n / ncols))
         if self._resize is not None:
             self._resize(nrows, ncols)
@@ -625,10 +657,9 @@ class Dashboard:
         """Turn the figure into an ordinary one: nothing animated, no draw callback.
 
         For the figure left after the last frame.  Animated artists reach the
-        canvas only through :meth:`_on_draw`, which the canvas holds weakly
-        and a pickle or a deep copy of the figure drops: a plain
-        ``canvas.draw()`` would leave them out once the dashboard is gone.
-        Drawn normally they give the same frame (as ``savefig`` shows).
+        canvas only through :meth:`_on_draw`, which the canvas holds weakly:
+        a plain ``canvas.draw()`` would leave them out once the dashboard is
+        gone.  Drawn normally they give the same frame (as ``savefig`` shows).
         """
         for artist in self.animated:
             artist.set_animated(False)
