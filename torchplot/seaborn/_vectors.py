@@ -9,7 +9,11 @@ array the chain already made of it, as the same NumPy array stays itself.
 The chain holds each array with a weak reference to its tensor, never the
 tensor (promise 3): an entry leaves when its tensor is freed, and the chain's
 entries when the last object of the chain is.  A tensor changed in place
-since (its version) is a new vector.
+since (its version) is a new vector.  A write that PyTorch's version counter
+does not count (through ``t.data``, or the NumPy array behind
+``torch.from_numpy``) is not seen, as autograd does not see it: comparing the
+values instead would cost a transfer per reuse, and NaNs would never compare
+equal (documented in docs/seaborn.rst).
 """
 
 from __future__ import annotations
