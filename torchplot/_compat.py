@@ -19,6 +19,8 @@ import numpy as np
 __all__ = [
     "UNORDERED_UNSIGNED",
     "dispatch_depth",
+    "dynamo_tracing",
+    "dynamo_tracing_test",
     "fake_tensor",
     "fill_",
     "functorch_wrapped",
@@ -31,6 +33,7 @@ __all__ = [
     "ready_numpy_bridge",
     "split_datasets",
     "take",
+    "untraced",
 ]
 
 #: torch's unsigned dtypes wider than a byte, by name: PyTorch (2.3 to 2.13)
@@ -241,3 +244,42 @@ def split_datasets(x: Any, name: str) -> list[Any]:
     """
     reshape = sys.modules["matplotlib.cbook"]._reshape_2D
     return list(reshape(x, name))
+
+
+def dynamo_tracing() -> bool:
+    """Whether Dynamo (``torch.compile``) is tracing the caller now, rather than running it.
+
+    Always False when it runs: ``torch.compiler.is_dynamo_compiling()``
+    returns False, and Dynamo takes it as True while it traces.
+    """
+    torch = sys.modules.get("torch")
+    return torch is not None and torch.compiler.is_dynamo_compiling()
+
+
+def dynamo_tracing_test() -> Callable[[], bool]:
+    """:func:`dynamo_tracing`, looked up once by the caller and called on a hot path.
+
+    ``torch.compiler.is_dynamo_compiling`` itself where torch is imported (a
+    call that returns False); else :func:`dynamo_tracing`, which finds torch
+    if it is imported later.
+    """
+    torch = sys.modules.get("torch")
+    return dynamo_tracing if torch is None else torch.compiler.is_dynamo_compiling
+
+
+#: ``torch.compiler.disable(fn)`` by ``fn``: :func:`untraced`.
+_UNTRACED: dict[Callable[..., Any], Callable[..., Any]] = {}
+
+
+def untraced(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """``fn`` as Python runs it where Dynamo traces the caller: ``torch.compiler.disable(fn)``.
+
+    Dynamo breaks the graph at the call, and traces neither ``fn`` nor what it
+    calls.  Made when first asked for (``torch.compiler.disable`` imports
+    ``torch._dynamo``: only once Dynamo traces), then kept: with a new one per
+    call, a compiled step calling it took 6.8 ms instead of 0.05 ms (PyTorch 2.3.1).
+    """
+    wrapped = _UNTRACED.get(fn)
+    if wrapped is None:
+        wrapped = _UNTRACED[fn] = sys.modules["torch"].compiler.disable(fn)
+    return wrapped
